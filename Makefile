@@ -1,0 +1,41 @@
+# `make run` and `make test` work on a fresh machine: they create .venv themselves.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test lint format typecheck train bench clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade "pip>=24"
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/analyzer classify --format table examples/*
+
+lint: install
+	$(BIN)/ruff check analyzer tests benchmarks
+	$(BIN)/ruff format --check analyzer tests benchmarks
+
+typecheck: install
+	$(BIN)/mypy
+
+test: lint typecheck
+	$(BIN)/pytest
+
+format: install
+	$(BIN)/ruff format analyzer tests benchmarks
+	$(BIN)/ruff check --fix analyzer tests benchmarks
+
+train: install
+	$(BIN)/analyzer train
+
+bench: install
+	$(BIN)/python benchmarks/classify.py
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache test-artifacts

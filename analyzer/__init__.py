@@ -1,0 +1,16 @@
+"""Messaging analyzer: tells what a piece of marketing collateral does to its reader.
+
+>>> import analyzer
+>>> model = analyzer.load_model()
+>>> model.classify(["Pricing starts at $49 per user per month."])[0].label
+'feature-pitch'
+"""
+
+from analyzer.artifacts import LoadedModel, load_model
+from analyzer.errors import AnalyzerError
+from analyzer.labels import LABELS
+from analyzer.model import Prediction
+
+__version__ = "0.1.0"
+
+__all__ = ["LABELS", "AnalyzerError", "LoadedModel", "Prediction", "__version__", "load_model"]

@@ -1,0 +1,270 @@
+"""The `analyzer` command line: argument parsing and output only; the work lives in the library."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from itertools import islice
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from analyzer.artifacts import MODEL_VERSION, LoadedModel, load_model, read_card, resolve_model_dir
+from analyzer.corpus import SPLIT_FILE, count_table, load_corpus, load_labeled, make_split, near_duplicates
+from analyzer.errors import AnalyzerError, InputError
+from analyzer.evaluation import evaluate_predictions, format_report
+from analyzer.extract import check_text, decode_text
+from analyzer.labels import LABELS
+from analyzer.model import DEFAULT_SEED, Prediction
+
+#: Lines classified per model call when streaming JSONL.
+CHUNK = 256
+
+model_option = click.option(
+    "--model",
+    "model_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Model directory (default: $ANALYZER_MODEL_DIR, else the bundled model).",
+)
+
+
+def fail(message: str) -> NoReturn:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(2)
+
+
+class Group(click.Group):
+    """Turns every AnalyzerError into a one-line message and exit code 2, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except AnalyzerError as exc:
+            fail(str(exc))
+
+
+@click.group(cls=Group)
+@click.version_option(package_name="messaging-analyzer")
+def main() -> None:
+    """Tell what a piece of marketing collateral does to its reader.
+
+    Every document is labelled awareness-only, feature-pitch or case-for-change.
+    """
+
+
+def _load(model_dir: Path | None) -> LoadedModel:
+    return load_model(resolve_model_dir(model_dir))
+
+
+def _record(doc_id: str, prediction: Prediction) -> dict[str, Any]:
+    return {"id": doc_id, "label": prediction.label, "scores": prediction.scores}
+
+
+def _read_inputs(files: tuple[str, ...]) -> Iterator[tuple[str, str | InputError]]:
+    for name in files:
+        try:
+            if name == "-":
+                yield "-", decode_text(sys.stdin.buffer.read(), "standard input")
+                continue
+            path = Path(name)
+            if path.is_dir():
+                raise InputError(f"{name} is a directory. Name the files in it (for example {name}/*.md).")
+            yield name, decode_text(path.read_bytes(), name)
+        except InputError as exc:
+            yield name, exc
+        except OSError as exc:
+            yield name, InputError(f"cannot read {name}: {exc.strerror}. Check the path.")
+
+
+def _read_jsonl_lines(path: str) -> Iterator[tuple[str, str | InputError]]:
+    handle = sys.stdin if path == "-" else None
+    try:
+        stream = handle or open(path, encoding="utf-8")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        fail(f"cannot read {path}: {exc.strerror}. Check the path.")
+    with stream:
+        try:
+            for number, line in enumerate(stream, 1):
+                where = f"{path}:{number}"
+                if not line.strip():
+                    continue
+                try:
+                    obj = json.loads(line)
+                    if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
+                        raise InputError(f'{where}: expected an object with a "text" string.')
+                    yield str(obj.get("id", number)), check_text(obj["text"], where)
+                except json.JSONDecodeError as exc:
+                    yield where, InputError(f"{where}: not valid JSON ({exc.msg}).")
+                except InputError as exc:
+                    yield str(obj.get("id", where)) if isinstance(obj, dict) else where, exc
+        except UnicodeDecodeError:
+            fail(f"{path} is not UTF-8 text. Re-save it as UTF-8.")
+
+
+@main.command()
+@click.argument("files", nargs=-1)
+@click.option("--jsonl", "jsonl", default=None, help='Classify lines of {"id", "text"} from FILE (- for stdin).')
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="jsonl", show_default=True)
+@model_option
+def classify(files: tuple[str, ...], jsonl: str | None, fmt: str, model_dir: Path | None) -> None:
+    """Label text or Markdown files (- reads stdin); one JSON line per input.
+
+    Bad inputs are reported on stderr and the rest are still classified; the exit code is
+    then 2.
+
+    Example: analyzer classify examples/*.md --format table
+    """
+    if not files and not jsonl:
+        fail("name at least one FILE (or - for stdin), or --jsonl FILE.")
+    model = _load(model_dir)
+    inputs = _read_jsonl_lines(jsonl) if jsonl else _read_inputs(files)
+    failed = 0
+    if fmt == "table":
+        click.echo(f"{'label':<17} {'aware':>6} {'feat':>6} {'change':>6}  id")
+    while chunk := list(islice(inputs, CHUNK)):
+        good = [k for k, (_, text) in enumerate(chunk) if isinstance(text, str)]
+        results = dict(zip(good, model.classify([str(chunk[k][1]) for k in good]), strict=True))
+        for k, (doc_id, text) in enumerate(chunk):
+            if isinstance(text, InputError):
+                failed += 1
+                click.echo(f"error: {text}", err=True)
+                continue
+            prediction = results[k]
+            if fmt == "table":
+                s = prediction.scores
+                click.echo(
+                    f"{prediction.label:<17} {s[LABELS[0]]:>6.2f} {s[LABELS[1]]:>6.2f} {s[LABELS[2]]:>6.2f}  {doc_id}"
+                )
+            else:
+                click.echo(json.dumps(_record(doc_id, prediction), ensure_ascii=False))
+    if failed:
+        sys.exit(2)
+
+
+@main.command()
+@click.option("--corpus", "corpus_dir", type=click.Path(path_type=Path, file_okay=False), default=None)
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=None, help="Models folder.")
+@click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True)
+@click.option(
+    "--devset",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=None,
+    help="Labeled real-world JSONL to report on (default: ../shared/devset.jsonl if present).",
+)
+@click.option("--version", "version", default=None, help="Model version (default: the package's).")
+def train(corpus_dir: Path | None, out_dir: Path | None, seed: int, devset: Path | None, version: str | None) -> None:
+    """Select, train, evaluate and save a model; prints its directory and figures.
+
+    Example: analyzer train --out models
+    """
+    from analyzer import training
+
+    directory, card = training.train(
+        corpus_dir=corpus_dir or training.DEFAULT_CORPUS_DIR,
+        out_dir=out_dir or training.DEFAULT_MODELS_DIR,
+        seed=seed,
+        devset=devset or training.default_devset(),
+        version=version or MODEL_VERSION,
+    )
+    click.echo(f"wrote {directory}")
+    click.echo(f"cross-validated macro-F1 {card['hyperparameters']['cv_macro_f1']:.3f}")
+    for name, metrics in card["metrics"].items():
+        click.echo(f"{name}: macro-F1 {metrics['macro_f1']:.3f}, accuracy {metrics['accuracy']:.3f}, n={metrics['n']}")
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
+@model_option
+def evaluate(file: Path, as_json: bool, model_dir: Path | None) -> None:
+    """Score the model on a labeled JSONL file ({"text", "label"} per line).
+
+    Example: analyzer evaluate ../shared/devset.jsonl
+    """
+    docs = load_labeled(file)
+    if not docs:
+        fail(f"{file} holds no labeled documents.")
+    model = _load(model_dir)
+    from analyzer.model import probabilities
+
+    metrics = evaluate_predictions([d.label for d in docs], probabilities(model.pipeline, [d.text for d in docs]))
+    click.echo(json.dumps(metrics, indent=2) if as_json else format_report(metrics))
+
+
+@main.command()
+@model_option
+def info(model_dir: Path | None) -> None:
+    """Print the model card (JSON) of the model in use.
+
+    Example: analyzer info --model models/messaging-1.0.0
+    """
+    click.echo(json.dumps(read_card(resolve_model_dir(model_dir)), indent=2))
+
+
+@main.group()
+def corpus() -> None:
+    """Maintain the labeled corpus: check it, count it, split it."""
+
+
+corpus_option = click.option(
+    "--corpus",
+    "corpus_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Corpus folder (default: the bundled corpus/).",
+)
+
+
+def _corpus_dir(option: Path | None) -> Path:
+    from analyzer.training import DEFAULT_CORPUS_DIR
+
+    return option or DEFAULT_CORPUS_DIR
+
+
+@corpus.command("check")
+@corpus_option
+def corpus_check(corpus_dir: Path | None) -> None:
+    """Validate every record and list near-duplicate pairs; exit 1 if any.
+
+    Example: analyzer corpus check
+    """
+    docs = load_corpus(_corpus_dir(corpus_dir))
+    pairs = near_duplicates(docs)
+    for a, b, overlap in pairs:
+        click.echo(f"near-duplicate: {a} ~ {b} ({overlap:.0%} of shingles shared)")
+    click.echo(f"{len(docs)} documents, {len(pairs)} near-duplicate pairs")
+    sys.exit(1 if pairs else 0)
+
+
+@corpus.command("stats")
+@corpus_option
+def corpus_stats(corpus_dir: Path | None) -> None:
+    """Print the datasheet's count tables (Markdown).
+
+    Example: analyzer corpus stats
+    """
+    docs = load_corpus(_corpus_dir(corpus_dir))
+    for row in ("doc_type", "industry"):
+        click.echo(f"### label x {row}\n\n{count_table(docs, row)}\n")
+
+
+@corpus.command("split")
+@corpus_option
+@click.option("--test-fraction", type=float, default=0.2, show_default=True)
+@click.option("--seed", type=int, default=13, show_default=True)
+@click.option("--force", is_flag=True, help="Replace an existing split (changes what the test set means).")
+def corpus_split(corpus_dir: Path | None, test_fraction: float, seed: int, force: bool) -> None:
+    """Write split.json: a train/test split stratified by label x doc_type.
+
+    Example: analyzer corpus split --force
+    """
+    directory = _corpus_dir(corpus_dir)
+    target = directory / SPLIT_FILE
+    if target.exists() and not force:
+        fail(f"{target} exists; the split is fixed so test figures stay comparable. Use --force to replace it.")
+    split = make_split(load_corpus(directory), test_fraction, seed)
+    target.write_text(json.dumps(split, indent=1) + "\n", encoding="utf-8")
+    click.echo(f"wrote {target}: {len(split['train'])} train, {len(split['test'])} test")

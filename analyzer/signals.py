@@ -1,0 +1,641 @@
+"""Linguistic signals of the three messages, as a scikit-learn transformer.
+
+A reader tells the messages apart less by topic than by stance: who the sentences are about
+(the reader and their world, or "we" and the product), whether something must change and by
+when, what doing nothing costs, what the future must look like, and whether the text is
+announcing or listing. Word n-grams learn the vocabulary of the training corpus; these signals
+carry the stance over to collateral written in other words, industries and registers.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+
+from analyzer.nlp import Parsed
+
+# Lemma lexicons, lowercase. A multiword entry is matched on consecutive lemmas.
+LEXICONS: dict[str, frozenset[str]] = {
+    "reader_address": frozenset({"you", "your", "yours", "yourself", "yourselves"}),
+    "reader_world": frozenset(
+        [
+            "leader",
+            "manager",
+            "executive",
+            "buyer",
+            "operator",
+            "owner",
+            "team",
+            "organization",
+            "organisation",
+            "business",
+            "department",
+            "employee",
+            "staff",
+            "customer",
+            "patient",
+            "clinician",
+            "retailer",
+            "shipper",
+            "manufacturer",
+            "cfo",
+            "cio",
+            "ciso",
+            "cmo",
+            "cto",
+            "founder",
+            "practitioner",
+            "professional",
+            "firm",
+            "enterprise",
+            "brand",
+            "marketer",
+            "seller",
+            "agent",
+            "technician",
+            "nurse",
+            "physician",
+            "farmer",
+            "grower",
+            "plant",
+            "warehouse",
+            "hospital",
+            "school",
+            "district",
+            "agency",
+            "insurer",
+            "lender",
+            "bank",
+            "utility",
+            "carrier",
+        ]
+    ),
+    "vendor_voice": frozenset({"we", "our", "us", "ours", "ourselves"}),
+    "product_terms": frozenset(
+        [
+            "platform",
+            "solution",
+            "product",
+            "software",
+            "app",
+            "application",
+            "tool",
+            "feature",
+            "module",
+            "dashboard",
+            "integration",
+            "api",
+            "plugin",
+            "plug-in",
+            "version",
+            "release",
+            "update",
+            "edition",
+            "device",
+            "sensor",
+            "plan",
+            "subscription",
+            "menu",
+            "suite",
+            "system",
+            "engine",
+            "console",
+            "portal",
+            "interface",
+            "add-on",
+            "connector",
+            "template",
+            "workflow",
+            "report",
+            "widget",
+            "kit",
+        ]
+    ),
+    "announcement": frozenset(
+        [
+            "announce",
+            "unveil",
+            "appoint",
+            "welcome",
+            "celebrate",
+            "proud",
+            "excited",
+            "thrilled",
+            "pleased",
+            "delighted",
+            "honor",
+            "honour",
+            "award",
+            "win",
+            "recognize",
+            "recognise",
+            "partner",
+            "partnership",
+            "sponsor",
+            "host",
+            "join",
+            "attend",
+            "booth",
+            "keynote",
+            "conference",
+            "summit",
+            "webinar",
+            "event",
+            "expo",
+            "anniversary",
+            "milestone",
+            "headquarters",
+            "hire",
+            "funding",
+            "donate",
+            "donation",
+            "volunteer",
+            "community",
+            "charity",
+            "ceremony",
+            "festival",
+            "gala",
+            "visit",
+            "speaker",
+            "panel",
+            "agenda",
+            "register",
+            "registration",
+            "rsvp",
+            "ticket",
+            "venue",
+            "celebration",
+            "congratulate",
+            "founder",
+        ]
+    )
+    | frozenset({"appoint", "promote", "acquire", "acquisition", "merger", "office"}),
+    "feature_language": frozenset(
+        [
+            "feature",
+            "include",
+            "offer",
+            "support",
+            "integrate",
+            "available",
+            "new",
+            "enable",
+            "allow",
+            "provide",
+            "automatically",
+            "built-in",
+            "configure",
+            "setting",
+            "click",
+            "select",
+            "option",
+            "customize",
+            "customise",
+            "compatible",
+            "upgrade",
+            "download",
+            "install",
+            "specification",
+            "spec",
+            "dimension",
+            "weight",
+            "warranty",
+            "price",
+            "pricing",
+            "trial",
+            "free",
+            "discount",
+            "tier",
+            "capacity",
+            "resolution",
+            "battery",
+            "material",
+            "sync",
+            "export",
+            "import",
+            "real-time",
+            "drag-and-drop",
+            "seamless",
+            "seamlessly",
+            "intuitive",
+            "powerful",
+            "robust",
+            "easy",
+            "easily",
+            "instantly",
+            "fix",
+            "improve",
+            "improvement",
+            "add",
+        ]
+    ),
+    "obligation": frozenset(
+        [
+            "must",
+            "need",
+            "should",
+            "require",
+            "mandatory",
+            "cannot",
+            "afford",
+            "imperative",
+            "necessary",
+            "essential",
+            "obligation",
+            "ought",
+        ]
+    ),
+    "urgency": frozenset(
+        [
+            "now",
+            "immediately",
+            "urgent",
+            "urgency",
+            "deadline",
+            "soon",
+            "already",
+            "anymore",
+            "quickly",
+            "window",
+            "late",
+            "before",
+            "until",
+            "runway",
+            "critical",
+            "accelerate",
+            "overdue",
+        ]
+    ),
+    "cost_loss": frozenset(
+        [
+            "cost",
+            "lose",
+            "loss",
+            "waste",
+            "pay",
+            "penalty",
+            "fine",
+            "risk",
+            "expensive",
+            "churn",
+            "miss",
+            "fail",
+            "failure",
+            "error",
+            "delay",
+            "breach",
+            "leak",
+            "burden",
+            "drain",
+            "downtime",
+            "outage",
+            "fraud",
+            "liability",
+            "exposure",
+            "lawsuit",
+            "overtime",
+            "turnover",
+            "attrition",
+            "shortage",
+            "debt",
+            "bottleneck",
+            "frustration",
+            "frustrate",
+            "hidden",
+            "rework",
+            "scrap",
+            "spoilage",
+            "shrink",
+            "burnout",
+            "fatigue",
+            "vulnerable",
+            "vulnerability",
+            "damage",
+            "mistake",
+            "inaccurate",
+            "blind",
+            "danger",
+            "threat",
+        ]
+    ),
+    "change_shift": frozenset(
+        [
+            "shift",
+            "change",
+            "disrupt",
+            "disruption",
+            "broken",
+            "break",
+            "outdated",
+            "legacy",
+            "manual",
+            "spreadsheet",
+            "old",
+            "traditional",
+            "obsolete",
+            "pressure",
+            "rise",
+            "rising",
+            "surge",
+            "regulation",
+            "regulator",
+            "mandate",
+            "compliance",
+            "expectation",
+            "competitor",
+            "competition",
+            "inflation",
+            "volatility",
+            "reality",
+            "transition",
+            "era",
+            "longer",
+            "anymore",
+            "new-normal",
+            "reshape",
+            "evolve",
+            "gap",
+            "siloed",
+            "fragmented",
+            "patchwork",
+            "workaround",
+            "paper",
+            "whiteboard",
+            "clipboard",
+        ]
+    ),
+    "future_state": frozenset(
+        [
+            "will",
+            "future",
+            "tomorrow",
+            "next",
+            "goal",
+            "vision",
+            "become",
+            "transform",
+            "transformation",
+            "modern",
+            "modernize",
+            "modernise",
+            "reach",
+            "achieve",
+            "ready",
+            "prepare",
+            "roadmap",
+            "step",
+            "start",
+            "begin",
+            "proactive",
+            "predictive",
+            "resilient",
+            "resilience",
+            "thrive",
+            "survive",
+            "win",
+        ]
+    ),
+    "contrast": frozenset({"but", "however", "yet", "instead", "rather", "without", "unless", "although", "while"}),
+    "negation": frozenset({"not", "no", "never", "n't", "nothing", "none", "nobody", "nor"}),
+    "time_units": frozenset(["hour", "day", "week", "month", "year", "quarter", "minute", "second", "decade"]),
+    "quoting": frozenset({"say", "said", "add", "comment", "according", "“", "”", '"'}),
+    "boilerplate": frozenset(
+        {
+            "inc",
+            "inc.",
+            "ltd",
+            "llc",
+            "corp",
+            "gmbh",
+            "plc",
+            "nasdaq",
+            "nyse",
+            "prnewswire",
+            "businesswire",
+            "globe",
+            "newswire",
+            "media",
+            "contact",
+            "headquartered",
+        }
+    ),
+}
+
+PHRASES: dict[str, frozenset[tuple[str, ...]]] = {
+    "obligation": frozenset(
+        {
+            ("have", "to"),
+            ("ca", "not", "afford"),
+            ("can", "not", "afford"),
+            ("no", "longer"),
+            ("time", "to"),
+            ("need", "to"),
+        }
+    ),
+    "change_shift": frozenset(
+        {
+            ("status", "quo"),
+            ("no", "longer"),
+            ("used", "to"),
+            ("keep", "up"),
+            ("old", "way"),
+            ("the", "way", "we"),
+            ("by", "hand"),
+        }
+    ),
+    "announcement": frozenset(
+        {
+            ("today", "announce"),
+            ("be", "excite"),
+            ("be", "proud"),
+            ("please", "to"),
+            ("join", "us"),
+            ("save", "the", "date"),
+            ("about", "the", "company"),
+        }
+    ),
+    "future_state": frozenset({("will", "need"), ("the", "next"), ("first", "step")}),
+}
+
+CTA_VERBS = frozenset(
+    [
+        "book",
+        "try",
+        "download",
+        "register",
+        "join",
+        "sign",
+        "contact",
+        "learn",
+        "get",
+        "start",
+        "call",
+        "visit",
+        "discover",
+        "request",
+        "schedule",
+        "see",
+        "explore",
+        "order",
+        "shop",
+        "reserve",
+        "rsvp",
+        "claim",
+        "grab",
+        "watch",
+        "read",
+        "subscribe",
+        "apply",
+    ]
+)
+
+_NUMBER = re.compile(r"^\d[\d,.]*%?$|^\d+(st|nd|rd|th|s|k|m|x)$")
+_YEAR = re.compile(r"^(19|20)\d\d$")
+_CURRENCY = frozenset({"$", "€", "£", "¥", "₹", "usd", "eur", "gbp", "million", "billion"})
+_PERCENT = frozenset({"%", "percent", "per", "cent"})
+
+
+def signal_names() -> list[str]:
+    """The names of the signals, in the order of the columns `MessageSignals` returns."""
+    return [*_lexicon_index_names(), *_STRUCTURE]
+
+
+_STRUCTURE = (
+    "reader_subject_share",
+    "vendor_subject_share",
+    "question_rate",
+    "exclamation_rate",
+    "number_rate",
+    "percent_rate",
+    "currency_rate",
+    "year_rate",
+    "cta_share",
+    "log_tokens",
+    "mean_sentence_tokens",
+)
+
+
+@lru_cache(maxsize=1)
+def _lexicon_index_names() -> tuple[str, ...]:
+    return tuple(LEXICONS)
+
+
+@lru_cache(maxsize=1)
+def _lemma_index() -> dict[str, tuple[int, ...]]:
+    """Lemma -> the columns it counts toward, so a document is scored in one pass."""
+    index: dict[str, list[int]] = {}
+    for column, name in enumerate(_lexicon_index_names()):
+        for lemma in LEXICONS[name]:
+            index.setdefault(lemma, []).append(column)
+    return {lemma: tuple(columns) for lemma, columns in index.items()}
+
+
+@lru_cache(maxsize=1)
+def _phrase_index() -> dict[str, list[tuple[tuple[str, ...], int]]]:
+    """First lemma -> (phrase, column) for the multiword entries."""
+    columns = {name: i for i, name in enumerate(_lexicon_index_names())}
+    index: dict[str, list[tuple[tuple[str, ...], int]]] = {}
+    for name, phrases in PHRASES.items():
+        for phrase in phrases:
+            index.setdefault(phrase[0], []).append((phrase, columns[name]))
+    return index
+
+
+def document_signals(doc: Parsed) -> np.ndarray:
+    """Rates per 100 tokens for each lexicon, then the structural signals."""
+    lemma_index, phrase_index = _lemma_index(), _phrase_index()
+    n_lex = len(LEXICONS)
+    counts = np.zeros(n_lex + len(_STRUCTURE))
+    lemmas = doc.lemmas
+    numbers = percents = currencies = years = 0
+    for i, lemma in enumerate(lemmas):
+        for column in lemma_index.get(lemma, ()):
+            counts[column] += 1
+        for phrase, column in phrase_index.get(lemma, ()):
+            if lemmas[i : i + len(phrase)] == phrase:
+                counts[column] += 1
+        if lemma in _CURRENCY:
+            currencies += 1
+        elif lemma in _PERCENT:
+            percents += 1
+        elif lemma[:1].isdigit():
+            if _YEAR.match(lemma):
+                years += 1
+            elif _NUMBER.match(lemma):
+                numbers += 1
+    tokens = max(1, sum(1 for w in doc.words if not w.isspace()))
+    counts[:n_lex] *= 100.0 / tokens
+
+    reader = vendor = questions = exclamations = ctas = 0
+    sentences = doc.sentences
+    for start, end in sentences:
+        subject = _sentence_subject(lemmas, start, end)
+        reader += subject == "reader"
+        vendor += subject == "vendor"
+        last = doc.words[end - 1]
+        questions += last == "?"
+        exclamations += last == "!"
+        ctas += _first_word(lemmas, start, end) in CTA_VERBS
+    n_sent = max(1, len(sentences))
+    counts[n_lex:] = (
+        reader / n_sent,
+        vendor / n_sent,
+        questions / n_sent,
+        exclamations / n_sent,
+        100.0 * numbers / tokens,
+        100.0 * percents / tokens,
+        100.0 * currencies / tokens,
+        100.0 * years / tokens,
+        ctas / n_sent,
+        math.log1p(tokens),
+        math.log1p(tokens / n_sent),
+    )
+    return counts
+
+
+def _first_word(lemmas: Sequence[str], start: int, end: int) -> str:
+    for lemma in lemmas[start:end]:
+        if lemma[:1].isalnum():
+            return lemma
+    return ""
+
+
+_READER = LEXICONS["reader_address"] | LEXICONS["reader_world"]
+_VENDOR = LEXICONS["vendor_voice"] | LEXICONS["product_terms"]
+
+
+def _sentence_subject(lemmas: Sequence[str], start: int, end: int) -> str:
+    """Who a sentence is about, judged by the first reader or vendor word among its first six.
+
+    Without a parser this is an approximation of the grammatical subject, and a cheap one:
+    English puts the subject early, and collateral rarely front-loads long clauses.
+    """
+    for lemma in lemmas[start : min(end, start + 6)]:
+        if lemma in _READER:
+            return "reader"
+        if lemma in _VENDOR:
+            return "vendor"
+    return ""
+
+
+class MessageSignals(TransformerMixin, BaseEstimator):  # type: ignore[misc]
+    """Turn parsed documents into a dense matrix of the signals in `signal_names()`."""
+
+    def fit(self, docs: Sequence[Parsed], y: Any = None) -> MessageSignals:
+        self.feature_names_ = np.array(signal_names(), dtype=object)
+        self.n_features_in_ = 1
+        return self
+
+    def transform(self, docs: Sequence[Parsed]) -> np.ndarray:
+        if not docs:
+            return np.zeros((0, len(signal_names())))
+        return np.vstack([document_signals(doc) for doc in docs])
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        return np.array(signal_names(), dtype=object)

@@ -1,0 +1,82 @@
+"""Shared fixtures: the real corpus, the bundled model, and small models trained here."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from analyzer.artifacts import DEFAULT_MODEL_DIR, LoadedModel, library_versions, load_model, save_model
+from analyzer.corpus import Document, load_corpus, split_documents
+from analyzer.labels import LABELS
+from analyzer.model import fit_pipeline
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS_DIR = ROOT / "corpus"
+DEVSET = ROOT.parent / "shared" / "devset.jsonl"
+SMALL_PARAMS: dict[str, Any] = {
+    "C": 4.0,
+    "char_ngrams": True,
+    "transformer_weights": {"words": 1.0, "chars": 1.0, "signals": 0.5},
+}
+
+
+@pytest.fixture(scope="session")
+def corpus_docs() -> list[Document]:
+    return load_corpus(CORPUS_DIR)
+
+
+@pytest.fixture(scope="session")
+def split() -> tuple[list[Document], list[Document]]:
+    return split_documents(CORPUS_DIR)
+
+
+@pytest.fixture(scope="session")
+def bundled_model() -> LoadedModel:
+    return load_model(DEFAULT_MODEL_DIR)
+
+
+def small_training_set(docs: list[Document], per_label: int = 40) -> list[Document]:
+    """The first `per_label` training documents of each label, by id."""
+    chosen: list[Document] = []
+    for label in LABELS:
+        chosen += [d for d in docs if d.label == label][:per_label]
+    return chosen
+
+
+@pytest.fixture(scope="session")
+def small_model_dir(tmp_path_factory: pytest.TempPathFactory, split: tuple[list[Document], list[Document]]) -> Path:
+    """A real model trained on 120 corpus documents and saved with a card, for artifact tests."""
+    docs = small_training_set(split[0])
+    pipeline = fit_pipeline([d.text for d in docs], [d.label for d in docs], SMALL_PARAMS)
+    card = {
+        "name": "messaging-test",
+        "version": "0.0.1",
+        "labels": list(LABELS),
+        "trained_at": "2026-01-01T00:00:00+00:00",
+        "seed": 7,
+        "libraries": library_versions(),
+        "corpus": {"sha256": "0" * 64, "documents": len(docs), "words": 0, "train": len(docs), "test": 0},
+        "hyperparameters": SMALL_PARAMS,
+        "metrics": {},
+    }
+    return save_model(pipeline, card, tmp_path_factory.mktemp("models") / "messaging-test-0.0.1")
+
+
+def run_cli(
+    *args: str, stdin: bytes | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the installed `analyzer` command as a user would, in a real process."""
+    return subprocess.run(
+        [str(Path(sys.executable).parent / "analyzer"), *args],
+        input=stdin.decode("utf-8", "surrogateescape") if stdin is not None else None,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=600,
+        check=False,
+    )

@@ -1,0 +1,104 @@
+"""The corpus meets its datasheet: schema, size, balance, variety, split and no copying."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from itertools import pairwise
+
+import pytest
+
+from analyzer.corpus import Document, count_table, load_split, make_split, near_duplicates, shingles
+from analyzer.labels import LABELS
+from tests.conftest import CORPUS_DIR, DEVSET
+
+
+def test_size_and_label_balance(corpus_docs: list[Document]) -> None:
+    assert len(corpus_docs) >= 900
+    counts = Counter(d.label for d in corpus_docs)
+    assert all(counts[label] >= 250 for label in LABELS), counts
+
+
+def test_variety_of_types_industries_and_lengths(corpus_docs: list[Document]) -> None:
+    assert len({d.doc_type for d in corpus_docs}) >= 8
+    assert len({d.industry for d in corpus_docs}) >= 12
+    lengths = [len(d.text.split()) for d in corpus_docs]
+    assert min(lengths) >= 30 and max(lengths) <= 1200
+    assert sum(n < 80 for n in lengths) >= 30 and sum(n > 600 for n in lengths) >= 30
+
+
+@pytest.mark.parametrize("doc_type", ["press-release", "blog-post", "product-page"])
+def test_no_document_type_gives_the_label_away(corpus_docs: list[Document], doc_type: str) -> None:
+    counts = Counter(d.label for d in corpus_docs if d.doc_type == doc_type)
+    assert all(counts[label] >= 25 for label in LABELS), counts
+
+
+def test_mixed_documents_carry_sentence_labels(corpus_docs: list[Document]) -> None:
+    mixed = [d for d in corpus_docs if d.mixed]
+    assert len(mixed) >= 150
+    for doc in mixed:
+        spans = doc.sentences
+        assert all(a.end <= b.start for a, b in pairwise(spans)), doc.id
+        covered = Counter()
+        for span in spans:
+            covered[span.label] += span.end - span.start
+        assert doc.label in covered, doc.id
+
+
+def test_rubric_elements_are_annotated(corpus_docs: list[Document]) -> None:
+    annotated = [d for d in corpus_docs if any(s.rubric for s in d.sentences)]
+    assert len(annotated) >= 150
+    for doc in annotated:
+        for span in doc.sentences:
+            assert not span.rubric or span.label == "case-for-change", doc.id
+
+
+def test_split_is_fixed_disjoint_complete_and_stratified(corpus_docs: list[Document]) -> None:
+    split = load_split(CORPUS_DIR)
+    train, test = set(split["train"]), set(split["test"])
+    assert not train & test
+    assert train | test == {d.id for d in corpus_docs}
+    by_id = {d.id: d for d in corpus_docs}
+    for label in LABELS:
+        share = sum(by_id[i].label == label for i in test) / len(test)
+        overall = sum(d.label == label for d in corpus_docs) / len(corpus_docs)
+        assert abs(share - overall) < 0.03
+    recorded = json.loads((CORPUS_DIR / "split.json").read_text())
+    assert make_split(corpus_docs, recorded["test_fraction"], recorded["seed"])["test"] == sorted(test)
+
+
+def test_no_near_duplicates(corpus_docs: list[Document]) -> None:
+    assert near_duplicates(corpus_docs, threshold=0.3) == []
+
+
+def test_near_duplicate_check_catches_a_light_edit(corpus_docs: list[Document]) -> None:
+    original = max(corpus_docs[:50], key=lambda d: len(d.text))
+    edited = Document("copy", original.text.replace(" the ", " a ", 3) + " Call us today.", original.label)
+    assert ("copy", original.id) in {(a, b) for a, b, _ in near_duplicates([original, edited])} | {
+        (b, a) for a, b, _ in near_duplicates([original, edited])
+    }
+
+
+def test_datasheet_tables_are_current(corpus_docs: list[Document]) -> None:
+    datasheet = (CORPUS_DIR / "README.md").read_text(encoding="utf-8")
+    for row in ("doc_type", "industry"):
+        assert count_table(corpus_docs, row) in datasheet, f"re-run `analyzer corpus stats` ({row} table)"
+
+
+@pytest.mark.skipif(not DEVSET.is_file(), reason="../shared/devset.jsonl is not beside the checkout")
+def test_no_text_from_the_real_world_dev_set(corpus_docs: list[Document]) -> None:
+    def grams(text: str) -> set[str]:
+        words = re.findall(r"[a-z0-9']+", text.lower())
+        return {" ".join(words[i : i + 8]) for i in range(len(words) - 7)}
+
+    real: set[str] = set()
+    for line in DEVSET.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            real |= grams(json.loads(line)["text"])
+    leaked = [d.id for d in corpus_docs if grams(d.text) & real]
+    assert leaked == []
+
+
+def test_shingles_ignore_case_and_punctuation() -> None:
+    assert shingles("One, two; THREE four five six.") == shingles("one two three four five six")

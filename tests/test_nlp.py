@@ -1,0 +1,32 @@
+from analyzer.nlp import parse
+
+
+def test_sentences_split_at_punctuation_and_line_breaks() -> None:
+    doc = next(parse(["Why it matters\nCosts rose. You must act now!\n\n- First bullet\n- Second bullet  "]))
+    assert [doc.sentence_text(i) for i in range(len(doc.sentences))] == [
+        "Why it matters",
+        "Costs rose.",
+        "You must act now!",
+        "- First bullet",
+        "- Second bullet",
+    ]
+
+
+def test_sentence_spans_index_the_original_text() -> None:
+    text = "  Leading spaces.  Then a second one?\nAnd a third"
+    doc = next(parse([text]))
+    for i in range(len(doc.sentences)):
+        start, end = doc.sentence_span(i)
+        assert text[start:end] == doc.sentence_text(i)
+        assert text[start:end] == text[start:end].strip()
+
+
+def test_lookup_lemmas_are_lowercase_dictionary_forms() -> None:
+    doc = next(parse(["Teams Were losing invoices"]))
+    assert doc.words == ("teams", "were", "losing", "invoices")
+    assert doc.lemmas == ("team", "be", "lose", "invoice")
+
+
+def test_empty_and_whitespace_texts_have_no_sentences() -> None:
+    assert next(parse([""])).sentences == ()
+    assert next(parse(["  \n\n "])).sentences == ()
