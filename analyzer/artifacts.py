@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import joblib
-from sklearn.pipeline import Pipeline
+from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.pipeline import FeatureUnion, Pipeline
 
 from analyzer.errors import ModelCompatibilityError, ModelIntegrityError, ModelNotFoundError
 from analyzer.model import Prediction, predictions
@@ -75,11 +76,25 @@ def save_model(pipeline: Pipeline, card: dict[str, Any], directory: Path) -> Pat
     """Write the artifact, then the card with its sha256, then the README generated from it."""
     directory.mkdir(parents=True, exist_ok=True)
     artifact = directory / ARTIFACT
+    _drop_process_state(pipeline)
     joblib.dump(pipeline, artifact, compress=3)
     card = {**card, "artifact": {"file": ARTIFACT, "sha256": sha256_file(artifact), "bytes": artifact.stat().st_size}}
     (directory / CARD).write_text(json.dumps(card, indent=2, sort_keys=False) + "\n", encoding="utf-8")
     (directory / README).write_text(render_readme(card), encoding="utf-8")
     return directory
+
+
+def _drop_process_state(pipeline: Pipeline) -> None:
+    """Remove state that belongs to this process, so one corpus and seed give one artifact.
+
+    scikit-learn's vectorizers cache `id(self.stop_words)`, a memory address, to skip a
+    re-check; it is recomputed on first use after loading.
+    """
+    for _, step in pipeline.steps:
+        branches = step.transformer_list if isinstance(step, FeatureUnion) else [("", step)]
+        for _, estimator in branches:
+            if isinstance(estimator, CountVectorizer):
+                vars(estimator).pop("_stop_words_id", None)
 
 
 def read_card(directory: Path) -> dict[str, Any]:

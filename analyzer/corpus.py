@@ -41,6 +41,11 @@ class Document:
     sentences: tuple[SentenceLabel, ...] = field(default=())
 
     @property
+    def batch(self) -> str:
+        """The writer's batch: ids are `<batch>-<number>`, one batch per writer and brief."""
+        return self.id.rsplit("-", 1)[0]
+
+    @property
     def mixed(self) -> bool:
         return len({s.label for s in self.sentences}) > 1
 

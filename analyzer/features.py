@@ -102,19 +102,23 @@ class CharNgrams(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         return columns
 
     def transform(self, docs: Sequence[Parsed]) -> sp.csr_matrix:
-        rows, cols, vals = [], [], []
-        for row, doc in enumerate(docs):
+        # documents x distinct words, times distinct words x n-grams: the products run in C.
+        word_ids: dict[str, int] = {}
+        indptr, indices, counts = [0], [], []
+        for doc in docs:
             for word, count in Counter(doc.words).items():
-                columns = self._columns(word)
-                if len(columns):
-                    cols.append(columns)
-                    vals.append(np.full(len(columns), count, dtype=np.float64))
-                    rows.append(np.full(len(columns), row, dtype=np.int32))
-        shape = (len(docs), len(self.vocabulary_))
-        if not cols:
-            return sp.csr_matrix(shape)
-        matrix = sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=shape)
-        matrix.sum_duplicates()
+                indices.append(word_ids.setdefault(word, len(word_ids)))
+                counts.append(count)
+            indptr.append(len(indices))
+        words = sp.csr_matrix((counts, indices, indptr), shape=(len(docs), len(word_ids)), dtype=np.float64)
+        columns = [self._columns(word) for word in word_ids]
+        grams_indptr = np.concatenate([[0], np.cumsum([len(c) for c in columns], dtype=np.int64)])
+        grams = sp.csr_matrix(
+            (np.ones(int(grams_indptr[-1])), np.concatenate([*columns, np.zeros(0, np.int32)]), grams_indptr),
+            shape=(len(word_ids), len(self.vocabulary_)),
+        )
+        grams.sum_duplicates()
+        matrix = (words @ grams).tocsr()
         matrix.data = np.log1p(matrix.data)  # sublinear term frequency
         matrix = matrix.multiply(self.idf_).tocsr()
         return normalize(matrix)

@@ -51,7 +51,7 @@ def train(
     """Train on the train split, evaluate on the test split (and the dev set), save; return (dir, card)."""
     train_docs, test_docs = split_documents(corpus_dir)
     texts, labels = [d.text for d in train_docs], [d.label for d in train_docs]
-    params = select_model(parse_all(texts), labels, seed=seed)
+    params = select_model(parse_all(texts), labels, [d.batch for d in train_docs], seed=seed)
     pipeline = fit_pipeline(texts, labels, params, seed=seed)
 
     metrics = {"test": _evaluate(pipeline, test_docs)}

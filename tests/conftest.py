@@ -21,7 +21,7 @@ DEVSET = ROOT.parent / "shared" / "devset.jsonl"
 SMALL_PARAMS: dict[str, Any] = {
     "C": 4.0,
     "char_ngrams": True,
-    "transformer_weights": {"words": 1.0, "chars": 1.0, "signals": 0.5},
+    "transformer_weights": {"words": 1.0, "chars": 1.0, "signals": 0.05},
 }
 
 
