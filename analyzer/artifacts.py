@@ -12,22 +12,32 @@ import json
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import joblib
+import numpy as np
+import scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.pipeline import FeatureUnion, Pipeline
 
 from analyzer.errors import ModelCompatibilityError, ModelIntegrityError, ModelNotFoundError
-from analyzer.model import Prediction, predictions
+from analyzer.fastpath import FastFeatures, FastHead
+from analyzer.labels import LABELS
+from analyzer.model import Prediction
+from analyzer.nlp import Parsed, parse
+from analyzer.sentences import SentenceModel
 
-ARTIFACT = "model.joblib"
+#: Files of a model directory, by role. The document model is required; the sentence model
+#: (sentence labels and rubric detectors) is what `Analyzer.analyze` needs beyond labels.
+ARTIFACTS = {"document": "model.joblib", "sentences": "sentences.joblib"}
+ARTIFACT = ARTIFACTS["document"]
 CARD = "model-card.json"
 README = "README.md"
 MODEL_NAME = "messaging"
-MODEL_VERSION = "1.0.0"
+MODEL_VERSION = "1.1.0"
 #: Libraries whose version must match between training and loading.
 PINNED_LIBRARIES = ("scikit-learn", "spacy", "numpy", "scipy", "joblib")
 
@@ -58,6 +68,7 @@ class LoadedModel:
     pipeline: Pipeline
     card: dict[str, Any]
     directory: Path
+    sentences: SentenceModel | None = None
 
     @property
     def name(self) -> str:
@@ -67,34 +78,66 @@ class LoadedModel:
     def version(self) -> str:
         return str(self.card["version"])
 
+    @cached_property
+    def features(self) -> FastFeatures:
+        return FastFeatures(self.pipeline.named_steps["features"])
+
+    @cached_property
+    def head(self) -> FastHead:
+        return FastHead(self.pipeline.named_steps["classify"])
+
+    def probabilities_of_parsed(self, parsed: Sequence[Parsed]) -> tuple[np.ndarray, sp.csr_matrix]:
+        """(probabilities in `LABELS` order, feature matrix) for already-parsed documents."""
+        if not parsed:
+            return np.zeros((0, len(LABELS))), sp.csr_matrix((0, 0))
+        matrix = self.features.transform(parsed)
+        order = [self.head.classes.index(label) for label in LABELS]
+        return self.head.predict_proba(matrix)[:, order], matrix
+
+    def probabilities(self, texts: Sequence[str]) -> np.ndarray:
+        """Probabilities with one column per label in `LABELS` order."""
+        return self.probabilities_of_parsed(list(parse(texts)))[0]
+
     def classify(self, texts: Sequence[str]) -> list[Prediction]:
         """Label and score each text (scores in `LABELS` order, summing to 1)."""
-        return predictions(self.pipeline, texts)
+        return [
+            Prediction(LABELS[int(np.argmax(row))], {label: float(p) for label, p in zip(LABELS, row, strict=True)})
+            for row in self.probabilities(texts)
+        ]
 
 
-def save_model(pipeline: Pipeline, card: dict[str, Any], directory: Path) -> Path:
-    """Write the artifact, then the card with its sha256, then the README generated from it."""
+def save_model(
+    pipeline: Pipeline, card: dict[str, Any], directory: Path, sentences: SentenceModel | None = None
+) -> Path:
+    """Write the artifacts, then the card with their sha256, then the README generated from it."""
     directory.mkdir(parents=True, exist_ok=True)
-    artifact = directory / ARTIFACT
-    _drop_process_state(pipeline)
-    joblib.dump(pipeline, artifact, compress=3)
-    card = {**card, "artifact": {"file": ARTIFACT, "sha256": sha256_file(artifact), "bytes": artifact.stat().st_size}}
+    _drop_process_state(pipeline.named_steps["features"])
+    if sentences is not None:
+        _drop_process_state(sentences.features_)
+    objects: dict[str, Any] = {"document": pipeline, "sentences": sentences}
+    manifest = {}
+    for role, name in ARTIFACTS.items():
+        path = directory / name
+        if objects[role] is None:
+            path.unlink(missing_ok=True)
+            continue
+        joblib.dump(objects[role], path, compress=3)
+        manifest[role] = {"file": name, "sha256": sha256_file(path), "bytes": path.stat().st_size}
+    card = {**card, "artifacts": manifest}
     (directory / CARD).write_text(json.dumps(card, indent=2, sort_keys=False) + "\n", encoding="utf-8")
     (directory / README).write_text(render_readme(card), encoding="utf-8")
     return directory
 
 
-def _drop_process_state(pipeline: Pipeline) -> None:
+def _drop_process_state(features: FeatureUnion) -> None:
     """Remove state that belongs to this process, so one corpus and seed give one artifact.
 
     scikit-learn's vectorizers cache `id(self.stop_words)`, a memory address, to skip a
     re-check; it is recomputed on first use after loading.
     """
-    for _, step in pipeline.steps:
-        branches = step.transformer_list if isinstance(step, FeatureUnion) else [("", step)]
-        for _, estimator in branches:
-            if isinstance(estimator, CountVectorizer):
-                vars(estimator).pop("_stop_words_id", None)
+    for _, estimator in features.transformer_list:
+        if isinstance(estimator, CountVectorizer):
+            vars(estimator).pop("_stop_words_id", None)
 
 
 def read_card(directory: Path) -> dict[str, Any]:
@@ -106,18 +149,19 @@ def read_card(directory: Path) -> dict[str, Any]:
         )
     try:
         card: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-        card["artifact"]["sha256"]
+        card["artifacts"]["document"]["sha256"]
     except (json.JSONDecodeError, KeyError, TypeError) as exc:
         raise ModelIntegrityError(f"{path} is not a valid model card ({exc}). Re-run `analyzer train`.") from exc
     return card
 
 
-def verify(directory: Path, card: dict[str, Any]) -> Path:
-    """Check the artifact's checksum and the library versions; return the artifact's path."""
-    artifact: Path = directory / str(card["artifact"]["file"])
-    if artifact.name != ARTIFACT or not artifact.is_file():
+def verify(directory: Path, card: dict[str, Any], role: str) -> Path:
+    """Check one artifact's checksum and the library versions; return the artifact's path."""
+    entry = card["artifacts"][role]
+    artifact: Path = directory / str(entry["file"])
+    if artifact.name != ARTIFACTS[role] or not artifact.is_file():
         raise ModelIntegrityError(f"{artifact} is missing. Re-run `analyzer train` or restore the model directory.")
-    got, want = sha256_file(artifact), card["artifact"]["sha256"]
+    got, want = sha256_file(artifact), entry["sha256"]
     if got != want:
         raise ModelIntegrityError(
             f"{artifact} does not match its card (sha256 {got[:12]}…, expected {want[:12]}…). "
@@ -137,13 +181,22 @@ def verify(directory: Path, card: dict[str, Any]) -> Path:
 
 
 def load_model(directory: str | Path | None = None) -> LoadedModel:
-    """Load a verified model directory (see `resolve_model_dir` for the default)."""
+    """Load a verified model directory (see `resolve_model_dir` for the default).
+
+    Every artifact is checked against the card before any is unpickled.
+    """
     path = resolve_model_dir(directory)
     card = read_card(path)
-    pipeline = joblib.load(verify(path, card))
+    verified = {role: verify(path, card, role) for role in card["artifacts"] if role in ARTIFACTS}
+    pipeline = joblib.load(verified["document"])
     if not isinstance(pipeline, Pipeline):
-        raise ModelIntegrityError(f"{path / ARTIFACT} does not hold a scikit-learn Pipeline. Re-run `analyzer train`.")
-    return LoadedModel(pipeline, card, path)
+        raise ModelIntegrityError(
+            f"{verified['document']} does not hold a scikit-learn Pipeline. Re-run `analyzer train`."
+        )
+    sentences = joblib.load(verified["sentences"]) if "sentences" in verified else None
+    if sentences is not None and not isinstance(sentences, SentenceModel):
+        raise ModelIntegrityError(f"{verified['sentences']} does not hold a sentence model. Re-run `analyzer train`.")
+    return LoadedModel(pipeline, card, path, sentences)
 
 
 def render_readme(card: dict[str, Any]) -> str:
@@ -159,8 +212,10 @@ def render_readme(card: dict[str, Any]) -> str:
         f"- Trained at: {card['trained_at']} with seed {card['seed']}",
         f"- Corpus: {card['corpus']['documents']} documents, {card['corpus']['words']:,} words, "
         f"train {card['corpus']['train']} / test {card['corpus']['test']}, sha256 `{card['corpus']['sha256'][:16]}…`",
-        f"- Artifact: `{card['artifact']['file']}`, {card['artifact']['bytes']:,} bytes, "
-        f"sha256 `{card['artifact']['sha256']}`",
+        *(
+            f"- Artifact ({role}): `{entry['file']}`, {entry['bytes']:,} bytes, sha256 `{entry['sha256']}`"
+            for role, entry in card["artifacts"].items()
+        ),
         f"- Libraries: {', '.join(f'{k} {v}' for k, v in card['libraries'].items())}",
         "",
         "## Hyperparameters",
@@ -192,6 +247,37 @@ def render_readme(card: dict[str, Any]) -> str:
         lines += ["", "Confusion (rows true, columns predicted): " + ", ".join(labels), ""]
         for label, row in zip(labels, metrics["confusion_matrix"]["rows_true_columns_predicted"], strict=True):
             lines.append(f"- {label}: {row}")
+    if card.get("analysis_metrics"):
+        lines += [
+            "",
+            "## Sentences and rubric",
+            "",
+            f"Settings tuned out of fold on the train split: context weight {card['analysis']['context_weight']}, "
+            f"thresholds {card['analysis']['thresholds']}.",
+            "",
+            "| set | sentences | macro-F1 (annotated sentences) | macro-F1 (all sentences) |",
+            "|---|---|---|---|",
+        ]
+        for name, block in card["analysis_metrics"].items():
+            s = block["sentences"]
+            lines.append(
+                f"| {name} | {s['sentences']} ({s['annotated_sentences']} annotated) | "
+                f"{s['macro_f1_annotated']:.3f} | {s['macro_f1_all']:.3f} |"
+            )
+        lines += [
+            "",
+            "Rubric detection (document: does it have the element; sentence: is this sentence evidence):",
+            "",
+            "| set | element | doc precision | doc recall | sentence precision | sentence recall |",
+            "|---|---|---|---|---|---|",
+        ]
+        for name, block in card["analysis_metrics"].items():
+            for element, r in block["rubric"].items():
+                d, s = r["documents"], r["sentences"]
+                lines.append(
+                    f"| {name} | {element} | {d['precision']:.3f} | {d['recall']:.3f} | "
+                    f"{s['precision']:.3f} | {s['recall']:.3f} |"
+                )
     for section in ("intended_use", "limitations"):
         if card.get(section):
             lines += ["", f"## {section.replace('_', ' ').capitalize()}", "", card[section]]

@@ -144,6 +144,92 @@ def classify(files: tuple[str, ...], jsonl: str | None, fmt: str, model_dir: Pat
         sys.exit(2)
 
 
+LABEL_COLOURS = {"awareness-only": "blue", "feature-pitch": "yellow", "case-for-change": "green"}
+RUBRIC_NAMES = {
+    "why_change": "Why change: what has shifted or broken in the reader's world",
+    "price_of_inaction": "Price of inaction: what doing nothing costs the reader",
+    "future_state": "Future state: what the reader must reach, and the first step",
+}
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--suggestions/--no-suggestions", default=True, show_default=True, help="Suggest rewrites.")
+@click.option("--max-suggestions", type=click.IntRange(0, 20), default=5, show_default=True)
+@model_option
+def analyze(files: tuple[str, ...], fmt: str, suggestions: bool, max_suggestions: int, model_dir: Path | None) -> None:
+    """Analyze documents (.txt .md .html .pdf .docx; - reads stdin as text): label, sentences,
+    rubric, explanations and suggested rewrites.
+
+    --format json prints one Analysis object per line, with "source".
+
+    Example: analyzer analyze examples/manual-invoicing.md
+    """
+    from analyzer.analysis import AnalyzeOptions, Analyzer
+    from analyzer.extract import extract
+
+    analyzer = Analyzer(_load(model_dir))
+    options = AnalyzeOptions(suggestions=suggestions, max_suggestions=max_suggestions)
+    failed = 0
+    for name in files:
+        try:
+            if name == "-":
+                extracted = extract(sys.stdin.buffer.read(), filename="stdin.txt")
+            else:
+                path = Path(name)
+                if path.is_dir():
+                    raise InputError(f"{name} is a directory. Name the files in it (for example {name}/*.md).")
+                extracted = extract(path.read_bytes(), filename=path.name)
+            analysis = analyzer.analyze(extracted, source=name, options=options)
+        except AnalyzerError as exc:
+            failed += 1
+            click.echo(f"error: {name}: {exc}", err=True)
+            continue
+        except OSError as exc:
+            failed += 1
+            click.echo(f"error: cannot read {name}: {exc.strerror}. Check the path.", err=True)
+            continue
+        if fmt == "json":
+            click.echo(analysis.model_dump_json())
+        else:
+            _print_report(analysis)
+    if failed:
+        sys.exit(2)
+
+
+def _print_report(analysis: Any) -> None:
+    """A terminal report: the verdict, the draft coloured by label, the rubric, the rewrites."""
+    label = analysis.label
+    click.echo(click.style(f"{analysis.source}", bold=True))
+    verdict = f"{label} ({analysis.scores[label]:.0%})" + (
+        "  uncertain: read it yourself" if analysis.uncertain else ""
+    )
+    click.echo(f"  message:  {click.style(verdict, fg=LABEL_COLOURS[label], bold=True)}")
+    click.echo("  scores:   " + "  ".join(f"{k} {v:.2f}" for k, v in analysis.scores.items()))
+    click.echo(f"  case-for-change score: {analysis.case_for_change_score}/100")
+    click.echo("")
+    for sentence in analysis.sentences:
+        colour = None if sentence.low_signal else LABEL_COLOURS[sentence.label]
+        click.echo(f"  {sentence.index:>3} " + click.style(sentence.text, fg=colour) + f"  [{sentence.label}]")
+    click.echo("")
+    click.echo(click.style("  Rubric", bold=True))
+    for name, description in RUBRIC_NAMES.items():
+        element = getattr(analysis.rubric, name)
+        mark = click.style("[x]", fg="green") if element.present else click.style("[ ]", fg="red")
+        evidence = f"  sentences {', '.join(map(str, element.evidence))}" if element.evidence else ""
+        click.echo(f"  {mark} {description} ({element.score:.2f}){evidence}")
+    if analysis.suggestions:
+        click.echo("")
+        click.echo(click.style("  Suggested rewrites", bold=True))
+        for s in analysis.suggestions:
+            click.echo(f"  sentence {s.sentence} -> {s.target.replace('_', ' ')} (+{s.gain:.2f} case-for-change)")
+            click.echo(f"    was: {s.original}")
+            click.echo("    now: " + click.style(s.rewrite, fg="green"))
+            click.echo(f"    why: {s.rationale}")
+    click.echo("")
+
+
 @main.command()
 @click.option("--corpus", "corpus_dir", type=click.Path(path_type=Path, file_okay=False), default=None)
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=None, help="Models folder.")
@@ -188,9 +274,8 @@ def evaluate(file: Path, as_json: bool, model_dir: Path | None) -> None:
     if not docs:
         fail(f"{file} holds no labeled documents.")
     model = _load(model_dir)
-    from analyzer.model import probabilities
 
-    metrics = evaluate_predictions([d.label for d in docs], probabilities(model.pipeline, [d.text for d in docs]))
+    metrics = evaluate_predictions([d.label for d in docs], model.probabilities([d.text for d in docs]))
     click.echo(json.dumps(metrics, indent=2) if as_json else format_report(metrics))
 
 
@@ -199,7 +284,7 @@ def evaluate(file: Path, as_json: bool, model_dir: Path | None) -> None:
 def info(model_dir: Path | None) -> None:
     """Print the model card (JSON) of the model in use.
 
-    Example: analyzer info --model models/messaging-1.0.0
+    Example: analyzer info --model models/messaging-1.1.0
     """
     click.echo(json.dumps(read_card(resolve_model_dir(model_dir)), indent=2))
 

@@ -12,6 +12,8 @@ class AnalyzerError(Exception):
 
     code = "E000"
     exit_code = 2
+    #: The HTTP status the API answers with; subclasses narrow it.
+    http_status = 400
 
     def __init__(self, message: str) -> None:
         super().__init__(f"[{self.code}] {message}")
@@ -34,15 +36,60 @@ class ModelIntegrityError(AnalyzerError):
     """A model file does not match its card: it may have been tampered with."""
 
     code = "E003"
+    http_status = 503  # the server's model, not the client's request, is at fault
 
 
 class ModelCompatibilityError(AnalyzerError):
     """A model was trained with library versions other than the installed ones."""
 
     code = "E004"
+    http_status = 503  # the server's model, not the client's request, is at fault
 
 
 class ModelNotFoundError(AnalyzerError):
     """No model directory where one was expected."""
 
     code = "E005"
+    http_status = 503  # the server's model, not the client's request, is at fault
+
+
+class UnsupportedFormatError(InputError):
+    """The input is a kind of file we do not read (an image, an archive, a legacy .doc...)."""
+
+    code = "E010"
+    http_status = 415
+
+
+class TooLargeError(InputError):
+    """The input is over one of the size limits (bytes, pages, characters, or expands too far when unpacked)."""
+
+    code = "E011"
+    http_status = 413
+
+
+class CorruptFileError(InputError):
+    """The file says it is a PDF or DOCX but cannot be read as one."""
+
+    code = "E012"
+    http_status = 422
+
+
+class EncryptedFileError(InputError):
+    """The file is password-protected, so its text cannot be read."""
+
+    code = "E013"
+    http_status = 422
+
+
+class UndecodableError(InputError):
+    """The bytes are not text in any encoding we can tell, or look like a binary file."""
+
+    code = "E014"
+    http_status = 422
+
+
+class EmptyDocumentError(InputError):
+    """The input holds no text to analyze once markup, images and whitespace are set aside."""
+
+    code = "E015"
+    http_status = 422

@@ -53,6 +53,18 @@ class Parsed:
         start, end = self.sentence_span(index)
         return self.text[start:end]
 
+    def sentence(self, index: int) -> Parsed:
+        """Sentence `index` as a document of its own, without parsing it again."""
+        first, end = self.sentences[index]
+        start = self.offsets[first]
+        return Parsed(
+            text=self.sentence_text(index),
+            words=self.words[first:end],
+            lemmas=self.lemmas[first:end],
+            offsets=tuple(offset - start for offset in self.offsets[first:end]),
+            sentences=((0, end - first),),
+        )
+
 
 def sentence_starts(doc: Doc) -> np.ndarray:
     """A boolean per token: does a sentence start here?"""

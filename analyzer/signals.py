@@ -501,6 +501,38 @@ _CURRENCY = frozenset({"$", "€", "£", "¥", "₹", "usd", "eur", "gbp", "mill
 _PERCENT = frozenset({"%", "percent", "per", "cent"})
 
 
+#: How each signal reads in an explanation.
+SIGNAL_DESCRIPTIONS = {
+    "reader_address": "addresses the reader (you, your)",
+    "reader_world": "the reader's world (teams, customers, operators)",
+    "vendor_voice": "the vendor's voice (we, our)",
+    "product_terms": "product words (platform, feature, app)",
+    "announcement": "announcement language",
+    "feature_language": "feature language (includes, supports, new)",
+    "obligation": "obligation (must, need to, can't afford)",
+    "urgency": "urgency (now, deadline, already)",
+    "cost_loss": "cost, risk and loss",
+    "change_shift": "change and what no longer works",
+    "future_state": "the future state (will, by then, become)",
+    "contrast": "contrast (but, instead, without)",
+    "negation": "negation",
+    "time_units": "time (hours, weeks, years)",
+    "quoting": "quotes and attribution",
+    "boilerplate": "press boilerplate",
+    "reader_subject_share": "sentences about the reader",
+    "vendor_subject_share": "sentences about the vendor or product",
+    "question_rate": "questions",
+    "exclamation_rate": "exclamations",
+    "number_rate": "numbers",
+    "percent_rate": "percentages",
+    "currency_rate": "money amounts",
+    "year_rate": "years",
+    "cta_share": "calls to action",
+    "log_tokens": "length",
+    "mean_sentence_tokens": "sentence length",
+}
+
+
 def signal_names() -> list[str]:
     """The names of the signals, in the order of the columns `MessageSignals` returns."""
     return [*_lexicon_index_names(), *_STRUCTURE]
@@ -547,30 +579,47 @@ def _phrase_index() -> dict[str, list[tuple[tuple[str, ...], int]]]:
     return index
 
 
+@lru_cache(maxsize=1)
+def _token_index() -> dict[str, tuple[tuple[int, ...], tuple[tuple[tuple[str, ...], int], ...]]]:
+    """Lemma -> (columns it counts toward, phrases it may start): one dict lookup a token."""
+    n_lex = len(LEXICONS)
+    lemma_index, phrase_index = _lemma_index(), _phrase_index()
+    extra: dict[str, tuple[int, ...]] = {w: (n_lex,) for w in _CURRENCY}
+    extra.update({w: (n_lex + 1,) for w in _PERCENT})
+    keys = set(lemma_index) | set(phrase_index) | set(extra)
+    return {key: (lemma_index.get(key, ()) + extra.get(key, ()), tuple(phrase_index.get(key, ()))) for key in keys}
+
+
 def document_signals(doc: Parsed) -> np.ndarray:
     """Rates per 100 tokens for each lexicon, then the structural signals."""
-    lemma_index, phrase_index = _lemma_index(), _phrase_index()
+    return np.array(_signal_row(doc))
+
+
+def _signal_row(doc: Parsed) -> list[float]:
+    """`document_signals` as a list: plain floats, since NumPy scalar updates cost more here."""
+    token_index = _token_index()
     n_lex = len(LEXICONS)
-    counts = np.zeros(n_lex + len(_STRUCTURE))
+    counts = [0.0] * (n_lex + 2)  # the lexicons, then money and percent words
     lemmas = doc.lemmas
-    numbers = percents = currencies = years = 0
+    numbers = years = 0
     for i, lemma in enumerate(lemmas):
-        for column in lemma_index.get(lemma, ()):
-            counts[column] += 1
-        for phrase, column in phrase_index.get(lemma, ()):
-            if lemmas[i : i + len(phrase)] == phrase:
+        entry = token_index.get(lemma)
+        if entry is not None:
+            columns, phrases = entry
+            for column in columns:
                 counts[column] += 1
-        if lemma in _CURRENCY:
-            currencies += 1
-        elif lemma in _PERCENT:
-            percents += 1
+            for phrase, column in phrases:
+                if lemmas[i : i + len(phrase)] == phrase:
+                    counts[column] += 1
         elif lemma[:1].isdigit():
             if _YEAR.match(lemma):
                 years += 1
             elif _NUMBER.match(lemma):
                 numbers += 1
-    tokens = max(1, sum(1 for w in doc.words if not w.isspace()))
-    counts[:n_lex] *= 100.0 / tokens
+    currencies, percents = counts[n_lex], counts[n_lex + 1]
+    del counts[n_lex:]
+    tokens = max(1, len(lemmas) - sum(1 for w in doc.words if w.isspace()))
+    per_hundred = 100.0 / tokens
 
     reader = vendor = questions = exclamations = ctas = 0
     sentences = doc.sentences
@@ -583,7 +632,7 @@ def document_signals(doc: Parsed) -> np.ndarray:
         exclamations += last == "!"
         ctas += _first_word(lemmas, start, end) in CTA_VERBS
     n_sent = max(1, len(sentences))
-    counts[n_lex:] = (
+    return [c * per_hundred for c in counts] + [
         reader / n_sent,
         vendor / n_sent,
         questions / n_sent,
@@ -595,8 +644,7 @@ def document_signals(doc: Parsed) -> np.ndarray:
         ctas / n_sent,
         math.log1p(tokens),
         math.log1p(tokens / n_sent),
-    )
-    return counts
+    ]
 
 
 def _first_word(lemmas: Sequence[str], start: int, end: int) -> str:
@@ -635,7 +683,7 @@ class MessageSignals(TransformerMixin, BaseEstimator):  # type: ignore[misc]
     def transform(self, docs: Sequence[Parsed]) -> np.ndarray:
         if not docs:
             return np.zeros((0, len(signal_names())))
-        return np.vstack([document_signals(doc) for doc in docs])
+        return np.array([_signal_row(doc) for doc in docs], dtype=np.float64)
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
         return np.array(signal_names(), dtype=object)

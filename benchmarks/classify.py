@@ -15,25 +15,10 @@ import statistics
 import time
 from collections.abc import Callable
 
+from analysis_docs import WORDS_PER_DOC, documents
+
 from analyzer.artifacts import load_model
-from analyzer.corpus import load_corpus
 from analyzer.nlp import blank_pipeline
-from analyzer.training import DEFAULT_CORPUS_DIR
-
-WORDS_PER_DOC = 500
-
-
-def documents(n: int) -> list[str]:
-    """n texts of about 500 words, each stitched from consecutive corpus documents."""
-    pool = [d.text for d in load_corpus(DEFAULT_CORPUS_DIR)]
-    texts, current, i = [], [], 0
-    while len(texts) < n:
-        current += pool[i % len(pool)].split()
-        i += 1
-        if len(current) >= WORDS_PER_DOC:
-            texts.append(" ".join(current[:WORDS_PER_DOC]))
-            current = []
-    return texts
 
 
 def median_seconds(work: Callable[[], object], runs: int) -> float:

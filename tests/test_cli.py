@@ -168,7 +168,16 @@ def test_train_from_the_cli_is_deterministic(tmp_path: Path, split: tuple[list[D
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     records = [
-        {"id": d.id, "text": d.text, "label": d.label, "doc_type": d.doc_type, "industry": d.industry}
+        {
+            "id": d.id,
+            "text": d.text,
+            "label": d.label,
+            "doc_type": d.doc_type,
+            "industry": d.industry,
+            "sentences": [
+                {"start": s.start, "end": s.end, "label": s.label, "rubric": list(s.rubric)} for s in d.sentences
+            ],
+        }
         for d in train + test
     ]
     write(corpus / "corpus.jsonl", "\n".join(json.dumps(r) for r in records) + "\n")
@@ -178,11 +187,17 @@ def test_train_from_the_cli_is_deterministic(tmp_path: Path, split: tuple[list[D
         result = run_cli("train", "--corpus", str(corpus), "--out", str(tmp_path / run), "--version", "9.9.9")
         assert result.returncode == 0, result.stderr
         model_dir = tmp_path / run / "messaging-9.9.9"
-        assert {p.name for p in model_dir.iterdir()} == {"model.joblib", "model-card.json", "README.md"}
+        assert {p.name for p in model_dir.iterdir()} == {
+            "model.joblib",
+            "sentences.joblib",
+            "model-card.json",
+            "README.md",
+        }
         cards.append(json.loads((model_dir / "model-card.json").read_text()))
-    assert cards[0]["artifact"]["sha256"] == cards[1]["artifact"]["sha256"]
+    assert cards[0]["artifacts"] == cards[1]["artifacts"]
     assert cards[0]["metrics"] == cards[1]["metrics"]
     assert cards[0]["corpus"]["train"] == len(train) and cards[0]["corpus"]["test"] == len(test)
+    assert cards[0]["analysis"] == cards[1]["analysis"] and "analysis_metrics" in cards[0]
 
 
 def test_every_command_is_documented_in_the_readme() -> None:

@@ -30,3 +30,10 @@ def test_lookup_lemmas_are_lowercase_dictionary_forms() -> None:
 def test_empty_and_whitespace_texts_have_no_sentences() -> None:
     assert next(parse([""])).sentences == ()
     assert next(parse(["  \n\n "])).sentences == ()
+
+
+def test_a_sentence_slice_is_the_parse_of_the_sentence() -> None:
+    doc = next(parse(["First one here. Then, the second sentence!\nA heading"]))
+    for i in range(len(doc.sentences)):
+        alone = next(parse([doc.sentence_text(i)]))
+        assert doc.sentence(i) == alone

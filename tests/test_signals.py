@@ -53,3 +53,9 @@ def test_transformer_shape_and_names() -> None:
     assert list(transformer.get_feature_names_out()) == signal_names()
     assert np.isfinite(matrix).all()
     assert MessageSignals().fit([]).transform([]).shape == (0, len(signal_names()))
+
+
+def test_every_signal_has_a_description() -> None:
+    from analyzer.signals import SIGNAL_DESCRIPTIONS
+
+    assert set(SIGNAL_DESCRIPTIONS) == set(signal_names())

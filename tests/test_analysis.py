@@ -1,0 +1,122 @@
+"""`Analyzer.analyze()`: the one analysis every surface shows."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from analyzer.analysis import Analysis, AnalyzeOptions, Analyzer
+from analyzer.corpus import RUBRIC_ELEMENTS
+from analyzer.labels import LABELS
+from tests.conftest import ROOT, run_cli
+
+EXAMPLES = ROOT / "examples"
+NO_REWRITES = AnalyzeOptions(suggestions=False)
+
+
+@pytest.fixture(scope="session")
+def analyzer() -> Analyzer:
+    return Analyzer.load()
+
+
+def example(name: str) -> str:
+    return (EXAMPLES / name).read_text(encoding="utf-8")
+
+
+def test_the_analysis_contract(analyzer: Analyzer) -> None:
+    analysis = analyzer.analyze(example("manual-invoicing.md"), source="manual-invoicing.md", options=NO_REWRITES)
+    assert analysis.schema_version == "1.0"
+    assert analysis.model.name == analyzer.model.name and analysis.model.version == analyzer.model.version
+    assert analysis.label == "case-for-change"
+    assert set(analysis.scores) == set(LABELS) and abs(sum(analysis.scores.values()) - 1) < 1e-5
+    assert analysis.confidence == max(analysis.scores.values()) and not analysis.uncertain
+    assert 0 <= analysis.case_for_change_score <= 100
+    assert analysis.sentences, "a document has sentences"
+    for i, sentence in enumerate(analysis.sentences):
+        assert sentence.index == i
+        assert analysis.text[sentence.start : sentence.end] == sentence.text
+        assert sentence.label in LABELS and abs(sum(sentence.scores.values()) - 1) < 1e-5
+        if sentence.low_signal:
+            assert sentence.label == analysis.label
+    assert [s.start for s in analysis.sentences] == sorted(s.start for s in analysis.sentences)
+
+
+def test_rubric_finds_the_case_in_a_case_for_change(analyzer: Analyzer) -> None:
+    analysis = analyzer.analyze(example("manual-invoicing.md"), options=NO_REWRITES)
+    for name in RUBRIC_ELEMENTS:
+        element = getattr(analysis.rubric, name)
+        assert element.present, name
+        assert element.evidence and all(0 <= i < len(analysis.sentences) for i in element.evidence)
+        assert 0 < element.score <= 1
+    assert analysis.case_for_change_score >= 60
+
+
+def test_a_feature_list_scores_low_and_lacks_the_rubric(analyzer: Analyzer) -> None:
+    features = analyzer.analyze(example("scheduling-features.md"), options=NO_REWRITES)
+    change = analyzer.analyze(example("manual-invoicing.md"), options=NO_REWRITES)
+    assert features.label == "feature-pitch"
+    assert features.case_for_change_score < 30 < change.case_for_change_score
+    assert not any(getattr(features.rubric, name).present for name in RUBRIC_ELEMENTS)
+
+
+def test_explanations_name_phrases_for_the_document_and_each_sentence(analyzer: Analyzer) -> None:
+    analysis = analyzer.analyze(example("scheduling-features.md"), options=NO_REWRITES)
+    assert analysis.explanation is not None and analysis.explanation.toward
+    assert all(p["weight"] > 0 for p in analysis.explanation.toward)
+    assert all(p["weight"] < 0 for p in analysis.explanation.away)
+    explained = [s for s in analysis.sentences if s.explanation and s.explanation.toward]
+    assert len(explained) >= len(analysis.sentences) // 2
+
+
+def test_options_turn_work_off(analyzer: Analyzer) -> None:
+    lean = analyzer.analyze(
+        example("office-opening.txt"), options=AnalyzeOptions(sentences=False, explanations=False, suggestions=False)
+    )
+    full = analyzer.analyze(example("office-opening.txt"), options=NO_REWRITES)
+    assert lean.sentences == [] and lean.explanation is None and lean.suggestions == []
+    assert lean.scores == full.scores and lean.rubric == full.rubric
+
+
+def test_json_round_trip_and_determinism(analyzer: Analyzer) -> None:
+    first = analyzer.analyze(example("webinar.txt"), options=NO_REWRITES)
+    again = analyzer.analyze(example("webinar.txt"), options=NO_REWRITES)
+    assert first == again
+    assert Analysis.model_validate_json(first.model_dump_json()) == first
+    assert json.loads(first.model_dump_json())["schema_version"] == "1.0"
+
+
+def test_a_tiny_text_is_analyzed_and_flagged(analyzer: Analyzer) -> None:
+    analysis = analyzer.analyze("Hello.", options=NO_REWRITES)
+    assert analysis.label in LABELS
+    assert len(analysis.sentences) == 1 and analysis.sentences[0].low_signal
+
+
+def test_model_card_reports_sentence_and_rubric_figures(analyzer: Analyzer) -> None:
+    test = analyzer.model.card["analysis_metrics"]["test"]
+    assert test["sentences"]["annotated_sentences"] > 500
+    assert 0 < test["sentences"]["macro_f1_annotated"] <= 1
+    for name in RUBRIC_ELEMENTS:
+        documents = test["rubric"][name]["documents"]
+        assert documents["precision"] >= 0.80 and documents["recall"] >= 0.80, name
+
+
+def test_cli_analyze_json_and_text(tmp_path: Path) -> None:
+    result = run_cli("analyze", "--format", "json", "--no-suggestions", str(EXAMPLES / "manual-invoicing.md"))
+    assert result.returncode == 0, result.stderr
+    [line] = result.stdout.splitlines()
+    analysis = Analysis.model_validate_json(line)
+    assert analysis.source == str(EXAMPLES / "manual-invoicing.md") and analysis.label == "case-for-change"
+    text = run_cli("analyze", "--no-suggestions", str(EXAMPLES / "scheduling-features.md"))
+    assert text.returncode == 0, text.stderr
+    assert "feature-pitch" in text.stdout and "Rubric" in text.stdout and "case-for-change score" in text.stdout
+
+
+def test_cli_analyze_reports_bad_files_and_goes_on(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.md"
+    empty.write_text("")
+    result = run_cli("analyze", "--format", "json", "--no-suggestions", str(empty), str(EXAMPLES / "webinar.txt"))
+    assert result.returncode == 2
+    assert len(result.stdout.splitlines()) == 1
+    assert "empty.md" in result.stderr and "Traceback" not in result.stderr

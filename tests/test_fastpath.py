@@ -1,0 +1,37 @@
+"""The NumPy fast path computes what scikit-learn computes."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from analyzer.artifacts import LoadedModel
+from analyzer.corpus import Document
+from analyzer.fastpath import FastFeatures, FastHead
+from analyzer.nlp import parse
+
+
+def test_document_model_fast_path_equals_scikit_learn(
+    bundled_model: LoadedModel, split: tuple[list[Document], list[Document]]
+) -> None:
+    texts = [d.text for d in split[1][:60]] + ["", "?!", "Pricing starts at $49."]
+    parsed = list(parse(texts))
+    union = bundled_model.pipeline.named_steps["features"]
+    head = bundled_model.pipeline.named_steps["classify"]
+    slow_matrix = union.transform(parsed)
+    fast_matrix = FastFeatures(union).transform(parsed)
+    assert np.allclose(slow_matrix.toarray(), fast_matrix.toarray(), atol=1e-12)
+    assert np.allclose(head.predict_proba(slow_matrix), FastHead(head).predict_proba(fast_matrix), atol=1e-10)
+
+
+def test_sentence_heads_fast_path_equals_scikit_learn(
+    bundled_model: LoadedModel, split: tuple[list[Document], list[Document]]
+) -> None:
+    model = bundled_model.sentences
+    assert model is not None
+    doc = next(parse([split[1][0].text]))
+    sentences = [doc.sentence(i) for i in range(len(doc.sentences))]
+    matrix = model.featurize(sentences)
+    assert np.allclose(matrix.toarray(), model.features_.transform(sentences).toarray(), atol=1e-12)
+    heads = [model.label_head_, *model.rubric_heads_.values()]
+    for head in heads:
+        assert np.allclose(head.predict_proba(matrix), FastHead(head).predict_proba(matrix), atol=1e-10)
