@@ -1,6 +1,6 @@
 # The messaging analyzer with its bundled model.
 #   docker build -t messaging-analyzer .
-#   docker run --rm -v "$PWD/drafts:/data:ro" messaging-analyzer classify --format table /data/post.md
+#   docker run --rm -v "$PWD/examples:/data:ro" messaging-analyzer analyze /data/manual-invoicing.md
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -11,11 +11,15 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
-# Dependencies first, from the pinned constraints, so code changes reuse this layer.
-COPY constraints.txt pyproject.toml README.md ./
-RUN python -m pip install -c constraints.txt \
-        "spacy>=3.8,<3.9" spacy-lookups-data "scikit-learn>=1.9,<1.10" numpy scipy joblib click
+# Dependencies first, pinned by constraints.txt, so a code change reuses this layer. The list
+# is read from pyproject.toml, the one place it is kept.
+COPY pyproject.toml constraints.txt requirements-parser.txt ./
+RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
+        > /tmp/requirements.txt \
+    && python -m pip install -c constraints.txt -r /tmp/requirements.txt \
+    && python -m pip install --no-deps --require-hashes -r requirements-parser.txt
 
+COPY README.md ./
 COPY analyzer ./analyzer
 COPY models ./models
 RUN python -m pip install --no-deps . \

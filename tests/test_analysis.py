@@ -120,3 +120,52 @@ def test_cli_analyze_reports_bad_files_and_goes_on(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert len(result.stdout.splitlines()) == 1
     assert "empty.md" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_sections_follow_headings(analyzer: Analyzer) -> None:
+    from analyzer.extract import extract
+
+    extracted = extract(
+        (EXAMPLES / "manual-invoicing.md").read_bytes() + b"\n\n## Our product\n\nLedgerly matches "
+        b"payments as they arrive and exports to Xero and NetSuite.\n",
+        filename="post.md",
+    )
+    analysis = analyzer.analyze(extracted, options=NO_REWRITES)
+    assert [s.heading for s in analysis.sections] == [
+        "Your month-end close is slower than your customers' expectations",
+        "Our product",
+    ]
+    first, second = analysis.sections
+    assert first.end <= second.start and second.end == len(analysis.text)
+    assert first.label == "case-for-change" and second.label == "feature-pitch"
+    covered = first.sentences + second.sentences
+    assert covered == [s.index for s in analysis.sentences]
+    for section in analysis.sections:
+        assert all(section.start <= analysis.sentences[i].start < section.end for i in section.sentences)
+
+
+@pytest.mark.parametrize("name", ["draft.docx", "draft.pdf", "draft.html"])
+def test_cli_analyze_reads_each_format(tmp_path: Path, name: str) -> None:
+    from tests import make_files
+
+    body = (
+        "Three years ago a ten-day close was normal. Today your board wants numbers on day three, "
+        "and every late invoice pushes cash further out. Teams that still reconcile by hand lose "
+        "two days a month to it."
+    )
+    content = {
+        "draft.docx": make_files.sample_docx(),
+        "draft.pdf": make_files.text_pdf([body, "Finance teams must close in days by 2027."]),
+        "draft.html": (
+            "<html><head><title>Close faster</title><script>alert(1)</script></head><body>"
+            "<nav><a href='/'>Home</a> <a href='/pricing'>Pricing</a></nav>"
+            f"<article><h1>Close faster</h1><p>{body}</p></article><footer>(c) Ledgerly</footer></body></html>"
+        ).encode(),
+    }[name]
+    path = tmp_path / name
+    path.write_bytes(content)
+    result = run_cli("analyze", "--format", "json", "--no-suggestions", str(path))
+    assert result.returncode == 0, result.stderr
+    analysis = Analysis.model_validate_json(result.stdout)
+    assert analysis.format == name.rsplit(".", 1)[1] and analysis.sentences
+    assert "alert(1)" not in analysis.text and "Pricing" not in analysis.text
