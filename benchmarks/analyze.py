@@ -10,26 +10,15 @@ from __future__ import annotations
 
 import argparse
 import platform
-import statistics
-import time
 from collections.abc import Callable
 from typing import Any
 
-from analysis_docs import documents
+from harness import documents, median_seconds
 
 from analyzer.analysis import AnalyzeOptions, Analyzer
 from analyzer.nlp import parse
 from analyzer.rubric import blend, detect, evidence_scores, sentence_labels
 from analyzer.sentences import is_low_signal
-
-
-def median_seconds(work: Callable[[], Any], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> None:

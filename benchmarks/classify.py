@@ -11,23 +11,11 @@ from __future__ import annotations
 
 import argparse
 import platform
-import statistics
-import time
-from collections.abc import Callable
 
-from analysis_docs import WORDS_PER_DOC, documents
+from harness import WORDS_PER_DOC, documents, median_seconds
 
 from analyzer.artifacts import load_model
 from analyzer.nlp import blank_pipeline
-
-
-def median_seconds(work: Callable[[], object], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> None:

@@ -1,6 +1,11 @@
-"""Benchmark documents: ~500-word texts stitched from consecutive corpus documents."""
+"""What every benchmark shares: ~500-word documents from the corpus, and a median timer."""
 
 from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from typing import Any
 
 from analyzer.corpus import load_corpus
 from analyzer.training import DEFAULT_CORPUS_DIR
@@ -19,3 +24,13 @@ def documents(n: int) -> list[str]:
             texts.append(" ".join(current[:WORDS_PER_DOC]))
             current = []
     return texts
+
+
+def median_seconds(work: Callable[[], Any], runs: int) -> float:
+    """The median wall time of `runs` calls of `work`: robust to a noisy machine."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
