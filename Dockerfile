@@ -1,6 +1,7 @@
-# The messaging analyzer with its bundled model.
+# The messaging analyzer service with its bundled model.
 #   docker build -t messaging-analyzer .
-#   docker run --rm -v "$PWD/examples:/data:ro" messaging-analyzer analyze /data/manual-invoicing.md
+#   docker run --rm -p 8000:8000 -e ANALYZER_API_KEYS=editor:change-me messaging-analyzer
+# Without ANALYZER_API_KEYS the server refuses to listen beyond loopback (see README).
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -25,6 +26,9 @@ COPY models ./models
 RUN python -m pip install --no-deps . \
     && useradd --create-home --uid 10001 analyzer
 
-USER analyzer
+USER 10001
+EXPOSE 8000
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
+    CMD ["python", "-c", "import urllib.request, sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4).status != 200)"]
 ENTRYPOINT ["analyzer"]
-CMD ["--help"]
+CMD ["serve", "--host", "0.0.0.0", "--port", "8000", "--workers", "2"]

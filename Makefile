@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format typecheck train bench clean
+.PHONY: install run examples test lint format typecheck train bench clean
 
 $(STAMP): pyproject.toml constraints.txt requirements-parser.txt
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,9 @@ $(STAMP): pyproject.toml constraints.txt requirements-parser.txt
 install: $(STAMP)
 
 run: install
+	$(BIN)/analyzer serve --host 127.0.0.1 --port 8000
+
+examples: install
 	$(BIN)/analyzer classify --format table examples/*
 
 lint: install

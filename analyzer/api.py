@@ -14,16 +14,19 @@ import math
 import time
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, File, Form, Request, Security, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.security import HTTPBearer
+from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -40,6 +43,16 @@ logger = logging.getLogger("analyzer.api")
 #: Room for multipart boundaries and part headers around an upload of `max_upload_bytes`.
 MULTIPART_SLACK = 64 * 1024
 UPLOAD_PATH = "/v1/analyze/file"
+#: The writer's page (`/`) and its files (`/static/*`): open, like /docs; only /v1/* needs a key.
+WEB_DIR = Path(__file__).parent / "web"
+PAGE_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
 
 HINTS = {
     400: "Send a well-formed request: valid JSON, or multipart/form-data for uploads.",
@@ -255,6 +268,30 @@ class MetricsMiddleware:
             route = scope["path"] if scope["path"] in self.routes else "other"
             self.metrics.requests.labels(route=route, method=scope["method"], status=str(status)).inc()
             self.metrics.latency.labels(route=route).observe(time.perf_counter() - started)
+
+
+class PageHeadersMiddleware:
+    """A strict Content-Security-Policy and friends on the page and its static files.
+
+    Only there: /docs loads Swagger UI from a CDN, which this policy would block.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not (scope["path"] == "/" or scope["path"].startswith("/static/")):
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in PAGE_HEADERS.items():
+                    headers[name] = value
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 # --- Keys, rate limit and body size -------------------------------------------------------
@@ -530,6 +567,13 @@ def create_app(settings: Settings) -> FastAPI:
         """Prometheus metrics of this worker."""
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
+    @app.get("/", include_in_schema=False)
+    async def page() -> FileResponse:
+        """The writer's page: paste or drop a draft, see its analysis, apply rewrites."""
+        return FileResponse(WEB_DIR / "index.html", media_type="text/html")
+
+    app.mount("/static", StaticFiles(directory=WEB_DIR), name="static")
+
     # Added innermost first: metrics see everything, CORS answers preflights before the key check.
     app.add_middleware(GuardMiddleware, settings=settings, metrics=metrics)
     if settings.cors_origins:
@@ -542,6 +586,7 @@ def create_app(settings: Settings) -> FastAPI:
     # Route templates from the schema: included routers do not list their paths in app.routes.
     routes = frozenset([*app.openapi()["paths"], app.openapi_url, app.docs_url, app.redoc_url])
     app.add_middleware(MetricsMiddleware, metrics=metrics, routes=routes)
+    app.add_middleware(PageHeadersMiddleware)
     if not settings.api_keys:
         logger.warning("no API keys configured: /v1/* is open to anyone who can reach this server")
     return app
