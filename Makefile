@@ -29,7 +29,12 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-test: lint typecheck
+# Debian's Chromium, for the web page's browser tests (Playwright drives it; it downloads no browser).
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium
+
+test: lint typecheck $(CHROMIUM)
 	$(BIN)/pytest
 
 format: install
