@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -65,6 +66,14 @@ def small_model_dir(tmp_path_factory: pytest.TempPathFactory, split: tuple[list[
         "metrics": {},
     }
     return save_model(pipeline, card, tmp_path_factory.mktemp("models") / "messaging-test-0.0.1")
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
 
 
 def run_cli(

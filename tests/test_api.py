@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -18,7 +17,7 @@ from analyzer.analysis import Analysis, AnalyzeOptions, Analyzer
 from analyzer.artifacts import DEFAULT_MODEL_DIR, LoadedModel, read_card
 from analyzer.extract import extract_text
 from analyzer.settings import Settings
-from tests.conftest import run_cli
+from tests.conftest import free_port, run_cli
 from tests.make_files import sample_docx, text_pdf
 
 pytestmark = pytest.mark.slow
@@ -32,20 +31,13 @@ FAST = {"suggestions": False}
 KEYS = "alice:key-alice,bob:key-bob,carol:key-carol,dave:key-dave,erin:key-erin"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
 def start(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """Starts `analyzer serve` with the given ANALYZER_* variables; every server is stopped at the end."""
     started: list[tuple[subprocess.Popen[bytes], Any, httpx.Client]] = []
 
     def _start(env: dict[str, str], ready: str = "/readyz") -> httpx.Client:
-        port = _free_port()
+        port = free_port()
         log = (tmp_path_factory.mktemp("server") / "server.log").open("wb")
         clean = {k: v for k, v in os.environ.items() if not k.startswith("ANALYZER_")}
         process = subprocess.Popen(
@@ -375,7 +367,7 @@ def test_settings_read_named_keys(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_serve_refuses_a_public_address_without_keys() -> None:
-    result = run_cli("serve", "--host", "0.0.0.0", "--port", str(_free_port()), env={"ANALYZER_API_KEYS": ""})
+    result = run_cli("serve", "--host", "0.0.0.0", "--port", str(free_port()), env={"ANALYZER_API_KEYS": ""})
     assert result.returncode == 2
     assert result.stderr.startswith("error: refusing to serve on 0.0.0.0 without API keys")
     assert len(result.stderr.strip().splitlines()) == 1

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -14,6 +13,8 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 from playwright.sync_api import Browser, Dialog, Page, Request, expect, sync_playwright
+
+from tests.conftest import free_port
 
 pytestmark = pytest.mark.slow
 
@@ -45,17 +46,10 @@ HOSTILE = (
 )
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`analyzer serve` without keys on a free loopback port, as in test_api.py; its base URL."""
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     log_path = tmp_path_factory.mktemp("web-server") / "server.log"
     clean = {k: v for k, v in os.environ.items() if not k.startswith("ANALYZER_")}
