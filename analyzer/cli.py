@@ -198,6 +198,73 @@ def analyze(files: tuple[str, ...], fmt: str, suggestions: bool, max_suggestions
         sys.exit(2)
 
 
+@main.command()
+@click.argument("files", nargs=-1, required=True)
+@click.option(
+    "--min-score",
+    type=click.IntRange(0, 100),
+    default=0,
+    show_default=True,
+    help="Fail a file whose case-for-change score is below this.",
+)
+@click.option(
+    "--allow",
+    "allowed",
+    multiple=True,
+    type=click.Choice(list(LABELS)),
+    help="Labels a file may have (repeatable; default: any).",
+)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True)
+@model_option
+def check(files: tuple[str, ...], min_score: int, allowed: tuple[str, ...], fmt: str, model_dir: Path | None) -> None:
+    """Check drafts in CI like a prose linter: exit 1 if any falls below --min-score or has a
+    label not in --allow, 2 if a file cannot be read.
+
+    --format github prints GitHub Actions annotations.
+
+    Example: analyzer check docs/blog/*.md --min-score 40 --allow case-for-change --format github
+    """
+    from analyzer.analysis import AnalyzeOptions, Analyzer
+    from analyzer.extract import extract
+
+    analyzer = Analyzer(_load(model_dir))
+    options = AnalyzeOptions(sentences=False, explanations=False, suggestions=False)
+    failed = unreadable = 0
+    for name in files:
+        try:
+            analysis = analyzer.analyze(extract(Path(name).read_bytes(), filename=name), source=name, options=options)
+        except (AnalyzerError, OSError) as exc:
+            unreadable += 1
+            reason = str(exc) if isinstance(exc, AnalyzerError) else f"cannot read it: {exc.strerror}"
+            _check_line(fmt, name, "error", reason, None)
+            continue
+        problems = []
+        if analysis.case_for_change_score < min_score:
+            problems.append(f"case-for-change score {analysis.case_for_change_score} is below {min_score}")
+        if allowed and analysis.label not in allowed:
+            problems.append(f"reads as {analysis.label}, not {' or '.join(allowed)}")
+        missing = [element for element in RUBRIC_NAMES if not getattr(analysis.rubric, element).present]
+        if problems and missing:
+            problems.append("missing: " + ", ".join(m.replace("_", " ") for m in missing))
+        failed += bool(problems)
+        _check_line(fmt, name, "error" if problems else "ok", "; ".join(problems) or "passes", analysis)
+    sys.exit(2 if unreadable else 1 if failed else 0)
+
+
+def _check_line(fmt: str, name: str, status: str, message: str, analysis: Any) -> None:
+    if fmt == "json":
+        record: dict[str, Any] = {"file": name, "status": status, "message": message}
+        if analysis is not None:
+            record |= {"label": analysis.label, "case_for_change_score": analysis.case_for_change_score}
+        click.echo(json.dumps(record))
+    elif fmt == "github":
+        if status != "ok":
+            click.echo(f"::error file={name},title=Messaging::{message}")
+    else:
+        score = f" ({analysis.label}, {analysis.case_for_change_score}/100)" if analysis is not None else ""
+        click.echo(f"{'FAIL' if status != 'ok' else 'ok  '} {name}{score}: {message}")
+
+
 def _print_report(analysis: Any) -> None:
     """A terminal report: the verdict, the draft coloured by label, the rubric, the rewrites."""
     label = analysis.label

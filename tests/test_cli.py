@@ -207,3 +207,25 @@ def test_every_command_is_documented_in_the_readme() -> None:
     assert commands
     for command in commands:
         assert f"analyzer {command}" in readme, command
+
+
+def test_check_fails_drafts_below_the_floor_like_a_linter(tmp_path: Path) -> None:
+    change, features = str(ROOT / "examples" / "manual-invoicing.md"), str(ROOT / "examples" / "scheduling-features.md")
+    passing = run_cli("check", change, "--min-score", "40", "--allow", "case-for-change")
+    assert passing.returncode == 0, passing.stderr
+    assert passing.stdout.startswith("ok")
+    failing = run_cli("check", change, features, "--min-score", "40", "--format", "json")
+    assert failing.returncode == 1
+    records = {r["file"]: r for r in lines(failing.stdout)}
+    assert records[change]["status"] == "ok" and records[features]["status"] == "error"
+    assert "below 40" in str(records[features]["message"])
+    github = run_cli("check", features, "--allow", "case-for-change", "--format", "github")
+    assert github.returncode == 1
+    assert github.stdout.startswith(f"::error file={features},title=Messaging::reads as feature-pitch")
+
+
+def test_check_reports_unreadable_files_with_exit_2(tmp_path: Path) -> None:
+    empty = write(tmp_path / "empty.md", "")
+    result = run_cli("check", str(empty), str(ROOT / "examples" / "webinar.txt"))
+    assert result.returncode == 2
+    assert "FAIL" in result.stdout and "empty" in result.stdout and "Traceback" not in result.stdout + result.stderr
