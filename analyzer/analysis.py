@@ -22,7 +22,7 @@ from analyzer.errors import ModelIntegrityError
 from analyzer.explain import Explanation, LinearExplainer
 from analyzer.extract import Extracted, check_text
 from analyzer.labels import CHANGE, LABELS
-from analyzer.nlp import Parsed, parse
+from analyzer.nlp import parse
 from analyzer.rubric import RubricSettings, blend, case_for_change_score, detect, evidence_scores, sentence_labels
 from analyzer.sentences import is_low_signal
 
@@ -166,10 +166,6 @@ class Analyzer:
     def sentence_explainer(self) -> LinearExplainer:
         return LinearExplainer(self.sentence_model.features_, self.sentence_model.label_head_)
 
-    def document_probabilities(self, parsed: Sequence[Parsed]) -> np.ndarray:
-        """The document model on already-parsed texts, columns in `LABELS` order."""
-        return self.model.probabilities_of_parsed(list(parsed))[0]
-
     def sentence_probabilities(self, texts: Sequence[str]) -> np.ndarray:
         """The sentence model on standalone sentences (used to score rewrites)."""
         parsed = list(parse(texts))
@@ -206,12 +202,13 @@ class Analyzer:
         sentence_explanations = (
             self.sentence_explainer.explain(matrix, labels) if options.explanations and len(labels) else []
         )
+        spans = [parsed.sentence_span(i) for i in range(len(sentence_parses))]
         sentences = [
             SentenceOut.model_construct(
                 index=i,
-                text=parsed.sentence_text(i),
-                start=parsed.sentence_span(i)[0],
-                end=parsed.sentence_span(i)[1],
+                text=sentence_parses[i].text,
+                start=spans[i][0],
+                end=spans[i][1],
                 label=labels[i],
                 scores=_scores(blended[i]),
                 low_signal=low[i],
@@ -258,7 +255,7 @@ class Analyzer:
             for k, h in enumerate(headings)
         ]
         texts = [extracted.text[start:end] for _, start, end in spans]
-        probs = self.document_probabilities(list(parse(texts)))
+        probs = self.model.probabilities(texts)
         return [
             SectionOut(
                 heading=extracted.text[h.start : h.end],

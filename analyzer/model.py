@@ -151,13 +151,5 @@ def probabilities(pipeline: Pipeline, texts: Sequence[str]) -> np.ndarray:
     return np.asarray(raw[:, order])
 
 
-def predictions(pipeline: Pipeline, texts: Sequence[str]) -> list[Prediction]:
-    result = []
-    for row in probabilities(pipeline, texts):
-        scores = {label: float(p) for label, p in zip(LABELS, row, strict=True)}
-        result.append(Prediction(LABELS[int(np.argmax(row))], scores))
-    return result
-
-
 def parse_all(texts: Sequence[str]) -> list[Parsed]:
     return list(parse(texts))
