@@ -7,11 +7,12 @@ import sys
 from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 
 from analyzer.artifacts import MODEL_VERSION, LoadedModel, load_model, read_card, resolve_model_dir
+from analyzer.cli.common import Group, fail, model_option
 from analyzer.corpus import SPLIT_FILE, count_table, load_corpus, load_labeled, make_split, near_duplicates
 from analyzer.errors import AnalyzerError, InputError
 from analyzer.evaluation import evaluate_predictions, format_report
@@ -21,29 +22,6 @@ from analyzer.model import DEFAULT_SEED, Prediction
 
 #: Lines classified per model call when streaming JSONL.
 CHUNK = 256
-
-model_option = click.option(
-    "--model",
-    "model_dir",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Model directory (default: $ANALYZER_MODEL_DIR, else the bundled model).",
-)
-
-
-def fail(message: str) -> NoReturn:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(2)
-
-
-class Group(click.Group):
-    """Turns every AnalyzerError into a one-line message and exit code 2, never a traceback."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except AnalyzerError as exc:
-            fail(str(exc))
 
 
 @click.group(cls=Group)
@@ -468,3 +446,6 @@ def corpus_split(corpus_dir: Path | None, test_fraction: float, seed: int, force
     split = make_split(load_corpus(directory), test_fraction, seed)
     target.write_text(json.dumps(split, indent=1) + "\n", encoding="utf-8")
     click.echo(f"wrote {target}: {len(split['train'])} train, {len(split['test'])} test")
+
+
+# Commands with a module of their own (analyzer/cli/<name>.py) are attached here.

@@ -1,0 +1,35 @@
+"""What every `analyzer` subcommand shares: the model option and error handling."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from analyzer.errors import AnalyzerError
+
+model_option = click.option(
+    "--model",
+    "model_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Model directory (default: $ANALYZER_MODEL_DIR, else the bundled model).",
+)
+
+
+def fail(message: str) -> NoReturn:
+    """One line on stderr and exit code 2: how every command reports bad input."""
+    click.echo(f"error: {message}", err=True)
+    sys.exit(2)
+
+
+class Group(click.Group):
+    """Turns every AnalyzerError into a one-line message and exit code 2, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except AnalyzerError as exc:
+            fail(str(exc))
