@@ -23,6 +23,7 @@ from analyzer.explain import Explanation, LinearExplainer
 from analyzer.extract import Extracted, check_text
 from analyzer.labels import CHANGE, LABELS
 from analyzer.nlp import parse
+from analyzer.rewrite import MAX_CANDIDATES
 from analyzer.rubric import RubricSettings, blend, case_for_change_score, detect, evidence_scores, sentence_labels
 from analyzer.sentences import is_low_signal
 
@@ -38,6 +39,12 @@ class AnalyzeOptions(BaseModel):
     explanations: bool = True
     suggestions: bool = True
     max_suggestions: int = Field(default=5, ge=0, le=20)
+    max_candidates: int = Field(
+        default=MAX_CANDIDATES,
+        ge=1,
+        le=MAX_CANDIDATES,
+        description="Sentences tried for rewrites, the least case-for-change first; fewer is faster.",
+    )
 
 
 class PhraseOut(TypedDict):
@@ -283,6 +290,7 @@ class Analyzer:
             self.sentence_probabilities,
             max_suggestions=options.max_suggestions,
             missing=missing,
+            max_candidates=options.max_candidates,
         )
         return [
             SuggestionOut(

@@ -1412,11 +1412,13 @@ def suggest(
     scorer: Scorer,
     max_suggestions: int = 5,
     missing: Sequence[str] = (),
+    max_candidates: int = MAX_CANDIDATES,
 ) -> list[Suggestion]:
     """The best rewrites for a document's feature and awareness sentences, best first.
 
     Candidates are the feature-pitch and awareness-only sentences with content of their own, the
-    `MAX_CANDIDATES` least case-for-change first. Every rewrite is scored with `scorer` in one
+    `max_candidates` least case-for-change first (an audit that keeps one suggestion asks for
+    fewer: the parse of each candidate is the slow part). Every rewrite is scored with `scorer` in one
     batch; only those that raise the case-for-change probability are kept. Ranking is by expected
     gain (gain x `RELIABILITY`), plus `MISSING_BONUS` for a target in `missing`, less `TARGET_REPEAT_PENALTY` and
     `STRATEGY_REPEAT_PENALTY` for each earlier pick with the same target or strategy; one
@@ -1438,7 +1440,7 @@ def suggest(
     if not eligible:
         return []
     before = _scores(scorer, [sentences[i] for i in eligible])[:, change]
-    order = sorted(range(len(eligible)), key=lambda k: (before[k], eligible[k]))[:MAX_CANDIDATES]
+    order = sorted(range(len(eligible)), key=lambda k: (before[k], eligible[k]))[:max_candidates]
     chosen = [eligible[k] for k in order]
     baseline = {eligible[k]: float(before[k]) for k in order}
 
