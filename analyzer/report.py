@@ -280,6 +280,8 @@ def _identity(record: Mapping[str, Any]) -> dict[str, Any]:
     """Where a person finds the document; `title` falls back to its id or location."""
     title = record.get("title") or record.get("id") or record.get("location") or "(untitled)"
     return {
+        "key": record.get("key"),
+        "id": record.get("id"),
         "title": str(title),
         "url": record.get("url"),
         "location": record.get("location"),
@@ -493,10 +495,16 @@ def headlines(summary: Mapping[str, Any]) -> list[str]:
             + " with a rewrite to start from."
         )
     if failed:
-        top = summary["failures"]["by_code"][0]
+        by_code = summary["failures"]["by_code"]
+        common = by_code[0]
+        most_often = (
+            f" (most often: {common['what'][0].lower()}{common['what'][1:]}, {common['count']:,})"
+            if common["count"] > 1 and (len(by_code) == 1 or common["count"] > by_code[1]["count"])
+            else ""
+        )
         lines.append(
-            f"{failed:,} of {_plural(documents, 'document')} could not be analyzed (most often: "
-            f"{top['what'][0].lower()}{top['what'][1:]}, {top['count']:,}); what to do is at the end of this page."
+            f"{failed:,} of {_plural(documents, 'document')} could not be analyzed{most_often}; "
+            "what to do is at the end of this page."
         )
     return lines
 
@@ -924,6 +932,10 @@ def _run_section(summary: Mapping[str, Any]) -> str:
         rows.append(("Duration", _duration(float(run["duration_seconds"]))))
     if run.get("jobs"):
         rows.append(("Parallel jobs", str(run["jobs"])))
+    if run.get("cluster"):
+        rows.append(("Cluster", str(run["cluster"])))
+    if isinstance(run.get("resumed"), int) and run["resumed"]:
+        rows.append(("Carried over from an earlier run", f"{run['resumed']:,} documents"))
     totals = summary["totals"]
     rows.append(("Words analyzed", f"{totals['words']:,}"))
     if totals["analyzed"]:
