@@ -574,24 +574,28 @@ def _charts_section(summary: Mapping[str, Any]) -> str:
     )
     by_type = summary["by_doc_type"]
     if any(group["name"] is not None for group in by_type):
+        kinds = _top_groups(by_type, CHART_GROUPS, "(no type)")
         parts.append(
             _figure(
                 "mix-doc-type",
                 "By kind of piece",
-                _mix_chart("mix-doc-type", _top_groups(by_type, CHART_GROUPS, "(no type)")),
-                "Share of each message within each kind of piece; n is the number analyzed.",
+                _mix_chart("mix-doc-type", kinds),
+                "Share of each message within each kind of piece; n is the number analyzed."
+                + (" The largest are shown; the rest are merged into “other”." if "merged" in kinds[-1] else ""),
             )
         )
     else:
         parts.append('<p class="muted">The sources gave no document types, so there is no breakdown by kind.</p>')
     by_section = summary["by_section"]
     if any(group["name"] for group in by_section):
+        sections = _top_groups(by_section, CHART_GROUPS, "(top level)")
+        merged = " The largest are shown; the rest are merged into “other”." if "merged" in sections[-1] else ""
         parts.append(
             _figure(
                 "mix-section",
                 "By folder or site section",
-                _mix_chart("mix-section", _top_groups(by_section, CHART_GROUPS, "(top level)")),
-                f"The {CHART_GROUPS} largest sections; the rest are merged into “other”.",
+                _mix_chart("mix-section", sections),
+                f"Share of each message within each folder or site section; n is the number analyzed.{merged}",
             )
         )
     else:
@@ -659,6 +663,7 @@ def _top_groups(groups: Sequence[Mapping[str, Any]], limit: int, unnamed: str) -
                 "failed": sum(group["failed"] for group in rest),
                 "counts": counts,
                 "shares": {label: n / analyzed if analyzed else 0.0 for label, n in counts.items()},
+                "merged": len(rest),
             }
         )
     return shown

@@ -369,6 +369,10 @@ def test_the_page_in_chromium_is_self_contained_safe_and_complete(
         assert box is not None and box["width"] > 400 and box["height"] > 80, box
         assert charts.nth(i).is_visible()
     assert page.locator("#chart-mix-section svg text", has_text="<b>promo</b>").count() == 1  # text, not markup
+    # 14 kinds of piece (one is "no type"): the 10 largest and one merged "other" bar
+    assert page.locator("#chart-mix-doc-type svg text", has_text="other (n=").count() == 1
+    assert "merged into “other”" in page.locator("#chart-mix-doc-type figcaption").inner_text()
+    assert "merged" not in page.locator("#chart-mix-section figcaption").inner_text()
 
     fixes = page.locator("ol.fixes > li")
     assert fixes.count() == 25
