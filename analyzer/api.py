@@ -43,6 +43,8 @@ logger = logging.getLogger("analyzer.api")
 #: Room for multipart boundaries and part headers around an upload of `max_upload_bytes`.
 MULTIPART_SLACK = 64 * 1024
 UPLOAD_PATH = "/v1/analyze/file"
+#: Rate-limited on its own too (`feedback_rate_limit_per_minute`): floods of corrections skew training.
+FEEDBACK_PATH = "/v1/feedback"
 #: The writer's page (`/`) and its files (`/static/*`): open, like /docs; only /v1/* needs a key.
 WEB_DIR = Path(__file__).parent / "web"
 PAGE_HEADERS = {
@@ -335,6 +337,8 @@ class GuardMiddleware:
         self.keys = [(k.name, k.key.get_secret_value().encode("utf-8")) for k in settings.api_keys]
         per_minute = settings.rate_limit_per_minute
         self.limiter = TokenBuckets(per_minute) if per_minute else None
+        per_minute = settings.feedback_rate_limit_per_minute
+        self.feedback_limiter = TokenBuckets(per_minute) if per_minute else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -360,6 +364,15 @@ class GuardMiddleware:
                 refusal = error_response(self.metrics, 429, "rate_limited", over, {"Retry-After": str(wait)})
                 await refusal(scope, receive, send)
                 return
+            if self.feedback_limiter and path == FEEDBACK_PATH and scope["method"] == "POST":
+                wait = self.feedback_limiter.take(caller)
+                if wait:
+                    over = f"over the limit of {self.settings.feedback_rate_limit_per_minute} feedback posts a minute."
+                    refusal = error_response(self.metrics, 429, "rate_limited", over, {"Retry-After": str(wait)})
+                    await refusal(scope, receive, send)
+                    return
+            # The key's name (never the key) for endpoints that record who asked; None without keys.
+            scope.setdefault("state", {})["api_key_name"] = caller if self.keys else None
         limit = self.settings.max_body_bytes
         if path == UPLOAD_PATH:
             limit = self.settings.max_upload_bytes + MULTIPART_SLACK
@@ -451,18 +464,22 @@ router = APIRouter(prefix="/v1", dependencies=[Security(HTTPBearer(auto_error=Fa
 
 
 @router.post("/analyze", response_model=Analysis)
-def analyze(body: AnalyzeRequest, analyzer: AnalyzerDep, settings: SettingsDep, metrics: MetricsDep) -> Analysis:
+def analyze(
+    body: AnalyzeRequest, request: Request, analyzer: AnalyzerDep, settings: SettingsDep, metrics: MetricsDep
+) -> Analysis:
     """Analyze a document sent as text, HTML or Markdown: label, sentences, rubric, rewrites."""
     fmt, text = body.document()
     limits = Limits(max_bytes=settings.max_body_bytes, max_chars=settings.max_chars)
     analysis = analyzer.analyze(extract_text(text, fmt, limits), title=body.title, options=body.options)
     metrics.labels.labels(endpoint="analyze", label=analysis.label).inc()
+    _log_for_review(request, analysis)
     return analysis
 
 
 @router.post("/analyze/file", response_model=Analysis)
 def analyze_file(
     file: Annotated[UploadFile, File(description="A .txt, .md, .html, .pdf or .docx file.")],
+    request: Request,
     analyzer: AnalyzerDep,
     settings: SettingsDep,
     metrics: MetricsDep,
@@ -480,7 +497,15 @@ def analyze_file(
     )
     analysis = analyzer.analyze(extracted, source=file.filename, title=title, options=options)
     metrics.labels.labels(endpoint="analyze_file", label=analysis.label).inc()
+    _log_for_review(request, analysis)
     return analysis
+
+
+def _log_for_review(request: Request, analysis: Analysis) -> None:
+    """Log the analysis for the review queue (`analyzer feedback queue`); never fails the answer."""
+    from analyzer.feedback_api import record_analysis
+
+    record_analysis(request, analysis)
 
 
 @router.post("/classify", response_model=ClassifyResponse)
@@ -536,7 +561,10 @@ def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.analyzer = await run_in_threadpool(_load, settings)
+        app.state.feedback_store = await run_in_threadpool(open_store, settings)
         yield
+        if app.state.feedback_store is not None:
+            app.state.feedback_store.close()
 
     app = FastAPI(
         title="Messaging analyzer",
@@ -548,8 +576,14 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.metrics = metrics
     app.state.analyzer = None
+    app.state.feedback_store = None
     install_error_handlers(app, metrics)
     app.include_router(router)
+    # Imported here: the feedback routes build on this module's errors and dependencies.
+    from analyzer.feedback_api import open_store
+    from analyzer.feedback_api import router as feedback_router
+
+    app.include_router(feedback_router)
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:

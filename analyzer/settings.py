@@ -5,6 +5,7 @@ One typed place, so a worker, the `serve` command and the tests agree on what a 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -19,6 +20,23 @@ class ApiKey(BaseModel):
 
     name: str
     key: SecretStr
+
+
+DATABASE_FILE = "analyzer.db"
+
+
+def default_data_dir() -> Path:
+    """`$XDG_DATA_HOME/messaging-analyzer`, else `~/.local/share/messaging-analyzer`.
+
+    Outside the working directory, so a checkout or an image never carries its users' drafts;
+    `./data` when there is no home directory to resolve.
+    """
+    if os.environ.get("XDG_DATA_HOME"):
+        return Path(os.environ["XDG_DATA_HOME"]) / "messaging-analyzer"
+    try:
+        return Path.home() / ".local" / "share" / "messaging-analyzer"
+    except RuntimeError:
+        return Path("data")
 
 
 def _split(value: Any) -> Any:
@@ -47,6 +65,20 @@ class Settings(BaseSettings):
     cors_origins: Annotated[list[str], NoDecode] = []
     #: Serve without API keys on a non-loopback address (an explicit, logged choice).
     insecure: bool = False
+    #: Where the service keeps its database (feedback and the analyses log).
+    data_dir: Path = Field(default_factory=default_data_dir)
+    #: Any SQLAlchemy URL; None means SQLite at `<data_dir>/analyzer.db` (see `database`).
+    database_url: str | None = None
+    #: Feedback posts a minute per key (per client address without keys), per worker; 0 is off.
+    feedback_rate_limit_per_minute: int = Field(default=30, ge=0)
+    #: Keep each served analysis (text, probabilities, least certain sentences) for the review
+    #: queue. On by default: the tool is self-hosted and the queue needs it; it stores drafts.
+    record_analyses: bool = True
+
+    @property
+    def database(self) -> str:
+        """The database URL in use: `database_url`, else a SQLite file in `data_dir`."""
+        return self.database_url or f"sqlite:///{(self.data_dir / DATABASE_FILE).resolve()}"
 
     @field_validator("api_keys", mode="before")
     @classmethod

@@ -449,3 +449,6 @@ def corpus_split(corpus_dir: Path | None, test_fraction: float, seed: int, force
 
 
 # Commands with a module of their own (analyzer/cli/<name>.py) are attached here.
+from analyzer.cli.feedback import feedback  # noqa: E402
+
+main.add_command(feedback)
