@@ -28,7 +28,7 @@ import os
 import re
 import statistics
 import tempfile
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -160,9 +160,10 @@ def build_summary(records: Sequence[Mapping[str, Any]], run: Mapping[str, Any]) 
     """
     totals = Counter[str]()
     label_counts = [0] * len(LABELS)
-    by_type: dict[str | None, list[int]] = {}
-    by_section: dict[str, list[int]] = {}
-    by_month: dict[str, list[int]] = {}
+    # label counts, then failures; defaultdict: no new list per record for a group already seen
+    by_type: defaultdict[str | None, list[int]] = defaultdict(lambda: [0] * (len(LABELS) + 1))
+    by_section: defaultdict[str, list[int]] = defaultdict(lambda: [0] * (len(LABELS) + 1))
+    by_month: defaultdict[str, list[int]] = defaultdict(lambda: [0] * (len(LABELS) + 1))
     histogram = [[0] * len(LABELS) for _ in range(SCORE_BINS)]
     scores: list[int] = []
     rubric = dict.fromkeys(RUBRIC_ELEMENTS, 0)
@@ -171,19 +172,18 @@ def build_summary(records: Sequence[Mapping[str, Any]], run: Mapping[str, Any]) 
     ranked: list[tuple[float, int, int, Mapping[str, Any]]] = []
     models = Counter[str]()
     failed_column = len(LABELS)
-    months: dict[Any, str | None] = {}  # dates repeat: parse each once (100,000 records in about a second)
+    months: dict[str, str | None] = {}  # dates repeat: parse each once (100,000 records in about a second)
 
     for index, record in enumerate(records):
         totals["documents"] += 1
         published = record.get("published")
-        month = months[published] if published in months else months.setdefault(published, _month(published))
-        rows = [
-            by_type.setdefault(record.get("doc_type") or None, [0] * (len(LABELS) + 1)),
-            by_section.setdefault(str(record.get("section") or ""), [0] * (len(LABELS) + 1)),
-        ]
+        month = None
+        if isinstance(published, str):
+            month = months[published] if published in months else months.setdefault(published, _month(published))
+        rows = [by_type[record.get("doc_type") or None], by_section[str(record.get("section") or "")]]
         if month is not None:
             totals["dated"] += 1
-            rows.append(by_month.setdefault(month, [0] * (len(LABELS) + 1)))
+            rows.append(by_month[month])
         label = record.get("label")
         if record.get("error") or label not in LABELS:
             totals["failed"] += 1
