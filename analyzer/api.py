@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from analyzer import __version__
@@ -43,6 +44,7 @@ logger = logging.getLogger("analyzer.api")
 #: Room for multipart boundaries and part headers around an upload of `max_upload_bytes`.
 MULTIPART_SLACK = 64 * 1024
 UPLOAD_PATH = "/v1/analyze/file"
+HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 #: Rate-limited on its own too (`feedback_rate_limit_per_minute`): floods of corrections skew training.
 FEEDBACK_PATH = "/v1/feedback"
 #: The writer's page (`/`) and its files (`/static/*`): open, like /docs; only /v1/* needs a key.
@@ -105,7 +107,16 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 class AnalyzeRequest(BaseModel):
     """A document as a JSON string: exactly one of `text`, `html` or `markdown`."""
 
-    model_config = ConfigDict(extra="forbid")
+    # The "exactly one" rule in the schema too, so clients and generated tests can see it.
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "oneOf": [
+                {"required": [name], "properties": {name: {"type": "string"}}} for name in ("text", "html", "markdown")
+            ],
+            "examples": [{"text": "Manual invoicing costs your team two days every month.", "options": {}}],
+        },
+    )
 
     text: str | None = None
     html: str | None = None
@@ -184,6 +195,19 @@ def _validation_message(exc: RequestValidationError) -> str:
     return "; ".join(parts) + "."
 
 
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method some route takes at this path, for a 405's Allow header.
+
+    Mounts (the static files) match any method and answer their own 405s, so they are left out.
+    """
+    routes = [route for route in request.app.router.routes if not isinstance(route, Mount)]
+    return [
+        method
+        for method in HTTP_METHODS
+        if any(route.matches({**request.scope, "method": method})[0] == Match.FULL for route in routes)
+    ]
+
+
 def install_error_handlers(app: FastAPI, metrics: Metrics) -> None:
     async def analyzer_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, AnalyzerError)
@@ -202,7 +226,11 @@ def install_error_handlers(app: FastAPI, metrics: Metrics) -> None:
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
         status = exc.status_code
-        return error_response(metrics, status, STATUS_CODES.get(status, "error"), str(exc.detail), exc.headers)
+        headers = exc.headers
+        # Starlette's Allow names the first route's methods; a path can have several routes.
+        if status == 405 and (allowed := _allowed_methods(request)):
+            headers = {**(headers or {}), "Allow": ", ".join(allowed)}
+        return error_response(metrics, status, STATUS_CODES.get(status, "error"), str(exc.detail), headers)
 
     async def unexpected(request: Request, exc: Exception) -> Response:
         # The server (uvicorn) logs the traceback; nothing of the request but its route is logged here.
@@ -637,6 +665,24 @@ def _load(settings: Settings) -> Analyzer | None:
     return analyzer
 
 
+class AccessLogWithoutQuery(logging.Filter):
+    """Drops query strings from uvicorn's access log lines.
+
+    The API takes no query parameters, and a key a client puts there by mistake
+    (`?api_key=...`) must not land in the server's log.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        # uvicorn logs (client, method, path with query, HTTP version, status)
+        if isinstance(args, tuple) and len(args) == 5 and isinstance(args[2], str) and "?" in args[2]:
+            record.args = (args[0], args[1], args[2].partition("?")[0] + "?[redacted]", *args[3:])
+        return True
+
+
 def app_factory() -> FastAPI:
     """The app configured from ANALYZER_* variables: what `analyzer serve` runs in each worker."""
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, AccessLogWithoutQuery) for f in access.filters):
+        access.addFilter(AccessLogWithoutQuery())
     return create_app(Settings())

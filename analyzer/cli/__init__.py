@@ -320,7 +320,16 @@ def serve(host: str, port: int, workers: int, insecure: bool, model_dir: Path | 
         )
     shown = f"[{host.strip('[]')}]" if ":" in host else host
     click.echo(f"serving on http://{shown}:{port} with {workers} worker(s); docs at http://{shown}:{port}/docs")
-    uvicorn.run("analyzer.api:app_factory", factory=True, host=host.strip("[]"), port=port, workers=workers)
+    # uvicorn kills a worker that misses a 5 s health ping and starts another; a worker spends
+    # longer than that importing and loading the model on a busy machine, so none ever came up.
+    uvicorn.run(
+        "analyzer.api:app_factory",
+        factory=True,
+        host=host.strip("[]"),
+        port=port,
+        workers=workers,
+        timeout_worker_healthcheck=60,
+    )
 
 
 @main.command()

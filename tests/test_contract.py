@@ -1,0 +1,143 @@
+"""The API contract: schemathesis against a real `analyzer serve` and the schema it publishes.
+
+Every operation in the schema is called with generated requests, valid and invalid (the
+schema's boundary values first, then random ones), once with a valid key and once without.
+No answer may be a 5xx, and every answer must be declared: its status, its content type, its
+headers and its body. Without a key every /v1 call must be the declared 401 error.
+
+pytest parametrizes before any fixture runs, so the schema is built here from the same app
+factory the server runs; `test_the_server_publishes_this_schema` proves it is the one served.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis import Case
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from analyzer.api import ErrorBody, create_app
+from analyzer.settings import Settings
+from tests.conftest import free_port
+
+pytestmark = pytest.mark.slow
+
+ANALYZER = str(Path(sys.executable).parent / "analyzer")
+KEY = "contract-key-7c1f0d2b"
+#: High enough that the run never meets it, set (not 0) so the limiter still runs on every call.
+RATE_LIMIT = 1_000_000
+SERVER_ENV = {"ANALYZER_API_KEYS": f"contract:{KEY}", "ANALYZER_RATE_LIMIT_PER_MINUTE": str(RATE_LIMIT)}
+#: Not `negative_data_rejection`: form fields are strings on the wire, so "false" is a valid title,
+#: and pydantic's lax mode reads `false` as 0 for an integer option; both are deliberate leniency.
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
+#: Generated cases per operation, besides the boundary cases: about a minute for the two runs
+#: on two busy cores (analyses with suggestions dominate).
+EXAMPLES = 80
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+PUBLISHED: dict[str, Any] = create_app(
+    Settings(api_keys=f"contract:{KEY}", rate_limit_per_minute=RATE_LIMIT)  # type: ignore[arg-type]
+).openapi()
+schema = schemathesis.openapi.from_dict(PUBLISHED)
+contract = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,  # the same cases on every run, so a failure in CI reproduces locally
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`analyzer serve` with a key; its base URL. Its log must hold no traceback at the end."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    workdir = tmp_path_factory.mktemp("contract-server")
+    log_path = workdir / "server.log"
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("ANALYZER_")}
+    env = {**clean, **SERVER_ENV, "ANALYZER_DATA_DIR": str(workdir / "data")}
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [ANALYZER, "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+        try:
+            deadline = time.monotonic() + 90
+            while True:
+                try:
+                    if httpx.get(f"{base}/readyz", timeout=5).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                if process.poll() is not None or time.monotonic() > deadline:
+                    log.flush()
+                    pytest.fail(f"server did not start: {log_path.read_text()}")
+                time.sleep(0.2)
+            yield base
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
+    assert "Traceback" not in log_path.read_text(), log_path.read_text()
+
+
+def test_the_server_publishes_this_schema(server: str) -> None:
+    assert httpx.get(f"{server}/openapi.json").json() == PUBLISHED
+
+
+@schema.parametrize()
+@contract
+def test_with_a_key(case: Case[Any], server: str) -> None:
+    case.call_and_validate(base_url=server, headers={"Authorization": f"Bearer {KEY}"}, checks=CHECKS, timeout=60)
+
+
+@schema.parametrize()
+@contract
+def test_without_a_key(case: Case[Any], server: str) -> None:
+    for name in [name for name in case.headers or {} if name.lower() == "authorization"]:
+        del case.headers[name]
+    response = case.call_and_validate(base_url=server, checks=CHECKS, timeout=60)
+    if case.path.startswith("/v1/"):
+        assert response.status_code == 401, response.text
+        assert ErrorBody.model_validate(response.json()).error.code == "unauthorized"
+
+
+@pytest.mark.parametrize("path", sorted(PUBLISHED["paths"]))
+def test_other_methods_are_405_with_allow(server: str, path: str) -> None:
+    """What the generated cases never send: a method the path does not take."""
+    declared = {method.upper() for method in PUBLISHED["paths"][path]}
+    headers = {"Authorization": f"Bearer {KEY}"}
+    for method in sorted(set(METHODS) - declared):
+        response = httpx.request(method, server + path, headers=headers, timeout=30)
+        assert response.status_code == 405, (method, path, response.text)
+        assert set(response.headers["allow"].replace(" ", "").split(",")) >= declared
+        assert ErrorBody.model_validate(response.json()).error.code == "method_not_allowed"
+
+
+def test_unknown_paths_are_the_declared_error(server: str) -> None:
+    for path in ("/v1/nothing", "/v2/analyze", "/%2e%2e/etc/passwd", "/static/../api.py"):
+        response = httpx.get(server + path, headers={"Authorization": f"Bearer {KEY}"}, timeout=30)
+        assert response.status_code == 404, (path, response.text)
+        assert response.headers["content-type"] == "application/json"
+        ErrorBody.model_validate(response.json())
