@@ -334,7 +334,13 @@ def serve(host: str, port: int, workers: int, insecure: bool, model_dir: Path | 
 
 @main.command()
 @click.option("--corpus", "corpus_dir", type=click.Path(path_type=Path, file_okay=False), default=None)
-@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=None, help="Models folder.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Models folder (default: $ANALYZER_MODELS_DIR, else models/).",
+)
 @click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True)
 @click.option(
     "--devset",
@@ -342,25 +348,88 @@ def serve(host: str, port: int, workers: int, insecure: bool, model_dir: Path | 
     default=None,
     help="Labeled real-world JSONL to report on (default: ../shared/devset.jsonl if present).",
 )
-@click.option("--version", "version", default=None, help="Model version (default: the package's).")
-def train(corpus_dir: Path | None, out_dir: Path | None, seed: int, devset: Path | None, version: str | None) -> None:
+@click.option(
+    "--version",
+    "version",
+    default=None,
+    help="Model version (default: the package's; for a retrain, the base's with the next -rN suffix).",
+)
+@click.option(
+    "--with-feedback",
+    "feedback",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="Corrections in the corpus format (`analyzer feedback export`) to train on too; repeatable.",
+)
+@click.option(
+    "--reuse-params/--select-params",
+    "reuse_params",
+    default=None,
+    help="Reuse the base model's hyperparameters and tuned settings (default with --with-feedback).",
+)
+@click.option(
+    "--base",
+    "base",
+    default=None,
+    help="The model a retrain starts from: a version in the models folder or a directory "
+    "(default: the promoted model, else the bundled one).",
+)
+def train(
+    corpus_dir: Path | None,
+    out_dir: Path | None,
+    seed: int,
+    devset: Path | None,
+    version: str | None,
+    feedback: tuple[Path, ...],
+    reuse_params: bool | None,
+    base: str | None,
+) -> None:
     """Select, train, evaluate and save a model; prints its directory and figures.
 
-    Example: analyzer train --out models
-    """
-    from analyzer import training
+    With --with-feedback (or --reuse-params) it is a retrain: a new version beside its base,
+    then `analyzer models promote VERSION` puts it in service if it passes the gate.
 
+    Example: analyzer train --with-feedback corrections.jsonl
+    """
+    import time
+
+    from analyzer import registry, training
+
+    started = time.perf_counter()
+    folder = registry.models_dir(out_dir)
+    reuse = bool(feedback) if reuse_params is None else reuse_params
+    if base is not None and not (feedback or reuse):
+        fail("--base names the model a retrain starts from: add --with-feedback FILE or --reuse-params.")
+    base_model = registry.find_model(folder, base) if feedback or reuse else None
+    if base_model is not None and version is None:
+        version = training.next_version(folder, base_model.version)
     directory, card = training.train(
         corpus_dir=corpus_dir or training.DEFAULT_CORPUS_DIR,
-        out_dir=out_dir or training.DEFAULT_MODELS_DIR,
+        out_dir=folder,
         seed=seed,
         devset=devset or training.default_devset(),
         version=version or MODEL_VERSION,
+        feedback=feedback,
+        base=base_model,
+        reuse_params=reuse,
     )
     click.echo(f"wrote {directory}")
-    click.echo(f"cross-validated macro-F1 {card['hyperparameters']['cv_macro_f1']:.3f}")
+    params = card["hyperparameters"]
+    if base_model is not None and reuse:
+        click.echo(f"hyperparameters and tuned settings reused from {base_model.version}")
+    elif params.get("cv_macro_f1") is not None:
+        click.echo(f"cross-validated macro-F1 {params['cv_macro_f1']:.3f}")
+    for entry in card.get("training_data", {}).get("feedback", []):
+        click.echo(
+            f"feedback {entry['file']}: {entry['records']} records, {entry['added']} added, "
+            f"{entry['overriding']} overriding, {entry['duplicates_dropped']} duplicates dropped, "
+            f"{entry['held_out']} held out (test split or dev set)"
+        )
     for name, metrics in card["metrics"].items():
         click.echo(f"{name}: macro-F1 {metrics['macro_f1']:.3f}, accuracy {metrics['accuracy']:.3f}, n={metrics['n']}")
+    click.echo(f"trained in {time.perf_counter() - started:.0f} s")
+    if base_model is not None:
+        click.echo(f"next: analyzer models promote {card['version']}")
 
 
 @main.command()
@@ -458,6 +527,10 @@ def corpus_split(corpus_dir: Path | None, test_fraction: float, seed: int, force
 
 
 # Commands with a module of their own (analyzer/cli/<name>.py) are attached here.
+from analyzer.cli.audit import audit  # noqa: E402
 from analyzer.cli.feedback import feedback  # noqa: E402
+from analyzer.cli.models import models  # noqa: E402
 
+main.add_command(audit)
 main.add_command(feedback)
+main.add_command(models)

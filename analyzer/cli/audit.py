@@ -1,0 +1,103 @@
+"""`analyzer audit`: the command line of a batch audit (the work is in `analyzer.audit`)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from analyzer.cli.common import fail, model_option
+from analyzer.extract import DEFAULT_LIMITS, Limits
+
+
+@click.command()
+@click.argument("sources", nargs=-1, required=True)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    required=True,
+    help="Folder for results.jsonl, results.csv, summary.json and report.html.",
+)
+@click.option("--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores).")
+@click.option(
+    "--cluster",
+    metavar="tcp://HOST:PORT",
+    default=None,
+    help="Run on the workers of this Dask scheduler instead; they must see --model at the same path.",
+)
+@click.option("--resume", is_flag=True, help="Continue the audit in --out: skip the documents it has results for.")
+@click.option("--overwrite", is_flag=True, help="Discard the results already in --out and start again.")
+@click.option(
+    "--max-bytes",
+    type=click.IntRange(min=1),
+    default=DEFAULT_LIMITS.max_bytes,
+    show_default=True,
+    help="Larger documents are recorded as too large (E011) instead of analyzed.",
+)
+@click.option(
+    "--progress-every",
+    type=click.FloatRange(min=0.1),
+    default=10.0,
+    show_default=True,
+    help="Seconds between progress lines when stderr is not a terminal.",
+)
+@click.option("--quiet", is_flag=True, help="No progress and no closing summary.")
+@model_option
+def audit(
+    sources: tuple[str, ...],
+    out_dir: Path,
+    jobs: int | None,
+    cluster: str | None,
+    resume: bool,
+    overwrite: bool,
+    max_bytes: int,
+    progress_every: float,
+    quiet: bool,
+    model_dir: Path | None,
+) -> None:
+    """Audit a content library: analyze every document of SOURCE... (folders) into --out.
+
+    Each result is appended to results.jsonl as it completes, so an interrupted audit loses
+    nothing: run it again with --resume. At the end: results.csv, summary.json, report.html.
+    Exit code 0 when every document was analyzed, 1 when any failed, 2 for bad usage.
+
+    Example: analyzer audit content/blog content/news --out audit/
+    """
+    from joblib import cpu_count
+
+    from analyzer.audit import count_documents, format_duration, make_progress, run_audit
+    from analyzer.sources import iter_documents
+
+    if cluster and jobs:
+        fail("--jobs does not apply with --cluster: the cluster's workers set how many documents run at once.")
+    limits = Limits(max_bytes=max_bytes)
+    try:
+        outcome = run_audit(
+            iter_documents(sources, limits=limits),
+            out_dir,
+            model_dir=model_dir,
+            jobs=jobs or cpu_count(),
+            cluster=cluster,
+            resume=resume,
+            overwrite=overwrite,
+            limits=limits,
+            progress=make_progress(quiet, sys.stderr, progress_every),
+            total=count_documents(sources),
+            sources=sources,
+        )
+    except KeyboardInterrupt:
+        click.echo("interrupted: the results written so far are intact; add --resume to continue.", err=True)
+        sys.exit(130)
+    if not quiet:
+        earlier = f", {outcome.skipped:,} done by an earlier run" if outcome.skipped else ""
+        outputs = "results.csv and report.html" if outcome.report else "results.csv"
+        click.echo(
+            f"audited {outcome.documents:,} documents into {out_dir} in {format_duration(outcome.seconds)}: "
+            f"{outcome.documents - outcome.failed:,} analyzed, {outcome.failed:,} failed{earlier}. "
+            f"See {outputs}{' for why' if outcome.failed else ''}.",
+            err=True,
+        )
+    if outcome.failed:
+        sys.exit(1)

@@ -1,0 +1,454 @@
+"""`analyzer audit` end to end: real folders, real processes, SIGKILL, a full disk, a Dask cluster."""
+
+from __future__ import annotations
+
+import csv
+import fcntl
+import html
+import json
+import os
+import pty
+import re
+import resource
+import shutil
+import signal
+import struct
+import subprocess
+import sys
+import termios
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from analyzer.analysis import AnalyzeOptions, Analyzer
+from analyzer.audit import (
+    ANALYSIS_FAILED,
+    AUDIT_OPTIONS,
+    RESULTS_CSV,
+    RESULTS_FILE,
+    audit_record,
+    read_existing,
+    run_audit,
+)
+from analyzer.corpus import RUBRIC_ELEMENTS, Document
+from analyzer.extract import Limits, extract
+from analyzer.labels import LABELS
+from analyzer.rewrite import suggest
+from analyzer.sources import SourceDocument, iter_documents
+from tests.conftest import free_port, run_cli
+from tests.make_files import sample_docx, text_pdf
+
+pytestmark = pytest.mark.slow
+
+RECORD_FIELDS = [
+    "key",
+    "source",
+    "id",
+    "location",
+    "section",
+    "title",
+    "url",
+    "doc_type",
+    "published",
+    "words",
+    "label",
+    "scores",
+    "confidence",
+    "uncertain",
+    "case_for_change_score",
+    "rubric",
+    "suggestion",
+    "model",
+    "error",
+]
+SUGGESTION_FIELDS = ["sentence", "original", "rewrite", "target", "strategy", "rationale", "gain"]
+MAX_BYTES = 60_000
+#: The documents that must fail, and how.
+EXPECTED_ERRORS = {
+    "broken.pdf": "E012",
+    "empty.txt": "E015",
+    "binary.md": "E014",
+    "huge.txt": "E011",
+}
+FORMULA_TITLE = '=HYPERLINK("http://example.com","click")'
+PROGRESS_LINE = re.compile(r"^[\d,]+/[\d,]+ documents, \d+\.\d/s, [\d,]+ failed(, ETA (\d+h )?(\d+m )?\d+[sm])?$")
+EXECUTABLE = str(Path(sys.executable).parent / "analyzer")
+
+
+def write_library(root: Path, docs: list[Document]) -> Path:
+    """Corpus documents as .md (blog/), .html (news/) and .txt (top level), plus a PDF, a DOCX,
+    a Latin-1 text file and the broken files of `EXPECTED_ERRORS`."""
+    for k, doc in enumerate(docs):
+        title, _, body = doc.text.partition("\n")
+        if k % 3 == 0:
+            path, data = root / "blog" / f"{doc.id}.md", f"# {title}\n\n{body}".encode()
+        elif k % 3 == 1:
+            paragraphs = "".join(f"<p>{html.escape(p)}</p>" for p in body.split("\n") if p.strip())
+            page = f"<html><head><title>{html.escape(title)}</title></head><body><h1>{html.escape(title)}</h1>"
+            path, data = root / "news" / f"{doc.id}.html", f"{page}{paragraphs}</body></html>".encode()
+        else:
+            path, data = root / f"{doc.id}.txt", doc.text.encode()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    (root / "whitepapers").mkdir()
+    (root / "whitepapers" / "guide.pdf").write_bytes(text_pdf([docs[0].text[:1500], docs[1].text[:1500]]))
+    (root / "whitepapers" / "brief.docx").write_bytes(sample_docx())
+    latin = "Café de la Gare opens a new office. Our résumé service now covers Zürich and Málaga, with señor García."
+    (root / "latin1.txt").write_bytes(latin.encode("latin-1"))
+    formula = f"<html><head><title>{html.escape(FORMULA_TITLE)}</title></head><body><p>{html.escape(docs[2].text)}</p>"
+    (root / "news" / "formula.html").write_bytes(f"{formula}</body></html>".encode())
+    (root / "broken.pdf").write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog >> garbage without an end")
+    (root / "empty.txt").write_bytes(b"")
+    (root / "binary.md").write_bytes(bytes(range(256)) * 8)
+    (root / "huge.txt").write_bytes(b"Too long to read. " * (MAX_BYTES // 10))
+    (root / "notes.xyz").write_bytes(b"not a document type the audit reads")
+    (root / ".hidden.md").write_bytes(b"# Hidden\n\nNever audited.")
+    return root
+
+
+def audit(library: Path, out: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return run_cli("audit", str(library), "--out", str(out), "--max-bytes", str(MAX_BYTES), *args)
+
+
+def records_of(out: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in (out / RESULTS_FILE).read_text(encoding="utf-8").splitlines()]
+
+
+def by_key(records: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    keyed = {r["key"]: r for r in records}
+    assert len(keyed) == len(records), "duplicate keys in results.jsonl"
+    return keyed
+
+
+@pytest.fixture(scope="module")
+def library(tmp_path_factory: pytest.TempPathFactory, corpus_docs: list[Document]) -> Path:
+    return write_library(tmp_path_factory.mktemp("library"), corpus_docs[::24][:40])
+
+
+@pytest.fixture(scope="module")
+def baseline(library: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    """An uninterrupted `--jobs 1` audit of the library: what every other run must reproduce."""
+    out = tmp_path_factory.mktemp("baseline") / "out"
+    return out, audit(library, out, "--jobs", "1", "--progress-every", "0.2")
+
+
+@pytest.fixture(scope="module")
+def engine() -> Analyzer:
+    return Analyzer.load()
+
+
+def test_every_document_gets_a_record_by_the_contract(
+    library: Path, baseline: tuple[Path, subprocess.CompletedProcess[str]], engine: Analyzer
+) -> None:
+    out, result = baseline
+    assert result.returncode == 1, result.stderr  # some documents failed, and the exit code says so
+    records = records_of(out)
+    listed = list(iter_documents([str(library)], Limits(max_bytes=MAX_BYTES)))
+    assert by_key(records).keys() == {d.key for d in listed}
+    assert len(records) == 40 + 8  # the corpus documents, PDF, DOCX, Latin-1, formula and 4 broken files
+
+    for record in records:
+        assert list(record) == RECORD_FIELDS
+        assert record["source"] == str(library)
+        assert record["location"] == str(library / record["id"])
+        assert record["section"] == (record["id"].split("/")[0] if "/" in record["id"] else "")
+        assert record["model"] == "messaging@1.1.0"
+        name = record["id"]
+        if name in EXPECTED_ERRORS:
+            assert record["error"]["code"] == EXPECTED_ERRORS[name], record
+            assert record["error"]["message"] and not record["error"]["message"].startswith("[")
+            assert all(record[f] is None for f in RECORD_FIELDS[9:17]), record
+            continue
+        assert record["error"] is None, record
+        assert record["words"] > 10
+        assert record["label"] in LABELS and list(record["scores"]) == list(LABELS)
+        assert sum(record["scores"].values()) == pytest.approx(1, abs=1e-4)
+        assert record["confidence"] == max(record["scores"].values())
+        assert record["uncertain"] == (record["confidence"] < 0.6)
+        assert 0 <= record["case_for_change_score"] <= 100
+        assert list(record["rubric"]) == list(RUBRIC_ELEMENTS)
+        assert all(isinstance(v, bool) for v in record["rubric"].values())
+        if record["suggestion"] is not None:
+            assert list(record["suggestion"]) == SUGGESTION_FIELDS
+            assert (
+                record["suggestion"]["gain"] > 0 and record["suggestion"]["rewrite"] != record["suggestion"]["original"]
+            )
+    assert sum(r["suggestion"] is not None for r in records) >= 10
+
+    found = {r["id"]: r for r in records}
+    assert found["latin1.txt"]["error"] is None  # not UTF-8, but extract detects Latin-1
+    assert found["news/formula.html"]["title"] == FORMULA_TITLE  # the title falls back to the extracted one
+    assert found["whitepapers/guide.pdf"]["error"] is None and found["whitepapers/brief.docx"]["error"] is None
+
+    # The same numbers as every other surface: the audit is Analyzer.analyze with its options.
+    for name in ("whitepapers/guide.pdf", next(n for n in found if n.startswith("news/"))):
+        analysis = engine.analyze(extract((library / name).read_bytes(), Path(name).name), options=AUDIT_OPTIONS)
+        assert found[name]["scores"] == analysis.scores
+        assert found[name]["case_for_change_score"] == analysis.case_for_change_score
+        expected = analysis.suggestions[0].rewrite if analysis.suggestions else None
+        assert (found[name]["suggestion"] or {}).get("rewrite") == expected
+
+
+def test_results_csv_matches_the_jsonl(baseline: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+    out, _ = baseline
+    records = by_key(records_of(out))
+    with (out / RESULTS_CSV).open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == len(records)
+    for row in rows:
+        record = records[row["key"]]
+        assert row["id"] == record["id"] and row["location"] == record["location"]
+        if record["error"]:
+            assert (row["error_code"], row["error_message"]) == (record["error"]["code"], record["error"]["message"])
+            assert row["label"] == row["score_case_for_change"] == row["why_change"] == ""
+            continue
+        assert row["error_code"] == ""
+        assert row["label"] == record["label"]
+        assert int(row["words"]) == record["words"]
+        for label in LABELS:
+            assert float(row[f"score_{label.replace('-', '_')}"]) == record["scores"][label]
+        assert int(row["case_for_change_score"]) == record["case_for_change_score"]
+        for element in RUBRIC_ELEMENTS:
+            assert row[element] == ("true" if record["rubric"][element] else "false")
+        suggestion = record["suggestion"] or {}
+        assert row["suggestion_rewrite"] == spreadsheet_safe(suggestion.get("rewrite", ""))
+        assert row["suggestion_original"] == spreadsheet_safe(suggestion.get("original", ""))
+        assert row["title"] == spreadsheet_safe(record["title"] or "")
+    [formula] = [row for row in rows if row["id"] == "news/formula.html"]
+    assert formula["title"] == "'" + FORMULA_TITLE  # a spreadsheet shows it, never runs it
+
+
+def spreadsheet_safe(text: str) -> str:
+    """What a text cell must look like: a leading apostrophe before anything a spreadsheet runs."""
+    return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r")) else text
+
+
+def test_progress_is_plain_lines_when_stderr_is_not_a_terminal(
+    baseline: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
+    _, result = baseline
+    lines = result.stderr.strip().splitlines()
+    progress, summary = lines[:-1], lines[-1]
+    assert progress and all(PROGRESS_LINE.match(line) for line in progress), result.stderr
+    assert progress[-1].startswith("48/48 documents")
+    assert re.match(r"^audited 48 documents into .+ in \d+s: 44 analyzed, 4 failed\. See results\.csv", summary)
+
+
+def test_a_terminal_gets_a_progress_bar(tmp_path: Path, corpus_docs: list[Document]) -> None:
+    library = tmp_path / "small"
+    library.mkdir()
+    for doc in corpus_docs[:3]:
+        (library / f"{doc.id}.txt").write_text(doc.text, encoding="utf-8")
+    primary, replica = pty.openpty()
+    fcntl.ioctl(replica, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # a 100-column terminal
+    process = subprocess.Popen(
+        [EXECUTABLE, "audit", str(library), "--out", str(tmp_path / "out"), "--jobs", "1"],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=replica,
+    )
+    os.close(replica)
+    shown = b""
+    with pytest.raises(OSError):  # EIO once the command exits and the terminal closes
+        while chunk := os.read(primary, 4096):
+            shown += chunk
+    os.close(primary)
+    assert process.wait(timeout=120) == 0
+    screen = shown.decode()
+    assert "docs/s" in screen and "3/3" in screen and "100%" in screen, screen
+    assert "\r" in screen  # redrawn in place, not a line per update
+
+
+def test_jobs_2_gives_the_same_records_as_jobs_1(
+    library: Path, baseline: tuple[Path, subprocess.CompletedProcess[str]], tmp_path: Path
+) -> None:
+    result = audit(library, tmp_path / "out", "--jobs", "2", "--quiet")
+    assert result.returncode == 1 and result.stderr == ""
+    assert by_key(records_of(tmp_path / "out")) == by_key(records_of(baseline[0]))
+
+
+def test_sigkill_mid_run_then_resume_gives_exactly_the_uninterrupted_results(
+    library: Path, baseline: tuple[Path, subprocess.CompletedProcess[str]], tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    results = out / RESULTS_FILE
+    process = subprocess.Popen(
+        [EXECUTABLE, "audit", str(library), "--out", str(out), "--max-bytes", str(MAX_BYTES), "--jobs", "1"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its own process group: the kill takes any worker with it
+    )
+    written = 0
+    while process.poll() is None and written == 0:
+        written = results.read_bytes().count(b"\n") if results.exists() else 0
+        time.sleep(0.005)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    assert process.returncode == -signal.SIGKILL, "the audit finished before it could be killed"
+    lines = results.read_bytes().splitlines(keepends=True)
+    assert 0 < len(lines) < 48
+    # A kill in the middle of a write leaves half a line: resume must drop it.
+    with results.open("ab") as handle:
+        handle.write(lines[-1][: len(lines[-1]) // 2])
+
+    resumed = audit(library, out, "--resume", "--jobs", "1")
+    assert resumed.returncode == 1, resumed.stderr
+    assert f"{len(lines):,} done by an earlier run" in resumed.stderr
+    assert by_key(records_of(out)) == by_key(records_of(baseline[0]))
+    assert (out / RESULTS_CSV).read_text(encoding="utf-8").count("\n") == 48 + 1
+
+
+def test_an_existing_audit_is_never_overwritten_by_accident(
+    library: Path, baseline: tuple[Path, subprocess.CompletedProcess[str]], tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    shutil.copytree(baseline[0], out)
+    before = (out / RESULTS_FILE).read_bytes()
+
+    refused = audit(library, out, "--jobs", "1")
+    assert refused.returncode == 2
+    assert refused.stderr.count("\n") == 1 and "--resume" in refused.stderr and "--overwrite" in refused.stderr
+    assert (out / RESULTS_FILE).read_bytes() == before
+
+    both = audit(library, out, "--resume", "--overwrite")
+    assert both.returncode == 2 and "choose one" in both.stderr
+
+    nothing_left = audit(library, out, "--resume", "--jobs", "1")
+    assert nothing_left.returncode == 1
+    assert "48 done by an earlier run" in nothing_left.stderr
+    assert (out / RESULTS_FILE).read_bytes() == before
+
+
+def test_bad_usage_is_a_one_line_error(library: Path, tmp_path: Path) -> None:
+    cases = [
+        (["--model", str(tmp_path / "no-model")], "no model card"),
+        (["--jobs", "2", "--cluster", "tcp://127.0.0.1:1"], "--jobs does not apply with --cluster"),
+    ]
+    for args, message in cases:
+        result = audit(library, tmp_path / "out", *args)
+        assert result.returncode == 2 and message in result.stderr and result.stderr.count("\n") == 1, result.stderr
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = audit(empty, tmp_path / "out")
+    assert result.returncode == 2 and "no documents" in result.stderr
+    assert not (tmp_path / "out" / RESULTS_FILE).exists()
+
+
+def test_a_full_disk_stops_cleanly_and_resume_continues(
+    library: Path, baseline: tuple[Path, subprocess.CompletedProcess[str]], tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    limit = 6_000  # bytes: a few records fit, then every write fails with EFBIG like a full disk
+
+    def small_disk() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # write() then fails with EFBIG instead of killing us
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    command = [EXECUTABLE, "audit", str(library), "--out", str(out), "--max-bytes", str(MAX_BYTES), "--jobs", "1"]
+    full = subprocess.run(command, capture_output=True, text=True, preexec_fn=small_disk, timeout=300, check=False)
+    assert full.returncode == 2, full.stderr
+    [message] = [line for line in full.stderr.splitlines() if line.startswith("error:")]
+    assert "File too large" in message and "--resume" in message and "intact" in message
+    assert "Traceback" not in full.stderr
+    data = (out / RESULTS_FILE).read_bytes()
+    assert 0 < len(data) <= limit and data.endswith(b"\n")
+    kept = [json.loads(line) for line in data.splitlines()]  # every line written is whole
+    assert f"The {len(kept)} results written so far are intact" in message
+
+    resumed = audit(library, out, "--resume", "--jobs", "1", "--quiet")
+    assert resumed.returncode == 1, resumed.stderr
+    assert by_key(records_of(out)) == by_key(records_of(baseline[0]))
+
+
+def test_a_dask_cluster_gives_the_same_records(
+    library: Path, baseline: tuple[Path, subprocess.CompletedProcess[str]], tmp_path: Path
+) -> None:
+    from distributed import LocalCluster
+
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+    ) as cluster:
+        result = audit(library, tmp_path / "out", "--cluster", cluster.scheduler_address, "--quiet")
+    assert result.returncode == 1, result.stderr
+    assert by_key(records_of(tmp_path / "out")) == by_key(records_of(baseline[0]))
+
+
+def test_an_unreachable_cluster_is_a_clear_error(library: Path, tmp_path: Path) -> None:
+    result = audit(library, tmp_path / "out", "--cluster", f"tcp://127.0.0.1:{free_port()}")
+    assert result.returncode == 2, result.stderr
+    assert "cannot reach the Dask scheduler" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.fixture
+def inside(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A working directory two levels down in tmp_path, so '../..' still lands inside tmp_path."""
+    cwd = tmp_path / "a" / "b"
+    cwd.mkdir(parents=True)
+    monkeypatch.chdir(cwd)
+    yield cwd
+
+
+def test_no_source_can_choose_where_files_are_written(tmp_path: Path, inside: Path, engine: Analyzer) -> None:
+    escapes = ["../../escaped", "../../../escaped", "/tmp/audit-escape-test", str(tmp_path / "absolute")]
+    documents = [
+        SourceDocument(
+            source=target,
+            id=target,
+            location=target + ".txt",
+            section="../..",
+            filename=target + ".txt",
+            data=b"Manual invoicing costs your team two days every month. It is time to change that.",
+            title=target,
+        )
+        for target in escapes
+    ]
+    before = sorted(p for p in tmp_path.rglob("*"))
+    out = inside / "out"
+    outcome = run_audit(documents, out, jobs=1)
+    assert outcome.documents == len(escapes) and outcome.failed == 0
+    created = sorted(set(tmp_path.rglob("*")) - set(before))
+    assert all(path == out or path.parent == out for path in created), created
+    assert {p.name for p in out.iterdir()} <= {RESULTS_FILE, RESULTS_CSV, "summary.json", "report.html"}
+    for target in escapes:
+        assert not Path(target).exists() and not Path(target + ".txt").exists()
+        assert not (inside / target).resolve().exists()
+    assert {r["id"] for r in records_of(out)} == set(escapes)  # kept as data, never used as a path
+
+
+def test_a_crash_while_analyzing_becomes_an_analysis_failed_record(
+    engine: Analyzer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def crash(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("something unexpected")
+
+    document = SourceDocument("lib", "a.txt", "lib/a.txt", "", "a.txt", b"Our new dashboard ships today.")
+    monkeypatch.setattr(engine, "analyze", crash)
+    record = audit_record(document, engine)
+    assert (
+        record["error"]["code"] == ANALYSIS_FAILED
+        and "unexpected RuntimeError while analyzing: something unexpected" in record["error"]["message"]
+    )
+    assert record["label"] is None and record["key"] == document.key
+
+
+def test_resume_repairs_a_truncated_file_in_place(tmp_path: Path) -> None:
+    good = [json.dumps({"key": f"{k:064x}", "error": None}) + "\n" for k in range(3)]
+    path = tmp_path / RESULTS_FILE
+    path.write_text("".join(good) + good[0] + '{"key": "ab', encoding="utf-8")  # a duplicate, then half a line
+    existing = read_existing(path)
+    assert existing.keys == {f"{k:064x}" for k in range(3)} and existing.dropped == 2
+    assert path.read_text(encoding="utf-8") == "".join(good)
+
+
+def test_max_candidates_caps_the_sentences_tried_for_rewrites(engine: Analyzer, corpus_docs: list[Document]) -> None:
+    feature = next(d for d in corpus_docs if d.label == "feature-pitch" and d.text.count(".") > 12)
+    analysis = engine.analyze(feature.text, options=AnalyzeOptions(suggestions=False))
+    sentences = [s.text for s in analysis.sentences]
+    labels = [s.label for s in analysis.sentences]
+    everything = suggest(sentences, labels, engine.sentence_probabilities, max_suggestions=20)
+    capped = suggest(sentences, labels, engine.sentence_probabilities, max_suggestions=20, max_candidates=2)
+    assert len({s.sentence for s in everything}) > 2
+    assert 0 < len({s.sentence for s in capped}) <= 2
