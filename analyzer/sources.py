@@ -137,7 +137,7 @@ class FetchSettings:
     user_agent: str = USER_AGENT
     #: Sitemap indexes nested deeper than this are not followed.
     max_sitemap_depth: int = 3
-    #: Page URLs one sitemap SOURCE may list; the rest become one error record.
+    #: URLs (pages and child sitemaps) one sitemap SOURCE may list; past that, one error record.
     max_urls: int = 50_000
     #: One sitemap file, uncompressed (the sitemap protocol's own limit is 50 MB).
     max_sitemap_bytes: int = 50_000_000
@@ -157,11 +157,15 @@ def iter_documents(
     any document is read; after that, bad documents are records with an `error`.
     """
     robots = _RobotsCache()
-    readers = [_open_source(source, limits, fetch, robots) for source in sources]
+    readers = [(source, _open_source(source, limits, fetch, robots)) for source in sources]
 
     def documents() -> Iterator[SourceDocument]:
-        for reader in readers:
-            yield from reader()
+        for source, reader in readers:
+            try:
+                yield from reader()
+            except (OSError, UnicodeDecodeError) as exc:  # the disk failed or the file changed under us
+                reason = f"reading {source} stopped ({exc}); the documents after that point are not read."
+                yield SourceDocument(source, source, source, "", Path(source).name, None, reason, READ_ERROR)
 
     return documents()
 
@@ -201,9 +205,19 @@ def _open_source(
     source: str, limits: Limits, fetch: FetchSettings, robots: _RobotsCache
 ) -> Callable[[], Iterator[SourceDocument]]:
     """Check one SOURCE now; return what reads its documents later."""
+    try:
+        return _check_source(source, limits, fetch, robots)
+    except OSError as exc:
+        raise InputError(f"cannot read {source}: {exc.strerror or exc}.") from None
+
+
+def _check_source(
+    source: str, limits: Limits, fetch: FetchSettings, robots: _RobotsCache
+) -> Callable[[], Iterator[SourceDocument]]:
     kind = source_kind(source)
     path = Path(source)
     if kind == "folder":
+        os.scandir(path).close()  # a folder we may not list is an unreadable SOURCE
         return lambda: iter_folder(path, source, limits)
     if kind == "file":
         return lambda: iter_file(path, source, limits)
@@ -292,9 +306,8 @@ def _read_file(path: Path, source: str, relative: str, section: str, limits: Lim
     return document(data)
 
 
-def _too_large(what: str, size: int, limits: Limits, over: bool = False) -> str:
-    amount = f"over {limits.max_bytes:,} bytes" if over else f"{size:,} bytes"
-    return f"{what} is {amount}, over the limit of {limits.max_bytes:,}."
+def _too_large(what: str, size: int, limits: Limits) -> str:
+    return f"{what} is {size:,} bytes, over the limit of {limits.max_bytes:,}."
 
 
 # CMS exports: JSONL and CSV -------------------------------------------------------------------
@@ -595,16 +608,14 @@ def iter_wxr(path: Path, source: str, limits: Limits = DEFAULT_LIMITS) -> Iterat
                 elif depth == 2:  # the channel's other children (authors, terms): not needed
                     _release(element)
     except etree.XMLSyntaxError as exc:
+        reason = f"{name} is not well-formed XML at line {exc.lineno} ({exc.msg}); the items after it are not read."
         yield SourceDocument(
-            source,
-            f"{name}:{exc.lineno}",
-            f"{path}:{exc.lineno}",
-            "",
-            f"{name}.html",
-            None,
-            f"{name} is not well-formed XML at line {exc.lineno} ({exc.msg}); the items after it are not read.",
-            INVALID_ERROR,
+            source, f"{name}:{exc.lineno}", f"{path}:{exc.lineno}", "", name, None, reason, INVALID_ERROR
         )
+    except (InputError, OSError, EOFError, zlib.error) as exc:  # a gzipped export that is corrupt or too big
+        reason = f"{name} could not be read to the end ({exc}); the items after that point are not read."
+        code = exc.code if isinstance(exc, InputError) else READ_ERROR
+        yield SourceDocument(source, name, str(path), "", name, None, reason, code)
 
 
 def _wxr_document(item: Any, path: Path, source: str, limits: Limits) -> SourceDocument | None:
@@ -785,6 +796,8 @@ class _SitemapWalk:
         self.settings = settings
         self.seen_pages: set[str] = set()
         self.seen_sitemaps: set[str] = set()
+        #: Distinct page and child-sitemap URLs met so far, against `max_urls`.
+        self.listed = 0
         self.truncated = False
 
     def from_file(self, path: Path) -> Generator[str | SourceDocument, None, None]:
@@ -800,31 +813,33 @@ class _SitemapWalk:
             for kind, loc in _sitemap_locs(stream, name):
                 if self.truncated:
                     return
-                url = urljoin(location, loc) if location.startswith(("http://", "https://")) else loc
-                if not url.startswith(("http://", "https://")):
-                    yield self._error(loc or name, f"{name} lists {loc!r}, which is not an http(s) URL.", INVALID_ERROR)
-                elif kind == "sitemap":
+                url = _http_url(loc, base=location)
+                if url is None:
+                    yield self._error(loc, f"{name} lists {loc!r}, which is not an http(s) URL.", INVALID_ERROR)
+                    continue
+                seen = self.seen_sitemaps if kind == "sitemap" else self.seen_pages
+                if _without_fragment(url) in seen:
+                    continue
+                if self.listed >= self.settings.max_urls:
+                    self.truncated = True
+                    yield self._error(
+                        name,
+                        f"{self.source} lists more than {self.settings.max_urls:,} URLs (pages and sitemaps); "
+                        "the rest are not audited (FetchSettings.max_urls).",
+                        INVALID_ERROR,
+                    )
+                    return
+                seen.add(_without_fragment(url))
+                self.listed += 1
+                if kind == "sitemap":
                     yield from self._child(url, name, depth + 1)
-                elif _without_fragment(url) not in self.seen_pages:
-                    if len(self.seen_pages) >= self.settings.max_urls:
-                        self.truncated = True
-                        yield self._error(
-                            name,
-                            f"{self.source} lists more than {self.settings.max_urls:,} pages; "
-                            "the rest are not audited (FetchSettings.max_urls).",
-                            INVALID_ERROR,
-                        )
-                        return
-                    self.seen_pages.add(_without_fragment(url))
+                else:
                     yield url
-        except (etree.XMLSyntaxError, InputError) as exc:
-            reason = exc.message if isinstance(exc, InputError) else f"not well-formed XML ({exc})"
+        except (etree.XMLSyntaxError, InputError, OSError, EOFError, zlib.error) as exc:
+            reason = exc.message if isinstance(exc, InputError) else f"not well-formed XML or gzip ({exc})"
             yield self._error(location, f"{name}: {reason}; the URLs after that point are not read.", INVALID_ERROR)
 
     def _child(self, url: str, parent: str, depth: int) -> Iterator[str | SourceDocument]:
-        if _without_fragment(url) in self.seen_sitemaps:
-            return
-        self.seen_sitemaps.add(_without_fragment(url))
         if depth > self.settings.max_sitemap_depth:
             message = (
                 f"{parent} nests sitemap indexes deeper than {self.settings.max_sitemap_depth}; {url} is not read."
@@ -864,11 +879,20 @@ def _without_fragment(url: str) -> str:
     return urlunsplit(urlsplit(url)._replace(fragment=""))
 
 
+def _http_url(loc: str, base: str) -> str | None:
+    """`loc` as an absolute http(s) URL with a host (relative to `base` when that is a URL), else None."""
+    try:
+        url = urljoin(base, loc) if base.startswith(("http://", "https://")) else loc
+        split = urlsplit(url)
+    except ValueError:  # a malformed URL, such as an unclosed IPv6 bracket
+        return None
+    return url if split.scheme in ("http", "https") and split.hostname else None
+
+
 def _fetch_root_sitemap(url: str, settings: FetchSettings, robots: _RobotsCache) -> _RootSitemap:
     """Fetch a sitemap URL given as a SOURCE: failing here is a bad argument, not a bad page."""
-    split = urlsplit(url)
-    if not split.hostname:
-        raise InputError(f"{url} is not a URL with a host.")
+    if _http_url(url, base="") is None:
+        raise InputError(f"{url} is not an http(s) URL with a host.")
     fetcher = _Fetcher(settings, robots)
     try:
         data = _gunzip(fetcher.get(url, settings.max_sitemap_bytes).data, settings.max_sitemap_bytes, url)
@@ -947,14 +971,17 @@ class _Fetcher:
     def get(self, url: str, max_bytes: int, *, check_robots: bool = True, truncate: bool = False) -> _Response:
         """The body of `url` after redirects; `_FetchError` says why not."""
         for _hop in range(self.settings.max_redirects + 1):
-            if urlsplit(url).scheme not in ("http", "https"):
-                raise _FetchError(f"redirected to {url}, which is not an http(s) URL.")
+            if _http_url(url, base="") is None:
+                raise _FetchError(f"redirected to {url!r}, which is not an http(s) URL.")
             if check_robots and not self.robots.allowed(url, self):
                 raise _FetchError("disallowed by robots.txt; not fetched.", ROBOTS_ERROR)
             attempt = self._with_retries(url, max_bytes, truncate)
             if attempt.location is None:
                 return _Response(attempt.data or b"", attempt.media_type)
-            url = urljoin(url, attempt.location)
+            try:
+                url = urljoin(url, attempt.location)
+            except ValueError:
+                raise _FetchError(f"redirected to {attempt.location!r}, which is not a URL.") from None
         raise _FetchError(f"more than {self.settings.max_redirects} redirects.")
 
     def _with_retries(self, url: str, max_bytes: int, truncate: bool) -> _Attempt:

@@ -146,6 +146,41 @@ def test_chmod_000_file_and_folder_are_records_with_errors(tmp_path: Path) -> No
     assert docs["closed/"].error_code == READ_ERROR and "cannot read the folder" in (docs["closed/"].error or "")
 
 
+def test_unreadable_sources_are_refused_and_a_failing_disk_ends_only_its_source(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import analyzer.sources
+
+    (tmp_path / "closed").mkdir()
+    export = tmp_path / "export.jsonl"
+    export.write_text('{"id": "1", "text": "One."}\n{"id": "2", "text": "Two."}\n')
+    other = tmp_path / "other.jsonl"
+    other.write_text('{"id": "3", "text": "Three."}\n')
+    real_scandir, real_lines = os.scandir, analyzer.sources._bounded_lines
+
+    def refusing_scandir(path: Path) -> object:
+        if Path(path).name == "closed":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", refusing_scandir)
+    with pytest.raises(InputError, match=r"cannot read .*closed: Permission denied"):
+        iter_documents([str(tmp_path / "closed")])
+
+    def failing_lines(file: object, max_line: int) -> Iterator[bytes | None]:
+        lines = real_lines(file, max_line)  # type: ignore[arg-type]
+        yield next(lines)
+        if Path(getattr(file, "name", "")).name == "export.jsonl":
+            raise OSError(5, "Input/output error")  # the disk fails after the first line
+        yield from lines
+
+    stream = iter_documents([str(export), str(other)])  # checked with the real reader
+    monkeypatch.setattr(analyzer.sources, "_bounded_lines", failing_lines)
+    docs = list(stream)
+    assert [d.id for d in docs] == ["1", str(export), "3"]
+    assert docs[1].error_code == READ_ERROR and "Input/output error" in (docs[1].error or "")
+
+
 def test_a_single_document_file_is_a_source(tmp_path: Path) -> None:
     draft = tmp_path / "draft.md"
     draft.write_text("# Draft\nEvery month you wait costs you a client.")
@@ -385,6 +420,19 @@ def test_truncated_wordpress_export_keeps_the_items_before_the_break(tmp_path: P
     assert "not well-formed XML" in (docs[1].error or "") and "items after it are not read" in (docs[1].error or "")
 
 
+def test_corrupt_gzipped_wordpress_export_keeps_the_items_before_the_break(tmp_path: Path) -> None:
+    items = [
+        wxr_item(n, "post", "publish", f"Post {n}", f"<p>Post number {n} {'text ' * 400}</p>", f"b/{n}/")
+        for n in range(40)
+    ]
+    packed = gzip.compress(wxr(*items).encode())
+    export = tmp_path / "export.xml.gz"
+    export.write_bytes(packed[: len(packed) * 2 // 3])  # cut short: the gzip stream ends early
+    docs = documents(export)
+    assert 0 < len(docs) < 41 and all(d.error is None for d in docs[:-1])
+    assert docs[-1].id == "export.xml.gz" and "could not be read to the end" in (docs[-1].error or "")
+
+
 def test_billion_laughs_is_refused_quickly(tmp_path: Path) -> None:
     bomb = tmp_path / "sitemap.xml"
     bomb.write_bytes(BILLION_LAUGHS)
@@ -558,19 +606,21 @@ def test_page_count_is_limited(site: Site) -> None:
     site.routes |= {f"/{n}": page(str(n)) for n in range(1, 4)}
     docs = documents(site.url("/sitemap.xml"), fetch=replace(FAST, max_urls=2))
     assert [d.error is None for d in docs] == [True, True, False]
-    assert "more than 2 pages" in (docs[2].error or "") and site.count("/3") == 0
+    assert "more than 2 URLs" in (docs[2].error or "") and site.count("/3") == 0
 
 
 def test_redirects_are_followed_and_checked_against_robots(site: Site) -> None:
     site.routes = {
         "/robots.txt": Reply(body=b"User-agent: *\nDisallow: /private/\n", content_type="text/plain"),
-        "/sitemap.xml": urlset(site.url("/old"), site.url("/sneaky"), site.url("/loop")),
+        "/sitemap.xml": urlset(site.url("/old"), site.url("/sneaky"), site.url("/loop"), site.url("/away")),
         "/old": Reply(301, headers={"Location": "/new"}),
         "/new": page("New"),
         "/sneaky": Reply(302, headers={"Location": site.url("/private/x")}),
         "/loop": Reply(302, headers={"Location": "/loop"}),
+        "/away": Reply(302, headers={"Location": "file:///etc/passwd"}),
     }
-    old, sneaky, loop = documents(site.url("/sitemap.xml"))
+    old, sneaky, loop, away = documents(site.url("/sitemap.xml"))
+    assert away.error_code == FETCH_ERROR and "not an http(s) URL" in (away.error or "")
     assert old.id == site.url("/old") and b"New" in (old.data or b"")
     assert sneaky.error_code == ROBOTS_ERROR and site.count("/private/x") == 0
     assert "more than 5 redirects" in (loop.error or "") and site.count("/loop") == 6
@@ -588,11 +638,11 @@ def test_robots_txt_server_error_means_nothing_is_fetched(site: Site, tmp_path: 
 
 def test_sitemap_file_lists_pages_on_a_server(site: Site, tmp_path: Path) -> None:
     sitemap = tmp_path / "sitemap.xml.gz"
-    body = urlset(site.url("/blog/a"), "file:///etc/passwd", "/relative").body
+    body = urlset(site.url("/blog/a"), "file:///etc/passwd", "/relative", "http://[::1/broken").body
     sitemap.write_bytes(gzip.compress(body))
     site.routes = {"/blog/a": page("A")}
     docs = documents(sitemap)
-    assert [d.id for d in docs] == [site.url("/blog/a"), "file:///etc/passwd", "/relative"]
+    assert [d.id for d in docs] == [site.url("/blog/a"), "file:///etc/passwd", "/relative", "http://[::1/broken"]
     assert docs[0].error is None and docs[0].source == str(sitemap)
     assert all(d.error_code == INVALID_ERROR and "not an http(s) URL" in (d.error or "") for d in docs[1:])
 
