@@ -47,6 +47,8 @@ UPLOAD_PATH = "/v1/analyze/file"
 HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 #: Rate-limited on its own too (`feedback_rate_limit_per_minute`): floods of corrections skew training.
 FEEDBACK_PATH = "/v1/feedback"
+#: Checked against ANALYZER_ADMIN_KEYS by the admin routes (`analyzer/reload.py`), not by the guard.
+ADMIN_PREFIX = "/v1/admin/"
 #: The writer's page (`/`) and its files (`/static/*`): open, like /docs; only /v1/* needs a key.
 WEB_DIR = Path(__file__).parent / "web"
 PAGE_HEADERS = {
@@ -61,6 +63,7 @@ PAGE_HEADERS = {
 HINTS = {
     400: "Send a well-formed request: valid JSON, or multipart/form-data for uploads.",
     401: "Send 'Authorization: Bearer <key>' with a key this server accepts.",
+    403: "Use a key listed in ANALYZER_ADMIN_KEYS for /v1/admin/*.",
     404: "See /docs for the endpoints.",
     405: "See /docs for the methods each endpoint takes.",
     413: "Send less: split the document into sections, or send fewer documents per batch.",
@@ -73,6 +76,7 @@ HINTS = {
 STATUS_CODES = {
     400: "bad_request",
     401: "unauthorized",
+    403: "forbidden",
     404: "not_found",
     405: "method_not_allowed",
     413: TooLargeError.code,
@@ -374,7 +378,7 @@ class GuardMiddleware:
             return
         headers = {k.decode("latin-1").lower(): v for k, v in scope["headers"]}
         path: str = scope["path"]
-        if path.startswith("/v1/"):
+        if path.startswith("/v1/") and not path.startswith(ADMIN_PREFIX):
             caller = self._caller(headers, scope)
             if caller is None:
                 refusal = error_response(
@@ -590,7 +594,9 @@ def create_app(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.analyzer = await run_in_threadpool(_load, settings)
         app.state.feedback_store = await run_in_threadpool(open_store, settings)
+        watcher = start_watching(app)
         yield
+        await stop_watching(watcher)
         if app.state.feedback_store is not None:
             app.state.feedback_store.close()
 
@@ -612,6 +618,12 @@ def create_app(settings: Settings) -> FastAPI:
     from analyzer.feedback_api import router as feedback_router
 
     app.include_router(feedback_router)
+    # The admin routes (model reload) too; the reloader reads the reload signal before the model loads.
+    from analyzer.reload import ModelReloader, start_watching, stop_watching
+    from analyzer.reload import router as admin_router
+
+    app.include_router(admin_router)
+    app.state.reloader = ModelReloader(settings)
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:
@@ -657,7 +669,7 @@ def create_app(settings: Settings) -> FastAPI:
 def _load(settings: Settings) -> Analyzer | None:
     """The analyzer, warmed up; None (and a logged reason) if the model cannot be loaded."""
     try:
-        analyzer = Analyzer.load(resolve_model_dir(settings.model_dir))
+        analyzer = Analyzer.load(resolve_model_dir(settings.model_dir, settings.models_dir))
         analyzer.analyze("Warm-up sentence.", options=AnalyzeOptions(suggestions=False))
     except AnalyzerError as exc:
         logger.error("model not loaded: %s", exc)

@@ -57,10 +57,16 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def resolve_model_dir(option: str | Path | None = None) -> Path:
-    """The model directory: the option, else ANALYZER_MODEL_DIR, else the bundled model."""
-    chosen = option or os.environ.get("ANALYZER_MODEL_DIR") or DEFAULT_MODEL_DIR
-    return Path(chosen)
+def resolve_model_dir(option: str | Path | None = None, models_dir: str | Path | None = None) -> Path:
+    """The model directory: the option, else ANALYZER_MODEL_DIR, else the version promoted in
+    the models folder (`models_dir`, else ANALYZER_MODELS_DIR, else models/), else the bundled model.
+    """
+    chosen = option or os.environ.get("ANALYZER_MODEL_DIR")
+    if chosen:
+        return Path(chosen)
+    from analyzer.registry import promoted_dir  # the registry builds on this module
+
+    return promoted_dir(models_dir) or DEFAULT_MODEL_DIR
 
 
 @dataclass(frozen=True)

@@ -51,10 +51,14 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="ANALYZER_", extra="ignore")
 
-    #: None: `resolve_model_dir` decides (the bundled model).
+    #: None: `resolve_model_dir` decides (the promoted version, else the bundled model).
     model_dir: Path | None = None
+    #: Model versions and the promotion pointer (`analyzer models`); None: ANALYZER_MODELS_DIR, else models/.
+    models_dir: Path | None = None
     #: `ANALYZER_API_KEYS=key1,alice:key2`; empty leaves /v1/* open (loopback only, see `serve`).
     api_keys: Annotated[list[ApiKey], NoDecode] = []
+    #: Keys for /v1/admin/* (model reload), same format; empty turns the admin endpoints off.
+    admin_keys: Annotated[list[ApiKey], NoDecode] = []
     #: Per key (or per client address when no keys are set), per worker; 0 turns it off.
     rate_limit_per_minute: int = Field(default=120, ge=0)
     max_body_bytes: int = Field(default=2_000_000, gt=0)
@@ -80,7 +84,7 @@ class Settings(BaseSettings):
         """The database URL in use: `database_url`, else a SQLite file in `data_dir`."""
         return self.database_url or f"sqlite:///{(self.data_dir / DATABASE_FILE).resolve()}"
 
-    @field_validator("api_keys", mode="before")
+    @field_validator("api_keys", "admin_keys", mode="before")
     @classmethod
     def _parse_keys(cls, value: Any) -> Any:
         """`name:key` pairs name their reviewer; a bare key is named by its position."""

@@ -1,0 +1,140 @@
+"""`analyzer models`: the versions in the models folder, and promoting one past the gate."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from analyzer import registry
+from analyzer.cli.common import Group
+
+models_dir_option = click.option(
+    "--models-dir",
+    "models_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Models folder (default: $ANALYZER_MODELS_DIR, else models/).",
+)
+
+
+@click.group(cls=Group)
+def models() -> None:
+    """List the model versions and promote one past the evaluation gate."""
+
+
+@models.command("list")
+@models_dir_option
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per version.")
+def list_versions(models_dir: Path | None, as_json: bool) -> None:
+    """Each version with its test and dev macro-F1, when it was trained, its base, and which
+    one is in service (promoted, else the bundled model).
+
+    Example: analyzer models list
+    """
+    folder = registry.models_dir(models_dir)
+    versions, problems = registry.list_versions(folder)
+    current = registry.current_version(folder)
+    pointer = registry.read_pointer(folder)
+    rows = [_row(version, current, pointer) for version in versions]
+    if as_json:
+        for row in rows:
+            click.echo(json.dumps(row))
+    else:
+        click.echo(f"{'version':<20} {'test F1':>7} {'dev F1':>7}  {'created':<26} {'base':<12} status")
+        for row in rows:
+            test, dev = (f"{row[k]:.4f}" if row[k] is not None else "-" for k in ("test_macro_f1", "devset_macro_f1"))
+            base = row["base"] or "-"
+            click.echo(f"{row['version']:<20} {test:>7} {dev:>7}  {row['created']:<26} {base:<12} {row['status']}")
+        if not any(row["status"] for row in rows):
+            click.echo(f"in service: the bundled model {current.version} ({current.directory})")
+    for problem in problems:
+        click.echo(f"warning: skipped {problem}", err=True)
+    if os.environ.get("ANALYZER_MODEL_DIR"):
+        click.echo(
+            f"note: ANALYZER_MODEL_DIR={os.environ['ANALYZER_MODEL_DIR']} overrides the promoted version here.",
+            err=True,
+        )
+
+
+def _row(
+    version: registry.ModelVersion, current: registry.ModelVersion, pointer: dict[str, Any] | None
+) -> dict[str, Any]:
+    if pointer is not None and version.directory.name == pointer["directory"]:
+        status = "promoted"
+    elif pointer is None and version.artifact_sha256 == current.artifact_sha256:
+        status = "current (bundled)"
+    else:
+        status = ""
+    return {
+        "version": version.version,
+        "directory": str(version.directory),
+        "test_macro_f1": version.macro_f1("test"),
+        "devset_macro_f1": version.macro_f1("devset"),
+        "created": version.created,
+        "base": version.base,
+        "status": status,
+    }
+
+
+@models.command("promote")
+@click.argument("version")
+@click.option("--force", is_flag=True, help="Promote even when the gate refuses.")
+@click.option(
+    "--tolerance",
+    type=click.FloatRange(min=0),
+    default=registry.DEFAULT_TOLERANCE,
+    show_default=True,
+    help="How much lower (macro-F1) the candidate may score on either set.",
+)
+@click.option("--reason", default=None, help="Why, for the record (the card's history and the pointer).")
+@models_dir_option
+@click.option(
+    "--corpus",
+    "corpus_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Corpus whose test split to re-evaluate on, when a card's figure is missing or stale.",
+)
+@click.option(
+    "--devset",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=None,
+    help="The dev set to re-evaluate on (default: ../shared/devset.jsonl if present).",
+)
+def promote(
+    version: str,
+    force: bool,
+    tolerance: float,
+    reason: str | None,
+    models_dir: Path | None,
+    corpus_dir: Path | None,
+    devset: Path | None,
+) -> None:
+    """Put VERSION in service, unless its macro-F1 on the corpus test split or the dev set is
+    lower than the current model's by more than --tolerance (exit 1 with the figures).
+
+    Running services pick it up on restart or on POST /v1/admin/reload.
+
+    Example: analyzer models promote 1.1.0-r1 --reason "editor corrections, week 12"
+    """
+    from analyzer import training
+
+    data = registry.EvaluationData(corpus_dir or training.DEFAULT_CORPUS_DIR, devset or training.default_devset())
+    folder = registry.models_dir(models_dir)
+    try:
+        decision = registry.promote(folder, version, data, tolerance=tolerance, force=force, reason=reason)
+    except registry.PromotionRefusedError as exc:
+        click.echo(f"error: {exc.decision.verdict()}", err=True)
+        for line in exc.decision.lines():
+            click.echo(f"  {line}", err=True)
+        sys.exit(exc.exit_code)
+    forced = " (forced past the gate)" if not decision.passed else ""
+    click.echo(f"promoted {decision.candidate.version}{forced}; previously {decision.current.version}")
+    for line in decision.lines():
+        click.echo(f"  {line}")
+    click.echo("Services pick it up on restart or on POST /v1/admin/reload.")
