@@ -18,7 +18,7 @@
   const KEY_STORE = "analyzer.apiKey";
 
   const $ = (id) => document.getElementById(id);
-  const state = { analysis: null, file: null, previousScore: null };
+  const state = { analysis: null, file: null, previousScore: null, feedback: null };
 
   function el(tag, className, text) {
     const node = document.createElement(tag);
@@ -123,6 +123,7 @@
   // --- Rendering --------------------------------------------------------------------------
 
   function render(analysis) {
+    closeFeedback(false);
     state.analysis = analysis;
     hideTip();
     $("placeholder").hidden = true;
@@ -152,6 +153,14 @@
     badge.dataset.label = analysis.label;
     head.append(el("span", "muted", "This draft reads as "), badge);
     if (analysis.uncertain) head.append(el("span", "uncertain", " (uncertain: " + pct(analysis.confidence) + ")"));
+    const wrong = el("button", "fb-open", "Wrong label?");
+    wrong.type = "button";
+    wrong.id = "doc-wrong";
+    wrong.setAttribute("aria-label", "Wrong label? Correct the label of this draft");
+    wrong.addEventListener("click", () =>
+      openFeedback({ label: analysis.label, sentence: null, invoker: wrong, host: head })
+    );
+    head.append(wrong);
     box.append(head);
 
     const scores = el("dl", "scores");
@@ -239,6 +248,17 @@
       span.addEventListener("mouseleave", () => hideTip());
       span.addEventListener("focus", () => showTip(span, sentence));
       span.addEventListener("blur", () => hideTip());
+      // "Wrong label?" on each sentence: a click, or Enter/Space on the focused sentence. Not a
+      // button of its own per sentence, so Tab still walks the draft sentence by sentence.
+      span.setAttribute("aria-keyshortcuts", "Enter");
+      const correct = () => openFeedback({ label: sentence.label, sentence: sentence, invoker: span, host: view });
+      span.addEventListener("click", correct);
+      span.addEventListener("keydown", (event) => {
+        if (event.key === "Enter" || event.key === " ") {
+          event.preventDefault();
+          correct();
+        }
+      });
       view.append(span);
       cursor = Math.max(cursor, sentence.end);
     }
@@ -271,6 +291,7 @@
     const explanation = sentence.explanation;
     if (explanation && explanation.toward.length) tip.append(el("p", null, "Toward: " + phrases(explanation.toward)));
     if (explanation && explanation.away.length) tip.append(el("p", null, "Away: " + phrases(explanation.away)));
+    tip.append(el("p", "tip-action", "Wrong label? Click the sentence or press Enter."));
     tip.hidden = false;
     const rect = anchor.getBoundingClientRect();
     const width = tip.offsetWidth;
@@ -283,6 +304,104 @@
 
   function hideTip() {
     $("tip").hidden = true;
+  }
+
+  // --- "Wrong label?" ---------------------------------------------------------------------
+
+  // One chooser at a time, right below what it corrects: the other two labels (one click
+  // sends), an optional comment, and the outcome in the same place.
+  function openFeedback(target) {
+    const analysis = state.analysis;
+    if (!analysis) return;
+    closeFeedback(false);
+    hideTip();
+    const box = el("div", "fb-chooser");
+    box.id = "fb-chooser";
+    box.setAttribute("role", "group");
+    box.setAttribute("aria-labelledby", "fb-title");
+    if (target.sentence) box.dataset.sentence = String(target.sentence.index);
+    const what = target.sentence ? "Sentence " + (target.sentence.index + 1) : "This draft";
+    const title = el("p", "fb-title", "Wrong label? " + what + " reads as " + (NAMES[target.label] || target.label) + ".");
+    title.id = "fb-title";
+
+    const commentLabel = el("label", "small", "Comment (optional)");
+    commentLabel.htmlFor = "fb-comment";
+    const comment = el("input", "fb-comment");
+    comment.id = "fb-comment";
+    comment.type = "text";
+    comment.maxLength = 2000;
+    comment.autocomplete = "off";
+
+    const choices = el("div", "fb-choices");
+    choices.append(el("span", "muted", "It should be:"));
+    for (const label of LABELS) {
+      if (label === target.label) continue;
+      const choice = el("button", "fb-choice lab-" + label, NAMES[label]);
+      choice.type = "button";
+      choice.dataset.label = label;
+      choice.addEventListener("click", () => sendFeedback(analysis, target, label, comment.value, box));
+      choices.append(choice);
+    }
+    const cancel = el("button", "fb-cancel", "Close");
+    cancel.type = "button";
+    cancel.addEventListener("click", () => closeFeedback(true));
+    choices.append(cancel);
+
+    const status = el("p", "fb-status");
+    status.id = "fb-status";
+    status.setAttribute("role", "status");
+    status.setAttribute("aria-live", "polite");
+
+    box.append(title, commentLabel, comment, choices, status);
+    box.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") {
+        event.stopPropagation();
+        closeFeedback(true);
+      }
+    });
+    target.host.after(box);
+    state.feedback = { box: box, invoker: target.invoker };
+    box.scrollIntoView({ block: "nearest" });
+    choices.querySelector(".fb-choice").focus({ preventScroll: true });
+  }
+
+  function closeFeedback(returnFocus) {
+    const open = state.feedback;
+    if (!open) return;
+    state.feedback = null;
+    open.box.remove();
+    if (returnFocus && open.invoker.isConnected) open.invoker.focus();
+  }
+
+  async function sendFeedback(analysis, target, label, comment, box) {
+    const status = box.querySelector(".fb-status");
+    const buttons = box.querySelectorAll(".fb-choice");
+    for (const button of buttons) button.disabled = true;
+    box.classList.remove("fb-failed", "fb-saved");
+    status.textContent = "Sending…";
+    const body = {
+      text: analysis.text,
+      label: label,
+      model_version: analysis.model.name + "-" + analysis.model.version,
+    };
+    if (target.sentence) body.sentence = { start: target.sentence.start, end: target.sentence.end };
+    if (comment.trim()) body.comment = comment.trim();
+    try {
+      const stored = await callApi("/v1/feedback", {
+        method: "POST",
+        headers: Object.assign({ "Content-Type": "application/json" }, authHeaders()),
+        body: JSON.stringify(body),
+      });
+      const what = target.sentence ? "sentence " + (target.sentence.index + 1) : "this draft";
+      status.textContent = "Thanks: saved that " + what + " should be " + NAMES[label] + " (correction " + stored.id + ").";
+      box.classList.add("fb-saved");
+      target.invoker.dataset.corrected = label;
+      target.invoker.classList.add("corrected");
+    } catch (error) {
+      status.textContent = "Not saved: " + (error.message || String(error)) + (error.hint ? " " + error.hint : "");
+      box.classList.add("fb-failed");
+      for (const button of buttons) button.disabled = false;
+    }
   }
 
   // --- Suggestions ------------------------------------------------------------------------
