@@ -531,7 +531,10 @@ def normalize_date(value: str | None) -> str | None:
 
 def url_section(url: str) -> str:
     """The first folder of a URL's path: `/blog/launch` is in `blog`; `/pricing/` is at the top level ("")."""
-    segments = urlsplit(url).path.strip("/").split("/")
+    try:
+        segments = urlsplit(url).path.strip("/").split("/")
+    except ValueError:  # an export's url can be anything, an unclosed IPv6 bracket included
+        return ""
     return unquote(segments[0]) if len(segments) > 1 else ""
 
 

@@ -6,12 +6,16 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import tempfile
 import time
+import tracemalloc
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analyzer import __version__
 from analyzer.errors import InputError, TooLargeError, UndecodableError, UnsupportedFormatError
@@ -685,3 +689,63 @@ def test_a_bomb_in_a_child_sitemap_is_an_error_record(site: Site) -> None:
     bomb, ok = documents(site.url("/index.xml"))
     assert bomb.id == site.url("/bomb.xml") and "declares a DTD" in (bomb.error or "")
     assert ok.error is None
+
+
+# Streaming and arbitrary input ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["jsonl", "csv"])
+def test_exports_are_streamed_not_loaded(tmp_path: Path, kind: str) -> None:
+    rows = 20_000
+    body = "Every month on spreadsheets costs your analysts a week of reconciliation work. " * 6
+    export = tmp_path / f"big.{kind}"
+    with export.open("w", encoding="utf-8") as file:
+        if kind == "csv":
+            file.write("id,text\n")
+        for n in range(rows):
+            file.write(json.dumps({"id": f"r{n}", "text": body}) + "\n" if kind == "jsonl" else f"r{n},{body}\n")
+    assert export.stat().st_size > 9_000_000
+    tracemalloc.start()
+    try:
+        count = sum(1 for _ in iter_documents([str(export)]))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert count == rows
+    assert peak < 4_000_000  # ids seen (for duplicates) and one row: far below the file's 9 MB
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.binary(max_size=300), max_size=8))
+def test_any_jsonl_lines_give_records_never_exceptions(lines: list[bytes]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        export = Path(folder) / "export.jsonl"
+        export.write_bytes(b'{"id": "first", "text": "A first row."}\n' + b"\n".join(lines))
+        docs = list(iter_documents([str(export)], Limits(max_bytes=200)))
+    assert docs[0].id == "first"
+    for doc in docs:
+        assert (doc.data is None) == (doc.error is not None)
+        assert doc.data is None or len(doc.data) <= 200
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=400))
+def test_any_csv_body_gives_records_never_exceptions(body: str) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        export = Path(folder) / "export.csv"
+        export.write_text("id,title,text\n" + body, encoding="utf-8", errors="surrogatepass")
+        try:
+            docs = list(iter_documents([str(export)], Limits(max_bytes=200)))
+        except UndecodableError:
+            return  # lone surrogates are not UTF-8: refused as a whole, before any work
+    for doc in docs:
+        assert (doc.data is None) == (doc.error is not None)
+
+
+@given(st.text(max_size=60))
+def test_dates_and_sections_never_raise(value: str) -> None:
+    date = normalize_date(value)
+    assert date is None or len(date) >= 10
+    assert isinstance(url_section(f"https://acme.example/{value}"), str)
+    assert isinstance(url_section(value), str)
+    assert isinstance(url_section(f"http://[{value}"), str)  # an export's url can be anything
