@@ -231,6 +231,15 @@ def validate(correction: Correction, max_chars: int) -> None:
     """Refuse a correction that could not teach the model anything, with what to fix."""
     if correction.label not in LABELS:
         raise FeedbackError(f"label {correction.label!r} is not one of {', '.join(LABELS)}.")
+    for name, value in (
+        ("text", correction.text),
+        ("comment", correction.comment),
+        ("model_version", correction.model_version),
+    ):
+        if value is not None and not _encodable(value):
+            raise FeedbackError(
+                f"{name} holds an unpaired surrogate (\\ud800-\\udfff), which is not text. Send valid Unicode."
+            )
     if not correction.text.strip():
         raise FeedbackError("text is empty. Send the text that was analyzed.")
     if len(correction.text) > max_chars:
@@ -250,6 +259,14 @@ def validate(correction: Correction, max_chars: int) -> None:
         raise FeedbackError(f"comment has {len(correction.comment):,} characters, over the limit of {MAX_COMMENT:,}.")
     if not 0 < len(correction.reviewer) <= MAX_REVIEWER:
         raise FeedbackError(f"reviewer must have 1 to {MAX_REVIEWER} characters.")
+
+
+def _encodable(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 # --- The engine ---------------------------------------------------------------------------

@@ -14,7 +14,6 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query, Request, Response, Security
 from fastapi.security import HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy.exc import SQLAlchemyError
 
 from analyzer.analysis import Analysis
 from analyzer.api import ERROR_RESPONSES, ApiError, SettingsDep
@@ -128,8 +127,8 @@ def record_analysis(request: Request, analysis: Analysis) -> None:
         return
     try:
         store.record_analysis(analysis)
-    except (AnalyzerError, SQLAlchemyError) as exc:
-        logger.warning("analysis not logged for the review queue: %s", exc)
+    except Exception as exc:  # a log entry lost must never cost the writer their analysis
+        logger.warning("analysis not logged for the review queue: %s: %s", type(exc).__name__, exc)
 
 
 def _reviewer(request: Request) -> str:

@@ -129,7 +129,9 @@ def _version(analysis: dict[str, Any]) -> str:
 
 
 def _post(client: httpx.Client, body: dict[str, Any], headers: dict[str, str] = ALICE) -> httpx.Response:
-    return client.post("/v1/feedback", json=body, headers=headers)
+    # ASCII JSON, as most clients send it: a lone surrogate travels as its \\u escape.
+    content = json.dumps(body).encode("ascii")
+    return client.post("/v1/feedback", content=content, headers={**headers, "Content-Type": "application/json"})
 
 
 def _error(response: httpx.Response, status: int) -> str:
@@ -214,6 +216,8 @@ LONG = "x" * 5001
         ({"text": CASE, "label": "feature-pitch", "model_version": ""}, 422, "model_version"),
         ({"text": CASE, "label": "feature-pitch", "reviewer": "mallory"}, 422, "reviewer"),
         ({"label": "feature-pitch"}, 422, "text"),
+        ({"text": "Half a \ud800 character.", "label": "feature-pitch"}, 422, "surrogate"),
+        ({"text": CASE, "label": "feature-pitch", "comment": "\udfff"}, 422, "comment"),
         ({"text": LONG, "label": "feature-pitch"}, 422, "over the limit of 5,000"),
     ],
 )
