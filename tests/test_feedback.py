@@ -378,7 +378,9 @@ def test_cli_refuses_a_missing_database_and_bad_dates(tmp_path: Path) -> None:
 
 
 def test_a_flood_from_one_key_is_rate_limited(start: Start) -> None:
-    client, _, _ = start({"ANALYZER_API_KEYS": KEYS, "ANALYZER_FEEDBACK_RATE_LIMIT_PER_MINUTE": "3"})
+    env = {"ANALYZER_API_KEYS": KEYS, "ANALYZER_FEEDBACK_RATE_LIMIT_PER_MINUTE": "3"}
+    env["ANALYZER_RECORD_ANALYSES"] = "false"
+    client, _, data_dir = start(env)
     assert _post(client, {"text": CASE, "label": "feature-pitch"}).status_code == 201
     assert _post(client, {"text": CASE, "label": "urgent"}).status_code == 422  # bad feedback counts too
     assert _post(client, {"text": CASE, "label": "feature-pitch"}).status_code == 200
@@ -389,6 +391,8 @@ def test_a_flood_from_one_key_is_rate_limited(start: Start) -> None:
     analyzed = client.post("/v1/analyze", json={"text": CASE, "options": FAST}, headers=ALICE)
     assert analyzed.status_code == 200  # analysis has its own limit
     assert client.get("/v1/feedback", headers=ALICE).status_code == 200  # reading is not posting
+    with closing(sqlite3.connect(data_dir / "analyzer.db")) as connection:  # ANALYZER_RECORD_ANALYSES=false
+        assert connection.execute("SELECT count(*) FROM analyses").fetchone() == (0,)
 
 
 def test_an_acknowledged_correction_survives_kill_9(start: Start) -> None:
@@ -421,6 +425,18 @@ def test_a_fresh_database_is_migrated_with_wal_and_full_sync(tmp_path: Path) -> 
     finally:
         store.close()
     FeedbackStore.open(url).close()  # opening again is a no-op migration
+
+
+def test_workers_starting_together_migrate_one_fresh_database(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'shared.db'}"
+    script = "import sys; from analyzer.feedback import FeedbackStore; FeedbackStore.open(sys.argv[1]).close()"
+    workers = [subprocess.Popen([sys.executable, "-c", script, url], stderr=subprocess.PIPE) for _ in range(3)]
+    for worker in workers:
+        _, stderr = worker.communicate(timeout=120)
+        assert worker.returncode == 0, stderr.decode()
+    engine = make_engine(url)
+    assert current_revision(engine) == "0002"
+    engine.dispose()
 
 
 def test_an_older_database_is_upgraded_and_keeps_its_rows(tmp_path: Path) -> None:
