@@ -374,11 +374,17 @@ def promote(
             "forced": force and not decision.passed,
             **decision.summary(),
         }
+        card_path = candidate.directory / CARD
+        original = card_path.read_bytes()
         card = read_card(candidate.directory)
         card["history"] = [*card.get("history", []), event]
-        write_json_atomic(candidate.directory / CARD, card, indent=2)
-        pointer = {"version": candidate.version, "directory": candidate.directory.name, **event}
-        write_json_atomic(folder / POINTER, pointer, indent=2)
+        write_json_atomic(card_path, card, indent=2)
+        try:
+            pointer = {"version": candidate.version, "directory": candidate.directory.name, **event}
+            write_json_atomic(folder / POINTER, pointer, indent=2)
+        except BaseException:
+            card_path.write_bytes(original)  # not promoted after all: the history must not say it was
+            raise
     return decision
 
 

@@ -259,25 +259,24 @@ def merge_feedback(
 def _override(original: Document, correction: Document) -> Document:
     """A train document relabelled by a correction; it keeps its id, so its writer's batch.
 
-    The correction's sentence spans replace the spans they overlap; the writer's other spans
-    stay. A correction without spans changes the document's label only: it says nothing about
-    the sentences the writer annotated.
+    A correction without spans changes the document's label only: it says nothing about the
+    sentences the writer annotated. Its spans that differ from its own document label are
+    sentence corrections and replace the writer's spans they overlap; its spans that repeat
+    the document label are the export's fill-in (`analyzer feedback export` covers every
+    sentence) and leave the writer's finer labels and rubric marks where they are.
     """
     if not correction.sentences:
         return replace(original, label=correction.label)
-    if correction.text != original.text:  # matched after normalization: its offsets are its own
-        return replace(
-            original,
-            text=correction.text,
-            label=correction.label,
-            sentences=_complete_spans(correction.text, correction.label, correction.sentences),
-        )
+    if correction.text != original.text or not original.sentences:  # nothing to keep, or other offsets
+        spans = _complete_spans(correction.text, correction.label, correction.sentences)
+        return replace(original, text=correction.text, label=correction.label, sentences=spans)
+    overriding = [span for span in correction.sentences if span.label != correction.label]
     kept = [
         span
         for span in original.sentences
-        if not any(span.start < new.end and new.start < span.end for new in correction.sentences)
+        if not any(span.start < new.end and new.start < span.end for new in overriding)
     ]
-    spans = sorted([*kept, *correction.sentences], key=lambda s: s.start)
+    spans = sorted([*kept, *overriding], key=lambda s: s.start)
     return replace(original, label=correction.label, sentences=_complete_spans(original.text, correction.label, spans))
 
 

@@ -66,7 +66,7 @@ def _row(
 ) -> dict[str, Any]:
     if pointer is not None and version.directory.name == pointer["directory"]:
         status = "promoted"
-    elif pointer is None and version.artifact_sha256 == current.artifact_sha256:
+    elif pointer is None and (version.version, version.artifact_sha256) == (current.version, current.artifact_sha256):
         status = "current (bundled)"
     else:
         status = ""
