@@ -365,10 +365,10 @@ def test_export_loads_with_the_corpus_loader(
 
 def test_cli_refuses_a_missing_database_and_bad_dates(tmp_path: Path) -> None:
     env = {"ANALYZER_DATA_DIR": str(tmp_path / "nowhere")}
-    for args in (["queue"], ["export", "--out", str(tmp_path / "x.jsonl")]):
-        result = run_cli("feedback", *args, env=env)
-        assert result.returncode == 2
-        assert result.stderr.startswith("error: no feedback database at") and "Traceback" not in result.stderr
+    result = run_cli("feedback", "export", "--out", str(tmp_path / "x.jsonl"), env=env)
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: no feedback database at") and "Traceback" not in result.stderr
+    assert not (tmp_path / "x.jsonl").exists()
     assert not (tmp_path / "nowhere").exists()
     result = run_cli("feedback", "export", "--out", "x.jsonl", "--since", "last week", env=env)
     assert result.returncode == 2 and "Traceback" not in result.stderr
