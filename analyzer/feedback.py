@@ -356,12 +356,20 @@ class FeedbackStore:
     @classmethod
     def open(cls, url: str) -> FeedbackStore:
         """Connect and migrate to the latest schema."""
+        from alembic.util import CommandError
+
         engine = make_engine(url)
         try:
             migrate(engine)
         except SQLAlchemyError as exc:
             engine.dispose()
             raise FeedbackStoreError(f"cannot open the feedback database {_safe(url)}: {exc}.") from exc
+        except CommandError as exc:
+            engine.dispose()
+            raise FeedbackStoreError(
+                f"the feedback database {_safe(url)} has a schema this version does not know ({exc}); "
+                "was it written by a newer analyzer? Upgrade, or point ANALYZER_DATA_DIR elsewhere."
+            ) from exc
         except FeedbackStoreError:
             engine.dispose()
             raise

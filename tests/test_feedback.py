@@ -27,6 +27,7 @@ from analyzer.feedback import (
     Correction,
     FeedbackQuery,
     FeedbackStore,
+    FeedbackStoreError,
     QueueItem,
     StoredCorrection,
     current_revision,
@@ -425,6 +426,17 @@ def test_a_fresh_database_is_migrated_with_wal_and_full_sync(tmp_path: Path) -> 
     finally:
         store.close()
     FeedbackStore.open(url).close()  # opening again is a no-op migration
+
+
+def test_a_database_from_a_newer_version_is_refused_clearly(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'newer.db'}"
+    engine = make_engine(url)
+    migrate(engine)
+    with engine.begin() as connection:
+        connection.execute(sql("UPDATE alembic_version SET version_num = '0099'"))
+    engine.dispose()
+    with pytest.raises(FeedbackStoreError, match="newer analyzer"):
+        FeedbackStore.open(url)
 
 
 def test_workers_starting_together_migrate_one_fresh_database(tmp_path: Path) -> None:
