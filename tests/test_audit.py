@@ -29,6 +29,7 @@ from analyzer.audit import (
     AUDIT_OPTIONS,
     RESULTS_CSV,
     RESULTS_FILE,
+    AuditError,
     audit_record,
     read_existing,
     run_audit,
@@ -313,8 +314,8 @@ def test_an_existing_audit_is_never_overwritten_by_accident(
     assert refused.stderr.count("\n") == 1 and "--resume" in refused.stderr and "--overwrite" in refused.stderr
     assert (out / RESULTS_FILE).read_bytes() == before
 
-    both = audit(library, out, "--resume", "--overwrite")
-    assert both.returncode == 2 and "choose one" in both.stderr
+    with pytest.raises(AuditError, match="choose one"):
+        run_audit([], out, resume=True, overwrite=True)
 
     nothing_left = audit(library, out, "--resume", "--jobs", "1")
     assert nothing_left.returncode == 1
@@ -330,10 +331,8 @@ def test_bad_usage_is_a_one_line_error(library: Path, tmp_path: Path) -> None:
     for args, message in cases:
         result = audit(library, tmp_path / "out", *args)
         assert result.returncode == 2 and message in result.stderr and result.stderr.count("\n") == 1, result.stderr
-    empty = tmp_path / "empty"
-    empty.mkdir()
-    result = audit(empty, tmp_path / "out")
-    assert result.returncode == 2 and "no documents" in result.stderr
+    with pytest.raises(AuditError, match="no documents"):
+        run_audit(iter_documents([str(tmp_path)]), tmp_path / "out")  # a folder without documents
     assert not (tmp_path / "out" / RESULTS_FILE).exists()
 
 
@@ -391,31 +390,58 @@ def inside(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     yield cwd
 
 
-def test_no_source_can_choose_where_files_are_written(tmp_path: Path, inside: Path, engine: Analyzer) -> None:
-    escapes = ["../../escaped", "../../../escaped", "/tmp/audit-escape-test", str(tmp_path / "absolute")]
-    documents = [
-        SourceDocument(
-            source=target,
-            id=target,
-            location=target + ".txt",
-            section="../..",
-            filename=target + ".txt",
-            data=b"Manual invoicing costs your team two days every month. It is time to change that.",
-            title=target,
-        )
-        for target in escapes
+ESCAPES = ["../../escaped", "../../../escaped", "/tmp/audit-escape-test", "..\\..\\escaped"]
+OUTPUT_NAMES = {RESULTS_FILE, RESULTS_CSV, "summary.json", "report.html"}
+TEXT = "Manual invoicing costs your team two days every month. It is time to change that."
+
+
+def test_no_source_can_choose_where_files_are_written(tmp_path: Path, inside: Path) -> None:
+    """Ids, titles, URLs and file names that look like paths stay data: every file is written
+    under --out, with a fixed name (an export through the CLI, then crafted documents)."""
+    export = tmp_path / "export.jsonl"
+    rows = [{"id": t, "title": t, "url": f"https://example.com/{t}", "text": TEXT} for t in ESCAPES]
+    export.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    crafted = [
+        SourceDocument(source=t, id=t, location=t, section="../..", filename=t + ".txt", data=TEXT.encode(), title=t)
+        for t in [*ESCAPES, str(tmp_path / "absolute")]
     ]
-    before = sorted(p for p in tmp_path.rglob("*"))
-    out = inside / "out"
-    outcome = run_audit(documents, out, jobs=1)
-    assert outcome.documents == len(escapes) and outcome.failed == 0
-    created = sorted(set(tmp_path.rglob("*")) - set(before))
-    assert all(path == out or path.parent == out for path in created), created
-    assert {p.name for p in out.iterdir()} <= {RESULTS_FILE, RESULTS_CSV, "summary.json", "report.html"}
-    for target in escapes:
+    before = set(tmp_path.rglob("*"))
+
+    result = subprocess.run(
+        [EXECUTABLE, "audit", str(export), "--out", "out", "--jobs", "1", "--quiet"],
+        cwd=inside,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert {r["id"] for r in records_of(inside / "out")} == set(ESCAPES)  # kept as data, never used as a path
+    outcome = run_audit(crafted, inside / "crafted", jobs=1)
+    assert outcome.documents == len(crafted) and outcome.failed == 0
+
+    for out in (inside / "out", inside / "crafted"):
+        assert {p.name for p in out.iterdir()} <= OUTPUT_NAMES and RESULTS_FILE in {p.name for p in out.iterdir()}
+    created = set(tmp_path.rglob("*")) - before
+    assert all(path.parent in {inside, inside / "out", inside / "crafted"} for path in created), created
+    for target in [*ESCAPES, str(tmp_path / "absolute")]:
         assert not Path(target).exists() and not Path(target + ".txt").exists()
-        assert not (inside / target).resolve().exists()
-    assert {r["id"] for r in records_of(out)} == set(escapes)  # kept as data, never used as a path
+        assert not (inside / target).resolve().exists() and not (inside / "out" / target).resolve().exists()
+
+
+def test_resume_analyzes_each_key_once_and_drops_results_of_edited_documents(tmp_path: Path) -> None:
+    def document(name: str, text: str) -> SourceDocument:
+        return SourceDocument("lib", name, f"lib/{name}", "", name, text.encode())
+
+    a, b = document("a.txt", TEXT), document("b.txt", "Our new dashboard ships today with ten new charts.")
+    first = run_audit([a, b, a], tmp_path / "out", jobs=1)  # the same document listed twice
+    assert (first.documents, first.analyzed_now, first.duplicates) == (2, 2, 1)
+    assert sorted(r["key"] for r in records_of(tmp_path / "out")) == sorted([a.key, b.key])
+
+    edited = document("a.txt", TEXT.replace("two days", "three days"))
+    second = run_audit([edited, b], tmp_path / "out", jobs=1, resume=True)
+    assert (second.documents, second.analyzed_now, second.skipped) == (2, 1, 1)
+    assert sorted(r["key"] for r in records_of(tmp_path / "out")) == sorted([edited.key, b.key])
 
 
 def test_a_crash_while_analyzing_becomes_an_analysis_failed_record(
