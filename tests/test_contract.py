@@ -47,6 +47,7 @@ SERVER_ENV = {
     "ANALYZER_API_KEYS": f"contract:{KEY}",
     "ANALYZER_ADMIN_KEYS": f"ops:{ADMIN_KEY}",
     "ANALYZER_RATE_LIMIT_PER_MINUTE": str(RATE_LIMIT),
+    "ANALYZER_FEEDBACK_RATE_LIMIT_PER_MINUTE": str(RATE_LIMIT),
 }
 #: Not `negative_data_rejection`: form fields are strings on the wire, so "false" is a valid title,
 #: and pydantic's lax mode reads `false` as 0 for an integer option; both are deliberate leniency.
@@ -67,6 +68,7 @@ PUBLISHED: dict[str, Any] = create_app(
         api_keys=f"contract:{KEY}",  # type: ignore[arg-type]
         admin_keys=f"ops:{ADMIN_KEY}",  # type: ignore[arg-type]
         rate_limit_per_minute=RATE_LIMIT,
+        feedback_rate_limit_per_minute=RATE_LIMIT,
     )
 ).openapi()
 schema = schemathesis.openapi.from_dict(PUBLISHED)
