@@ -172,8 +172,9 @@ def test_retrain_versions_are_new_and_never_overwrite(tmp_path: Path) -> None:
 def _clean_env(**extra: str) -> dict[str, str]:
     """This process's environment without ANALYZER_* (a developer's settings must not leak in)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("ANALYZER_")}
-    # One BLAS thread: on a shared 2-core machine the threads mostly spin (the sentence
-    # model's fit took 3x the CPU with them), and results do not depend on it here.
+    # One BLAS thread: on a shared 2-core machine the threads mostly spin (the sentence model's
+    # fit took 3x the CPU with them). It changes the last bits of the fitted weights (a retrain
+    # is byte-reproducible per thread count), not the labels and figures checked here.
     return {**env, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", **extra}
 
 
