@@ -113,6 +113,8 @@ class ModelReloader:
         """Follow reload signals for as long as the worker runs."""
         while True:
             await asyncio.sleep(WATCH_INTERVAL)
+            if self._stat() == self._signature:  # a stat, on the loop: microseconds
+                continue
             try:
                 await asyncio.to_thread(self.follow, state)
             except Exception:  # the watcher must outlive any one failure; the next signal retries

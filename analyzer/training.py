@@ -268,8 +268,8 @@ def _override(original: Document, correction: Document) -> Document:
     if not correction.sentences:
         return replace(original, label=correction.label)
     if correction.text != original.text or not original.sentences:  # nothing to keep, or other offsets
-        spans = _complete_spans(correction.text, correction.label, correction.sentences)
-        return replace(original, text=correction.text, label=correction.label, sentences=spans)
+        own = _complete_spans(correction.text, correction.label, correction.sentences)
+        return replace(original, text=correction.text, label=correction.label, sentences=own)
     overriding = [span for span in correction.sentences if span.label != correction.label]
     kept = [
         span
