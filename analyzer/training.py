@@ -9,7 +9,7 @@ import re
 import shutil
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -103,8 +103,10 @@ def train(
         params = select_model(parsed, labels, [d.batch for d in train_docs], seed=seed)
     pipeline = fit_pipeline(texts, labels, params, seed=seed)
 
+    fingerprint = corpus_fingerprint(corpus_dir)
     metrics = {"test": _evaluate(pipeline, test_docs)}
-    evaluation_data: dict[str, Any] = {"test": {"sha256": corpus_fingerprint(corpus_dir)["sha256"]}}
+    # The data each figure was measured on, so the promotion gate knows when a figure is stale.
+    evaluation_data: dict[str, Any] = {"test": {"sha256": fingerprint["sha256"]}}
     if devset is not None:
         metrics["devset"] = _evaluate(pipeline, dev_docs)
         evaluation_data["devset"] = {"file": devset.name, "sha256": hashlib.sha256(devset.read_bytes()).hexdigest()}
@@ -120,7 +122,7 @@ def train(
         "seed": seed,
         "python": platform.python_version(),
         "libraries": library_versions(),
-        "corpus": {**corpus_fingerprint(corpus_dir), "train": corpus_train, "test": len(test_docs)},
+        "corpus": {**fingerprint, "train": corpus_train, "test": len(test_docs)},
         "hyperparameters": params,
         "metrics": metrics,
         "evaluation_data": evaluation_data,
@@ -148,7 +150,7 @@ def train(
     return _publish(target, lambda directory: save_model(pipeline, card, directory, sentences=sentence_model)), card
 
 
-def _publish(target: Path, write: Any) -> Path:
+def _publish(target: Path, write: Callable[[Path], Path]) -> Path:
     """Write a new version under a hidden name, then rename it into place in one step.
 
     A reader of the models folder (`analyzer models list`, a reloading server) never sees
