@@ -22,6 +22,7 @@ import logging
 import os
 import socket
 import sys
+import threading
 import time
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -57,6 +58,8 @@ AUDIT_OPTIONS: Final = AnalyzeOptions(
 CHUNK_SIZE: Final = 48
 #: The first chunks are smaller (4, 8, 16, ...) so the first results appear right after start-up.
 FIRST_CHUNK_SIZE: Final = 4
+#: How often a joblib worker checks that the audit that started it is still there.
+PARENT_CHECK_SECONDS: Final = 1.0
 #: Seconds between fsyncs of results.jsonl (each line is flushed to the OS as it is written).
 FSYNC_EVERY: Final = 5.0
 #: How long to wait for a Dask scheduler to answer.
@@ -168,17 +171,41 @@ def _analyzer(model_dir: str) -> Analyzer:
     return _ANALYZERS[model_dir]
 
 
+_watched_parent: int | None = None
+
+
+def _exit_with_parent() -> None:
+    """End this worker process as soon as its parent, the audit, is gone (killed with SIGKILL:
+    nothing else tells joblib's workers, which would otherwise wait for work for minutes)."""
+    global _watched_parent
+    if _watched_parent is not None:
+        return
+    _watched_parent = parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
 def encode_record(record: Mapping[str, Any]) -> bytes:
     """One JSON line. A lone surrogate (a file name that is not UTF-8) is written as its JSON
     escape, so the line stays valid UTF-8 and reads back to the same string."""
     return (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8", "backslashreplace")
 
 
-def analyze_chunk(model_dir: str, documents: Sequence[SourceDocument], limits: Limits) -> ChunkResult:
+def analyze_chunk(
+    model_dir: str, documents: Sequence[SourceDocument], limits: Limits, *, exit_with_parent: bool = False
+) -> ChunkResult:
     """Records for a chunk of documents (the task a worker runs).
 
     A model that cannot be loaded raises: that stops the audit instead of failing every document.
+    `exit_with_parent` makes a worker process end when the audit that started it is gone.
     """
+    if exit_with_parent:
+        _exit_with_parent()
     analyzer = _analyzer(model_dir)
     lines, failed = [], 0
     for document in documents:
@@ -634,11 +661,13 @@ def _analyzed(
     from joblib.externals.loky.process_executor import TerminatedWorkerError
 
     with _dask_backend(cluster) if cluster else contextlib.nullcontext():
+        # batch_size=1: the chunks are the batches.
         parallel = Parallel(
             n_jobs=-1 if cluster else jobs, return_as="generator_unordered", batch_size=1, pre_dispatch="2*n_jobs"
         )
         try:
-            yield from parallel(delayed(analyze_chunk)(model_dir, chunk, limits) for chunk in chunks)
+            tasks = (delayed(analyze_chunk)(model_dir, chunk, limits, exit_with_parent=not cluster) for chunk in chunks)
+            yield from parallel(tasks)
         except TerminatedWorkerError as exc:
             raise AuditError(
                 "a worker process died (out of memory?). The results written so far are intact; "

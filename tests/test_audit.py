@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import psutil
 import pytest
 
 from analyzer.analysis import AnalyzeOptions, Analyzer
@@ -277,18 +278,22 @@ def test_sigkill_mid_run_then_resume_gives_exactly_the_uninterrupted_results(
     out = tmp_path / "out"
     results = out / RESULTS_FILE
     process = subprocess.Popen(
-        [EXECUTABLE, "audit", str(library), "--out", str(out), "--max-bytes", str(MAX_BYTES), "--jobs", "1"],
+        [EXECUTABLE, "audit", str(library), "--out", str(out), "--max-bytes", str(MAX_BYTES), "--jobs", "2"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        start_new_session=True,  # its own process group: the kill takes any worker with it
     )
     written = 0
     while process.poll() is None and written == 0:
         written = results.read_bytes().count(b"\n") if results.exists() else 0
         time.sleep(0.005)
-    os.killpg(process.pid, signal.SIGKILL)
+    workers = psutil.Process(process.pid).children(recursive=True)
+    process.kill()  # SIGKILL to the audit alone, as the OOM killer would: its workers are not told
     process.wait()
     assert process.returncode == -signal.SIGKILL, "the audit finished before it could be killed"
+    _, alive = psutil.wait_procs(workers, timeout=15)
+    for orphan in alive:
+        orphan.kill()
+    assert not alive, f"workers outlived the audit: {alive}"
     lines = results.read_bytes().splitlines(keepends=True)
     assert 0 < len(lines) < 48
     # A kill in the middle of a write leaves half a line: resume must drop it.
