@@ -307,6 +307,7 @@ def test_editor_corrections_reach_the_served_model(
     assert trained.returncode == 0, trained.stderr
     candidate = models / "messaging-1.1.0-r1"
     assert f"wrote {candidate}" in trained.stdout
+    assert "beside 1.1.0 (in service)" in trained.stdout and "the gate would promote it" in trained.stdout
     card = read_card(candidate)
     assert card["base"] == {
         "version": "1.1.0",
@@ -325,6 +326,7 @@ def test_editor_corrections_reach_the_served_model(
     vandal.write_text("".join(json.dumps(r) + "\n" for r in _vandal_records(VANDALIZED)), encoding="utf-8")
     harmful = _cli(loop_env, "train", "--with-feedback", str(vandal), "--version", "1.1.0-vandal")
     assert harmful.returncode == 0, harmful.stderr
+    assert "the gate would refuse it" in harmful.stdout
     assert read_card(models / "messaging-1.1.0-vandal")["training_data"]["feedback"][0]["overriding"] == VANDALIZED
 
     # 6. The gate: the harmful candidate is refused with its figures, the helpful one promoted.

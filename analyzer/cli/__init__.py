@@ -429,7 +429,10 @@ def train(
         click.echo(f"{name}: macro-F1 {metrics['macro_f1']:.3f}, accuracy {metrics['accuracy']:.3f}, n={metrics['n']}")
     click.echo(f"trained in {time.perf_counter() - started:.0f} s")
     if base_model is not None:
-        click.echo(f"next: analyzer models promote {card['version']}")
+        from analyzer.cli.models import show_beside_current
+
+        data = registry.EvaluationData(corpus_dir or training.DEFAULT_CORPUS_DIR, devset or training.default_devset())
+        show_beside_current(folder, directory, data)
 
 
 @main.command()

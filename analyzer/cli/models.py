@@ -81,6 +81,20 @@ def _row(
     }
 
 
+def show_beside_current(folder: Path, directory: Path, data: registry.EvaluationData) -> None:
+    """A new version's figures beside the model in service, and what the gate would say."""
+    decision = registry.gate(
+        registry.ModelVersion.read(directory), registry.current_version(folder), registry.DEFAULT_TOLERANCE, data
+    )
+    click.echo(f"beside {decision.current.version} (in service):")
+    for line in decision.lines():
+        click.echo(f"  {line}")
+    if decision.passed:
+        click.echo(f"the gate would promote it: analyzer models promote {decision.candidate.version}")
+    else:
+        click.echo(f"the gate would refuse it: {decision.verdict()}")
+
+
 @models.command("promote")
 @click.argument("version")
 @click.option("--force", is_flag=True, help="Promote even when the gate refuses.")
