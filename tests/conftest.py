@@ -26,6 +26,13 @@ SMALL_PARAMS: dict[str, Any] = {
 }
 
 
+@pytest.fixture(scope="session", autouse=True)
+def isolated_state(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Servers and commands started by the tests keep their feedback database and analyses log in
+    a temporary folder, never in the user's data folder (`os.environ` is what subprocesses inherit)."""
+    os.environ.setdefault("ANALYZER_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+
+
 @pytest.fixture(scope="session")
 def corpus_docs() -> list[Document]:
     return load_corpus(CORPUS_DIR)
