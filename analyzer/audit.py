@@ -118,7 +118,7 @@ def analysis_record(document: SourceDocument, analysis: Analysis, words: int) ->
     rubric = analysis.rubric
     return {
         **identity(document),
-        "title": document.title or analysis.title,
+        "title": analysis.title,  # the source's title, else the extracted one
         "words": words,
         "label": analysis.label,
         "scores": analysis.scores,
@@ -171,23 +171,17 @@ def _analyzer(model_dir: str) -> Analyzer:
     return _ANALYZERS[model_dir]
 
 
-_watched_parent: int | None = None
-
-
-def _exit_with_parent() -> None:
-    """End this worker process as soon as its parent, the audit, is gone (killed with SIGKILL:
-    nothing else tells joblib's workers, which would otherwise wait for work for minutes)."""
-    global _watched_parent
-    if _watched_parent is not None:
-        return
-    _watched_parent = parent = os.getppid()
+def exit_with(audit_pid: int) -> None:
+    """Start a thread that ends this worker process as soon as the audit that started it is
+    gone. Nothing else tells joblib's workers when the audit is killed with SIGKILL: they would
+    wait for work for minutes."""
 
     def watch() -> None:
-        while os.getppid() == parent:
+        while os.getppid() == audit_pid:
             time.sleep(PARENT_CHECK_SECONDS)
         os._exit(1)
 
-    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+    threading.Thread(target=watch, name="exit-with-audit", daemon=True).start()
 
 
 def encode_record(record: Mapping[str, Any]) -> bytes:
@@ -196,16 +190,11 @@ def encode_record(record: Mapping[str, Any]) -> bytes:
     return (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8", "backslashreplace")
 
 
-def analyze_chunk(
-    model_dir: str, documents: Sequence[SourceDocument], limits: Limits, *, exit_with_parent: bool = False
-) -> ChunkResult:
+def analyze_chunk(model_dir: str, documents: Sequence[SourceDocument], limits: Limits) -> ChunkResult:
     """Records for a chunk of documents (the task a worker runs).
 
     A model that cannot be loaded raises: that stops the audit instead of failing every document.
-    `exit_with_parent` makes a worker process end when the audit that started it is gone.
     """
-    if exit_with_parent:
-        _exit_with_parent()
     analyzer = _analyzer(model_dir)
     lines, failed = [], 0
     for document in documents:
@@ -661,13 +650,18 @@ def _analyzed(
     from joblib.externals.loky.process_executor import TerminatedWorkerError
 
     with _dask_backend(cluster) if cluster else contextlib.nullcontext():
-        # batch_size=1: the chunks are the batches.
+        # batch_size=1: the chunks are the batches. joblib's own workers (not a cluster's) watch
+        # the audit from their start.
+        watch = {} if cluster else {"initializer": exit_with, "initargs": (os.getpid(),)}
         parallel = Parallel(
-            n_jobs=-1 if cluster else jobs, return_as="generator_unordered", batch_size=1, pre_dispatch="2*n_jobs"
+            n_jobs=-1 if cluster else jobs,
+            return_as="generator_unordered",
+            batch_size=1,
+            pre_dispatch="2*n_jobs",
+            **watch,
         )
         try:
-            tasks = (delayed(analyze_chunk)(model_dir, chunk, limits, exit_with_parent=not cluster) for chunk in chunks)
-            yield from parallel(tasks)
+            yield from parallel(delayed(analyze_chunk)(model_dir, chunk, limits) for chunk in chunks)
         except TerminatedWorkerError as exc:
             raise AuditError(
                 "a worker process died (out of memory?). The results written so far are intact; "

@@ -272,6 +272,14 @@ def test_jobs_2_gives_the_same_records_as_jobs_1(
     assert by_key(records_of(tmp_path / "out")) == by_key(records_of(baseline[0]))
 
 
+def ended(process: psutil.Process) -> bool:
+    """Exited: gone, or a zombie that nobody reaps (the orphan's new parent may not)."""
+    try:
+        return process.status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return True
+
+
 def test_sigkill_mid_run_then_resume_gives_exactly_the_uninterrupted_results(
     library: Path, baseline: tuple[Path, subprocess.CompletedProcess[str]], tmp_path: Path
 ) -> None:
@@ -290,7 +298,10 @@ def test_sigkill_mid_run_then_resume_gives_exactly_the_uninterrupted_results(
     process.kill()  # SIGKILL to the audit alone, as the OOM killer would: its workers are not told
     process.wait()
     assert process.returncode == -signal.SIGKILL, "the audit finished before it could be killed"
-    _, alive = psutil.wait_procs(workers, timeout=15)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not all(map(ended, workers)):
+        time.sleep(0.1)
+    alive = [worker for worker in workers if not ended(worker)]
     for orphan in alive:
         orphan.kill()
     assert not alive, f"workers outlived the audit: {alive}"

@@ -57,13 +57,16 @@ def audit(
     quiet: bool,
     model_dir: Path | None,
 ) -> None:
-    """Audit a content library: analyze every document of SOURCE... (folders) into --out.
+    """Audit a content library: analyze every document of SOURCE... into --out.
+
+    A SOURCE is a folder, a file, a JSONL or CSV export, a WordPress export, or a sitemap
+    (a file or its URL).
 
     Each result is appended to results.jsonl as it completes, so an interrupted audit loses
     nothing: run it again with --resume. At the end: results.csv, summary.json, report.html.
     Exit code 0 when every document was analyzed, 1 when any failed, 2 for bad usage.
 
-    Example: analyzer audit content/blog content/news --out audit/
+    Example: analyzer audit content/ cms-export.csv --out audit/
     """
     from joblib import cpu_count
 
