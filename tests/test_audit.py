@@ -185,6 +185,12 @@ def test_every_document_gets_a_record_by_the_contract(
     assert found["news/formula.html"]["title"] == FORMULA_TITLE  # the title falls back to the extracted one
     assert found["whitepapers/guide.pdf"]["error"] is None and found["whitepapers/brief.docx"]["error"] is None
 
+    # The report is written from the same records, with the run's facts.
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert (summary["totals"]["documents"], summary["totals"]["failed"]) == (48, 4)
+    assert summary["run"]["sources"] == [str(library)] and summary["run"]["jobs"] == 1
+    assert (out / "report.html").read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")
+
     # The same numbers as every other surface: the audit is Analyzer.analyze with its options.
     for name in ("whitepapers/guide.pdf", next(n for n in found if n.startswith("news/"))):
         analysis = engine.analyze(extract((library / name).read_bytes(), Path(name).name), options=AUDIT_OPTIONS)
@@ -314,6 +320,7 @@ def test_sigkill_mid_run_then_resume_gives_exactly_the_uninterrupted_results(
     resumed = audit(library, out, "--resume", "--jobs", "1")
     assert resumed.returncode == 1, resumed.stderr
     assert f"{len(lines):,} done by an earlier run" in resumed.stderr
+    assert json.loads((out / "summary.json").read_text(encoding="utf-8"))["run"]["resumed"] == len(lines)
     assert by_key(records_of(out)) == by_key(records_of(baseline[0]))
     assert (out / RESULTS_CSV).read_text(encoding="utf-8").count("\n") == 48 + 1
 
