@@ -466,6 +466,8 @@ class AuditOutcome:
 @dataclass
 class _Tally:
     seen: set[str] = field(default_factory=set)
+    #: The `source` of every document read this run.
+    sources: set[str] = field(default_factory=set)
     skipped: int = 0
     duplicates: int = 0
     #: Whether the sources were read to the end (then stale results can be dropped).
@@ -619,6 +621,7 @@ def _pending(documents: Iterator[SourceDocument], done: set[str], tally: _Tally)
             tally.duplicates += 1
             continue
         tally.seen.add(key)
+        tally.sources.add(document.source)
         if key in done:
             tally.skipped += 1
             continue
@@ -776,12 +779,17 @@ def _write_outputs(out_dir: Path, tally: _Tally, run: dict[str, Any]) -> tuple[i
 
     When the sources were read to the end, records of documents no longer in them (edited or
     removed since the earlier run) are dropped first, so a resumed audit ends with exactly the
-    results of an uninterrupted one.
+    results of an uninterrupted one. Records of a source not read this time are kept: resuming
+    with another SOURCE adds it to the audit.
     """
     results = out_dir / RESULTS_FILE
+
+    def stale(record: Mapping[str, Any]) -> bool:
+        return record["source"] in tally.sources and record["key"] not in tally.seen
+
     try:
-        if tally.complete and any(record["key"] not in tally.seen for record in iter_records(results)):
-            _rewrite_lines(results, lambda record: record["key"] in tally.seen)
+        if tally.complete and any(map(stale, iter_records(results))):
+            _rewrite_lines(results, lambda record: not stale(record))
         records: list[dict[str, Any]] = []
         with _atomic_writer(
             out_dir / RESULTS_CSV, "w", encoding="utf-8", errors="backslashreplace", newline=""

@@ -453,8 +453,8 @@ def test_no_source_can_choose_where_files_are_written(tmp_path: Path, inside: Pa
 
 
 def test_resume_analyzes_each_key_once_and_drops_results_of_edited_documents(tmp_path: Path) -> None:
-    def document(name: str, text: str) -> SourceDocument:
-        return SourceDocument("lib", name, f"lib/{name}", "", name, text.encode())
+    def document(name: str, text: str, source: str = "lib") -> SourceDocument:
+        return SourceDocument(source, name, f"{source}/{name}", "", name, text.encode())
 
     a, b = document("a.txt", TEXT), document("b.txt", "Our new dashboard ships today with ten new charts.")
     first = run_audit([a, b, a], tmp_path / "out", jobs=1)  # the same document listed twice
@@ -465,6 +465,12 @@ def test_resume_analyzes_each_key_once_and_drops_results_of_edited_documents(tmp
     second = run_audit([edited, b], tmp_path / "out", jobs=1, resume=True)
     assert (second.documents, second.analyzed_now, second.skipped) == (2, 1, 1)
     assert sorted(r["key"] for r in records_of(tmp_path / "out")) == sorted([edited.key, b.key])
+
+    # Resuming with another SOURCE adds it; the results of the first are kept.
+    other = document("c.txt", "Join us at booth 412 to meet the team.", source="other")
+    third = run_audit([other], tmp_path / "out", jobs=1, resume=True)
+    assert (third.documents, third.analyzed_now) == (3, 1)
+    assert sorted(r["key"] for r in records_of(tmp_path / "out")) == sorted([edited.key, b.key, other.key])
 
 
 def test_a_crash_while_analyzing_becomes_an_analysis_failed_record(
