@@ -120,11 +120,30 @@ class Service:
             log.seek(self._log_offset)
             return log.read().decode("utf-8", "replace")
 
-    def ready_workers(self) -> int:
-        """Workers that have finished starting (a replacement counts once it has)."""
+    def ready_pids(self) -> set[int]:
+        """Workers known to have finished starting, by the log.
+
+        uvicorn's "startup complete" line carries no pid, so a worker counts as ready once
+        every worker that started at or after it has printed one (exact when one starts alone,
+        as a replacement does; conservative when several start together).
+        """
         text = self.output()
-        started, complete = len(STARTED.findall(text)), text.count(STARTUP_COMPLETE)
-        return self.workers - max(0, started - complete)
+        events = [(m.start(), int(m.group(1))) for m in STARTED.finditer(text)]
+        position = text.find(STARTUP_COMPLETE)
+        while position != -1:
+            events.append((position, 0))  # pid 0: a "startup complete" line
+            position = text.find(STARTUP_COMPLETE, position + 1)
+        events.sort()
+        ready = set()
+        for index, (_, pid) in enumerate(events):
+            later = [p for _, p in events[index:]]
+            if pid and later.count(0) >= len(later) - later.count(0):
+                ready.add(pid)
+        return ready
+
+    def all_ready(self) -> bool:
+        pids = self.worker_pids()
+        return len(pids) == self.workers and set(pids) <= self.ready_pids()
 
     def wait_ready(self, timeout: float) -> float:
         """Seconds until every worker has started, loaded its model, and /readyz answers 200."""
@@ -133,7 +152,7 @@ class Service:
         while time.monotonic() - began < timeout:
             if self.process.poll() is not None:
                 raise SystemExit(f"the server exited with {self.process.returncode}:\n{self.output()[-3000:]}")
-            if len(self.worker_pids()) == self.workers and self.ready_workers() == self.workers:
+            if self.all_ready():
                 try:
                     if httpx.get(f"{self.base}/readyz", timeout=5).status_code == 200:
                         return time.monotonic() - began
