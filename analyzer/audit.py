@@ -518,7 +518,7 @@ def run_audit(
         writer = ResultsWriter(results)
         analyzed_now = 0
         progress.start(total, len(existing.keys), existing.failed)
-        chunks = _chunks(_pending(pending, existing.keys, tally))
+        chunks = _chunks(_pending(pending, existing.keys, tally, out_dir))
         try:
             with contextlib.closing(_analyzed(chunks, str(model_path), limits, jobs, cluster)) as answers:
                 for answer in answers:
@@ -613,9 +613,15 @@ def _first_checked(documents: Iterable[SourceDocument]) -> Iterator[SourceDocume
     return chain([first], iterator)
 
 
-def _pending(documents: Iterator[SourceDocument], done: set[str], tally: _Tally) -> Iterator[SourceDocument]:
-    """The documents still to analyze: each key once, none that an earlier run finished."""
+def _pending(
+    documents: Iterator[SourceDocument], done: set[str], tally: _Tally, out_dir: Path
+) -> Iterator[SourceDocument]:
+    """The documents still to analyze: each key once, none that an earlier run finished, and
+    none of the audit's own outputs (`analyzer audit . --out audit/` must not audit report.html)."""
+    own = out_dir.resolve()
     for document in documents:
+        if _is_file_in(document.location, own):
+            continue
         key = document.key
         if key in tally.seen:
             tally.duplicates += 1
@@ -627,6 +633,11 @@ def _pending(documents: Iterator[SourceDocument], done: set[str], tally: _Tally)
             continue
         yield document
     tally.complete = True
+
+
+def _is_file_in(location: str, folder: Path) -> bool:
+    path = Path(location)
+    return path.is_file() and path.resolve().is_relative_to(folder)
 
 
 def _chunks(documents: Iterator[SourceDocument]) -> Iterator[list[SourceDocument]]:

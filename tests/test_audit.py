@@ -507,3 +507,12 @@ def test_max_candidates_caps_the_sentences_tried_for_rewrites(engine: Analyzer, 
     capped = suggest(sentences, labels, engine.sentence_probabilities, max_suggestions=20, max_candidates=2)
     assert len({s.sentence for s in everything}) > 2
     assert 0 < len({s.sentence for s in capped}) <= 2
+
+
+def test_the_audit_never_audits_its_own_outputs(tmp_path: Path) -> None:
+    (tmp_path / "post.md").write_text(f"# Invoicing\n\n{TEXT}\n", encoding="utf-8")
+    out = tmp_path / "audit"  # inside the folder audited: report.html would be a document
+    for again in (False, True):
+        outcome = run_audit(iter_documents([str(tmp_path)]), out, jobs=1, resume=again)
+        assert outcome.documents == 1
+    assert [r["id"] for r in records_of(out)] == ["post.md"]
