@@ -48,7 +48,8 @@ from typing import Any
 from harness import documents
 from load import ANALYZER, Connections, Service, describe, http_request, open_loop, targets
 
-#: A request sent this soon after the kill may still have gone to the dying worker's socket.
+#: A request sent this soon after the kill may still go out on a kept-alive connection to the
+#: dead worker: the client has not yet read the connection's end.
 KILL_GRACE_SECONDS = 0.5
 RETRY_STATUSES = (429, 502, 503, 504)
 
@@ -81,10 +82,12 @@ def kill_worker(rate: float, seconds: float, recovery_timeout: float) -> dict[st
     found["workers_after"] = served_after
     found["traceback_in_log"] = "Traceback" in service.output()
 
+    late = [f["sent_after_kill"] for f in found["failures"] if f["sent_after_kill"] > 0]
     print(
         f"worker {found['victim']} killed at {found['killed_after']:.1f} s; {found['requests']} requests, "
         f"{found['in_flight']} in flight at the kill, {len(found['failures'])} failed "
         f"({', '.join(f'{n} {k}' for k, n in found['failure_kinds'].items()) or 'none'})"
+        + (f", {len(late)} of them sent {max(late) * 1000:.0f} ms or less after the kill" if late else "")
     )
     replaced = found["replaced_after"]
     print(
@@ -93,9 +96,10 @@ def kill_worker(rate: float, seconds: float, recovery_timeout: float) -> dict[st
         if replaced is not None
         else f"no replacement worker within {recovery_timeout:g} s"
     )
+    only_in_flight = f"only requests in flight at the kill (or sent within {KILL_GRACE_SECONDS:g} s of it) failed"
     found["passed"] = verdict(
         {
-            "only requests in flight at the kill failed": found["unexplained"] == 0,
+            only_in_flight: found["unexplained"] == 0,
             "each failure is a transport error, none an HTTP error": all(f["status"] == 0 for f in found["failures"]),
             "requests sent after the kill were answered": found["answered_after_kill"] > 0,
             f"a replacement worker served within {recovery_timeout:g} s": replaced is not None,
