@@ -8,7 +8,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    ANALYZER_MODEL_DIR=/app/models/messaging-1.1.0
+    ANALYZER_DATA_DIR=/data
 
 WORKDIR /app
 
@@ -23,8 +23,15 @@ RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml
 COPY README.md ./
 COPY analyzer ./analyzer
 COPY models ./models
-RUN python -m pip install --no-deps . \
-    && useradd --create-home --uid 10001 analyzer
+# Installed in place, so /app/models is the models folder: the bundled model is the default,
+# and `analyzer models promote` and POST /v1/admin/reload can write their pointer beside it.
+# Feedback and the analyses log go to /data (mount a volume to keep them, and one on /app/models
+# to keep promoted models).
+RUN python -m pip install --no-deps -e . \
+    && useradd --create-home --uid 10001 analyzer \
+    && mkdir -p /data \
+    && chown -R 10001 /app/models /data
+VOLUME ["/data"]
 
 USER 10001
 EXPOSE 8000
