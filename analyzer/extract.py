@@ -14,6 +14,7 @@ import io
 import re
 import unicodedata
 import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -71,6 +72,10 @@ class Limits:
     max_compression_ratio: float = 100.0
     #: Elements in an HTML page; main-content extraction slows sharply on huge trees.
     max_html_elements: int = 50_000
+    #: Tags in a DOCX's XML parts, counted before they are parsed: the parsed tree takes up to
+    #: 550 bytes an element (a 15 MB DOCX of empty paragraphs took 780 MB), and a document
+    #: within `max_chars` has a small fraction of this.
+    max_docx_tags: int = 500_000
 
 
 DEFAULT_LIMITS = Limits()
@@ -672,6 +677,9 @@ _MIN_MAIN_CONTENT = 250
 #: Pages with far more text than the character limit are refused before extraction runs.
 _HTML_TEXT_FACTOR = 5
 _XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*>")
+_START_TAG = re.compile(r"<[A-Za-z]")
+#: How many more start tags than `max_html_elements` a page may have before it is parsed.
+_HTML_TAG_SLACK = 4
 _HTML_CODE = ("script", "style", "noscript", "template")
 _HTML_DROP = frozenset(
     {
@@ -712,6 +720,7 @@ _HTML_BLOCKS = frozenset(
 def _read_html(text: str, source: str, limits: Limits) -> Extracted:
     """The main content via trafilatura (boilerplate gone, headings kept), else a plain walk."""
     text = _XML_DECLARATION.sub("", _clean(text), count=1)  # lxml refuses a str that names its encoding
+    _check_html_tags(text, source, limits)
     tree = _parse_html(text)
     if tree is None:
         raise EmptyDocumentError(f"{source} has no text to analyze (an empty page). Give a page with some text.")
@@ -738,6 +747,24 @@ def _read_html(text: str, source: str, limits: Limits) -> Extracted:
     body = _parse_html(text)  # trafilatura may have changed the first tree
     _walk(_strip_boilerplate(body), _html_role, writer)
     return writer.finish("html", title=title or writer.first_heading(1))
+
+
+def _check_html_tags(text: str, source: str, limits: Limits) -> None:
+    """Refuse a page with far too many start tags before lxml builds its tree.
+
+    The element limit is checked on the parsed tree (after scripts and comments are gone), but
+    the tree of a 19 MB page of 2 million paragraphs took 650 MB to build. Start tags in
+    scripts and comments count here too, hence the slack.
+    """
+    limit = _HTML_TAG_SLACK * limits.max_html_elements
+    if text.count("<") <= limit:
+        return
+    tags = sum(1 for _ in _START_TAG.finditer(text))
+    if tags > limit:
+        raise TooLargeError(
+            f"{source} has {tags:,} HTML tags, far over the limit of {limits.max_html_elements:,} elements. "
+            "Save the article alone (your browser's reader view, or copy its text) and send that."
+        )
 
 
 def _html_title(tree: Any) -> str | None:
@@ -855,6 +882,10 @@ _SHOW_TEXT = frozenset({b"Tj", b"TJ", b"'", b'"'})
 #: before our budget sees one operator, at about 8 s per million tokens: a dense page of text
 #: is some 10,000 tokens and heavy vector art rarely 250,000; pypdf's own 2,000,000 is too slow.
 _PDF_STREAM_TOKENS = 300_000
+#: Operators pypdf may run in a whole document. The token limit holds per stream, but pages
+#: can share one stream: a 48 KB PDF of 300 pages drawing the same 90,000 operators took
+#: 290 s. Text within `max_chars` takes far fewer operators than this.
+_PDF_OPERATORS = 500_000
 #: Raw extracted text may run this much longer than the clean text (layout spaces, newlines).
 _RAW_TEXT_SLACK = 2
 _PAGE_NUMBER = re.compile(r"(?:page\s+)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?", re.I)
@@ -872,7 +903,8 @@ _PDF_JUNK_TITLE = re.compile(
 
 
 class _PdfBudget:
-    """Stops text extraction as soon as a PDF shows more text than the limit allows."""
+    """Stops text extraction as soon as a PDF shows more text, or asks for more work, than
+    the limits allow."""
 
     def __init__(self, source: str, limits: Limits) -> None:
         self.source = source
@@ -880,6 +912,7 @@ class _PdfBudget:
         self.max_chars = limits.max_chars  # each text-showing operator shows a character or more
         self.chars = 0
         self.operations = 0
+        self.operators = 0
 
     def on_text(self, text: Any, *_: Any) -> None:
         self.chars += len(text) if isinstance(text, str) else 0
@@ -887,6 +920,13 @@ class _PdfBudget:
             self._refuse()
 
     def on_operator(self, operator: Any, *_: Any) -> None:
+        self.operators += 1
+        if self.operators > _PDF_OPERATORS:
+            raise TooLargeError(
+                f"{self.source} asks for more than {_PDF_OPERATORS:,} drawing operations, over the limit; "
+                "it may be a hostile file. If it is genuine, export its text (or save it as a text-only "
+                "PDF) and upload that."
+            )
         if operator in _SHOW_TEXT:
             self.operations += 1
             if self.operations > self.max_chars:
@@ -1055,11 +1095,14 @@ def _read_docx(data: bytes, source: str, limits: Limits) -> Extracted:
     title: str | None = None
     try:
         document = docx.Document(io.BytesIO(data))
+        style_name = _docx_style_names(document)
         for block in document.iter_inner_content():
             if isinstance(block, Table):
                 _docx_table(block, writer)
                 continue
-            style = (block.style.name or "") if block.style is not None else ""
+            if not block.text.strip():
+                continue  # an empty paragraph adds nothing, whatever its style
+            style = style_name(block._p.style)  # python-docx has no cheap public lookup
             heading = re.fullmatch(r"heading ([1-9])", style.strip().lower())
             if style == "Title":
                 title = title or _inline(block.text)
@@ -1078,6 +1121,25 @@ def _read_docx(data: bytes, source: str, limits: Limits) -> Extracted:
             "Open it in Word and save it again as .docx, then upload that."
         ) from exc
     return writer.finish("docx", title=title or writer.first_heading(1))
+
+
+def _docx_style_names(document: Any) -> Callable[[str | None], str]:
+    """Paragraph style id -> style name, read once.
+
+    `Paragraph.style` looks the default style up by scanning every style of the document for
+    each paragraph without a style of its own: 1 ms a paragraph, so a DOCX of a million empty
+    paragraphs took over 15 minutes. Unknown ids get the default style, as in python-docx.
+    """
+    from docx.enum.style import WD_STYLE_TYPE
+
+    names = {
+        style.style_id: style.name or ""
+        for style in document.styles
+        if style.type == WD_STYLE_TYPE.PARAGRAPH and style.style_id
+    }
+    default = document.styles.default(WD_STYLE_TYPE.PARAGRAPH)
+    fallback = (default.name or "") if default is not None else ""
+    return lambda style_id: names.get(style_id, fallback) if style_id is not None else fallback
 
 
 def _check_docx_zip(data: bytes, source: str, limits: Limits) -> None:
@@ -1117,6 +1179,30 @@ def _check_docx_zip(data: bytes, source: str, limits: Limits) -> None:
                 f"limit of {limits.max_compression_ratio:,.0f}; it looks like a zip bomb. "
                 "If it is a genuine document, open it in Word and save it again."
             )
+    _check_docx_tags(data, [m for m in members if m.filename.endswith((".xml", ".rels"))], source, limits)
+
+
+def _check_docx_tags(data: bytes, parts: list[zipfile.ZipInfo], source: str, limits: Limits) -> None:
+    """Count the tags of the XML parts as they stream out of the zip (within the size limits
+    just checked), so a tree too big to hold is refused before python-docx parses it."""
+    tags = 0
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for part in parts:
+                with archive.open(part) as stream:
+                    while chunk := stream.read(1 << 20):
+                        tags += chunk.count(b"<")
+                if tags > limits.max_docx_tags:
+                    raise TooLargeError(
+                        f"{source} has more than {limits.max_docx_tags:,} XML tags, over the limit "
+                        f"(its part {part.filename} passes it). If it is a genuine document, remove empty "
+                        "paragraphs and split long tables, or split it into parts."
+                    )
+    except (zipfile.BadZipFile, zlib.error, ValueError, OSError, EOFError, NotImplementedError) as exc:
+        raise CorruptFileError(
+            f"{source} is a damaged zip archive, so not a readable DOCX ({exc}). "
+            "Open it in Word and save it again as .docx."
+        ) from exc
 
 
 def _numbered(paragraph: Any) -> bool:
@@ -1126,14 +1212,16 @@ def _numbered(paragraph: Any) -> bool:
 
 
 def _docx_table(table: Any, writer: _Writer) -> None:
-    """One line per row, cells joined by " | "; merged cells once."""
-    for row in table.rows:
-        cells: list[str] = []
-        previous = None
-        for cell in row.cells:
-            if cell._tc is not previous:  # a merged cell repeats across the columns it spans
-                cells.append(_inline(cell.text))
-            previous = cell._tc
+    """One line per row, cells joined by " | "; a merged cell once, in its first row.
+
+    Cells are read off the XML (python-docx has no public API for this): `_Row.cells` walks
+    up a vertically merged column for every row, so a 500-row merged column took 7 s and a
+    1,000-row one overflowed the stack.
+    """
+    from docx.table import _Cell
+
+    for row in table._tbl.tr_lst:
+        cells = [_inline(_Cell(tc, table).text) for tc in row.tc_lst if tc.vMerge != "continue"]
         writer.add("row", " | ".join(cell for cell in cells if cell))
 
 

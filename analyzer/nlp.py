@@ -7,10 +7,13 @@ datelines stand alone. It is written over token arrays rather than Token objects
 Python Token per word was 40% of the whole classification time. Lemmas come from
 spacy-lookups-data's English lookup table held in a plain dict, the same lookup spaCy's
 `Lemmatizer` does in "lookup" mode, without the per-token calls.
+
+Any string is parsed in time linear in its length: see `MAX_CHUNK`.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -19,7 +22,7 @@ from itertools import pairwise
 import numpy as np
 import spacy
 import spacy_lookups_data
-from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LOWER, ORTH, SENT_START
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, LOWER, ORTH, SENT_START
 from spacy.language import Language
 from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc
@@ -28,6 +31,14 @@ from spacy.util import load_language_data
 #: Documents per batch handed to spaCy; larger batches stop paying off around here.
 BATCH_SIZE = 64
 _SENTENCE_END = frozenset(Sentencizer.default_punct_chars)
+#: The longest run of non-whitespace handed to spaCy's tokenizer in one piece. The tokenizer
+#: strips a run's prefixes and suffixes one at a time and searches the rest of the run again
+#: after each, so a run of n punctuation marks costs O(n^2): 4,000 "!" took 4 s and 40,000
+#: took 150 s. Longer runs are cut with a space that the offsets then skip, which splits only
+#: tokens no prose has (the corpus's longest is 45 characters, a long URL some 200).
+MAX_CHUNK = 256
+_LONG_CHUNK = re.compile(rf"\S{{{MAX_CHUNK + 1},}}")
+_NO_CUTS = np.zeros(0, dtype=np.int64)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,19 +46,21 @@ class Parsed:
     """What the features need from a spaCy Doc, small enough to pickle and cache.
 
     `sentences` holds (first token, end token) pairs without edge whitespace, and `offsets`
-    each token's character offset into `text`, so sentence spans map back to the string.
+    and `ends` each token's character span in `text`, so sentence spans map back to the
+    string (`words` are lowercased, and lowercasing can change a length: "İ" has two).
     """
 
     text: str
     words: tuple[str, ...]
     lemmas: tuple[str, ...]
     offsets: tuple[int, ...]
+    ends: tuple[int, ...]
     sentences: tuple[tuple[int, int], ...]
 
     def sentence_span(self, index: int) -> tuple[int, int]:
         """Character offsets (start, end) of sentence `index` in `text`."""
         start, end = self.sentences[index]
-        return self.offsets[start], self.offsets[end - 1] + len(self.words[end - 1])
+        return self.offsets[start], self.ends[end - 1]
 
     def sentence_text(self, index: int) -> str:
         start, end = self.sentence_span(index)
@@ -62,6 +75,7 @@ class Parsed:
             words=self.words[first:end],
             lemmas=self.lemmas[first:end],
             offsets=tuple(offset - start for offset in self.offsets[first:end]),
+            ends=tuple(offset - start for offset in self.ends[first:end]),
             sentences=((0, end - first),),
         )
 
@@ -120,25 +134,49 @@ def parse(texts: Iterable[str]) -> Iterator[Parsed]:
     """Tokenize, split and lemmatize texts in batches."""
     lemmas = lemma_table()
     texts = list(texts)
+    cut = [_cut_long_chunks(text) for text in texts]
     # The input string is kept as is: `Doc.text` would rebuild it token by token.
-    for text, doc in zip(texts, blank_pipeline().pipe(texts, batch_size=BATCH_SIZE), strict=True):
-        yield parsed(text, doc, lemmas)
+    docs = blank_pipeline().pipe([tokenized for tokenized, _ in cut], batch_size=BATCH_SIZE)
+    for text, (_, cuts), doc in zip(texts, cut, docs, strict=True):
+        yield parsed(text, doc, lemmas, cuts)
 
 
-def parsed(text: str, doc: Doc, lemmas: dict[str, str]) -> Parsed:
-    """The `Parsed` form of `doc`, the spaCy parse of `text`."""
+def parsed(text: str, doc: Doc, lemmas: dict[str, str], cuts: np.ndarray = _NO_CUTS) -> Parsed:
+    """The `Parsed` form of `doc`, the spaCy parse of `text` with spaces inserted at `cuts`."""
     if not len(doc):
-        return Parsed(text, (), (), (), ())
+        return Parsed(text, (), (), (), (), ())
     strings = doc.vocab.strings
-    attrs = doc.to_array([LOWER, IDX, IS_SPACE, SENT_START])
+    attrs = doc.to_array([LOWER, IDX, LENGTH, IS_SPACE, SENT_START])
     words = tuple([strings[h] for h in attrs[:, 0].tolist()])
+    offsets, lengths = attrs[:, 1].astype(np.int64), attrs[:, 2].astype(np.int64)
+    # An inserted space never starts a token (it trails the one before), so a token's offset
+    # in `text` is its offset in the tokenized string less the spaces inserted before it.
+    offsets -= np.searchsorted(cuts, offsets)
     return Parsed(
         text=text,
         words=words,
         lemmas=tuple([lemmas.get(w, w) for w in words]),
-        offsets=tuple(attrs[:, 1].tolist()),
-        sentences=_trimmed_sentences(attrs[:, 2].astype(bool), attrs[:, 3].astype(np.int64) == 1),
+        offsets=tuple(offsets.tolist()),
+        ends=tuple((offsets + lengths).tolist()),
+        sentences=_trimmed_sentences(attrs[:, 3].astype(bool), attrs[:, 4].astype(np.int64) == 1),
     )
+
+
+def _cut_long_chunks(text: str) -> tuple[str, np.ndarray]:
+    """`text` with a space after every `MAX_CHUNK` characters of a longer non-whitespace run,
+    and the positions of those spaces in the returned string."""
+    if _LONG_CHUNK.search(text) is None:
+        return text, _NO_CUTS
+    pieces: list[str] = []
+    cuts: list[int] = []
+    previous = 0
+    for match in _LONG_CHUNK.finditer(text):
+        for position in range(match.start() + MAX_CHUNK, match.end(), MAX_CHUNK):
+            pieces += [text[previous:position], " "]
+            cuts.append(position + len(cuts))
+            previous = position
+    pieces.append(text[previous:])
+    return "".join(pieces), np.array(cuts, dtype=np.int64)
 
 
 def _trimmed_sentences(space: np.ndarray, starts: np.ndarray) -> tuple[tuple[int, int], ...]:

@@ -63,6 +63,11 @@ _MAX_VERB_WORDS = 12
 # Shorter sentences are headings or fragments; longer ones parse too unreliably to rebuild.
 _MIN_WORDS = 4
 _MAX_WORDS = 60
+#: Longer sentences, or ones with a longer run of non-whitespace, are not parsed: spaCy's
+#: tokenizer is quadratic in a run's length (a sentence ending in 4,000 "!" took 10 s), and
+#: sixty words of prose fit well inside both.
+_MAX_CHARS = 600
+_LONG_RUN = re.compile(r"\S{65}")
 
 _VERSIONED = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\.v[0-9]+")
 _PLACEHOLDER = re.compile(r"\[[^\[\]]+\]")
@@ -612,6 +617,8 @@ def _well_formed(text: str) -> bool:
 def _rewritable(text: str) -> bool:
     words = re.findall(r"[A-Za-z][A-Za-z'\u2019-]*", text)
     balanced = text.count("(") == text.count(")")  # else a fragment of a parenthesis
+    if len(text) > _MAX_CHARS or _LONG_RUN.search(text):
+        return False
     return balanced and _MIN_WORDS <= len(words) <= _MAX_WORDS and not is_heading(text)
 
 
