@@ -136,13 +136,20 @@ def decode_text(data: bytes, source: str) -> str:
 
 
 def check_text(text: str, source: str, max_chars: int = MAX_CHARS) -> str:
-    """Refuse text the model cannot say anything useful about."""
+    """Refuse text the model cannot say anything useful about, or cannot read at all."""
     if not text.strip():
         raise EmptyDocumentError(f"{source} is empty. Give it some text to classify.")
     if len(text) > max_chars:
         raise TooLargeError(
             f"{source} has {len(text):,} characters, over the limit of {max_chars:,}. "
             "Split it into sections and classify those."
+        )
+    # A lone surrogate (JSON allows "\ud800") is not a character, and the tokenizer cannot
+    # encode it: refused here rather than failing deep inside spaCy.
+    if surrogate := _SURROGATES.search(text):
+        raise UndecodableError(
+            f"{source} has a lone surrogate (U+{ord(surrogate.group()):04X}) at character {surrogate.start():,}, "
+            "which is not text. Encode the text as proper UTF-8 (or JSON with surrogate pairs) and send it again."
         )
     return text
 
@@ -678,6 +685,13 @@ _MIN_MAIN_CONTENT = 250
 _HTML_TEXT_FACTOR = 5
 _XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*>")
 _START_TAG = re.compile(r"<[A-Za-z]")
+#: A start tag, whose quoted values may hold ">" or "<".
+_TAG = re.compile(r"<[A-Za-z](?:[^<>\"']++|\"[^\"]*+\"|'[^']*+')*+")
+#: Shorter tags cannot hold enough attributes to matter.
+_LONG_TAG = 300
+_QUOTED = re.compile(r"\"[^\"]*+\"|'[^']*+'")
+#: Attribute pairs libxml2 may compare in a page (some 0.2 s).
+_HTML_ATTRIBUTE_PAIRS = 20_000_000
 #: How many more start tags than `max_html_elements` a page may have before it is parsed.
 _HTML_TAG_SLACK = 4
 _HTML_CODE = ("script", "style", "noscript", "template")
@@ -750,21 +764,33 @@ def _read_html(text: str, source: str, limits: Limits) -> Extracted:
 
 
 def _check_html_tags(text: str, source: str, limits: Limits) -> None:
-    """Refuse a page with far too many start tags before lxml builds its tree.
+    """Refuse a page with far too many start tags, or attributes, before lxml parses it.
 
     The element limit is checked on the parsed tree (after scripts and comments are gone), but
     the tree of a 19 MB page of 2 million paragraphs took 650 MB to build. Start tags in
-    scripts and comments count here too, hence the slack.
+    scripts and comments count here too, hence the slack. libxml2's HTML parser compares each
+    attribute with every earlier one of its element: 32,000 on one element took 9.5 s.
     """
     limit = _HTML_TAG_SLACK * limits.max_html_elements
-    if text.count("<") <= limit:
-        return
-    tags = sum(1 for _ in _START_TAG.finditer(text))
-    if tags > limit:
-        raise TooLargeError(
-            f"{source} has {tags:,} HTML tags, far over the limit of {limits.max_html_elements:,} elements. "
-            "Save the article alone (your browser's reader view, or copy its text) and send that."
-        )
+    if text.count("<") > limit:
+        tags = sum(1 for _ in _START_TAG.finditer(text))
+        if tags > limit:
+            raise TooLargeError(
+                f"{source} has {tags:,} HTML tags, far over the limit of {limits.max_html_elements:,} elements. "
+                "Save the article alone (your browser's reader view, or copy its text) and send that."
+            )
+    pairs = 0
+    for tag in _TAG.finditer(text):
+        if tag.end() - tag.start() < _LONG_TAG:
+            continue
+        names = len({word.partition("=")[0] for word in _QUOTED.sub(" ", tag.group()).split()})
+        pairs += names * (names - 1) // 2
+        if pairs > _HTML_ATTRIBUTE_PAIRS:
+            raise TooLargeError(
+                f"{source} has elements with thousands of attributes (the first at character {tag.start():,}), "
+                "which no page needs; it looks hostile. Save the article alone (your browser's reader view, "
+                "or copy its text) and send that."
+            )
 
 
 def _html_title(tree: Any) -> str | None:
