@@ -1126,19 +1126,20 @@ def _read_docx(data: bytes, source: str, limits: Limits) -> Extracted:
             if isinstance(block, Table):
                 _docx_table(block, writer)
                 continue
-            if not block.text.strip():
+            text = _clean(block.text)  # XML allows DEL and C1 controls, which no reader sees
+            if not text.strip():
                 continue  # an empty paragraph adds nothing, whatever its style
             style = style_name(block._p.style)  # python-docx has no cheap public lookup
             heading = re.fullmatch(r"heading ([1-9])", style.strip().lower())
             if style == "Title":
-                title = title or _inline(block.text)
-                writer.add("heading", block.text, 1)
+                title = title or _inline(text)
+                writer.add("heading", text, 1)
             elif heading:
-                writer.add("heading", block.text, int(heading.group(1)))
+                writer.add("heading", text, int(heading.group(1)))
             elif style.startswith("List") or _numbered(block):
-                writer.add("item", block.text)
+                writer.add("item", text)
             else:
-                writer.add("paragraph", _inline(block.text))
+                writer.add("paragraph", _inline(text))
     except AnalyzerError:
         raise
     except Exception as exc:  # python-docx and lxml raise many kinds of error on broken parts
@@ -1247,7 +1248,7 @@ def _docx_table(table: Any, writer: _Writer) -> None:
     from docx.table import _Cell
 
     for row in table._tbl.tr_lst:
-        cells = [_inline(_Cell(tc, table).text) for tc in row.tc_lst if tc.vMerge != "continue"]
+        cells = [_inline(_clean(_Cell(tc, table).text)) for tc in row.tc_lst if tc.vMerge != "continue"]
         writer.add("row", " | ".join(cell for cell in cells if cell))
 
 
