@@ -562,7 +562,7 @@ class _Writer:
                 "Give a document with some text."
             )
         self._check(len(text))
-        title = _inline(title) if title else None
+        title = _inline(_clean(title)) if title else None
         return Extracted(text=text, title=title or None, headings=tuple(headings), format=fmt)
 
     def first_heading(self, level: int) -> str | None:
