@@ -6,9 +6,13 @@ import os
 import socket
 import subprocess
 import sys
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from analyzer.artifacts import DEFAULT_MODEL_DIR, LoadedModel, library_versions, load_model, save_model
@@ -83,12 +87,78 @@ def free_port() -> int:
         return port
 
 
+ANALYZER = str(Path(sys.executable).parent / "analyzer")
+
+
+@dataclass
+class Service:
+    """A real `analyzer serve` process on a loopback port, its output in a log file."""
+
+    base: str
+    log: Path
+    process: subprocess.Popen[bytes]
+
+    def output(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+    def client(self, timeout: float = 60) -> httpx.Client:
+        return httpx.Client(base_url=self.base, timeout=timeout)
+
+
+def start_service(
+    workdir: Path,
+    env: Mapping[str, str] | None = None,
+    *args: str,
+    ready: tuple[int, ...] = (200,),
+    timeout: float = 90,
+) -> Service:
+    """`analyzer serve` on a free port, ready when /readyz answers one of `ready`.
+
+    It sees none of this environment's ANALYZER_* settings but those in `env`, keeps its data
+    (feedback, the analyses log) in `workdir/data` unless `env` says otherwise, and writes its
+    output to `workdir/server.log`. A server that does not come up fails the test with its log.
+    """
+    port = free_port()
+    log = workdir / "server.log"
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("ANALYZER_")}
+    full_env = {**clean, "ANALYZER_DATA_DIR": str(workdir / "data"), **(env or {})}
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [ANALYZER, "serve", "--port", str(port), *args], env=full_env, stdout=sink, stderr=subprocess.STDOUT
+        )
+    service = Service(f"http://127.0.0.1:{port}", log, process)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{service.base}/readyz", timeout=5).status_code in ready:
+                return service
+        except httpx.TransportError:
+            pass
+        if process.poll() is not None:
+            break
+        time.sleep(0.2)
+    stop_service(service)
+    pytest.fail(f"server did not start: {service.output()}")
+
+
+def stop_service(service: Service) -> None:
+    """Terminate the server (and kill it if it will not go), unless it has already exited."""
+    if service.process.poll() is not None:
+        return
+    service.process.terminate()
+    try:
+        service.process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        service.process.kill()
+        service.process.wait()
+
+
 def run_cli(
     *args: str, stdin: bytes | None = None, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     """Run the installed `analyzer` command as a user would, in a real process."""
     return subprocess.run(
-        [str(Path(sys.executable).parent / "analyzer"), *args],
+        [ANALYZER, *args],
         input=stdin.decode("utf-8", "surrogateescape") if stdin is not None else None,
         capture_output=True,
         text=True,

@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -17,12 +12,11 @@ from analyzer.analysis import Analysis, AnalyzeOptions, Analyzer
 from analyzer.artifacts import DEFAULT_MODEL_DIR, LoadedModel, read_card
 from analyzer.extract import extract_text
 from analyzer.settings import Settings
-from tests.conftest import free_port, run_cli
+from tests.conftest import Service, free_port, run_cli, start_service, stop_service
 from tests.make_files import sample_docx, text_pdf
 
 pytestmark = pytest.mark.slow
 
-ANALYZER = str(Path(sys.executable).parent / "analyzer")
 CASE = (
     "Manual invoicing costs your team two days every month. "
     "Every quarter you wait, the backlog grows and clients pay later."
@@ -33,40 +27,23 @@ KEYS = "alice:key-alice,bob:key-bob,carol:key-carol,dave:key-dave,erin:key-erin"
 
 @pytest.fixture(scope="module")
 def start(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    """Starts `analyzer serve` with the given ANALYZER_* variables; every server is stopped at the end."""
-    started: list[tuple[subprocess.Popen[bytes], Any, httpx.Client]] = []
+    """Starts `analyzer serve` with the given ANALYZER_* variables; every server is stopped at the end.
 
-    def _start(env: dict[str, str], ready: str = "/readyz") -> httpx.Client:
-        port = free_port()
-        log = (tmp_path_factory.mktemp("server") / "server.log").open("wb")
-        clean = {k: v for k, v in os.environ.items() if not k.startswith("ANALYZER_")}
-        process = subprocess.Popen(
-            [ANALYZER, "serve", "--port", str(port)],
-            env={**clean, **env},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60)
-        started.append((process, log, client))
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if client.get(ready).status_code in (200, 503):
-                    return client
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None:
-                break
-            time.sleep(0.2)
-        log.flush()
-        pytest.fail(f"server did not start: {Path(log.name).read_text()}")
+    A server counts as up when /readyz answers at all (503 included: one test starts a server
+    whose model cannot load).
+    """
+    started: list[tuple[Service, httpx.Client]] = []
+
+    def _start(env: dict[str, str]) -> httpx.Client:
+        service = start_service(tmp_path_factory.mktemp("server"), env, ready=(200, 503), timeout=60)
+        client = service.client()
+        started.append((service, client))
+        return client
 
     yield _start
-    for process, log, client in started:
+    for service, client in started:
         client.close()
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()
+        stop_service(service)
 
 
 @pytest.fixture(scope="module")

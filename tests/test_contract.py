@@ -11,12 +11,7 @@ factory the server runs; `test_the_server_publishes_this_schema` proves it is th
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -34,11 +29,10 @@ from schemathesis.checks import (
 
 from analyzer.api import ErrorBody, create_app
 from analyzer.settings import Settings
-from tests.conftest import free_port
+from tests.conftest import start_service, stop_service
 
 pytestmark = pytest.mark.slow
 
-ANALYZER = str(Path(sys.executable).parent / "analyzer")
 KEY = "contract-key-7c1f0d2b"
 ADMIN_KEY = "contract-admin-3e9a5b71"
 #: High enough that the run never meets it, set (not 0) so the limiter still runs on every call.
@@ -90,34 +84,12 @@ def bounded(examples: int) -> settings:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`analyzer serve` with a key; its base URL. Its log must hold no traceback at the end."""
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
     workdir = tmp_path_factory.mktemp("contract-server")
-    log_path = workdir / "server.log"
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("ANALYZER_")}
-    # Its own data and models folders: feedback, the analyses log and reload signals stay in tmp.
-    env = {**clean, **SERVER_ENV, "ANALYZER_DATA_DIR": str(workdir / "data"), "ANALYZER_MODELS_DIR": str(workdir)}
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [ANALYZER, "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
-        )
-        try:
-            deadline = time.monotonic() + 90
-            while True:
-                try:
-                    if httpx.get(f"{base}/readyz", timeout=5).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                if process.poll() is not None or time.monotonic() > deadline:
-                    log.flush()
-                    pytest.fail(f"server did not start: {log_path.read_text()}")
-                time.sleep(0.2)
-            yield base
-        finally:
-            process.terminate()
-            process.wait(timeout=20)
-    assert "Traceback" not in log_path.read_text(), log_path.read_text()
+    # Its own models folder too: reload signals stay in tmp.
+    service = start_service(workdir, {**SERVER_ENV, "ANALYZER_MODELS_DIR": str(workdir)})
+    yield service.base
+    stop_service(service)
+    assert "Traceback" not in service.output(), service.output()
 
 
 def test_the_server_publishes_this_schema(server: str) -> None:

@@ -7,11 +7,9 @@ then opened as a file, and the CLI runs as a user would run it.
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from contextlib import closing
 from datetime import UTC, date, datetime, timedelta
@@ -39,11 +37,10 @@ from analyzer.feedback import (
     text_sha256,
 )
 from analyzer.labels import LABELS
-from tests.conftest import free_port, run_cli
+from tests.conftest import Service, run_cli, start_service, stop_service
 
 pytestmark = pytest.mark.slow
 
-ANALYZER = str(Path(sys.executable).parent / "analyzer")
 KEYS = "alice:key-alice,bob:key-bob"
 ALICE = {"Authorization": "Bearer key-alice"}
 BOB = {"Authorization": "Bearer key-bob"}
@@ -67,41 +64,19 @@ Start = Callable[..., tuple[httpx.Client, subprocess.Popen[bytes], Path]]
 @pytest.fixture(scope="module")
 def start(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Start]:
     """Starts `analyzer serve` with its own data directory; (client, process, data dir)."""
-    started: list[tuple[subprocess.Popen[bytes], Any, httpx.Client]] = []
+    started: list[tuple[Service, httpx.Client]] = []
 
     def _start(env: dict[str, str]) -> tuple[httpx.Client, subprocess.Popen[bytes], Path]:
-        port = free_port()
-        data_dir = tmp_path_factory.mktemp("data")
-        log = (tmp_path_factory.mktemp("server") / "server.log").open("wb")
-        clean = {k: v for k, v in os.environ.items() if not k.startswith("ANALYZER_")}
-        process = subprocess.Popen(
-            [ANALYZER, "serve", "--port", str(port)],
-            env={**clean, "ANALYZER_DATA_DIR": str(data_dir), **env},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60)
-        started.append((process, log, client))
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            try:
-                if client.get("/readyz").status_code == 200:
-                    return client, process, data_dir
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None:
-                break
-            time.sleep(0.2)
-        log.flush()
-        pytest.fail(f"server did not start: {Path(log.name).read_text()}")
+        workdir = tmp_path_factory.mktemp("server")
+        service = start_service(workdir, env)
+        client = service.client()
+        started.append((service, client))
+        return client, service.process, Path(env.get("ANALYZER_DATA_DIR", workdir / "data"))
 
     yield _start
-    for process, log, client in started:
+    for service, client in started:
         client.close()
-        if process.poll() is None:
-            process.terminate()
-            process.wait(timeout=20)
-        log.close()
+        stop_service(service)
 
 
 @pytest.fixture(scope="module")

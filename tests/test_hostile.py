@@ -11,7 +11,6 @@ Figures go to `test-artifacts/hostile.json` for docs/reliability.md.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
@@ -32,7 +31,7 @@ from analyzer.errors import (
     UnsupportedFormatError,
 )
 from tests import hostile_files as hostile
-from tests.conftest import ROOT, free_port
+from tests.conftest import ROOT, start_service, stop_service
 from tests.make_files import encrypted_pdf, text_pdf
 
 pytestmark = pytest.mark.slow
@@ -41,7 +40,6 @@ pytestmark = pytest.mark.slow
 #: libraries and the file's own bytes).
 MAX_EXTRA_MIB = 300
 ARTIFACT = ROOT / "test-artifacts" / "hostile.json"
-ANALYZER = str(Path(sys.executable).parent / "analyzer")
 
 
 @dataclass(frozen=True)
@@ -286,30 +284,10 @@ def _peak_rss_mib(pid: int) -> float:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[httpx.Client, int]]:
     """One `analyzer serve` with the default limits, for the whole module."""
-    port = free_port()
-    log_path = tmp_path_factory.mktemp("server") / "server.log"
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("ANALYZER_")}
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [ANALYZER, "serve", "--port", str(port)], env=clean, stdout=log, stderr=subprocess.STDOUT
-        )
-        client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120)
-        try:
-            deadline = time.monotonic() + 90
-            while time.monotonic() < deadline and process.poll() is None:
-                try:
-                    if client.get("/readyz").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                time.sleep(0.2)
-            else:
-                pytest.fail(f"server did not start: {log_path.read_text()}")
-            yield client, process.pid
-        finally:
-            client.close()
-            process.terminate()
-            process.wait(timeout=30)
+    service = start_service(tmp_path_factory.mktemp("server"))
+    with service.client(timeout=120) as client:
+        yield client, service.process.pid
+    stop_service(service)
 
 
 def test_every_hostile_upload_gets_a_4xx_json_error_never_a_5xx(

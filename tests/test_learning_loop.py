@@ -13,7 +13,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -29,9 +28,8 @@ from analyzer.corpus import Document, SentenceLabel, load_labeled
 from analyzer.errors import CorpusError
 from analyzer.labels import LABELS
 from analyzer.training import merge_feedback, next_version, text_key
-from tests.conftest import CORPUS_DIR, DEVSET, free_port
+from tests.conftest import ANALYZER, CORPUS_DIR, DEVSET, free_port
 
-ANALYZER = str(Path(sys.executable).parent / "analyzer")
 EDITOR = {"Authorization": "Bearer editor-key"}
 ADMIN = {"Authorization": "Bearer admin-key"}
 #: The bundled model reads a product benefit ("with X, you never lose Y") as a case for change;

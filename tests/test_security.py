@@ -15,11 +15,8 @@ Covered elsewhere and not repeated here: the exact security headers on the page
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -33,11 +30,10 @@ import pytest
 from playwright.sync_api import Browser, Dialog, FilePayload, Page, Route, expect, sync_playwright
 
 from analyzer.artifacts import DEFAULT_MODEL_DIR
-from tests.conftest import free_port
+from tests.conftest import Service, start_service, stop_service
 
 pytestmark = pytest.mark.slow
 
-ANALYZER = str(Path(sys.executable).parent / "analyzer")
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-sync"]
 ALICE = "sk-alice-5f0c9e1d7a2b4c8e"
@@ -69,61 +65,17 @@ HOSTILE = [
 ACTIVE = "script, img, iframe, svg, a, object, embed, style, link, form, base, meta"
 
 
-@dataclass
-class Server:
-    base: str
-    log: Path
-    process: subprocess.Popen[bytes]
-
-    def output(self) -> str:
-        return self.log.read_text(encoding="utf-8", errors="replace")
-
-
-def start_server(workdir: Path, env: dict[str, str], *args: str, ready: tuple[int, ...] = (200,)) -> Server:
-    """`analyzer serve` on a free loopback port, its stdout and stderr in `workdir/server.log`."""
-    port = free_port()
-    log = workdir / "server.log"
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("ANALYZER_")}
-    full_env = {**clean, "ANALYZER_DATA_DIR": str(workdir / "data"), **env}
-    with log.open("wb") as sink:
-        process = subprocess.Popen(
-            [ANALYZER, "serve", "--port", str(port), *args], env=full_env, stdout=sink, stderr=subprocess.STDOUT
-        )
-    server = Server(f"http://127.0.0.1:{port}", log, process)
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{server.base}/readyz", timeout=5).status_code in ready:
-                return server
-        except httpx.TransportError:
-            pass
-        if process.poll() is not None:
-            break
-        time.sleep(0.2)
-    stop(server)
-    pytest.fail(f"server did not start: {server.output()}")
-
-
-def stop(server: Server) -> None:
-    server.process.terminate()
-    try:
-        server.process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        server.process.kill()
-        server.process.wait()
-
-
 @pytest.fixture(scope="module")
-def guarded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def guarded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
     """One worker (so /metrics is the whole server), two keys, no rate limit in the way."""
     env = {
         "ANALYZER_API_KEYS": f"alice:{ALICE},bob:{BOB}",
         "ANALYZER_ADMIN_KEYS": f"ops:{ADMIN}",
         "ANALYZER_RATE_LIMIT_PER_MINUTE": "100000",
     }
-    server = start_server(tmp_path_factory.mktemp("guarded"), env)
+    server = start_service(tmp_path_factory.mktemp("guarded"), env)
     yield server
-    stop(server)
+    stop_service(server)
 
 
 def analysis_counters(base: str) -> dict[str, float]:
@@ -161,7 +113,7 @@ def attempts() -> list[tuple[str, dict[str, str], dict[str, str]]]:
     return tried
 
 
-def test_requests_without_a_valid_key_never_reach_the_model(guarded: Server) -> None:
+def test_requests_without_a_valid_key_never_reach_the_model(guarded: Service) -> None:
     before = analysis_counters(guarded.base)
     body = {"text": CASE, "options": {"suggestions": False}, "documents": [{"id": 1, "text": CASE}]}
     with httpx.Client(base_url=guarded.base, timeout=60) as client:
@@ -190,7 +142,7 @@ def test_requests_without_a_valid_key_never_reach_the_model(guarded: Server) -> 
     assert analysis_counters(guarded.base) != before
 
 
-def test_keys_never_appear_in_logs_or_responses(guarded: Server) -> None:
+def test_keys_never_appear_in_logs_or_responses(guarded: Service) -> None:
     seen: list[str] = []
 
     def record(response: httpx.Response) -> None:
@@ -231,11 +183,11 @@ def test_keys_never_appear_in_logs_or_responses(guarded: Server) -> None:
 
 
 @pytest.fixture(scope="module")
-def open_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def open_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
     """No keys, as a writer runs it on their own machine."""
-    server = start_server(tmp_path_factory.mktemp("open"), {})
+    server = start_service(tmp_path_factory.mktemp("open"), {})
     yield server
-    stop(server)
+    stop_service(server)
 
 
 @pytest.fixture(scope="module")
@@ -256,7 +208,7 @@ class Watched:
 
 
 @pytest.fixture
-def watched(browser: Browser, open_server: Server) -> Iterator[Watched]:
+def watched(browser: Browser, open_server: Service) -> Iterator[Watched]:
     """A page whose every dialog and every request to another host is recorded (and the request stopped)."""
     context = browser.new_context(base_url=open_server.base)
     context.set_default_timeout(30_000)
@@ -364,7 +316,7 @@ def test_hostile_files_and_file_names_show_as_text(watched: Watched) -> None:
     assert_nothing_ran(watched, baseline)
 
 
-def test_the_page_cannot_be_framed_by_another_site(browser: Browser, open_server: Server) -> None:
+def test_the_page_cannot_be_framed_by_another_site(browser: Browser, open_server: Service) -> None:
     """CSP frame-ancestors 'none', as Chromium enforces it: no clickjacking of the Analyze button."""
     # Another origin on the same machine: a second little web server on its own port. /docs
     # carries no CSP (Swagger UI needs its CDN): the control that framing works at all here.
@@ -414,7 +366,7 @@ def test_a_model_that_does_not_match_its_card_is_never_served(tmp_path: Path, ar
     data[len(data) // 3] ^= 0x01  # one bit
     (tampered / artifact).write_bytes(bytes(data))
 
-    server = start_server(tmp_path, {"ANALYZER_API_KEYS": f"alice:{ALICE}"}, "--model", str(tampered), ready=(503,))
+    server = start_service(tmp_path, {"ANALYZER_API_KEYS": f"alice:{ALICE}"}, "--model", str(tampered), ready=(503,))
     try:
         ready = httpx.get(f"{server.base}/readyz", timeout=30)
         assert ready.status_code == 503
@@ -425,7 +377,7 @@ def test_a_model_that_does_not_match_its_card_is_never_served(tmp_path: Path, ar
         assert refused.status_code == 503
         assert str(tampered) not in refused.text  # the operator's log says where; a client learns nothing
     finally:
-        stop(server)
+        stop_service(server)
     log = server.output()
     assert re.search(rf"model not loaded: .*{re.escape(artifact)} does not match its card", log), log
     assert "Traceback" not in log

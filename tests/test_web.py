@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -14,12 +10,11 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Dialog, Page, Request, expect, sync_playwright
 
-from tests.conftest import free_port
+from tests.conftest import start_service, stop_service
 
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
-ANALYZER = str(Path(sys.executable).parent / "analyzer")
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -49,30 +44,9 @@ HOSTILE = (
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`analyzer serve` without keys on a free loopback port, as in test_api.py; its base URL."""
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    log_path = tmp_path_factory.mktemp("web-server") / "server.log"
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("ANALYZER_")}
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [ANALYZER, "serve", "--port", str(port)], env=clean, stdout=log, stderr=subprocess.STDOUT
-        )
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    if httpx.get(f"{base}/readyz", timeout=5).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                if process.poll() is not None or time.monotonic() > deadline:
-                    log.flush()
-                    pytest.fail(f"server did not start: {log_path.read_text()}")
-                time.sleep(0.2)
-            yield base
-        finally:
-            process.terminate()
-            process.wait(timeout=20)
+    service = start_service(tmp_path_factory.mktemp("web-server"), timeout=60)
+    yield service.base
+    stop_service(service)
 
 
 @pytest.fixture(scope="module")

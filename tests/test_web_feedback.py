@@ -6,9 +6,6 @@ GET /v1/feedback.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,8 +13,8 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
 
-from tests.conftest import free_port
-from tests.test_web import ANALYZER, ARTIFACTS, CASE, CHROMIUM, CHROMIUM_ARGS, CSP
+from tests.conftest import start_service, stop_service
+from tests.test_web import ARTIFACTS, CASE, CHROMIUM, CHROMIUM_ARGS, CSP
 
 pytestmark = pytest.mark.slow
 
@@ -25,31 +22,9 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`analyzer serve` without keys (reviewer "anonymous") and with its own data directory."""
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    log_path = tmp_path_factory.mktemp("web-feedback-server") / "server.log"
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("ANALYZER_")}
-    env = {**clean, "ANALYZER_DATA_DIR": str(tmp_path_factory.mktemp("data"))}
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [ANALYZER, "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
-        )
-        try:
-            deadline = time.monotonic() + 90
-            while True:
-                try:
-                    if httpx.get(f"{base}/readyz", timeout=5).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                if process.poll() is not None or time.monotonic() > deadline:
-                    log.flush()
-                    pytest.fail(f"server did not start: {log_path.read_text()}")
-                time.sleep(0.2)
-            yield base
-        finally:
-            process.terminate()
-            process.wait(timeout=20)
+    service = start_service(tmp_path_factory.mktemp("web-feedback-server"))
+    yield service.base
+    stop_service(service)
 
 
 @pytest.fixture(scope="module")
