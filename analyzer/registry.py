@@ -41,7 +41,7 @@ EVALUATION_SETS = {"test": "corpus test split", "devset": "real-world dev set"}
 class PromotionRefusedError(AnalyzerError):
     """The candidate is worse than the current model beyond the tolerance (or cannot be compared)."""
 
-    code = "E030"
+    code = "E040"
     exit_code = 1
 
     def __init__(self, decision: GateDecision) -> None:
