@@ -38,6 +38,7 @@ from analyzer.artifacts import ARTIFACTS, read_card, resolve_model_dir, verify
 from analyzer.corpus import RUBRIC_ELEMENTS
 from analyzer.errors import AnalyzerError
 from analyzer.extract import DEFAULT_LIMITS, Limits, extract
+from analyzer.files import atomic_writer
 from analyzer.labels import LABELS
 from analyzer.sources import FOLDER_EXTENSIONS, READ_ERROR, SourceDocument
 
@@ -270,30 +271,11 @@ def iter_records(path: Path) -> Iterator[dict[str, Any]]:
 def _rewrite_lines(path: Path, keep: Callable[[dict[str, Any]], bool]) -> None:
     """Rewrite `path` with the first complete line of each key that `keep` accepts, atomically."""
     seen: set[str] = set()
-    with _atomic_writer(path, "wb") as out:
+    with atomic_writer(path, "wb") as out:
         for record in iter_records(path):
             if record["key"] not in seen and keep(record):
                 seen.add(record["key"])
                 out.write(encode_record(record))
-
-
-@contextlib.contextmanager
-def _atomic_writer(path: Path, mode: str, **kwargs: Any) -> Iterator[IO[Any]]:
-    """A temporary file beside `path` that replaces it only once complete and synced.
-
-    Created with mode 0o666 less the umask, like any file the user writes (a `tempfile` would be 0o600).
-    """
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666), mode, **kwargs) as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
 
 
 class ResultsWriter:
@@ -802,7 +784,7 @@ def _write_outputs(out_dir: Path, tally: _Tally, run: dict[str, Any]) -> tuple[i
         if tally.complete and any(map(stale, iter_records(results))):
             _rewrite_lines(results, lambda record: not stale(record))
         records: list[dict[str, Any]] = []
-        with _atomic_writer(
+        with atomic_writer(
             out_dir / RESULTS_CSV, "w", encoding="utf-8", errors="backslashreplace", newline=""
         ) as handle:
             table = csv.writer(handle)

@@ -13,7 +13,6 @@ import fcntl
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from analyzer.artifacts import CARD, DEFAULT_MODEL_DIR, MODEL_NAME, PROJECT_ROOT
 from analyzer.corpus import Document, corpus_fingerprint, load_labeled, split_documents
 from analyzer.errors import AnalyzerError, ModelIntegrityError, ModelNotFoundError
 from analyzer.evaluation import evaluate_predictions
+from analyzer.files import write_atomically
 
 MODELS_DIR_ENV = "ANALYZER_MODELS_DIR"
 DEFAULT_MODELS_DIR = PROJECT_ROOT / "models"
@@ -401,18 +401,5 @@ def _locked(folder: Path) -> Iterator[None]:
 
 
 def write_json_atomic(path: Path, obj: Any, indent: int | None = None) -> None:
-    """Write JSON so that a reader sees the old file or the new one, never half of one.
-
-    A temporary file in the same folder, flushed to disk, then `os.replace` over the target.
-    """
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            os.fchmod(handle.fileno(), 0o644)  # mkstemp's 0600 would hide it from a service's own user
-            handle.write(json.dumps(obj, indent=indent) + "\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    """Write JSON so that a reader sees the old file or the new one, never half of one."""
+    write_atomically(path, json.dumps(obj, indent=indent) + "\n")

@@ -24,10 +24,8 @@ import heapq
 import html
 import io
 import json
-import os
 import re
 import statistics
-import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -44,6 +42,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
 from analyzer.corpus import RUBRIC_ELEMENTS
+from analyzer.files import write_atomically
 from analyzer.labels import AWARENESS, CHANGE, FEATURE, LABELS
 
 SUMMARY_VERSION = "1.0"
@@ -388,23 +387,8 @@ def write_report(records: Sequence[Mapping[str, Any]], out_dir: Path, run: Mappi
     """Write `summary.json` and `report.html` into `out_dir`, each replaced whole or not at all."""
     out_dir.mkdir(parents=True, exist_ok=True)
     summary = build_summary(records, run)
-    _replace(out_dir / SUMMARY_FILE, json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
-    _replace(out_dir / REPORT_FILE, render_html(summary))
-
-
-def _replace(path: Path, text: str) -> None:
-    """Write to a temporary file beside `path`, then rename it over `path` (atomic on POSIX)."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.fchmod(handle, 0o644)  # mkstemp's 0600 would hide the report from the people it is for
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomically(out_dir / SUMMARY_FILE, json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
+    write_atomically(out_dir / REPORT_FILE, render_html(summary))
 
 
 # The page

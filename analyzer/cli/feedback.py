@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -21,6 +20,7 @@ from analyzer.feedback import (
     export_records,
     rank_queue,
 )
+from analyzer.files import write_atomically
 
 EXCERPT = 60
 
@@ -118,12 +118,9 @@ def _sentence_spans(corrections: list[StoredCorrection]) -> dict[str, list[tuple
 
 def _write_atomically(path: Path, content: str) -> None:
     """Whole or not at all: a half-written export must never reach training."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        temporary.write_text(content, encoding="utf-8")
-        os.replace(temporary, path)
+        write_atomically(path, content)
     except OSError as exc:
-        temporary.unlink(missing_ok=True)
         fail(f"cannot write {path}: {exc.strerror}. Check the directory exists and is writable.")
 
 
