@@ -16,7 +16,7 @@ import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from tests.make_files import sample_docx, text_pdf
+from tests.make_files import pdf_of_objects, sample_docx, text_pdf
 
 GiB = 1 << 30
 MiB = 1 << 20
@@ -198,21 +198,6 @@ def docx_of_empty_paragraphs(megabytes: int, seed: int = 11) -> bytes:
 
 
 # --- PDF ----------------------------------------------------------------------------------
-
-
-def pdf_of_objects(objects: list[bytes], trailer: bytes = b"") -> bytes:
-    """A PDF whose object n is `objects[n - 1]`, with a correct cross-reference table; the
-    catalog is object 1."""
-    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R %s >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, trailer, xref)
-    return bytes(out)
 
 
 def stream_object(content: bytes, flate: bool = True) -> bytes:

@@ -64,7 +64,17 @@ def raw_pdf(stream: bytes, *, flate: bool) -> bytes:
         stream_dict + b"\nstream\n" + stream + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
-    out = bytearray(b"%PDF-1.4\n")
+    return pdf_of_objects(objects, header=b"%PDF-1.4\n")
+
+
+#: A PDF 1.7 header with the binary comment line writers put after it.
+PDF_HEADER = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"
+
+
+def pdf_of_objects(objects: list[bytes], trailer: bytes = b"", header: bytes = PDF_HEADER) -> bytes:
+    """A PDF whose object n is `objects[n - 1]`, with a correct cross-reference table; the
+    catalog is object 1."""
+    out = bytearray(header)
     offsets = []
     for number, body in enumerate(objects, 1):
         offsets.append(len(out))
@@ -72,7 +82,7 @@ def raw_pdf(stream: bytes, *, flate: bool) -> bytes:
     xref = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    out += b"trailer\n<< /Size %d /Root 1 0 R %s >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, trailer, xref)
     return bytes(out)
 
 
