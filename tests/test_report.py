@@ -6,13 +6,13 @@ import hashlib
 import json
 import statistics
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Dialog, Page, Request, Route, sync_playwright
+from playwright.sync_api import Browser, Dialog, Page, Request, Route
 
 from analyzer import report
 from analyzer.analysis import Analysis, AnalyzeOptions, Analyzer
@@ -24,8 +24,6 @@ pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-sync"]
 HOSTILE = "<script>alert(1)</script> <img src=x onerror=alert(1)>"
 SECTIONS = ("blog", "news", "products/2024", "")
 RUN = {
@@ -309,16 +307,6 @@ def test_a_hundred_thousand_records_make_a_page_of_reasonable_size(
     assert len(page) < 1_000_000
     assert page.count("<tr><td>") <= report.PAGE_FAILURES + len(summary["failures"]["by_code"])
     assert "every one is in results.jsonl" in page
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `make test`, which installs Debian's Chromium.", pytrace=False)
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        yield launched
-        launched.close()
 
 
 def open_report(browser: Browser, path: Path) -> tuple[Page, list[str], list[Dialog], list[str]]:

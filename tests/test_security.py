@@ -27,15 +27,13 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Dialog, FilePayload, Page, Route, expect, sync_playwright
+from playwright.sync_api import Browser, Dialog, FilePayload, Page, Route, expect
 
 from analyzer.artifacts import DEFAULT_MODEL_DIR
 from tests.conftest import Service, start_service, stop_service
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-sync"]
 ALICE = "sk-alice-5f0c9e1d7a2b4c8e"
 BOB = "sk-bob-93a1c4e7d0f2b6a8"
 ADMIN = "sk-ops-4d7e2a9c1b8f0e36"
@@ -188,16 +186,6 @@ def open_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
     server = start_service(tmp_path_factory.mktemp("open"), {})
     yield server
     stop_service(server)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `make test`, which installs Debian's chromium.", pytrace=False)
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        yield launched
-        launched.close()
 
 
 @dataclass

@@ -11,10 +11,10 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
+from playwright.sync_api import Browser, Page, Route, expect
 
 from tests.conftest import start_service, stop_service
-from tests.test_web import ARTIFACTS, CASE, CHROMIUM, CHROMIUM_ARGS, CSP
+from tests.test_web import ARTIFACTS, CASE, CSP
 
 pytestmark = pytest.mark.slow
 
@@ -32,16 +32,6 @@ def expected(server: str) -> dict[str, Any]:
     """The analysis the page will show for CASE."""
     analysis: dict[str, Any] = httpx.post(f"{server}/v1/analyze", json={"text": CASE}, timeout=60).json()
     return analysis
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `make test`, which installs Debian's chromium.", pytrace=False)
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture
