@@ -40,7 +40,7 @@ from analyzer.errors import AnalyzerError
 from analyzer.extract import DEFAULT_LIMITS, Limits, extract
 from analyzer.files import atomic_writer
 from analyzer.labels import LABELS
-from analyzer.sources import FOLDER_EXTENSIONS, READ_ERROR, SourceDocument
+from analyzer.sources import READ_ERROR, SourceDocument
 
 RESULTS_FILE: Final = "results.jsonl"
 RESULTS_CSV: Final = "results.csv"
@@ -409,20 +409,6 @@ def make_progress(quiet: bool = False, stream: IO[str] | None = None, every: flo
     if quiet:
         return Progress()
     return BarProgress(stream) if stream.isatty() else LineProgress(stream, every)
-
-
-def count_documents(sources: Sequence[str]) -> int | None:
-    """How many documents the sources hold, when that costs only a walk over folder names
-    (None for exports and sitemaps). An estimate for the progress bar, never for results."""
-    total = 0
-    for source in sources:
-        root = Path(source)
-        if not root.is_dir():
-            return None
-        for _, subdirs, files in os.walk(root):
-            subdirs[:] = [name for name in subdirs if not name.startswith(".")]
-            total += sum(not name.startswith(".") and Path(name).suffix.lower() in FOLDER_EXTENSIONS for name in files)
-    return total
 
 
 # --- Running an audit ------------------------------------------------------------------------

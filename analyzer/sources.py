@@ -245,6 +245,40 @@ def iter_folder(root: Path, source: str, limits: Limits = DEFAULT_LIMITS) -> Ite
     opened, so an audit neither wanders outside the folder it was given nor blocks on a pipe.
     An unreadable subfolder is a record with an error.
     """
+    for path, error in _walk(root):
+        relative = path.relative_to(root).as_posix()
+        if error is None:
+            yield _read_file(path, source, relative, _folder_section(relative), limits)
+        else:
+            yield SourceDocument(
+                source,
+                relative + "/",
+                str(path),
+                _folder_section(relative + "/x"),
+                path.name,
+                None,
+                f"cannot read the folder {path}: {error.strerror}.",
+                READ_ERROR,
+            )
+
+
+def count_documents(sources: Sequence[str]) -> int | None:
+    """How many documents the sources hold, when that costs only a walk over folder names
+    (None for exports and sitemaps): an estimate for a progress bar, never for results."""
+    total = 0
+    for source in sources:
+        root = Path(source)
+        if not root.is_dir():
+            return None
+        total += sum(error is None for _, error in _walk(root))
+    return total
+
+
+def _walk(root: Path) -> Iterator[tuple[Path, OSError | None]]:
+    """The files `iter_folder` reads, in its order, and each folder it cannot list (with why).
+
+    Hidden names are skipped; symbolic links, FIFOs and devices are never followed or listed.
+    """
     pending = [root]
     while pending:
         directory = pending.pop()
@@ -252,17 +286,7 @@ def iter_folder(root: Path, source: str, limits: Limits = DEFAULT_LIMITS) -> Ite
             with os.scandir(directory) as scan:
                 entries = sorted(scan, key=lambda entry: entry.name)
         except OSError as exc:
-            relative = directory.relative_to(root).as_posix()
-            yield SourceDocument(
-                source,
-                relative + "/",
-                str(directory),
-                _folder_section(relative + "/x"),
-                directory.name,
-                None,
-                f"cannot read the folder {directory}: {exc.strerror}.",
-                READ_ERROR,
-            )
+            yield directory, exc
             continue
         subfolders: list[Path] = []
         for entry in entries:
@@ -271,8 +295,7 @@ def iter_folder(root: Path, source: str, limits: Limits = DEFAULT_LIMITS) -> Ite
             if entry.is_dir(follow_symlinks=False):
                 subfolders.append(Path(entry.path))
             elif entry.is_file(follow_symlinks=False) and Path(entry.name).suffix.lower() in FOLDER_EXTENSIONS:
-                relative = Path(entry.path).relative_to(root).as_posix()
-                yield _read_file(Path(entry.path), source, relative, _folder_section(relative), limits)
+                yield Path(entry.path), None
         pending.extend(reversed(subfolders))
 
 

@@ -70,8 +70,8 @@ def audit(
     """
     from joblib import cpu_count
 
-    from analyzer.audit import count_documents, format_duration, make_progress, run_audit
-    from analyzer.sources import iter_documents
+    from analyzer.audit import format_duration, make_progress, run_audit
+    from analyzer.sources import count_documents, iter_documents
 
     if cluster and jobs:
         fail("--jobs does not apply with --cluster: the cluster's workers set how many documents run at once.")
