@@ -176,7 +176,7 @@ def check(paths: list[Path], corpus: Path, devset: Path) -> int:
         table[(bucket(words(str(r["text"]))), str(r["label"]))] += 1
     print(f"{len(records)} documents, {sum(words(str(r['text'])) for r in records):,} words")
     print(f"{'words':>10}  {'aw':>4} {'fp':>4} {'cfc':>4}")
-    for low, high in LENGTH_BUCKETS:
+    for low, _high in LENGTH_BUCKETS:
         name = bucket(low)
         row = [table[(name, label)] for label in LABELS.values()]
         if any(row):
