@@ -8,11 +8,11 @@
 >>> analysis.case_for_change_score  # doctest: +SKIP
 """
 
-from analyzer.analysis import Analysis, AnalyzeOptions, Analyzer
-from analyzer.artifacts import LoadedModel, load_model
+from analyzer.analysis.analyzer import Analysis, AnalyzeOptions, Analyzer
 from analyzer.errors import AnalyzerError
 from analyzer.labels import LABELS
-from analyzer.model import Prediction
+from analyzer.model.artifacts import LoadedModel, load_model
+from analyzer.model.pipeline import Prediction
 
 __version__ = "0.2.0"
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from analyzer.corpus import Document
 from analyzer.labels import LABELS
+from analyzer.model.corpus import Document
 from tests.conftest import ROOT, run_cli, small_training_set
 
 FEATURE_TEXT = "Shiftwise 5 adds drag-and-drop rotas, payroll export to Xero and shift swaps from the app."

@@ -27,7 +27,7 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from analyzer.api import ErrorBody, create_app
+from analyzer.service.app import ErrorBody, create_app
 from analyzer.settings import Settings
 from tests.conftest import start_service, stop_service
 

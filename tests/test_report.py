@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Dialog, Page, Request, Route
 
-from analyzer import report
-from analyzer.analysis import Analysis, AnalyzeOptions, Analyzer
-from analyzer.corpus import RUBRIC_ELEMENTS, Document, load_corpus
-from analyzer.labels import LABELS
-from analyzer.report import build_summary, write_report
+from analyzer.analysis.analyzer import Analysis, AnalyzeOptions, Analyzer
+from analyzer.audit import report
+from analyzer.audit.report import build_summary, write_report
+from analyzer.labels import LABELS, RUBRIC_ELEMENTS
+from analyzer.model.corpus import Document, load_corpus
 
 pytestmark = pytest.mark.slow
 

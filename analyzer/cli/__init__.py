@@ -11,14 +11,15 @@ from typing import Any
 
 import click
 
-from analyzer.artifacts import MODEL_VERSION, LoadedModel, load_model, read_card, resolve_model_dir
 from analyzer.cli.common import Group, fail, model_option
-from analyzer.corpus import SPLIT_FILE, count_table, load_corpus, load_labeled, make_split, near_duplicates
 from analyzer.errors import AnalyzerError, InputError
-from analyzer.evaluation import evaluate_predictions, format_report
-from analyzer.extract import check_text, decode_text
 from analyzer.labels import LABELS
-from analyzer.model import DEFAULT_SEED, Prediction
+from analyzer.model.artifacts import LoadedModel, load_model, read_card
+from analyzer.model.corpus import SPLIT_FILE, count_table, load_corpus, load_labeled, make_split, near_duplicates
+from analyzer.model.evaluate import evaluate_predictions, format_report
+from analyzer.model.paths import MODEL_VERSION, resolve_model_dir
+from analyzer.model.pipeline import DEFAULT_SEED, Prediction
+from analyzer.text.extract import check_text, decode_text
 
 #: Lines classified per model call when streaming JSONL.
 CHUNK = 256
@@ -144,8 +145,8 @@ def analyze(files: tuple[str, ...], fmt: str, suggestions: bool, max_suggestions
 
     Example: analyzer analyze examples/manual-invoicing.md
     """
-    from analyzer.analysis import AnalyzeOptions, Analyzer
-    from analyzer.extract import extract
+    from analyzer.analysis.analyzer import AnalyzeOptions, Analyzer
+    from analyzer.text.extract import extract
 
     analyzer = Analyzer(_load(model_dir))
     options = AnalyzeOptions(suggestions=suggestions, max_suggestions=max_suggestions)
@@ -202,8 +203,8 @@ def check(files: tuple[str, ...], min_score: int, allowed: tuple[str, ...], fmt:
 
     Example: analyzer check docs/blog/*.md --min-score 40 --allow case-for-change --format github
     """
-    from analyzer.analysis import AnalyzeOptions, Analyzer
-    from analyzer.extract import extract
+    from analyzer.analysis.analyzer import AnalyzeOptions, Analyzer
+    from analyzer.text.extract import extract
 
     analyzer = Analyzer(_load(model_dir))
     options = AnalyzeOptions(sentences=False, explanations=False, suggestions=False)
@@ -323,7 +324,7 @@ def serve(host: str, port: int, workers: int, insecure: bool, model_dir: Path | 
     # uvicorn kills a worker that misses a 5 s health ping and starts another; a worker spends
     # longer than that importing and loading the model on a busy machine, so none ever came up.
     uvicorn.run(
-        "analyzer.api:app_factory",
+        "analyzer.service.app:app_factory",
         factory=True,
         host=host.strip("[]"),
         port=port,
@@ -393,10 +394,11 @@ def train(
     """
     import time
 
-    from analyzer import registry, training
+    from analyzer.model import paths, registry
+    from analyzer.model import train as training
 
     started = time.perf_counter()
-    folder = registry.models_dir(out_dir)
+    folder = paths.models_dir(out_dir)
     reuse = bool(feedback) if reuse_params is None else reuse_params
     if base is not None and not (feedback or reuse):
         fail("--base names the model a retrain starts from: add --with-feedback FILE or --reuse-params.")
@@ -478,7 +480,7 @@ corpus_option = click.option(
 
 
 def _corpus_dir(option: Path | None) -> Path:
-    from analyzer.training import DEFAULT_CORPUS_DIR
+    from analyzer.model.train import DEFAULT_CORPUS_DIR
 
     return option or DEFAULT_CORPUS_DIR
 

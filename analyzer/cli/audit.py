@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from analyzer.cli.common import fail, model_option
-from analyzer.extract import DEFAULT_LIMITS, Limits
+from analyzer.text.extract import DEFAULT_LIMITS, Limits
 
 
 @click.command()
@@ -70,8 +70,8 @@ def audit(
     """
     from joblib import cpu_count
 
-    from analyzer.audit import format_duration, make_progress, run_audit
-    from analyzer.sources import count_documents, iter_documents
+    from analyzer.audit.run import format_duration, make_progress, run_audit
+    from analyzer.audit.sources import count_documents, iter_documents
 
     if cluster and jobs:
         fail("--jobs does not apply with --cluster: the cluster's workers set how many documents run at once.")

@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from analyzer.cli.common import Group, fail
-from analyzer.feedback import (
+from analyzer.feedback.store import (
     FeedbackStore,
     Kind,
     QueueItem,
@@ -107,7 +107,7 @@ def export(out: Path, since: datetime | None, database_url: str | None) -> None:
 
 def _sentence_spans(corrections: list[StoredCorrection]) -> dict[str, list[tuple[int, int]]]:
     """The analyzer's own sentences of each text that has a sentence correction."""
-    from analyzer.nlp import parse
+    from analyzer.text.nlp import parse
 
     texts = {c.text_sha256: c.text for c in corrections if c.sentence is not None}
     spans: dict[str, list[tuple[int, int]]] = {}

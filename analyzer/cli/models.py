@@ -10,8 +10,8 @@ from typing import Any
 
 import click
 
-from analyzer import registry
 from analyzer.cli.common import Group
+from analyzer.model import paths, registry
 
 models_dir_option = click.option(
     "--models-dir",
@@ -36,10 +36,10 @@ def list_versions(models_dir: Path | None, as_json: bool) -> None:
 
     Example: analyzer models list
     """
-    folder = registry.models_dir(models_dir)
+    folder = paths.models_dir(models_dir)
     versions, problems = registry.list_versions(folder)
     current = registry.current_version(folder)
-    pointer = registry.read_pointer(folder)
+    pointer = paths.read_pointer(folder)
     rows = [_row(version, current, pointer) for version in versions]
     if as_json:
         for row in rows:
@@ -136,10 +136,10 @@ def promote(
 
     Example: analyzer models promote 1.1.0-r1 --reason "editor corrections, week 12"
     """
-    from analyzer import training
+    from analyzer.model import train as training
 
     data = registry.EvaluationData(corpus_dir or training.DEFAULT_CORPUS_DIR, devset or training.default_devset())
-    folder = registry.models_dir(models_dir)
+    folder = paths.models_dir(models_dir)
     try:
         decision = registry.promote(folder, version, data, tolerance=tolerance, force=force, reason=reason)
     except registry.PromotionRefusedError as exc:

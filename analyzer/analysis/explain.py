@@ -20,7 +20,7 @@ from sklearn.pipeline import FeatureUnion
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from analyzer.labels import LABELS
-from analyzer.signals import SIGNAL_DESCRIPTIONS
+from analyzer.model.signals import SIGNAL_DESCRIPTIONS
 
 #: Phrases listed on each side, of which at most `MAX_SIGNALS` may be named signals.
 TOP_PHRASES = 5

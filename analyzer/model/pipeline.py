@@ -19,10 +19,10 @@ from sklearn.model_selection import GridSearchCV, LeaveOneGroupOut, StratifiedKF
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import StandardScaler
 
-from analyzer.features import CharNgrams, SpacyParser, identity, word_tokens
 from analyzer.labels import LABELS
-from analyzer.nlp import Parsed, parse
-from analyzer.signals import MessageSignals
+from analyzer.model.features import CharNgrams, SpacyParser, identity, word_tokens
+from analyzer.model.signals import MessageSignals
+from analyzer.text.nlp import Parsed, parse
 
 DEFAULT_SEED = 7
 CV_FOLDS = 5

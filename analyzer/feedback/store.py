@@ -47,7 +47,7 @@ from analyzer.errors import AnalyzerError, InputError
 from analyzer.labels import LABELS
 
 if TYPE_CHECKING:
-    from analyzer.analysis import Analysis
+    from analyzer.analysis.analyzer import Analysis
 
 MIGRATIONS_DIR: Final = Path(__file__).parent / "migrations"
 MAX_MODEL_VERSION: Final = 100

@@ -12,7 +12,6 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,15 +20,13 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from analyzer.artifacts import CARD, DEFAULT_MODEL_DIR, MODEL_NAME, PROJECT_ROOT, load_model, read_card
-from analyzer.corpus import Document, corpus_fingerprint, load_labeled, split_documents
-from analyzer.errors import AnalyzerError, ModelIntegrityError, ModelNotFoundError
-from analyzer.evaluation import evaluate_predictions
+from analyzer.errors import AnalyzerError, ModelNotFoundError
 from analyzer.files import write_atomically
+from analyzer.model.artifacts import load_model, read_card
+from analyzer.model.corpus import Document, corpus_fingerprint, load_labeled, split_documents
+from analyzer.model.evaluate import evaluate_predictions
+from analyzer.model.paths import CARD, DEFAULT_MODEL_DIR, MODEL_NAME, POINTER, promoted_dir
 
-MODELS_DIR_ENV = "ANALYZER_MODELS_DIR"
-DEFAULT_MODELS_DIR = PROJECT_ROOT / "models"
-POINTER = "PROMOTED.json"
 #: Serializes promotions in one folder (two editors promoting at once must not interleave).
 LOCK = ".promote.lock"
 #: How much worse (macro-F1) a candidate may be on either set and still be promoted.
@@ -47,11 +44,6 @@ class PromotionRefusedError(AnalyzerError):
     def __init__(self, decision: GateDecision) -> None:
         super().__init__(decision.explain())
         self.decision = decision
-
-
-def models_dir(option: str | Path | None = None) -> Path:
-    """The models folder: the option, else ANALYZER_MODELS_DIR, else the checkout's models/."""
-    return Path(option or os.environ.get(MODELS_DIR_ENV) or DEFAULT_MODELS_DIR)
 
 
 def version_dir(folder: Path, version: str) -> Path:
@@ -139,40 +131,6 @@ def find_model(folder: Path, name: str | None = None) -> ModelVersion:
     if (Path(name) / CARD).is_file():
         return ModelVersion.read(Path(name))
     return find_version(folder, name)
-
-
-def read_pointer(folder: Path) -> dict[str, Any] | None:
-    """The promotion pointer of the folder, or None when nothing was promoted there."""
-    path = folder / POINTER
-    try:
-        pointer = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ModelIntegrityError(
-            f"{path} cannot be read ({exc}). Promote a version again with `analyzer models promote`, or delete it."
-        ) from exc
-    if not isinstance(pointer, dict) or not isinstance(pointer.get("directory"), str):
-        raise ModelIntegrityError(f"{path} names no model directory. Promote a version again, or delete it.")
-    return pointer
-
-
-def promoted_dir(folder: str | Path | None = None) -> Path | None:
-    """The promoted version's directory in the models folder, or None when none is promoted.
-
-    A pointer to a missing directory is an error, never a silent fall-back to another model.
-    """
-    folder = models_dir(folder)
-    pointer = read_pointer(folder)
-    if pointer is None:
-        return None
-    directory = folder / Path(pointer["directory"]).name
-    if not (directory / CARD).is_file():
-        raise ModelNotFoundError(
-            f"{folder / POINTER} promotes {pointer['directory']}, which is not in {folder}. "
-            "Restore that version, promote another one, or delete the pointer."
-        )
-    return directory
 
 
 def current_version(folder: Path) -> ModelVersion:

@@ -8,8 +8,9 @@ was trained with (scikit-learn does not support loading across versions).
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
-import os
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -24,25 +25,30 @@ from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.pipeline import FeatureUnion, Pipeline
 
 from analyzer.errors import ModelCompatibilityError, ModelIntegrityError, ModelNotFoundError
-from analyzer.fastpath import FastFeatures, FastHead
 from analyzer.labels import LABELS
-from analyzer.model import Prediction
-from analyzer.nlp import Parsed, parse
-from analyzer.sentences import SentenceModel
+from analyzer.model.fastpath import FastFeatures, FastHead
+from analyzer.model.paths import CARD, resolve_model_dir
+from analyzer.model.pipeline import Prediction
+from analyzer.model.sentences import SentenceModel
+from analyzer.text.nlp import Parsed, parse
 
 #: Files of a model directory, by role. The document model is required; the sentence model
 #: (sentence labels and rubric detectors) is what `Analyzer.analyze` needs beyond labels.
 ARTIFACTS = {"document": "model.joblib", "sentences": "sentences.joblib"}
 ARTIFACT = ARTIFACTS["document"]
-CARD = "model-card.json"
 README = "README.md"
-MODEL_NAME = "messaging"
-MODEL_VERSION = "1.1.0"
 #: Libraries whose version must match between training and loading.
 PINNED_LIBRARIES = ("scikit-learn", "spacy", "numpy", "scipy", "joblib")
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_MODEL_DIR = PROJECT_ROOT / "models" / f"{MODEL_NAME}-{MODEL_VERSION}"
+#: Where the classes and functions pickled by models trained before the package had folders
+#: (messaging-1.1.0 and its retrains) live now. A pickle names each by its module path
+#: (`analyzer.signals.MessageSignals`), so these old paths are pointed at today's modules
+#: before unpickling: such models load as they are, their bytes and checksums untouched.
+#: Models trained since name today's paths. Only this loader installs the aliases.
+PICKLED_MODULES = {
+    "analyzer.features": "analyzer.model.features",
+    "analyzer.signals": "analyzer.model.signals",
+    "analyzer.sentences": "analyzer.model.sentences",
+}
 
 
 def library_versions() -> dict[str, str]:
@@ -55,18 +61,6 @@ def sha256_file(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def resolve_model_dir(option: str | Path | None = None, models_dir: str | Path | None = None) -> Path:
-    """The model directory: the option, else ANALYZER_MODEL_DIR, else the version promoted in
-    the models folder (`models_dir`, else ANALYZER_MODELS_DIR, else models/), else the bundled model.
-    """
-    chosen = option or os.environ.get("ANALYZER_MODEL_DIR")
-    if chosen:
-        return Path(chosen)
-    from analyzer.registry import promoted_dir  # the registry builds on this module
-
-    return promoted_dir(models_dir) or DEFAULT_MODEL_DIR
 
 
 @dataclass(frozen=True)
@@ -194,6 +188,7 @@ def load_model(directory: str | Path | None = None) -> LoadedModel:
     path = resolve_model_dir(directory)
     card = read_card(path)
     verified = {role: verify(path, card, role) for role in card["artifacts"] if role in ARTIFACTS}
+    _alias_pickled_modules()
     pipeline = joblib.load(verified["document"])
     if not isinstance(pipeline, Pipeline):
         raise ModelIntegrityError(
@@ -203,6 +198,12 @@ def load_model(directory: str | Path | None = None) -> LoadedModel:
     if sentences is not None and not isinstance(sentences, SentenceModel):
         raise ModelIntegrityError(f"{verified['sentences']} does not hold a sentence model. Re-run `analyzer train`.")
     return LoadedModel(pipeline, card, path, sentences)
+
+
+def _alias_pickled_modules() -> None:
+    """Make the module paths in `PICKLED_MODULES` resolve to today's modules (idempotent)."""
+    for old, new in PICKLED_MODULES.items():
+        sys.modules.setdefault(old, importlib.import_module(new))
 
 
 def render_readme(card: dict[str, Any]) -> str:

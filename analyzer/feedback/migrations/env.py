@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from analyzer.feedback import Base
+from analyzer.feedback.store import Base
 
 connection = context.config.attributes.get("connection")
 if connection is None or context.is_offline_mode():

@@ -20,7 +20,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import StandardScaler
 
-from analyzer.features import CharNgrams
+from analyzer.model.features import CharNgrams
 
 
 class FastFeatures:

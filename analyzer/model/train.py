@@ -15,24 +15,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from analyzer import tuning
-from analyzer.artifacts import MODEL_NAME, MODEL_VERSION, PROJECT_ROOT, library_versions, save_model
-from analyzer.corpus import (
-    RUBRIC_ELEMENTS,
-    Document,
-    SentenceLabel,
-    corpus_fingerprint,
-    load_labeled,
-    split_documents,
-)
 from analyzer.errors import AnalyzerError
-from analyzer.evaluation import evaluate_predictions
-from analyzer.labels import LABELS
-from analyzer.model import DEFAULT_SEED, fit_pipeline, parse_all, probabilities, select_model
-from analyzer.nlp import Parsed
-from analyzer.registry import ModelVersion
-from analyzer.rubric import RubricSettings
-from analyzer.sentences import SentenceModel, sentence_examples
+from analyzer.labels import LABELS, RUBRIC_ELEMENTS
+from analyzer.model import tune
+from analyzer.model.artifacts import library_versions, save_model
+from analyzer.model.corpus import Document, SentenceLabel, corpus_fingerprint, load_labeled, split_documents
+from analyzer.model.evaluate import evaluate_predictions
+from analyzer.model.paths import MODEL_NAME, MODEL_VERSION, PROJECT_ROOT
+from analyzer.model.pipeline import DEFAULT_SEED, fit_pipeline, parse_all, probabilities, select_model
+from analyzer.model.registry import ModelVersion
+from analyzer.model.rubric import RubricSettings
+from analyzer.model.sentences import SentenceModel, sentence_examples
+from analyzer.text.nlp import Parsed
 
 DEFAULT_CORPUS_DIR = PROJECT_ROOT / "corpus"
 #: Fewer positive sentences than this for any rubric element and no sentence model is trained.
@@ -323,7 +317,7 @@ def _train_sentence_model(
     examples = [e for d, p in zip(train_docs, parsed, strict=True) for e in sentence_examples(d, p)]
     if any(sum(element in e.rubric for e in examples) < MIN_RUBRIC_EXAMPLES for element in RUBRIC_ELEMENTS):
         return None, {}
-    measured: list[tuple[str, list[tuning.DocumentPredictions]]] = []
+    measured: list[tuple[str, list[tune.DocumentPredictions]]] = []
     if base is not None and "analysis" in base.card:
         sentence_model = SentenceModel(**{**base.card["sentence_model"], "seed": seed})
         reused = base.card["analysis"]
@@ -331,11 +325,11 @@ def _train_sentence_model(
     else:
         # No char n-grams for sentences: half a point of sentence macro-F1 for 40% less featurizing time.
         sentence_model = SentenceModel(seed=seed, char_ngrams=False)
-        predictions = tuning.out_of_fold(train_docs, parsed, params, sentence_model, seed)
-        settings = tuning.tune(predictions)
+        predictions = tune.out_of_fold(train_docs, parsed, params, sentence_model, seed)
+        settings = tune.tune(predictions)
         measured = [("out_of_fold_train", predictions)]
     sentence_model.fit(examples)
-    test_predictions = tuning.predict_documents(
+    test_predictions = tune.predict_documents(
         test_docs,
         parse_all([d.text for d in test_docs]),
         probabilities(pipeline, [d.text for d in test_docs]),
@@ -343,8 +337,8 @@ def _train_sentence_model(
     )
     metrics = {
         name: {
-            "sentences": tuning.sentence_scores(predictions, settings.context_weight),
-            "rubric": tuning.rubric_scores(predictions, settings),
+            "sentences": tune.sentence_scores(predictions, settings.context_weight),
+            "rubric": tune.rubric_scores(predictions, settings),
         }
         for name, predictions in (*measured, ("test", test_predictions))
     }

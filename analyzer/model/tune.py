@@ -15,12 +15,13 @@ from typing import Any
 import numpy as np
 from sklearn.metrics import f1_score, precision_recall_fscore_support
 
-from analyzer.corpus import RUBRIC_ELEMENTS, Document
-from analyzer.labels import LABELS
-from analyzer.model import fit_pipeline, probabilities
-from analyzer.nlp import Parsed
-from analyzer.rubric import RubricSettings, blend, evidence_scores, sentence_labels
-from analyzer.sentences import SentenceExample, SentenceModel, is_low_signal, sentence_examples
+from analyzer.labels import LABELS, RUBRIC_ELEMENTS
+from analyzer.model.corpus import Document
+from analyzer.model.pipeline import fit_pipeline, probabilities
+from analyzer.model.rubric import RubricSettings, blend, evidence_scores, sentence_labels
+from analyzer.model.sentences import SentenceExample, SentenceModel, sentence_examples
+from analyzer.text.nlp import Parsed
+from analyzer.text.sentences import is_low_signal
 
 TUNING_FOLDS = 3
 CONTEXT_WEIGHTS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7)

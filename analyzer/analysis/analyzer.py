@@ -17,16 +17,15 @@ import numpy as np
 from pydantic import BaseModel, Field
 from typing_extensions import TypedDict
 
-from analyzer.artifacts import LoadedModel, load_model
-from analyzer.corpus import RUBRIC_ELEMENTS
+from analyzer.analysis.explain import Explanation, LinearExplainer
+from analyzer.analysis.suggest import MAX_CANDIDATES
 from analyzer.errors import ModelIntegrityError
-from analyzer.explain import Explanation, LinearExplainer
-from analyzer.extract import Extracted, check_text
-from analyzer.labels import CHANGE, LABELS
-from analyzer.nlp import parse
-from analyzer.rewrite import MAX_CANDIDATES
-from analyzer.rubric import RubricSettings, blend, case_for_change_score, detect, evidence_scores, sentence_labels
-from analyzer.sentences import is_low_signal
+from analyzer.labels import CHANGE, LABELS, RUBRIC_ELEMENTS
+from analyzer.model.artifacts import LoadedModel, load_model
+from analyzer.model.rubric import RubricSettings, blend, case_for_change_score, detect, evidence_scores, sentence_labels
+from analyzer.text.extract import Extracted, check_text
+from analyzer.text.nlp import parse
+from analyzer.text.sentences import is_low_signal
 
 SCHEMA_VERSION = "1.0"
 #: Below this top probability a label is flagged uncertain: read it yourself.
@@ -285,10 +284,10 @@ class Analyzer:
     ) -> list[SuggestionOut]:
         if options.max_suggestions == 0 or not sentences:
             return []
-        from analyzer import rewrite  # loads spaCy's parser lazily: only when suggestions are asked for
+        from analyzer.analysis import suggest  # loads spaCy's parser lazily: only when suggestions are asked for
 
         missing = [name for name in RUBRIC_ELEMENTS if not elements[name].present]
-        found = rewrite.suggest(
+        found = suggest.suggest(
             [s.text for s in sentences],
             [s.label for s in sentences],
             self.sentence_probabilities,

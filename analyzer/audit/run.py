@@ -33,14 +33,14 @@ from typing import IO, Any, Final
 
 from tqdm import tqdm
 
-from analyzer.analysis import Analysis, AnalyzeOptions, Analyzer
-from analyzer.artifacts import ARTIFACTS, read_card, resolve_model_dir, verify
-from analyzer.corpus import RUBRIC_ELEMENTS
+from analyzer.analysis.analyzer import Analysis, AnalyzeOptions, Analyzer
+from analyzer.audit.sources import READ_ERROR, SourceDocument
 from analyzer.errors import AnalyzerError
-from analyzer.extract import DEFAULT_LIMITS, Limits, extract
 from analyzer.files import atomic_writer
-from analyzer.labels import LABELS
-from analyzer.sources import READ_ERROR, SourceDocument
+from analyzer.labels import LABELS, RUBRIC_ELEMENTS
+from analyzer.model.artifacts import ARTIFACTS, read_card, verify
+from analyzer.model.paths import resolve_model_dir
+from analyzer.text.extract import DEFAULT_LIMITS, Limits, extract
 
 RESULTS_FILE: Final = "results.jsonl"
 RESULTS_CSV: Final = "results.csv"
@@ -791,7 +791,7 @@ def _write_outputs(out_dir: Path, tally: _Tally, run: dict[str, Any]) -> tuple[i
 
 def _write_report(records: Sequence[Mapping[str, Any]], out_dir: Path, run: Mapping[str, Any]) -> bool:
     try:
-        from analyzer.report import write_report  # type: ignore[import-not-found, unused-ignore]
+        from analyzer.audit.report import write_report  # type: ignore[import-not-found, unused-ignore]
     except ImportError:
         return False
     try:

@@ -29,11 +29,11 @@ from fastapi.security import HTTPBearer
 from pydantic import BaseModel, Field
 from starlette.datastructures import State
 
-from analyzer.analysis import AnalyzeOptions, Analyzer
-from analyzer.api import ADMIN_PREFIX, ERROR_RESPONSES, ApiError
-from analyzer.artifacts import resolve_model_dir
+from analyzer.analysis.analyzer import AnalyzeOptions, Analyzer
 from analyzer.errors import AnalyzerError
-from analyzer.registry import models_dir, write_json_atomic
+from analyzer.model.paths import models_dir, resolve_model_dir
+from analyzer.model.registry import write_json_atomic
+from analyzer.service.app import ADMIN_PREFIX, ERROR_RESPONSES, ApiError
 from analyzer.settings import Settings
 
 logger = logging.getLogger("analyzer.api")

@@ -17,7 +17,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.preprocessing import normalize
 
-from analyzer.nlp import Parsed, parse
+from analyzer.text.nlp import Parsed, parse
 
 _YEAR = re.compile(r"^(19|20)\d\d$")
 _NUMERIC = re.compile(r"^[\d.,:/-]*\d[\d.,:/-]*(k|m|bn|x|s|st|nd|rd|th)?$")

@@ -32,12 +32,12 @@ from starlette.routing import Match, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from analyzer import __version__
-from analyzer.analysis import Analysis, AnalyzeOptions, Analyzer
-from analyzer.artifacts import resolve_model_dir
+from analyzer.analysis.analyzer import Analysis, AnalyzeOptions, Analyzer
 from analyzer.errors import AnalyzerError, InputError, TooLargeError
-from analyzer.extract import Limits, check_text, extract, extract_text
-from analyzer.model import Prediction
+from analyzer.model.paths import resolve_model_dir
+from analyzer.model.pipeline import Prediction
 from analyzer.settings import Settings
+from analyzer.text.extract import Limits, check_text, extract, extract_text
 
 logger = logging.getLogger("analyzer.api")
 
@@ -535,7 +535,7 @@ def analyze_file(
 
 def _log_for_review(request: Request, analysis: Analysis) -> None:
     """Log the analysis for the review queue (`analyzer feedback queue`); never fails the answer."""
-    from analyzer.feedback_api import record_analysis
+    from analyzer.service.routes.feedback import record_analysis
 
     record_analysis(request, analysis)
 
@@ -614,13 +614,13 @@ def create_app(settings: Settings) -> FastAPI:
     install_error_handlers(app, metrics)
     app.include_router(router)
     # Imported here: the feedback routes build on this module's errors and dependencies.
-    from analyzer.feedback_api import open_store
-    from analyzer.feedback_api import router as feedback_router
+    from analyzer.service.routes.feedback import open_store
+    from analyzer.service.routes.feedback import router as feedback_router
 
     app.include_router(feedback_router)
     # The admin routes (model reload) too; the reloader reads the reload signal before the model loads.
-    from analyzer.reload import ModelReloader, start_watching, stop_watching
-    from analyzer.reload import router as admin_router
+    from analyzer.service.reload import ModelReloader, start_watching, stop_watching
+    from analyzer.service.reload import router as admin_router
 
     app.include_router(admin_router)
     app.state.reloader = ModelReloader(settings)

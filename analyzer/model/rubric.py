@@ -23,8 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from analyzer.corpus import RUBRIC_ELEMENTS
-from analyzer.labels import CHANGE, LABELS
+from analyzer.labels import CHANGE, LABELS, RUBRIC_ELEMENTS
 
 MESSAGE_WEIGHT = 0.4
 ELEMENT_WEIGHT = 0.2

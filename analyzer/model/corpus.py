@@ -14,11 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from analyzer.errors import CorpusError
-from analyzer.labels import LABELS
+from analyzer.labels import LABELS, RUBRIC_ELEMENTS
 
 CORPUS_FILE = "corpus.jsonl"
 SPLIT_FILE = "split.json"
-RUBRIC_ELEMENTS = ("why_change", "price_of_inaction", "future_state")
 
 
 @dataclass(frozen=True, slots=True)

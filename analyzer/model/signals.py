@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from analyzer.nlp import Parsed
+from analyzer.text.nlp import Parsed
 
 # Lemma lexicons, lowercase. A multiword entry is matched on consecutive lemmas.
 LEXICONS: dict[str, frozenset[str]] = {

@@ -10,7 +10,6 @@ blended in afterwards, since a short sentence often says little on its own.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,22 +20,11 @@ from sklearn.calibration import CalibratedClassifierCV
 from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import LinearSVC
 
-from analyzer.corpus import RUBRIC_ELEMENTS, Document
-from analyzer.fastpath import FastFeatures, FastHead
-from analyzer.labels import LABELS
-from analyzer.model import classifier, feature_union
-from analyzer.nlp import Parsed
-
-#: Sentences with fewer alphabetic words than this say nothing of their own (datelines,
-#: contact lines, "Learn more"): they take the document's label, as the guide asks.
-LOW_SIGNAL_WORDS = 4
-_CONTACT = re.compile(r"@|https?://|www\.|\+?\d[\d ()-]{7,}\d|^\s*(tel|phone|email|fax)\b", re.IGNORECASE)
-
-
-def is_low_signal(sentence: Parsed) -> bool:
-    """A dateline, contact line, navigation text or a fragment too short to carry a message."""
-    words = sum(1 for w in sentence.words if w[:1].isalpha())
-    return words < LOW_SIGNAL_WORDS or (words < 12 and bool(_CONTACT.search(sentence.text)))
+from analyzer.labels import LABELS, RUBRIC_ELEMENTS
+from analyzer.model.corpus import Document
+from analyzer.model.fastpath import FastFeatures, FastHead
+from analyzer.model.pipeline import classifier, feature_union
+from analyzer.text.nlp import Parsed
 
 
 @dataclass(frozen=True, slots=True)

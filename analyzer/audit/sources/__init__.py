@@ -44,7 +44,7 @@ from lxml import etree
 
 from analyzer import __version__
 from analyzer.errors import InputError, TooLargeError, UndecodableError, UnsupportedFormatError
-from analyzer.extract import DEFAULT_LIMITS, Limits
+from analyzer.text.extract import DEFAULT_LIMITS, Limits
 
 #: Extensions a folder audit reads; anything else in the folder is skipped, not failed.
 FOLDER_EXTENSIONS = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx"})

@@ -15,10 +15,9 @@ from fastapi import APIRouter, Depends, Query, Request, Response, Security
 from fastapi.security import HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 
-from analyzer.analysis import Analysis
-from analyzer.api import ERROR_RESPONSES, ApiError, SettingsDep
+from analyzer.analysis.analyzer import Analysis
 from analyzer.errors import AnalyzerError
-from analyzer.feedback import (
+from analyzer.feedback.store import (
     MAX_COMMENT,
     MAX_MODEL_VERSION,
     Correction,
@@ -27,6 +26,7 @@ from analyzer.feedback import (
     FeedbackStore,
 )
 from analyzer.labels import Label
+from analyzer.service.app import ERROR_RESPONSES, ApiError, SettingsDep
 from analyzer.settings import Settings
 
 logger = logging.getLogger("analyzer.api")

@@ -41,9 +41,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
-from analyzer.corpus import RUBRIC_ELEMENTS
 from analyzer.files import write_atomically
-from analyzer.labels import AWARENESS, CHANGE, FEATURE, LABELS
+from analyzer.labels import AWARENESS, CHANGE, FEATURE, LABELS, RUBRIC_ELEMENTS
 
 SUMMARY_VERSION = "1.0"
 SUMMARY_FILE = "summary.json"
@@ -396,7 +395,7 @@ def write_report(records: Sequence[Mapping[str, Any]], out_dir: Path, run: Mappi
 
 def render_html(summary: Mapping[str, Any]) -> str:
     """The briefing page for a summary from `build_summary`: one self-contained HTML file."""
-    css = files("analyzer").joinpath("report_assets/report.css").read_text(encoding="utf-8")
+    css = files("analyzer.audit.report").joinpath("report.css").read_text(encoding="utf-8")
     run = summary["run"]
     sources = run.get("sources")
     sources_text = ", ".join(str(s) for s in sources) if isinstance(sources, list) and sources else "the library"
