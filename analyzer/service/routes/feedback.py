@@ -1,8 +1,8 @@
-"""HTTP routes for reviewers' corrections (`/v1/feedback`), and the analyses log the queue reads.
+"""`/v1/feedback`: reviewers' corrections in, and listed a page at a time.
 
-Thin, like the rest of the API: the store validates and writes (`analyzer/feedback.py`); the
-guard middleware in `api.py` has already checked the key, rate-limited feedback per key and
-bounded the body, and tells us the key's name (never the key) in `request.state`.
+Thin, like the rest of the API: the store validates and writes (`analyzer/feedback/store.py`);
+the guard middleware (`service/guard.py`) has already checked the key, rate-limited feedback
+per key and bounded the body, and tells us the key's name (never the key) in `request.state`.
 """
 
 from __future__ import annotations
@@ -11,23 +11,20 @@ import logging
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Request, Response, Security
+from fastapi import APIRouter, Query, Request, Response, Security
 from fastapi.security import HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 
-from analyzer.analysis.analyzer import Analysis
-from analyzer.errors import AnalyzerError
 from analyzer.feedback.store import (
     MAX_COMMENT,
     MAX_MODEL_VERSION,
     Correction,
     Feedback,
     FeedbackQuery,
-    FeedbackStore,
 )
 from analyzer.labels import Label
-from analyzer.service.app import ERROR_RESPONSES, ApiError, SettingsDep
-from analyzer.settings import Settings
+from analyzer.service.deps import SettingsDep, StoreDep
+from analyzer.service.errors import ERROR_RESPONSES
 
 logger = logging.getLogger("analyzer.api")
 
@@ -95,40 +92,6 @@ class FeedbackOut(BaseModel):
 class FeedbackPage(BaseModel):
     items: list[FeedbackOut] = Field(description="Newest first.")
     next_cursor: int | None = Field(description="Pass as `before` for the next page; null on the last page.")
-
-
-# --- The store on the app -----------------------------------------------------------------
-
-
-def open_store(settings: Settings) -> FeedbackStore | None:
-    """The migrated store, or None (and a logged reason): analysis keeps working without it."""
-    try:
-        return FeedbackStore.open(settings.database)
-    except AnalyzerError as exc:
-        logger.error("feedback store not available: %s", exc.message)
-        return None
-
-
-def _store(request: Request) -> FeedbackStore:
-    store: FeedbackStore | None = getattr(request.app.state, "feedback_store", None)
-    if store is None:
-        raise ApiError(503, "the feedback database is not available; see the server's log (ANALYZER_DATA_DIR).")
-    return store
-
-
-StoreDep = Annotated[FeedbackStore, Depends(_store)]
-
-
-def record_analysis(request: Request, analysis: Analysis) -> None:
-    """Log a served analysis for the review queue; a failure is logged, never shown the writer."""
-    settings: Settings = request.app.state.settings
-    store: FeedbackStore | None = getattr(request.app.state, "feedback_store", None)
-    if not settings.record_analyses or store is None:
-        return
-    try:
-        store.record_analysis(analysis)
-    except Exception as exc:  # a log entry lost must never cost the writer their analysis
-        logger.warning("analysis not logged for the review queue: %s: %s", type(exc).__name__, exc)
 
 
 def _reviewer(request: Request) -> str:
