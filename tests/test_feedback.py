@@ -20,19 +20,16 @@ import httpx
 import pytest
 from sqlalchemy import text as sql
 
+from analyzer.feedback.engine import FeedbackStoreError, current_revision, make_engine, migrate
+from analyzer.feedback.export import export_records
+from analyzer.feedback.queue import rank_queue
 from analyzer.feedback.store import (
     Correction,
     FeedbackQuery,
     FeedbackStore,
-    FeedbackStoreError,
     QueueItem,
     StoredCorrection,
-    current_revision,
-    export_records,
-    make_engine,
     margin,
-    migrate,
-    rank_queue,
     text_sha256,
 )
 from analyzer.labels import LABELS

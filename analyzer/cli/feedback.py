@@ -11,15 +11,9 @@ from typing import Any
 import click
 
 from analyzer.cli.common import Group, fail
-from analyzer.feedback.store import (
-    FeedbackStore,
-    Kind,
-    QueueItem,
-    StoredCorrection,
-    entropy,
-    export_records,
-    rank_queue,
-)
+from analyzer.feedback.export import export_records
+from analyzer.feedback.queue import entropy, rank_queue
+from analyzer.feedback.store import FeedbackStore, Kind, QueueItem, StoredCorrection
 from analyzer.files import write_atomically
 
 EXCERPT = 60

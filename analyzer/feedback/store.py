@@ -1,58 +1,36 @@
 """The feedback store: reviewers' corrections and the log of served analyses, in one SQL database.
 
-SQLite by default (WAL, `synchronous=FULL`: a correction that was acknowledged survives a
-crash), any SQLAlchemy URL for a shared server. The schema is migrated by Alembic
-(`analyzer/migrations`) when the store is opened. What flows out of it: corpus records for
-training (`export_records`) and the review queue (`rank_queue`), both pure functions over
-what the store returns, so they are tested without a database.
+`FeedbackStore` validates and writes corrections, logs served analyses and answers the
+queries of the API, the review queue and the export. The tables are in `tables.py`; the
+engine and the migrations, run when the store is opened, in `engine.py`. What flows out of
+it: corpus records for training (`export.py`) and the review queue (`queue.py`), both pure
+functions over what the store returns, so they are tested without a database.
 """
 
 from __future__ import annotations
 
 import hashlib
-import math
-import sqlite3
-import time
-from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal
 
-from sqlalchemy import (
-    JSON,
-    DateTime,
-    Engine,
-    Float,
-    ForeignKey,
-    Integer,
-    String,
-    Text,
-    UniqueConstraint,
-    case,
-    create_engine,
-    event,
-    func,
-    select,
-)
+from sqlalchemy import Engine, case, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError, SQLAlchemyError
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
-from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.orm import Session
 
-from analyzer.errors import AnalyzerError, InputError
+from analyzer.errors import InputError
+from analyzer.feedback.engine import FeedbackStoreError, make_engine, migrate
+from analyzer.feedback.tables import MAX_MODEL_VERSION, MAX_REVIEWER, AnalysisRow, FeedbackRow, TextRow
 from analyzer.labels import LABELS
 
 if TYPE_CHECKING:
     from analyzer.analysis.analyzer import Analysis
 
-MIGRATIONS_DIR: Final = Path(__file__).parent / "migrations"
-MAX_MODEL_VERSION: Final = 100
 MAX_COMMENT: Final = 2000
-MAX_REVIEWER: Final = 100
 #: Sentences kept per logged analysis: the least certain ones are all the queue reads.
 LOGGED_SENTENCES: Final = 5
 EXCERPT_CHARS: Final = 200
@@ -66,65 +44,6 @@ class FeedbackError(InputError):
 
     code = "E030"
     http_status = 422
-
-
-class FeedbackStoreError(AnalyzerError):
-    """The feedback database cannot be opened, migrated or written."""
-
-    code = "E031"
-    http_status = 503
-
-
-# --- Tables -------------------------------------------------------------------------------
-# The migrations in analyzer/migrations/versions create exactly these; change both together.
-
-
-class Base(DeclarativeBase):
-    pass
-
-
-class TextRow(Base):
-    """Each draft once, however many corrections and analyses point at it."""
-
-    __tablename__ = "texts"
-
-    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
-    text: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime)
-
-
-class FeedbackRow(Base):
-    __tablename__ = "feedback"
-    # The idempotency key: the same reviewer saying the same thing twice stores one row.
-    __table_args__ = (UniqueConstraint("reviewer", "text_sha256", "span", "label", name="uq_feedback_correction"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime, index=True)
-    reviewer: Mapped[str] = mapped_column(String(MAX_REVIEWER))
-    text_sha256: Mapped[str] = mapped_column(String(64), ForeignKey("texts.sha256"), index=True)
-    #: "document", or "start:end" for a sentence (NULL offsets would defeat the unique key).
-    span: Mapped[str] = mapped_column(String(32))
-    sentence_start: Mapped[int | None] = mapped_column(Integer)
-    sentence_end: Mapped[int | None] = mapped_column(Integer)
-    label: Mapped[str] = mapped_column(String(32), index=True)
-    model_version: Mapped[str | None] = mapped_column(String(MAX_MODEL_VERSION), index=True)
-    comment: Mapped[str | None] = mapped_column(Text)
-
-
-class AnalysisRow(Base):
-    """One served analysis: what the model said and how sure it was, for the review queue."""
-
-    __tablename__ = "analyses"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime, index=True)
-    text_sha256: Mapped[str] = mapped_column(String(64), ForeignKey("texts.sha256"), index=True)
-    model_version: Mapped[str] = mapped_column(String(MAX_MODEL_VERSION))
-    label: Mapped[str] = mapped_column(String(32))
-    scores: Mapped[dict[str, float]] = mapped_column(JSON)
-    margin: Mapped[float] = mapped_column(Float, index=True)
-    #: The least certain sentences: [{"start", "end", "label", "scores", "margin"}].
-    sentences: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
 
 
 # --- Values in and out --------------------------------------------------------------------
@@ -267,81 +186,6 @@ def _encodable(value: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
-
-
-# --- The engine ---------------------------------------------------------------------------
-
-
-def make_engine(url: str) -> Engine:
-    """An engine for `url`; SQLite files get WAL, full fsync and write-locking transactions."""
-    try:
-        parsed = make_url(url)
-    except ArgumentError as exc:
-        raise FeedbackStoreError(f"{url!r} is not a database URL. Use sqlite:///PATH or a SQLAlchemy URL.") from exc
-    if parsed.get_backend_name() != "sqlite":
-        return create_engine(parsed, pool_pre_ping=True)
-    if parsed.database and parsed.database != ":memory:":
-        try:
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise FeedbackStoreError(
-                f"cannot create the data directory {Path(parsed.database).parent}: {exc.strerror}. "
-                "Set ANALYZER_DATA_DIR to a writable directory."
-            ) from exc
-    engine = create_engine(parsed, connect_args={"timeout": 30})
-
-    @event.listens_for(engine, "connect")
-    def _pragmas(connection: sqlite3.Connection, record: ConnectionPoolEntry) -> None:
-        # The driver must not open transactions on its own: "begin" below opens them.
-        connection.isolation_level = None
-        cursor = connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=FULL")  # fsync the WAL at every commit: acknowledged is durable
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _begin(connection: Any) -> None:
-        # IMMEDIATE takes the write lock up front, so two workers never deadlock upgrading a read
-        # lock (which SQLite answers with an instant SQLITE_BUSY instead of waiting).
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
-
-    return engine
-
-
-def alembic_config(connection: Any) -> Any:
-    """Alembic's configuration, built in code: no alembic.ini to ship or to find."""
-    from alembic.config import Config
-
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    config.attributes["connection"] = connection
-    return config
-
-
-def migrate(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema to `revision`, in one transaction (workers starting together take turns)."""
-    from alembic import command
-
-    for attempt in range(3):
-        try:
-            with engine.begin() as connection:
-                command.upgrade(alembic_config(connection), revision)
-            return
-        except (OperationalError, IntegrityError) as exc:
-            # Another process migrating the same server database at the same moment: retry.
-            if attempt == 2:
-                raise FeedbackStoreError(f"cannot migrate the feedback database: {exc.orig}.") from exc
-            time.sleep(0.5 * (attempt + 1))
-
-
-def current_revision(engine: Engine) -> str | None:
-    from alembic.runtime.migration import MigrationContext
-
-    with engine.connect() as connection:
-        revision: str | None = MigrationContext.configure(connection).get_current_revision()
-        return revision
 
 
 # --- The store ----------------------------------------------------------------------------
@@ -625,113 +469,3 @@ def _span(start: int | None, end: int | None) -> tuple[int, int] | None:
 
 def _day_start(day: date) -> datetime:
     return datetime.combine(day, clock.min)
-
-
-# --- The review queue ---------------------------------------------------------------------
-
-
-def rank_queue(items: Iterable[QueueItem], corrected: set[str], limit: int) -> list[QueueItem]:
-    """The `limit` least certain items, lowest margin first, skipping texts already corrected.
-
-    A text analyzed several times counts once, by its latest analysis (the model may have
-    changed since); ties go to the newer analysis, then to text order, so the order is stable.
-    """
-    latest: dict[tuple[str, int | None, int | None], QueueItem] = {}
-    for item in items:
-        if item.text_sha256 in corrected:
-            continue
-        key = (item.text_sha256, item.start, item.end)
-        seen = latest.get(key)
-        if seen is None or item.analyzed_at >= seen.analyzed_at:
-            latest[key] = item
-    ranked = sorted(
-        latest.values(),
-        key=lambda i: (i.margin, -i.analyzed_at.timestamp(), i.text_sha256, i.start or 0),
-    )
-    return ranked[: max(0, limit)]
-
-
-def entropy(scores: Mapping[str, float]) -> float:
-    """Shannon entropy in bits: a second view of uncertainty, shown beside the margin."""
-    return round(-sum(p * math.log2(p) for p in scores.values() if p > 0), 6)
-
-
-# --- Export -------------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class ExportResult:
-    """Corpus records, and what could not become one."""
-
-    records: list[dict[str, Any]] = field(default_factory=list)
-    document_labels: int = 0
-    sentence_corrections: int = 0
-    labels_from_model: int = 0
-    skipped_unlabeled: int = 0
-
-
-def export_records(
-    corrections: Sequence[StoredCorrection],
-    analysis_labels: Mapping[str, tuple[str, str]],
-    sentence_spans: Mapping[str, Sequence[tuple[int, int]]],
-) -> ExportResult:
-    """Corpus records (corpus/README.md) from corrections; the latest correction wins.
-
-    A text with a document correction takes its latest label. A text with only sentence
-    corrections takes the label the model gave it in its latest logged analysis (the reviewer
-    saw it and left it), marked `"label_from": "model"`; without a logged analysis it cannot
-    be a corpus record (every record has a label) and is skipped and counted. Sentence
-    corrections cover every sentence of the analyzer's splitter (`sentence_spans`), the
-    uncorrected ones taking the document's label, because training gives an unmarked
-    sentence the label of its nearest marked one. Feedback carries no rubric marks.
-    """
-    by_text: dict[str, list[StoredCorrection]] = defaultdict(list)
-    for correction in sorted(corrections, key=lambda c: c.id):
-        by_text[correction.text_sha256].append(correction)
-    result = ExportResult()
-    for sha, group in sorted(by_text.items(), key=lambda item: item[1][0].id):
-        documents = [c for c in group if c.sentence is None]
-        sentences = [c for c in group if c.sentence is not None]
-        if documents:
-            label, label_from = documents[-1].label, "reviewer"
-        elif sha in analysis_labels:
-            label, label_from = analysis_labels[sha][0], "model"
-        else:
-            result.skipped_unlabeled += 1
-            continue
-        record: dict[str, Any] = {
-            "id": f"feedback-{group[0].id}",
-            "text": group[0].text,
-            "label": label,
-            "source": "feedback",
-        }
-        if sentences:
-            record["sentences"] = _sentence_annotations(sentences, sentence_spans.get(sha, ()), label)
-        record["feedback"] = {
-            "label_from": label_from,
-            "corrections": len(group),
-            "reviewers": sorted({c.reviewer for c in group}),
-            "model_versions": sorted({c.model_version for c in group if c.model_version}),
-            "comments": [c.comment for c in group if c.comment],
-            "last_corrected_at": group[-1].created_at.isoformat(),
-        }
-        result.records.append(record)
-        result.document_labels += bool(documents)
-        result.sentence_corrections += len(sentences)
-        result.labels_from_model += label_from == "model"
-    return result
-
-
-def _sentence_annotations(
-    corrections: Sequence[StoredCorrection], spans: Sequence[tuple[int, int]], document_label: str
-) -> list[dict[str, Any]]:
-    """One span per sentence: the latest overlapping correction's label, else the document's."""
-    annotations = []
-    for start, end in spans:
-        label = document_label
-        for correction in corrections:  # oldest first: the latest overlapping one is kept
-            assert correction.sentence is not None
-            if correction.sentence[0] < end and start < correction.sentence[1]:
-                label = correction.label
-        annotations.append({"start": start, "end": end, "label": label, "rubric": []})
-    return annotations

@@ -15,13 +15,8 @@ from fastapi import APIRouter, Query, Request, Response, Security
 from fastapi.security import HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 
-from analyzer.feedback.store import (
-    MAX_COMMENT,
-    MAX_MODEL_VERSION,
-    Correction,
-    Feedback,
-    FeedbackQuery,
-)
+from analyzer.feedback.store import MAX_COMMENT, Correction, Feedback, FeedbackQuery
+from analyzer.feedback.tables import MAX_MODEL_VERSION
 from analyzer.labels import Label
 from analyzer.service.deps import SettingsDep, StoreDep
 from analyzer.service.errors import ERROR_RESPONSES
