@@ -6,15 +6,15 @@ import json
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from analyzer.cli.common import Group, fail
-from analyzer.feedback.export import export_records
-from analyzer.feedback.queue import entropy, rank_queue
-from analyzer.feedback.store import FeedbackStore, Kind, QueueItem, StoredCorrection
 from analyzer.files import write_atomically
+
+if TYPE_CHECKING:
+    from analyzer.feedback.store import FeedbackStore, Kind, QueueItem, StoredCorrection
 
 EXCERPT = 60
 
@@ -32,6 +32,7 @@ def _open_store(database_url: str | None) -> FeedbackStore:
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
 
+    from analyzer.feedback.store import FeedbackStore
     from analyzer.settings import Settings
 
     try:
@@ -72,6 +73,8 @@ def export(out: Path, since: datetime | None, database_url: str | None) -> None:
 
     Example: analyzer feedback export --out feedback.jsonl --since 2026-01-01
     """
+    from analyzer.feedback.export import export_records
+
     store = _open_store(database_url)
     try:
         corrections = store.corrections(since.date() if since else None)
@@ -131,6 +134,8 @@ def queue(limit: int, kind: str, fmt: str, database_url: str | None) -> None:
 
     Example: analyzer feedback queue --kind sentence --limit 10
     """
+    from analyzer.feedback.queue import rank_queue
+
     store = _open_store(database_url)
     try:
         wanted: Kind = "sentence" if kind == "sentence" else "document"
@@ -162,6 +167,8 @@ def _excerpt(item: QueueItem, text: str) -> str:
 
 
 def _queue_record(item: QueueItem, text: str) -> dict[str, Any]:
+    from analyzer.feedback.queue import entropy
+
     return {
         "kind": item.kind,
         "text_sha256": item.text_sha256,
