@@ -26,16 +26,15 @@ import pytest
 
 from analyzer.analysis.analyzer import AnalyzeOptions, Analyzer
 from analyzer.analysis.suggest import suggest
-from analyzer.audit.run import (
+from analyzer.audit.records import (
     ANALYSIS_FAILED,
     AUDIT_OPTIONS,
     RESULTS_CSV,
     RESULTS_FILE,
-    AuditError,
     audit_record,
     read_existing,
-    run_audit,
 )
+from analyzer.audit.run import AuditError, run_audit
 from analyzer.audit.sources import SourceDocument, iter_documents
 from analyzer.labels import LABELS, RUBRIC_ELEMENTS
 from analyzer.model.corpus import Document

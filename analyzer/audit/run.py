@@ -1,12 +1,13 @@
 """Batch audits: every document of a content library analyzed once, and no result ever lost.
 
-The main process reads the sources (`analyzer.sources`), skips what a previous run finished,
+The main process reads the sources (`audit.sources`), skips what a previous run finished,
 and feeds chunks of raw documents to worker processes (joblib, or a Dask cluster through
 joblib's dask backend); each worker loads the `Analyzer` once and turns a chunk into result
 lines (extraction and analysis are the expensive part). The main process appends each line to
 `results.jsonl` as its chunk completes, so a run killed at any moment keeps every finished
 result, and `resume=True` continues where it stopped. At the end it writes `results.csv` and
-the report (`analyzer.report`) from the whole file.
+the report (`audit.report`) from the whole file. A result line and the CSV are shaped in
+`records.py`, progress is shown by `progress.py`.
 
 Nothing from a source chooses where a file is written: every output has a fixed name in the
 output folder.
@@ -17,43 +18,42 @@ from __future__ import annotations
 import contextlib
 import csv
 import fcntl
-import json
 import logging
 import os
 import socket
-import sys
 import threading
 import time
-from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import chain, islice
 from pathlib import Path
-from typing import IO, Any, Final
+from typing import Any, Final
 
-from tqdm import tqdm
-
-from analyzer.analysis.analyzer import Analysis, AnalyzeOptions, Analyzer
-from analyzer.audit.sources import READ_ERROR, SourceDocument
+from analyzer.analysis.analyzer import Analyzer
+from analyzer.audit.progress import Progress
+from analyzer.audit.records import (
+    CSV_COLUMNS,
+    RESULTS_CSV,
+    RESULTS_FILE,
+    Existing,
+    ResultsWriter,
+    audit_record,
+    csv_row,
+    encode_record,
+    iter_records,
+    read_existing,
+    rewrite_lines,
+)
+from analyzer.audit.sources import SourceDocument
 from analyzer.errors import AnalyzerError
 from analyzer.files import atomic_writer
-from analyzer.labels import LABELS, RUBRIC_ELEMENTS
 from analyzer.model.artifacts import ARTIFACTS, read_card, verify
 from analyzer.model.paths import resolve_model_dir
-from analyzer.text.extract import DEFAULT_LIMITS, Limits, extract
+from analyzer.text.extract import DEFAULT_LIMITS, Limits
 
-RESULTS_FILE: Final = "results.jsonl"
-RESULTS_CSV: Final = "results.csv"
-#: Written by `analyzer.report`; removed with the results on `overwrite` so no stale report survives.
+#: Written by `analyzer.audit.report`; removed with the results on `overwrite` so no stale report survives.
 REPORT_FILES: Final = ("summary.json", "report.html")
-#: The error code of an unexpected exception while analyzing one document.
-ANALYSIS_FAILED: Final = "analysis_failed"
-
-#: An audit keeps one suggestion per document, so it tries the 4 least case-for-change
-#: sentences instead of 25: measured, 49 instead of 11 documents/s per process.
-AUDIT_OPTIONS: Final = AnalyzeOptions(
-    sentences=False, explanations=False, suggestions=True, max_suggestions=1, max_candidates=4
-)
 #: Documents per chunk sent to a worker: large enough that a chunk's overhead (pickling,
 #: one round trip) is noise, small enough that progress moves every second or so.
 CHUNK_SIZE: Final = 48
@@ -61,93 +61,15 @@ CHUNK_SIZE: Final = 48
 FIRST_CHUNK_SIZE: Final = 4
 #: How often a joblib worker checks that the audit that started it is still there.
 PARENT_CHECK_SECONDS: Final = 1.0
-#: Seconds between fsyncs of results.jsonl (each line is flushed to the OS as it is written).
-FSYNC_EVERY: Final = 5.0
 #: How long to wait for a Dask scheduler to answer.
 CLUSTER_CONNECT_TIMEOUT: Final = "10s"
 CONNECT_PROBE_SECONDS: Final = 5.0
-
-#: The fields that say which document a record is about, in record order.
-IDENTITY_FIELDS: Final = ("key", "source", "id", "location", "section", "title", "url", "doc_type", "published")
-_SUGGESTION_FIELDS: Final = ("sentence", "original", "rewrite", "target", "strategy", "rationale", "gain")
 
 
 class AuditError(AnalyzerError):
     """An audit cannot start or go on: its output folder, its results file, its workers."""
 
     code = "E020"
-
-
-# --- One document's result (runs in the workers) ----------------------------------------------
-
-
-def identity(document: SourceDocument) -> dict[str, Any]:
-    """The fields every record starts with, failed or not."""
-    return {
-        "key": document.key,
-        "source": document.source,
-        "id": document.id,
-        "location": document.location,
-        "section": document.section,
-        "title": document.title,
-        "url": document.url,
-        "doc_type": document.doc_type,
-        "published": document.published,
-    }
-
-
-def error_record(document: SourceDocument, code: str, message: str, model: str) -> dict[str, Any]:
-    """The record of a document that could not be read, extracted or analyzed."""
-    return {
-        **identity(document),
-        "words": None,
-        "label": None,
-        "scores": None,
-        "confidence": None,
-        "uncertain": None,
-        "case_for_change_score": None,
-        "rubric": None,
-        "suggestion": None,
-        "model": model,
-        "error": {"code": code, "message": message},
-    }
-
-
-def analysis_record(document: SourceDocument, analysis: Analysis, words: int) -> dict[str, Any]:
-    """The record of an analyzed document: its label, scores, rubric and best suggestion."""
-    best = analysis.suggestions[0] if analysis.suggestions else None
-    rubric = analysis.rubric
-    return {
-        **identity(document),
-        "title": analysis.title,  # the source's title, else the extracted one
-        "words": words,
-        "label": analysis.label,
-        "scores": analysis.scores,
-        "confidence": analysis.confidence,
-        "uncertain": analysis.uncertain,
-        "case_for_change_score": analysis.case_for_change_score,
-        "rubric": {name: getattr(rubric, name).present for name in RUBRIC_ELEMENTS},
-        "suggestion": {name: getattr(best, name) for name in _SUGGESTION_FIELDS} if best else None,
-        "model": f"{analysis.model.name}@{analysis.model.version}",
-        "error": None,
-    }
-
-
-def audit_record(document: SourceDocument, analyzer: Analyzer, limits: Limits = DEFAULT_LIMITS) -> dict[str, Any]:
-    """One document's record; never raises: a failure becomes a record with an `error`."""
-    model = f"{analyzer.model.name}@{analyzer.model.version}"
-    if document.data is None:
-        reason = document.error or "the source gave no content for this document."
-        return error_record(document, document.error_code or READ_ERROR, reason, model)
-    try:
-        extracted = extract(document.data, document.filename, document.media_type, limits)
-        analysis = analyzer.analyze(extracted, source=document.location, title=document.title, options=AUDIT_OPTIONS)
-    except AnalyzerError as exc:
-        return error_record(document, exc.code, exc.message, model)
-    except Exception as exc:  # one bad document must never stop the audit
-        message = f"unexpected {type(exc).__name__} while analyzing: {exc}. This is a bug: please report it."
-        return error_record(document, ANALYSIS_FAILED, message, model)
-    return analysis_record(document, analysis, len(extracted.text.split()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,12 +107,6 @@ def exit_with(audit_pid: int) -> None:
     threading.Thread(target=watch, name="exit-with-audit", daemon=True).start()
 
 
-def encode_record(record: Mapping[str, Any]) -> bytes:
-    """One JSON line. A lone surrogate (a file name that is not UTF-8) is written as its JSON
-    escape, so the line stays valid UTF-8 and reads back to the same string."""
-    return (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8", "backslashreplace")
-
-
 def analyze_chunk(model_dir: str, documents: Sequence[SourceDocument], limits: Limits) -> ChunkResult:
     """Records for a chunk of documents (the task a worker runs).
 
@@ -203,212 +119,6 @@ def analyze_chunk(model_dir: str, documents: Sequence[SourceDocument], limits: L
         failed += record["error"] is not None
         lines.append(encode_record(record))
     return ChunkResult(b"".join(lines), len(lines), failed)
-
-
-# --- results.jsonl -------------------------------------------------------------------------
-
-
-@dataclass
-class Existing:
-    """What a previous run left in results.jsonl."""
-
-    keys: set[str] = field(default_factory=set)
-    failed: int = 0
-    #: Incomplete or unreadable lines dropped (a SIGKILL mid-write leaves one at the end).
-    dropped: int = 0
-
-
-def read_existing(path: Path) -> Existing:
-    """The keys done in `path`, repairing the file so that it holds only complete, unique lines.
-
-    A truncated last line is cut off in place; anything wrong further up (which our writer
-    never leaves) is dropped by rewriting the file.
-    """
-    existing = Existing()
-    good_end = 0  # the offset after the last good line
-    bad_before_good = False
-    with path.open("rb") as handle:
-        offset = 0
-        for line in handle:
-            offset += len(line)
-            record = _parse_line(line)
-            if record is None or record["key"] in existing.keys:
-                existing.dropped += 1
-                continue
-            if existing.dropped:
-                bad_before_good = True
-            existing.keys.add(record["key"])
-            existing.failed += record.get("error") is not None
-            good_end = offset
-    if bad_before_good:
-        _rewrite_lines(path, lambda record: True)
-    elif existing.dropped:
-        os.truncate(path, good_end)
-    return existing
-
-
-def _parse_line(line: bytes) -> dict[str, Any] | None:
-    if not line.endswith(b"\n"):
-        return None
-    try:
-        record = json.loads(line)
-    except ValueError:
-        return None
-    if not isinstance(record, dict) or not isinstance(record.get("key"), str):
-        return None
-    return record
-
-
-def iter_records(path: Path) -> Iterator[dict[str, Any]]:
-    """The complete records of a results file, in file order."""
-    with path.open("rb") as handle:
-        for line in handle:
-            record = _parse_line(line)
-            if record is not None:
-                yield record
-
-
-def _rewrite_lines(path: Path, keep: Callable[[dict[str, Any]], bool]) -> None:
-    """Rewrite `path` with the first complete line of each key that `keep` accepts, atomically."""
-    seen: set[str] = set()
-    with atomic_writer(path, "wb") as out:
-        for record in iter_records(path):
-            if record["key"] not in seen and keep(record):
-                seen.add(record["key"])
-                out.write(encode_record(record))
-
-
-class ResultsWriter:
-    """Appends whole lines to results.jsonl; each write reaches the OS before the next chunk.
-
-    The file descriptor is unbuffered, so a SIGKILL loses nothing that `write` returned from.
-    When a write fails (disk full), the file is cut back to its last complete line.
-    """
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
-        self._size = os.fstat(self._fd).st_size
-        self._synced_at = time.monotonic()
-
-    def write(self, data: bytes) -> None:
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(self._fd, view) :]
-        except OSError:
-            with contextlib.suppress(OSError):
-                os.ftruncate(self._fd, self._size)
-            raise
-        self._size += len(data)
-        if time.monotonic() - self._synced_at > FSYNC_EVERY:
-            os.fsync(self._fd)
-            self._synced_at = time.monotonic()
-
-    def close(self) -> None:
-        try:
-            os.fsync(self._fd)
-        finally:
-            os.close(self._fd)
-
-
-# --- Progress --------------------------------------------------------------------------------
-
-
-class Progress:
-    """How far an audit has got. This base reports nothing (`--quiet`)."""
-
-    def start(self, total: int | None, done: int, failed: int) -> None:
-        """`total` documents when the sources can count them cheaply; `done` from a previous run."""
-
-    def advance(self, documents: int, failed: int) -> None:
-        """`documents` more results, `failed` of them errors."""
-
-    def close(self) -> None:
-        """The audit is over (or stopped)."""
-
-
-class BarProgress(Progress):
-    """A tqdm bar with documents/s and the ETA, for a terminal."""
-
-    def __init__(self, stream: IO[str]) -> None:
-        self.stream = stream
-        self.bar: tqdm[Any] | None = None
-        self.failed = 0
-
-    def start(self, total: int | None, done: int, failed: int) -> None:
-        self.failed = failed
-        self.bar = tqdm(
-            total=total, initial=done, unit=" docs", file=self.stream, dynamic_ncols=True, smoothing=0.1, leave=True
-        )
-        self.bar.set_postfix_str(f"{failed:,} failed", refresh=False)
-
-    def advance(self, documents: int, failed: int) -> None:
-        if self.bar is not None:
-            self.failed += failed
-            self.bar.set_postfix_str(f"{self.failed:,} failed", refresh=False)
-            self.bar.update(documents)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
-
-
-class LineProgress(Progress):
-    """A plain line every `every` seconds, for logs and CI: "1,200/10,000 documents, 57.3/s,
-    3 failed, ETA 2m 34s"."""
-
-    def __init__(self, stream: IO[str], every: float = 10.0) -> None:
-        self.stream = stream
-        self.every = every
-        self.total: int | None = None
-        self.done = self.failed = self.count = 0
-        self.started = self.printed = time.monotonic()
-        self.printed_count = 0
-
-    def start(self, total: int | None, done: int, failed: int) -> None:
-        self.total, self.done, self.failed = total, done, failed
-        self.started = self.printed = time.monotonic()
-
-    def advance(self, documents: int, failed: int) -> None:
-        self.count += documents
-        self.failed += failed
-        now = time.monotonic()
-        if now - self.printed >= self.every:
-            self.printed = now
-            self._print(now)
-
-    def close(self) -> None:
-        if self.printed_count != self.count:
-            self._print(time.monotonic())
-
-    def _print(self, now: float) -> None:
-        self.printed_count = self.count
-        rate = self.count / max(now - self.started, 1e-9)
-        position = self.done + self.count
-        line = f"{position:,}/{self.total:,}" if self.total is not None else f"{position:,}"
-        line += f" documents, {rate:.1f}/s, {self.failed:,} failed"
-        if self.total is not None and rate > 0:
-            line += f", ETA {format_duration(max(self.total - position, 0) / rate)}"
-        print(line, file=self.stream, flush=True)
-
-
-def format_duration(seconds: float) -> str:
-    """'45s', '2m 34s', '1h 02m'."""
-    whole = round(seconds)
-    if whole < 60:
-        return f"{whole}s"
-    if whole < 3600:
-        return f"{whole // 60}m {whole % 60:02d}s"
-    return f"{whole // 3600}h {whole % 3600 // 60:02d}m"
-
-
-def make_progress(quiet: bool = False, stream: IO[str] | None = None, every: float = 10.0) -> Progress:
-    """A bar on a terminal, plain lines otherwise, nothing when quiet."""
-    stream = stream or sys.stderr
-    if quiet:
-        return Progress()
-    return BarProgress(stream) if stream.isatty() else LineProgress(stream, every)
 
 
 # --- Running an audit ------------------------------------------------------------------------
@@ -427,7 +137,7 @@ class AuditOutcome:
     #: Documents listed more than once in the sources, analyzed once.
     duplicates: int
     seconds: float
-    #: False when `analyzer.report` is not installed: then only results.jsonl and results.csv.
+    #: False when `analyzer.audit.report` is not installed: then only results.jsonl and results.csv.
     report: bool
 
 
@@ -698,61 +408,6 @@ def _probe_scheduler(address: str) -> None:
         ) from None
 
 
-# --- Outputs ---------------------------------------------------------------------------------
-
-#: results.csv: one row per record, the nested fields flattened.
-CSV_COLUMNS: Final = (
-    *IDENTITY_FIELDS,
-    "words",
-    "label",
-    *(f"score_{label.replace('-', '_')}" for label in LABELS),
-    "confidence",
-    "uncertain",
-    "case_for_change_score",
-    *RUBRIC_ELEMENTS,
-    *(f"suggestion_{name}" for name in _SUGGESTION_FIELDS),
-    "model",
-    "error_code",
-    "error_message",
-)
-#: A cell starting with one of these is a formula to a spreadsheet; a title from the web must
-#: not run as one, so such cells get a leading apostrophe (OWASP's advice for CSV injection).
-_FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_row(record: Mapping[str, Any]) -> list[str]:
-    """The CSV cells of a record, in `CSV_COLUMNS` order."""
-    scores = record.get("scores") or {}
-    rubric = record.get("rubric") or {}
-    suggestion = record.get("suggestion") or {}
-    error = record.get("error") or {}
-    values = [
-        *(record.get(name) for name in IDENTITY_FIELDS),
-        record.get("words"),
-        record.get("label"),
-        *(scores.get(label) for label in LABELS),
-        record.get("confidence"),
-        record.get("uncertain"),
-        record.get("case_for_change_score"),
-        *(rubric.get(name) for name in RUBRIC_ELEMENTS),
-        *(suggestion.get(name) for name in _SUGGESTION_FIELDS),
-        record.get("model"),
-        error.get("code"),
-        error.get("message"),
-    ]
-    return [_cell(value) for value in values]
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return "'" + value if value.startswith(_FORMULA_STARTS) else value
-    return str(value)
-
-
 def _write_outputs(out_dir: Path, tally: _Tally, run: dict[str, Any]) -> tuple[int, int, bool]:
     """results.csv and the report from the whole results.jsonl; (records, failed, report written).
 
@@ -768,7 +423,7 @@ def _write_outputs(out_dir: Path, tally: _Tally, run: dict[str, Any]) -> tuple[i
 
     try:
         if tally.complete and any(map(stale, iter_records(results))):
-            _rewrite_lines(results, lambda record: not stale(record))
+            rewrite_lines(results, lambda record: not stale(record))
         records: list[dict[str, Any]] = []
         with atomic_writer(
             out_dir / RESULTS_CSV, "w", encoding="utf-8", errors="backslashreplace", newline=""

@@ -70,7 +70,8 @@ def audit(
     """
     from joblib import cpu_count
 
-    from analyzer.audit.run import format_duration, make_progress, run_audit
+    from analyzer.audit.progress import format_duration, make_progress
+    from analyzer.audit.run import run_audit
     from analyzer.audit.sources import count_documents, iter_documents
 
     if cluster and jobs:
