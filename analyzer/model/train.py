@@ -29,6 +29,8 @@ from analyzer.model.sentences import SentenceModel, sentence_examples
 from analyzer.text.nlp import Parsed
 
 DEFAULT_CORPUS_DIR = PROJECT_ROOT / "corpus"
+#: The held-out long documents, relative to the corpus folder: never trained on.
+HELD_OUT_FILE = "eval/long.jsonl"
 #: Fewer positive sentences than this for any rubric element and no sentence model is trained.
 MIN_RUBRIC_EXAMPLES = 20
 DEFAULT_MODELS_DIR = PROJECT_ROOT / "models"
