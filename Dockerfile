@@ -2,7 +2,10 @@
 #   docker build -t messaging-analyzer .
 #   docker run --rm -p 8000:8000 -e ANALYZER_API_KEYS=editor:change-me messaging-analyzer
 # Without ANALYZER_API_KEYS the server refuses to listen beyond loopback (see README).
-FROM python:3.11-slim
+# BASE: any image that gives python 3.11 with pip first on PATH (scripts/container-test passes a
+# stand-in where python:3.11-slim cannot be pulled; docs/container.md).
+ARG BASE=python:3.11-slim
+FROM ${BASE}
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
