@@ -25,7 +25,8 @@ RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml
 
 COPY README.md ./
 COPY analyzer ./analyzer
-COPY models ./models
+# Owned by the service user as copied: a `chown -R` in a later layer stored the model twice.
+COPY --chown=10001:10001 models ./models
 # Installed in place, so /app/models is the models folder: the bundled model is the default,
 # and `analyzer models promote` and POST /v1/admin/reload can write their pointer beside it.
 # Feedback and the analyses log go to /data (mount a volume to keep them, and one on /app/models
@@ -33,7 +34,7 @@ COPY models ./models
 RUN python -m pip install --no-deps -e . \
     && useradd --create-home --uid 10001 analyzer \
     && mkdir -p /data \
-    && chown -R 10001 /app/models /data
+    && chown 10001:10001 /data
 VOLUME ["/data"]
 
 USER 10001

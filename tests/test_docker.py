@@ -40,14 +40,19 @@ def test_runs_as_a_non_root_user_with_a_healthcheck_and_workers() -> None:
 def test_bakes_in_the_bundled_model_where_the_package_looks_for_it() -> None:
     # Installed in place at /app, the package's models folder is /app/models (it sits beside the
     # package, as in a checkout), so the bundled model is the default with no setting.
-    assert "WORKDIR /app" in DOCKERFILE and "COPY models ./models" in DOCKERFILE
+    assert "WORKDIR /app" in DOCKERFILE and re.search(r"^COPY .*models ./models$", DOCKERFILE, flags=re.MULTILINE)
     assert "pip install --no-deps -e ." in DOCKERFILE
     assert "ANALYZER_MODEL_DIR" not in DOCKERFILE, "a pinned model would hide promoted ones"
 
 
 def test_the_service_user_can_write_feedback_and_promotions() -> None:
     assert "ANALYZER_DATA_DIR=/data" in DOCKERFILE and 'VOLUME ["/data"]' in DOCKERFILE
-    assert re.search(r"chown -R 10001 /app/models /data", DOCKERFILE)
+    # The models are owned as copied: a `chown -R` in a later layer would store them twice.
+    assert "COPY --chown=10001:10001 models ./models" in DOCKERFILE
+    assert "chown 10001:10001 /data" in DOCKERFILE
+    assert DOCKERFILE.index("chown 10001:10001 /data") < DOCKERFILE.index('VOLUME ["/data"]'), (
+        "changes after VOLUME are lost"
+    )
 
 
 def test_the_base_is_python_3_11_slim_unless_a_stand_in_is_passed() -> None:
