@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run examples test lint format typecheck train bench clean
+.PHONY: install run examples test lint format typecheck train bench container-test clean
 
 $(STAMP): pyproject.toml constraints.txt requirements-parser.txt
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,11 @@ train: install
 bench: install
 	$(BIN)/python benchmarks/classify.py
 	$(BIN)/python benchmarks/analyze.py
+
+# Builds the image with podman and checks it running (as root; not part of `make test`): the
+# stand-in base, the checks and their figures are in docs/container.md.
+container-test:
+	bash scripts/container-test
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache test-artifacts
