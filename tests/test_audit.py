@@ -59,6 +59,7 @@ RECORD_FIELDS = [
     "scores",
     "confidence",
     "uncertain",
+    "mixed",
     "case_for_change_score",
     "rubric",
     "suggestion",

@@ -64,6 +64,7 @@ def record_of(
         "scores": analysis.scores,
         "confidence": analysis.confidence,
         "uncertain": analysis.uncertain,
+        "mixed": analysis.mixed,
         "case_for_change_score": analysis.case_for_change_score,
         "rubric": {name: element.present for name, element in analysis.rubric},
         "suggestion": (
@@ -99,7 +100,17 @@ def failure(
         "doc_type": None,
         "published": None,
         **dict.fromkeys(
-            ("words", "label", "scores", "confidence", "uncertain", "case_for_change_score", "rubric", "suggestion")
+            (
+                "words",
+                "label",
+                "scores",
+                "confidence",
+                "uncertain",
+                "mixed",
+                "case_for_change_score",
+                "rubric",
+                "suggestion",
+            )
         ),
         "model": "messaging@1.1.0",
         "error": {"code": code, "message": message},
@@ -154,6 +165,7 @@ def test_summary_figures_match_the_records(records: list[dict[str, Any]]) -> Non
         "analyzed": 40,
         "failed": 4,
         "uncertain": sum(r["uncertain"] for r in ok),
+        "mixed": sum(r["mixed"] for r in ok),
         "words": sum(r["words"] for r in ok),
         "dated": sum(r["published"] is not None for r in records),
     }

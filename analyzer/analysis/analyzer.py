@@ -22,12 +22,19 @@ from analyzer.analysis.suggest import MAX_CANDIDATES
 from analyzer.errors import ModelIntegrityError
 from analyzer.labels import CHANGE, LABELS, RUBRIC_ELEMENTS
 from analyzer.model.artifacts import LoadedModel, load_model
-from analyzer.model.rubric import RubricSettings, blend, case_for_change_score, detect, evidence_scores, sentence_labels
+from analyzer.model.rubric import (
+    RubricSettings,
+    case_for_change_score,
+    detect,
+    evidence_scores,
+    in_context,
+    sentence_labels,
+)
 from analyzer.text.extract import Extracted, check_text
 from analyzer.text.nlp import parse
 from analyzer.text.sentences import is_low_signal
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1 added `mixed` and `leading`
 #: Below this top probability a label is flagged uncertain: read it yourself.
 UNCERTAIN_BELOW = 0.6
 
@@ -131,6 +138,14 @@ class Analysis(BaseModel):
     scores: dict[str, float]
     confidence: float
     uncertain: bool
+    mixed: bool = Field(
+        default=False,
+        description="No message dominates: the top score is below the model's mixed threshold. "
+        "Show the two `leading` messages rather than the label (which is still given).",
+    )
+    leading: list[str] = Field(
+        default_factory=list, description="The two messages with the highest scores, highest first."
+    )
     case_for_change_score: int = Field(
         ge=0,
         le=100,
@@ -157,8 +172,7 @@ class Analyzer:
             )
         self.model = model
         self.sentence_model = model.sentences
-        analysis = model.card["analysis"]
-        self.settings = RubricSettings(float(analysis["context_weight"]), dict(analysis["thresholds"]))
+        self.settings = RubricSettings.from_card(model.card["analysis"])
 
     @classmethod
     def load(cls, directory: str | Path | None = None) -> Analyzer:
@@ -201,10 +215,11 @@ class Analyzer:
         sentence_parses = [parsed.sentence(i) for i in range(len(parsed.sentences))]
         matrix = self.sentence_model.featurize(sentence_parses)
         label_probs, rubric_probs = self.sentence_model.predict_features(matrix)
-        blended = blend(label_probs, doc_probs, self.settings.context_weight) if len(label_probs) else label_probs
         low = [is_low_signal(s) for s in sentence_parses]
+        blended = in_context(label_probs, doc_probs, low, self.settings)
         labels = sentence_labels(blended, low, doc_label)
-        elements = detect(evidence_scores(rubric_probs, blended), self.settings.thresholds)
+        change = label_probs if self.settings.own_evidence else blended
+        elements = detect(evidence_scores(rubric_probs, change), self.settings.thresholds)
 
         sentence_explanations = (
             self.sentence_explainer.explain(matrix, labels) if options.explanations and len(labels) else []
@@ -225,6 +240,7 @@ class Analyzer:
         ]
         suggestions = self._suggestions(sentences, elements, options) if options.suggestions else []
         top = float(np.max(doc_probs))
+        prediction = self.model.prediction(doc_probs)
         return Analysis(
             model=ModelOut(name=self.model.name, version=self.model.version),
             source=source,
@@ -235,6 +251,8 @@ class Analyzer:
             scores=_scores(doc_probs),
             confidence=round(top, 6),
             uncertain=top < UNCERTAIN_BELOW,
+            mixed=prediction.mixed,
+            leading=list(prediction.leading or ()),
             case_for_change_score=case_for_change_score(float(doc_probs[LABELS.index(CHANGE)]), elements),
             rubric=RubricOut(
                 **{

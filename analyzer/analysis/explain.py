@@ -20,6 +20,7 @@ from sklearn.pipeline import FeatureUnion
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from analyzer.labels import LABELS
+from analyzer.model.calibration import TemperatureScaled
 from analyzer.model.signals import SIGNAL_DESCRIPTIONS
 
 #: Phrases listed on each side, of which at most `MAX_SIGNALS` may be named signals.
@@ -43,8 +44,11 @@ class Explanation:
 class LinearExplainer:
     """Explains one calibrated linear head over one feature union."""
 
-    def __init__(self, features: FeatureUnion, head: CalibratedClassifierCV) -> None:
-        coefs = np.mean([c.estimator.coef_ for c in head.calibrated_classifiers_], axis=0)
+    def __init__(self, features: FeatureUnion, head: CalibratedClassifierCV | TemperatureScaled) -> None:
+        if isinstance(head, TemperatureScaled):
+            coefs = np.atleast_2d(head.coef_)
+        else:
+            coefs = np.mean([c.estimator.coef_ for c in head.calibrated_classifiers_], axis=0)
         classes = list(head.classes_)
         if coefs.shape[0] == 1:  # a binary head stores one row: the positive class
             coefs = np.vstack([-coefs[0], coefs[0]])
