@@ -83,7 +83,7 @@ def test_json_round_trip_and_determinism(analyzer: Analyzer) -> None:
     again = analyzer.analyze(example("webinar.txt"), options=NO_REWRITES)
     assert first == again
     assert Analysis.model_validate_json(first.model_dump_json()) == first
-    assert json.loads(first.model_dump_json())["schema_version"] == "1.0"
+    assert json.loads(first.model_dump_json())["schema_version"] == "1.1"
 
 
 def test_a_tiny_text_is_analyzed_and_flagged(analyzer: Analyzer) -> None:

@@ -197,7 +197,8 @@ def _sentences(card: dict[str, Any]) -> list[str]:
         "probability times the sentence's own case-for-change probability"
         + ("" if analysis.get("own_evidence") else " in context")
         + f"; thresholds {analysis['thresholds']}. All chosen out of fold on the train split's writer-labelled "
-        "sentences (context: best sentence macro-F1; thresholds: best F1 at finding the marked sentences).",
+        "sentences (context: best sentence macro-F1; thresholds: best F1 at telling which documents have the "
+        "element).",
         "",
         "| set | sentences | writer-labelled | macro-F1 (writer-labelled) | macro-F1 (all) |",
         "|---|---|---|---|---|",

@@ -67,9 +67,9 @@ DESCRIPTION = (
     "spaCy blank-English parse, word (lemma 1-2) and char (3-5) n-gram tf-idf plus message "
     "signals, a logistic regression trained with length-balanced sample weights and "
     "temperature-scaled out of fold. A sentence model (the same features without char "
-    "n-grams, a calibrated linear SVM for the label and calibrated logistic regressions for "
-    "the rubric elements) labels each sentence from its own words, its neighbours' and, "
-    "weakly, its document's, and finds why change, the price of inaction and the future state."
+    "n-grams, calibrated linear SVMs for the label and for each rubric element) labels each "
+    "sentence from its own words, its neighbours' and, weakly, its document's, and finds why "
+    "change, the price of inaction and the future state."
 )
 HOW_THE_LABEL_IS_MADE = (
     "The document's label is the top of one calibrated linear model over the whole text: "
@@ -418,7 +418,7 @@ def _tune(
             "metrics": {},
         }
     # No char n-grams for sentences: half a point of sentence macro-F1 for 40% less featurizing time.
-    sentence_model = SentenceModel(seed=seed, char_ngrams=False)
+    sentence_model = SentenceModel(seed=seed, char_ngrams=False, rubric_head="svm", rubric_c=0.5)
     oof = tune.out_of_fold(train_docs, parsed, params, weights, sentence_model, seed)
     chosen = tune.tune_document(oof)
     settings = tune.tune(oof.documents)

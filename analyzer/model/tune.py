@@ -43,7 +43,7 @@ NEIGHBOUR_WINDOWS = (1, 2, 3)
 NEIGHBOUR_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
 CONTEXT_WEIGHTS = tuple(w for w in (0.0, 0.1, 0.2, 0.3) if w <= MAX_CONTEXT_WEIGHT)
 #: Searched for each rubric element's evidence threshold.
-THRESHOLDS = tuple(round(0.05 * k, 2) for k in range(2, 19))  # 0.10 ... 0.90
+THRESHOLDS = tuple(round(0.05 * k, 2) for k in range(1, 19))  # 0.05 ... 0.90
 
 
 @dataclass(frozen=True)
@@ -163,7 +163,9 @@ def tune_document(oof: OutOfFold) -> dict[str, Any]:
 
 def tune(predictions: Sequence[DocumentPredictions]) -> RubricSettings:
     """The sentence context with the best macro-F1 on writer-labelled sentences, then each
-    element's threshold with the best F1 at finding the writers' marked sentences."""
+    element's threshold on the sentences' own evidence: the one with the best F1 at telling
+    which writer-labelled documents have the element (a sentence marked with it), which is
+    what a writer sees. Ties go to the higher threshold: fewer, surer evidence sentences."""
     annotated = [p for p in predictions if p.examples and p.examples[0].annotated]
     candidates = [
         RubricSettings(context, {}, neighbour, window if neighbour else 0, own_evidence=True)
@@ -179,11 +181,11 @@ def tune(predictions: Sequence[DocumentPredictions]) -> RubricSettings:
     evidence = [p.evidence(best) for p in annotated]
     thresholds = {}
     for column, element in enumerate(RUBRIC_ELEMENTS):
-        truth = np.concatenate([[element in e.rubric for e in p.examples] for p in annotated])
-        scores = np.concatenate([e[:, column] for e in evidence])
+        truth = np.array([any(element in e.rubric for e in p.examples) for p in annotated])
+        strongest = np.array([float(e[:, column].max()) if len(e) else 0.0 for e in evidence])
 
-        def f1(threshold: float, truth: np.ndarray = truth, scores: np.ndarray = scores) -> float:
-            return float(f1_score(truth, scores >= threshold, zero_division=0))
+        def f1(threshold: float, truth: np.ndarray = truth, strongest: np.ndarray = strongest) -> float:
+            return float(f1_score(truth, strongest >= threshold, zero_division=0))
 
         thresholds[element] = max(THRESHOLDS, key=lambda t: (f1(t), t))
     return RubricSettings(best.context_weight, thresholds, best.neighbour_weight, best.neighbour_window, True)
