@@ -2,8 +2,9 @@
 
 For a text labelled L, a feature's push is its value times (its weight for L minus its mean
 weight for the other labels): positive pushes toward L, negative away from it. The weights
-are averaged over the calibration folds' models, which is exactly the linear score the
-calibrated probabilities are monotone in, so the explanation is the model's reasoning, not a
+are the head's own (a temperature-scaled head has one model; a sigmoid-calibrated one's are
+averaged over its folds' models), which is exactly the linear score the calibrated
+probabilities are monotone in, so the explanation is the model's reasoning, not a
 surrogate's. Character n-grams count in the score but are not shown: "sts y" explains nothing
 to a writer; word n-grams and named signals do.
 """
