@@ -85,6 +85,13 @@ def record_of(
     }
 
 
+#: The fields of a record that a failed document leaves empty.
+NOT_ANALYZED = (
+    *("words", "label", "scores", "confidence", "uncertain", "mixed"),
+    *("case_for_change_score", "rubric", "suggestion"),
+)
+
+
 def failure(
     doc_id: str, code: str, message: str, *, title: str | None = None, url: str | None = None
 ) -> dict[str, Any]:
@@ -99,19 +106,7 @@ def failure(
         "url": url,
         "doc_type": None,
         "published": None,
-        **dict.fromkeys(
-            (
-                "words",
-                "label",
-                "scores",
-                "confidence",
-                "uncertain",
-                "mixed",
-                "case_for_change_score",
-                "rubric",
-                "suggestion",
-            )
-        ),
+        **dict.fromkeys(NOT_ANALYZED),
         "model": "messaging@1.1.0",
         "error": {"code": code, "message": message},
     }
