@@ -47,6 +47,7 @@ train: install
 bench: install
 	$(BIN)/python benchmarks/classify.py
 	$(BIN)/python benchmarks/analyze.py
+	$(BIN)/python benchmarks/cli_startup.py
 
 # Builds the image with podman and checks it running (as root; not part of `make test`): the
 # stand-in base, the checks and their figures are in docs/container.md.

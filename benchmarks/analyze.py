@@ -15,10 +15,10 @@ from typing import Any
 
 from harness import documents, median_seconds
 
-from analyzer.analysis import AnalyzeOptions, Analyzer
-from analyzer.nlp import parse
-from analyzer.rubric import blend, detect, evidence_scores, sentence_labels
-from analyzer.sentences import is_low_signal
+from analyzer.analysis.analyzer import AnalyzeOptions, Analyzer
+from analyzer.model.rubric import blend, detect, evidence_scores, sentence_labels
+from analyzer.text.nlp import parse
+from analyzer.text.sentences import is_low_signal
 
 
 def main() -> None:

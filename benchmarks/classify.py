@@ -14,8 +14,8 @@ import platform
 
 from harness import WORDS_PER_DOC, documents, median_seconds
 
-from analyzer.artifacts import load_model
-from analyzer.nlp import blank_pipeline
+from analyzer.model.artifacts import load_model
+from analyzer.text.nlp import blank_pipeline
 
 
 def main() -> None:

@@ -7,8 +7,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from analyzer.corpus import load_corpus
-from analyzer.training import DEFAULT_CORPUS_DIR
+from analyzer.model.corpus import load_corpus
+from analyzer.model.train import DEFAULT_CORPUS_DIR
 
 WORDS_PER_DOC = 500
 

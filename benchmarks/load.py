@@ -42,7 +42,7 @@ import httpx
 import psutil
 from harness import documents
 
-from analyzer.artifacts import DEFAULT_MODEL_DIR
+from analyzer.model.paths import DEFAULT_MODEL_DIR
 
 ANALYZER = str(Path(sys.executable).parent / "analyzer")
 CONCURRENCY = (1, 8, 32)

@@ -16,10 +16,11 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
-from analyzer.artifacts import DEFAULT_MODEL_DIR, LoadedModel, library_versions, load_model, save_model
-from analyzer.corpus import Document, load_corpus, split_documents
 from analyzer.labels import LABELS
-from analyzer.model import fit_pipeline
+from analyzer.model.artifacts import LoadedModel, library_versions, load_model, save_model
+from analyzer.model.corpus import Document, load_corpus, split_documents
+from analyzer.model.paths import DEFAULT_MODEL_DIR
+from analyzer.model.pipeline import fit_pipeline
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS_DIR = ROOT / "corpus"

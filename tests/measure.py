@@ -30,7 +30,7 @@ def memory_kib(field: str) -> int:
 
 def _extract_here(path: Path) -> dict[str, Any]:
     from analyzer.errors import AnalyzerError
-    from analyzer.extract import extract
+    from analyzer.text.extract import extract
 
     data = path.read_bytes()
     baseline = memory_kib("VmRSS")
@@ -91,7 +91,7 @@ def main(paths: list[str]) -> None:
     import pypdf  # noqa: F401
     import trafilatura  # noqa: F401
 
-    import analyzer.extract  # noqa: F401
+    import analyzer.text.extract  # noqa: F401
 
     for path in paths:
         _measure(Path(path), sys.stdout)

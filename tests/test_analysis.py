@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from analyzer.analysis import Analysis, AnalyzeOptions, Analyzer
-from analyzer.corpus import RUBRIC_ELEMENTS
-from analyzer.labels import LABELS
+from analyzer.analysis.analyzer import Analysis, AnalyzeOptions, Analyzer
+from analyzer.labels import LABELS, RUBRIC_ELEMENTS
 from tests.conftest import ROOT, run_cli
 
 EXAMPLES = ROOT / "examples"
@@ -123,7 +122,7 @@ def test_cli_analyze_reports_bad_files_and_goes_on(tmp_path: Path) -> None:
 
 
 def test_sections_follow_headings(analyzer: Analyzer) -> None:
-    from analyzer.extract import extract
+    from analyzer.text.extract import extract
 
     extracted = extract(
         (EXAMPLES / "manual-invoicing.md").read_bytes() + b"\n\n## Our product\n\nLedgerly matches "

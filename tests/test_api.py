@@ -8,10 +8,11 @@ from typing import Any
 import httpx
 import pytest
 
-from analyzer.analysis import Analysis, AnalyzeOptions, Analyzer
-from analyzer.artifacts import DEFAULT_MODEL_DIR, LoadedModel, read_card
-from analyzer.extract import extract_text
+from analyzer.analysis.analyzer import Analysis, AnalyzeOptions, Analyzer
+from analyzer.model.artifacts import LoadedModel, read_card
+from analyzer.model.paths import DEFAULT_MODEL_DIR
 from analyzer.settings import Settings
+from analyzer.text.extract import extract_text
 from tests.conftest import Service, free_port, run_cli, start_service, stop_service
 from tests.make_files import sample_docx, text_pdf
 

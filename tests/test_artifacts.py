@@ -9,10 +9,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from analyzer.artifacts import ARTIFACT, CARD, README, load_model, resolve_model_dir
 from analyzer.errors import ModelCompatibilityError, ModelIntegrityError, ModelNotFoundError
 from analyzer.labels import LABELS
-from analyzer.model import probabilities
+from analyzer.model.artifacts import ARTIFACT, README, load_model
+from analyzer.model.paths import CARD, resolve_model_dir
+from analyzer.model.pipeline import probabilities
 
 TEXTS = [
     "Acme Insights 4.0 adds real-time dashboards and a Salesforce connector.",

@@ -24,22 +24,21 @@ from typing import Any
 import psutil
 import pytest
 
-from analyzer.analysis import AnalyzeOptions, Analyzer
-from analyzer.audit import (
+from analyzer.analysis.analyzer import AnalyzeOptions, Analyzer
+from analyzer.analysis.suggest import suggest
+from analyzer.audit.records import (
     ANALYSIS_FAILED,
     AUDIT_OPTIONS,
     RESULTS_CSV,
     RESULTS_FILE,
-    AuditError,
     audit_record,
     read_existing,
-    run_audit,
 )
-from analyzer.corpus import RUBRIC_ELEMENTS, Document
-from analyzer.extract import Limits, extract
-from analyzer.labels import LABELS
-from analyzer.rewrite import suggest
-from analyzer.sources import SourceDocument, iter_documents
+from analyzer.audit.run import AuditError, run_audit
+from analyzer.audit.sources import SourceDocument, iter_documents
+from analyzer.labels import LABELS, RUBRIC_ELEMENTS
+from analyzer.model.corpus import Document
+from analyzer.text.extract import Limits, extract
 from tests.conftest import free_port, run_cli
 from tests.make_files import sample_docx, text_pdf
 

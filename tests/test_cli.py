@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from analyzer.corpus import Document
 from analyzer.labels import LABELS
+from analyzer.model.corpus import Document
 from tests.conftest import ROOT, run_cli, small_training_set
 
 FEATURE_TEXT = "Shiftwise 5 adds drag-and-drop rotas, payroll export to Xero and shift swaps from the app."
@@ -229,3 +231,29 @@ def test_check_reports_unreadable_files_with_exit_2(tmp_path: Path) -> None:
     result = run_cli("check", str(empty), str(ROOT / "examples" / "webinar.txt"))
     assert result.returncode == 2
     assert "FAIL" in result.stdout and "empty" in result.stdout and "Traceback" not in result.stdout + result.stderr
+
+
+def test_help_and_version_import_no_heavy_dependency() -> None:
+    """`analyzer --help` lists every command without importing what the commands use."""
+    script = (
+        "import sys\n"
+        "from analyzer.cli import main\n"
+        "for args in (['--help'], ['--version'], ['models', '--help'], ['feedback', '--help']):\n"
+        "    try:\n"
+        "        main(args)\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "print(' '.join(sorted({m.split('.')[0] for m in sys.modules})))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    loaded = set(result.stdout.split())
+    heavy = {"sklearn", "spacy", "numpy", "scipy", "fastapi", "matplotlib", "httpx", "sqlalchemy", "pydantic", "joblib"}
+    assert not loaded & heavy
+
+
+def test_option_defaults_spelled_out_for_a_fast_help_match_the_library() -> None:
+    from analyzer.cli import models, train
+    from analyzer.model import pipeline, registry
+
+    assert train.DEFAULT_SEED == pipeline.DEFAULT_SEED
+    assert models.DEFAULT_TOLERANCE == registry.DEFAULT_TOLERANCE

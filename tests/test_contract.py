@@ -27,7 +27,8 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from analyzer.api import ErrorBody, create_app
+from analyzer.service.app import create_app
+from analyzer.service.errors import ErrorBody
 from analyzer.settings import Settings
 from tests.conftest import start_service, stop_service
 

@@ -9,8 +9,8 @@ from itertools import pairwise
 
 import pytest
 
-from analyzer.corpus import Document, count_table, load_split, make_split, near_duplicates, shingles
 from analyzer.labels import LABELS
+from analyzer.model.corpus import Document, count_table, load_split, make_split, near_duplicates, shingles
 from tests.conftest import CORPUS_DIR, DEVSET
 
 

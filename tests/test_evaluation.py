@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from analyzer.evaluation import evaluate_predictions, expected_calibration_error, format_report
 from analyzer.labels import LABELS
+from analyzer.model.evaluate import evaluate_predictions, expected_calibration_error, format_report
 
 
 def test_perfect_confident_predictions() -> None:

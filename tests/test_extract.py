@@ -24,7 +24,16 @@ from analyzer.errors import (
     UndecodableError,
     UnsupportedFormatError,
 )
-from analyzer.extract import FORMATS, TEXT_FORMATS, Extracted, Limits, check_text, decode_text, extract, extract_text
+from analyzer.text.extract import (
+    FORMATS,
+    TEXT_FORMATS,
+    Extracted,
+    Limits,
+    check_text,
+    decode_text,
+    extract,
+    extract_text,
+)
 from tests.make_files import (
     blank_pdf,
     deflate,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from analyzer.artifacts import LoadedModel
-from analyzer.corpus import Document
-from analyzer.fastpath import FastFeatures, FastHead
-from analyzer.nlp import parse
+from analyzer.model.artifacts import LoadedModel
+from analyzer.model.corpus import Document
+from analyzer.model.fastpath import FastFeatures, FastHead
+from analyzer.text.nlp import parse
 
 
 def test_document_model_fast_path_equals_scikit_learn(

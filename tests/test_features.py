@@ -2,8 +2,8 @@ import pickle
 
 import numpy as np
 
-from analyzer.features import CharNgrams, word_tokens
-from analyzer.nlp import parse
+from analyzer.model.features import CharNgrams, word_tokens
+from analyzer.text.nlp import parse
 
 TEXTS = [
     "Reconciling invoices by hand costs hours.",

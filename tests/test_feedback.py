@@ -20,23 +20,20 @@ import httpx
 import pytest
 from sqlalchemy import text as sql
 
-from analyzer.corpus import load_labeled
-from analyzer.feedback import (
+from analyzer.feedback.engine import FeedbackStoreError, current_revision, make_engine, migrate
+from analyzer.feedback.export import export_records
+from analyzer.feedback.queue import rank_queue
+from analyzer.feedback.store import (
     Correction,
     FeedbackQuery,
     FeedbackStore,
-    FeedbackStoreError,
     QueueItem,
     StoredCorrection,
-    current_revision,
-    export_records,
-    make_engine,
     margin,
-    migrate,
-    rank_queue,
     text_sha256,
 )
 from analyzer.labels import LABELS
+from analyzer.model.corpus import load_labeled
 from tests.conftest import Service, run_cli, start_service, stop_service
 
 pytestmark = pytest.mark.slow
@@ -416,7 +413,7 @@ def test_a_database_from_a_newer_version_is_refused_clearly(tmp_path: Path) -> N
 
 def test_workers_starting_together_migrate_one_fresh_database(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'shared.db'}"
-    script = "import sys; from analyzer.feedback import FeedbackStore; FeedbackStore.open(sys.argv[1]).close()"
+    script = "import sys; from analyzer.feedback.store import FeedbackStore; FeedbackStore.open(sys.argv[1]).close()"
     workers = [subprocess.Popen([sys.executable, "-c", script, url], stderr=subprocess.PIPE) for _ in range(3)]
     for worker in workers:
         _, stderr = worker.communicate(timeout=120)

@@ -22,12 +22,13 @@ from typing import Any
 import httpx
 import pytest
 
-from analyzer import registry
-from analyzer.artifacts import ARTIFACT, CARD, DEFAULT_MODEL_DIR, read_card
-from analyzer.corpus import Document, SentenceLabel, load_labeled
 from analyzer.errors import CorpusError
 from analyzer.labels import LABELS
-from analyzer.training import merge_feedback, next_version, text_key
+from analyzer.model import registry
+from analyzer.model.artifacts import ARTIFACT, read_card
+from analyzer.model.corpus import Document, SentenceLabel, load_labeled
+from analyzer.model.paths import CARD, DEFAULT_MODEL_DIR, POINTER
+from analyzer.model.train import merge_feedback, next_version, text_key
 from tests.conftest import ANALYZER, CORPUS_DIR, DEVSET, free_port
 
 EDITOR = {"Authorization": "Bearer editor-key"}
@@ -331,10 +332,10 @@ def test_editor_corrections_reach_the_served_model(
     refused = _cli(loop_env, "models", "promote", "1.1.0-vandal")
     assert refused.returncode == 1, refused.stdout + refused.stderr
     assert "refused: 1.1.0-vandal is worse than 1.1.0" in refused.stderr and "macro-F1" in refused.stderr
-    assert not (models / registry.POINTER).exists()
+    assert not (models / POINTER).exists()
     promoted = _cli(loop_env, "models", "promote", "1.1.0-r1", "--reason", "editor: benefits are feature pitches")
     assert promoted.returncode == 0, promoted.stderr
-    assert json.loads((models / registry.POINTER).read_text())["version"] == "1.1.0-r1"
+    assert json.loads((models / POINTER).read_text())["version"] == "1.1.0-r1"
     listing = _cli(loop_env, "models", "list").stdout
     assert any(line.startswith("1.1.0-r1 ") and line.endswith("promoted") for line in listing.splitlines()), listing
 
@@ -407,7 +408,7 @@ def test_a_model_that_fails_to_load_is_not_swapped_in(
     server: Server, loop_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     models = Path(loop_env["ANALYZER_MODELS_DIR"])
-    pointer = models / registry.POINTER
+    pointer = models / POINTER
     before = pointer.read_bytes() if pointer.exists() else None
     serving = set(server.workers().values())
     broken = registry.version_dir(models, "1.1.0-tampered")

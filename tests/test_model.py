@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from analyzer.artifacts import LoadedModel
-from analyzer.corpus import Document, corpus_fingerprint, load_labeled
-from analyzer.evaluation import evaluate_predictions
 from analyzer.labels import LABELS
-from analyzer.model import fit_pipeline, probabilities
+from analyzer.model.artifacts import LoadedModel
+from analyzer.model.corpus import Document, corpus_fingerprint, load_labeled
+from analyzer.model.evaluate import evaluate_predictions
+from analyzer.model.pipeline import fit_pipeline, probabilities
 from tests.conftest import CORPUS_DIR, DEVSET, SMALL_PARAMS, small_training_set
 
 PROBES = [

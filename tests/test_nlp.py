@@ -1,4 +1,4 @@
-from analyzer.nlp import parse
+from analyzer.text.nlp import parse
 
 
 def test_sentences_split_at_punctuation_and_line_breaks() -> None:

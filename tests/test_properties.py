@@ -30,12 +30,11 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from analyzer import rewrite
-from analyzer.analysis import Analysis, AnalyzeOptions, Analyzer
-from analyzer.corpus import RUBRIC_ELEMENTS
+from analyzer.analysis import suggest
+from analyzer.analysis.analyzer import Analysis, AnalyzeOptions, Analyzer
 from analyzer.errors import AnalyzerError, EmptyDocumentError, UndecodableError
-from analyzer.extract import FORMATS, TEXT_FORMATS, Extracted, check_text, extract, extract_text
-from analyzer.labels import LABELS
+from analyzer.labels import LABELS, RUBRIC_ELEMENTS
+from analyzer.text.extract import FORMATS, TEXT_FORMATS, Extracted, check_text, extract, extract_text
 from tests.conftest import ROOT
 from tests.hostile_files import (
     docx_of_body,
@@ -488,9 +487,9 @@ def test_lone_surrogates_are_refused_not_crashed(engine: Analyzer) -> None:
 @given(sentence=st.lists(st.one_of(words, words, specials, runs), min_size=1, max_size=12).map(" ".join))
 @example(sentence="Our platform offers dashboards for your team" + "!" * 10_000)
 def test_rewrites_of_any_sentence(engine: Analyzer, sentence: str) -> None:
-    found = timed("propose", len(sentence), ANALYZE_BASE, ANALYZE_PER_CHAR, lambda: rewrite.propose(sentence))
+    found = timed("propose", len(sentence), ANALYZE_BASE, ANALYZE_PER_CHAR, lambda: suggest.propose(sentence))
     for proposal in found:
-        assert proposal.strategy in rewrite.rewriters and proposal.target in rewrite.TARGETS
+        assert proposal.strategy in suggest.rewriters and proposal.target in suggest.TARGETS
         assert proposal.text[:1].isupper() and proposal.text.endswith(".")
         assert all(p in proposal.text for p in proposal.placeholders)
 

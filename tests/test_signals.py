@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from analyzer.nlp import parse
-from analyzer.signals import MessageSignals, document_signals, signal_names
+from analyzer.model.signals import MessageSignals, document_signals, signal_names
+from analyzer.text.nlp import parse
 
 
 def signals(text: str) -> dict[str, float]:
@@ -56,6 +56,6 @@ def test_transformer_shape_and_names() -> None:
 
 
 def test_every_signal_has_a_description() -> None:
-    from analyzer.signals import SIGNAL_DESCRIPTIONS
+    from analyzer.model.signals import SIGNAL_DESCRIPTIONS
 
     assert set(SIGNAL_DESCRIPTIONS) == set(signal_names())

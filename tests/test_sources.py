@@ -18,9 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analyzer import __version__
-from analyzer.errors import InputError, TooLargeError, UndecodableError, UnsupportedFormatError
-from analyzer.extract import Limits, extract
-from analyzer.sources import (
+from analyzer.audit.sources import (
     FETCH_ERROR,
     INVALID_ERROR,
     READ_ERROR,
@@ -31,6 +29,8 @@ from analyzer.sources import (
     normalize_date,
     url_section,
 )
+from analyzer.errors import InputError, TooLargeError, UndecodableError, UnsupportedFormatError
+from analyzer.text.extract import Limits, extract
 from tests.conftest import free_port
 from tests.sources_server import Reply, Site, page, serve_site, sitemap_index, urlset
 
@@ -153,14 +153,14 @@ def test_chmod_000_file_and_folder_are_records_with_errors(tmp_path: Path) -> No
 def test_unreadable_sources_are_refused_and_a_failing_disk_ends_only_its_source(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import analyzer.sources
+    import analyzer.audit.sources.exports
 
     (tmp_path / "closed").mkdir()
     export = tmp_path / "export.jsonl"
     export.write_text('{"id": "1", "text": "One."}\n{"id": "2", "text": "Two."}\n')
     other = tmp_path / "other.jsonl"
     other.write_text('{"id": "3", "text": "Three."}\n')
-    real_scandir, real_lines = os.scandir, analyzer.sources._bounded_lines
+    real_scandir, real_lines = os.scandir, analyzer.audit.sources.exports._bounded_lines
 
     def refusing_scandir(path: Path) -> object:
         if Path(path).name == "closed":
@@ -179,7 +179,7 @@ def test_unreadable_sources_are_refused_and_a_failing_disk_ends_only_its_source(
         yield from lines
 
     stream = iter_documents([str(export), str(other)])  # checked with the real reader
-    monkeypatch.setattr(analyzer.sources, "_bounded_lines", failing_lines)
+    monkeypatch.setattr(analyzer.audit.sources.exports, "_bounded_lines", failing_lines)
     docs = list(stream)
     assert [d.id for d in docs] == ["1", str(export), "3"]
     assert docs[1].error_code == READ_ERROR and "Input/output error" in (docs[1].error or "")

@@ -1,4 +1,4 @@
-"""`analyzer audit`: the command line of a batch audit (the work is in `analyzer.audit`)."""
+"""`analyzer audit`: the command line of a batch audit (the work is in `analyzer.audit.run`)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from analyzer.cli.common import fail, model_option
-from analyzer.extract import DEFAULT_LIMITS, Limits
+from analyzer.text.extract import DEFAULT_LIMITS, Limits
 
 
 @click.command()
@@ -70,8 +70,9 @@ def audit(
     """
     from joblib import cpu_count
 
-    from analyzer.audit import format_duration, make_progress, run_audit
-    from analyzer.sources import count_documents, iter_documents
+    from analyzer.audit.progress import format_duration, make_progress
+    from analyzer.audit.run import run_audit
+    from analyzer.audit.sources import count_documents, iter_documents
 
     if cluster and jobs:
         fail("--jobs does not apply with --cluster: the cluster's workers set how many documents run at once.")

@@ -6,21 +6,15 @@ import json
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from analyzer.cli.common import Group, fail
-from analyzer.feedback import (
-    FeedbackStore,
-    Kind,
-    QueueItem,
-    StoredCorrection,
-    entropy,
-    export_records,
-    rank_queue,
-)
 from analyzer.files import write_atomically
+
+if TYPE_CHECKING:
+    from analyzer.feedback.store import FeedbackStore, Kind, QueueItem, StoredCorrection
 
 EXCERPT = 60
 
@@ -38,6 +32,7 @@ def _open_store(database_url: str | None) -> FeedbackStore:
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
 
+    from analyzer.feedback.store import FeedbackStore
     from analyzer.settings import Settings
 
     try:
@@ -78,6 +73,8 @@ def export(out: Path, since: datetime | None, database_url: str | None) -> None:
 
     Example: analyzer feedback export --out feedback.jsonl --since 2026-01-01
     """
+    from analyzer.feedback.export import export_records
+
     store = _open_store(database_url)
     try:
         corrections = store.corrections(since.date() if since else None)
@@ -107,7 +104,7 @@ def export(out: Path, since: datetime | None, database_url: str | None) -> None:
 
 def _sentence_spans(corrections: list[StoredCorrection]) -> dict[str, list[tuple[int, int]]]:
     """The analyzer's own sentences of each text that has a sentence correction."""
-    from analyzer.nlp import parse
+    from analyzer.text.nlp import parse
 
     texts = {c.text_sha256: c.text for c in corrections if c.sentence is not None}
     spans: dict[str, list[tuple[int, int]]] = {}
@@ -137,6 +134,8 @@ def queue(limit: int, kind: str, fmt: str, database_url: str | None) -> None:
 
     Example: analyzer feedback queue --kind sentence --limit 10
     """
+    from analyzer.feedback.queue import rank_queue
+
     store = _open_store(database_url)
     try:
         wanted: Kind = "sentence" if kind == "sentence" else "document"
@@ -168,6 +167,8 @@ def _excerpt(item: QueueItem, text: str) -> str:
 
 
 def _queue_record(item: QueueItem, text: str) -> dict[str, Any]:
+    from analyzer.feedback.queue import entropy
+
     return {
         "kind": item.kind,
         "text_sha256": item.text_sha256,

@@ -6,12 +6,18 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from analyzer import registry
 from analyzer.cli.common import Group
+
+if TYPE_CHECKING:
+    from analyzer.model import registry
+
+#: `analyzer.model.registry.DEFAULT_TOLERANCE`, spelled out so that `--help` need not import
+#: scikit-learn (tests/test_cli.py holds the two equal).
+DEFAULT_TOLERANCE = 0.01
 
 models_dir_option = click.option(
     "--models-dir",
@@ -36,10 +42,12 @@ def list_versions(models_dir: Path | None, as_json: bool) -> None:
 
     Example: analyzer models list
     """
-    folder = registry.models_dir(models_dir)
+    from analyzer.model import paths, registry
+
+    folder = paths.models_dir(models_dir)
     versions, problems = registry.list_versions(folder)
     current = registry.current_version(folder)
-    pointer = registry.read_pointer(folder)
+    pointer = paths.read_pointer(folder)
     rows = [_row(version, current, pointer) for version in versions]
     if as_json:
         for row in rows:
@@ -83,6 +91,8 @@ def _row(
 
 def show_beside_current(folder: Path, directory: Path, data: registry.EvaluationData) -> None:
     """A new version's figures beside the model in service, and what the gate would say."""
+    from analyzer.model import registry
+
     decision = registry.gate(
         registry.ModelVersion.read(directory), registry.current_version(folder), registry.DEFAULT_TOLERANCE, data
     )
@@ -101,7 +111,7 @@ def show_beside_current(folder: Path, directory: Path, data: registry.Evaluation
 @click.option(
     "--tolerance",
     type=click.FloatRange(min=0),
-    default=registry.DEFAULT_TOLERANCE,
+    default=DEFAULT_TOLERANCE,
     show_default=True,
     help="How much lower (macro-F1) the candidate may score on either set.",
 )
@@ -136,10 +146,11 @@ def promote(
 
     Example: analyzer models promote 1.1.0-r1 --reason "editor corrections, week 12"
     """
-    from analyzer import training
+    from analyzer.model import paths, registry
+    from analyzer.model import train as training
 
     data = registry.EvaluationData(corpus_dir or training.DEFAULT_CORPUS_DIR, devset or training.default_devset())
-    folder = registry.models_dir(models_dir)
+    folder = paths.models_dir(models_dir)
     try:
         decision = registry.promote(folder, version, data, tolerance=tolerance, force=force, reason=reason)
     except registry.PromotionRefusedError as exc:
