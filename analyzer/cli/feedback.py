@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from analyzer.cli.common import Group, fail
+from analyzer.cli.common import Group, fail, read_settings
 from analyzer.feedback.export import export_records
 from analyzer.feedback.queue import entropy, rank_queue
 from analyzer.feedback.store import FeedbackStore, Kind, QueueItem, StoredCorrection
@@ -28,17 +28,10 @@ database_option = click.option(
 
 def _open_store(database_url: str | None) -> FeedbackStore:
     """The server's store, from the same settings `analyzer serve` reads; never a new empty one."""
-    from pydantic import ValidationError
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
 
-    from analyzer.settings import Settings
-
-    try:
-        url = database_url or Settings().database
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        fail(f"ANALYZER_{str(error['loc'][0]).upper()}: {error['msg']}. Fix the environment variable.")
+    url = database_url or read_settings().database
     try:
         parsed = make_url(url)
     except ArgumentError:
