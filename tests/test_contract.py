@@ -43,6 +43,9 @@ SERVER_ENV = {
     "ANALYZER_ADMIN_KEYS": f"ops:{ADMIN_KEY}",
     "ANALYZER_RATE_LIMIT_PER_MINUTE": str(RATE_LIMIT),
     "ANALYZER_FEEDBACK_RATE_LIMIT_PER_MINUTE": str(RATE_LIMIT),
+    "ANALYZER_ADMIN_RATE_LIMIT_PER_MINUTE": str(RATE_LIMIT),
+    # The run without a key sends thousands of wrong ones from one address, on purpose.
+    "ANALYZER_FAILED_AUTH_PER_MINUTE": str(RATE_LIMIT),
 }
 #: Not `negative_data_rejection`: form fields are strings on the wire, so "false" is a valid title,
 #: and pydantic's lax mode reads `false` as 0 for an integer option; both are deliberate leniency.

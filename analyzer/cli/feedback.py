@@ -128,12 +128,11 @@ def queue(limit: int, kind: str, fmt: str, database_url: str | None) -> None:
     try:
         wanted: Kind = "sentence" if kind == "sentence" else "document"
         items = rank_queue(store.queue_candidates(wanted), store.corrected_texts(), limit)
-        texts = store.texts(item.text_sha256 for item in items)
     finally:
         store.close()
     if fmt == "jsonl":
         for item in items:
-            click.echo(json.dumps(_queue_record(item, texts[item.text_sha256]), ensure_ascii=False))
+            click.echo(json.dumps(_queue_record(item), ensure_ascii=False))
         return
     if not items:
         click.echo("nothing to review: no analyses logged, or every analyzed text is corrected.")
@@ -144,17 +143,16 @@ def queue(limit: int, kind: str, fmt: str, database_url: str | None) -> None:
         click.echo(
             f"{item.margin:6.3f} {item.label:<16} {scores.get('awareness-only', 0):5.2f} "
             f"{scores.get('feature-pitch', 0):5.2f} {scores.get('case-for-change', 0):6.2f}  "
-            f"{item.analyzed_at:%Y-%m-%d %H:%M} {_excerpt(item, texts[item.text_sha256])}"
+            f"{item.analyzed_at:%Y-%m-%d %H:%M} {_excerpt(item)}"
         )
 
 
-def _excerpt(item: QueueItem, text: str) -> str:
-    piece = text if item.start is None or item.end is None else text[item.start : item.end]
-    flat = " ".join(piece.split())
+def _excerpt(item: QueueItem) -> str:
+    flat = " ".join(item.excerpt.split())
     return flat if len(flat) <= EXCERPT else flat[: EXCERPT - 1] + "…"
 
 
-def _queue_record(item: QueueItem, text: str) -> dict[str, Any]:
+def _queue_record(item: QueueItem) -> dict[str, Any]:
     return {
         "kind": item.kind,
         "text_sha256": item.text_sha256,
@@ -166,6 +164,6 @@ def _queue_record(item: QueueItem, text: str) -> dict[str, Any]:
         "entropy": entropy(item.scores),
         "model_version": item.model_version,
         "analyzed_at": item.analyzed_at.isoformat(),
-        "sentence": None if item.start is None else text[item.start : item.end],
-        "text": text,
+        "sentence": item.excerpt if item.kind == "sentence" else None,
+        "excerpt": item.excerpt if item.kind == "document" else None,
     }
