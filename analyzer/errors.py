@@ -55,6 +55,13 @@ class ModelNotFoundError(AnalyzerError):
     http_status = 503  # the server's model, not the client's request, is at fault
 
 
+class ModelTrustError(AnalyzerError):
+    """A model directory is intact but not vouched for: no valid signature, or not a pinned card."""
+
+    code = "E006"
+    http_status = 503  # the server's model, not the client's request, is at fault
+
+
 class UnsupportedFormatError(InputError):
     """The input is a kind of file we do not read (an image, an archive, a legacy .doc...)."""
 
