@@ -318,7 +318,7 @@ def serve(host: str, port: int, workers: int, insecure: bool, model_dir: Path | 
             f"refusing to serve on {host} without API keys: set ANALYZER_API_KEYS, "
             "bind to 127.0.0.1, or pass --insecure."
         )
-    connections = connection_cap(settings.max_connections)
+    connections, backlog = connection_budget(settings.max_connections, settings.backlog)
     shown = f"[{host.strip('[]')}]" if ":" in host else host
     click.echo(f"serving on http://{shown}:{port} with {workers} worker(s); docs at http://{shown}:{port}/docs")
     # uvicorn kills a worker that misses a 5 s health ping and starts another; a worker spends
@@ -332,24 +332,30 @@ def serve(host: str, port: int, workers: int, insecure: bool, model_dir: Path | 
         timeout_worker_healthcheck=60,
         http=GuardedH11Protocol,
         limit_concurrency=connections,
-        backlog=settings.backlog,
+        backlog=backlog,
     )
 
 
 #: File descriptors a worker keeps for itself: the listening socket, the model's and the
-#: database's files, logs, the thread pool's pipes; measured at about 40 with the bundled model.
+#: database's files (a few per pooled connection), logs, uploads spooled to disk, pipes. About
+#: 12 when idle with the bundled model; the rest is headroom.
 RESERVED_FILES = 64
 
 
-def connection_cap(wanted: int) -> int:
-    """Connections a worker may hold: `wanted`, but never so many that accepting one more fails
-    for want of a file descriptor (the soft RLIMIT_NOFILE)."""
+def connection_budget(connections: int, backlog: int) -> tuple[int, int]:
+    """(connections, backlog) a worker can hold without running out of file descriptors.
+
+    asyncio accepts up to `backlog` queued connections at once before any of them is seen by
+    the protocol that sheds idle ones, so both, plus `RESERVED_FILES`, must fit under the soft
+    RLIMIT_NOFILE: past it accept() fails with EMFILE and nothing, `/healthz` included, gets in.
+    """
     import resource
 
     soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft == resource.RLIM_INFINITY:
-        return wanted
-    return max(16, min(wanted, soft - RESERVED_FILES))
+        return connections, backlog
+    backlog = max(16, min(backlog, soft // 4))
+    return max(16, min(connections, soft - RESERVED_FILES - backlog)), backlog
 
 
 @main.command()
