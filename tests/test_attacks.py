@@ -283,7 +283,7 @@ def test_nginx_in_front_cuts_slow_clients(server: Service, tmp_path: Path) -> No
             "daemon off; master_process off;",
         ],
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,  # it writes to error.log
     )
     front = f"http://127.0.0.1:{port}"
     try:
@@ -608,6 +608,8 @@ def test_a_pinned_card_hash_refuses_any_other_model(model_copy: Path, monkeypatc
 
 def test_serve_with_a_signing_key_serves_only_a_signed_model(model_copy: Path, tmp_path: Path) -> None:
     env = {SIGNING_KEY_VARIABLE: SIGNING_KEY}
+    (tmp_path / "unsigned").mkdir()
+    (tmp_path / "signed").mkdir()
     refused = start_service(tmp_path / "unsigned", env, "--model", str(model_copy), ready=(503,))
     stop_service(refused)
     assert "not signed" in refused.output()

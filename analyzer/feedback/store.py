@@ -378,7 +378,7 @@ class FeedbackStore:
                     model_version=row.model_version,
                     comment=row.comment,
                 )
-                for row, text in session.execute(statement).tuples()
+                for row, text in session.execute(statement)
             ]
 
     def corrected_texts(self) -> set[str]:
@@ -469,7 +469,7 @@ class FeedbackStore:
         items: list[QueueItem] = []
         with self._session() as session:
             if kind == "document":
-                rows = session.execute(select(*columns)).tuples()
+                rows = session.execute(select(*columns))
                 for sha, label, scores, row_margin, version, created, excerpt in rows:
                     items.append(
                         QueueItem(
@@ -478,7 +478,7 @@ class FeedbackStore:
                     )
                 return items
             statement = select(AnalysisRow.sentences, *columns)
-            for sentences, sha, _, _, _, version, created, _ in session.execute(statement).tuples():
+            for sentences, sha, _, _, _, version, created, _ in session.execute(statement):
                 for s in sentences:
                     items.append(
                         QueueItem(
@@ -508,7 +508,7 @@ class FeedbackStore:
             AnalysisRow.id.in_(latest)
         )
         with self._session() as session:
-            return {sha: (label, version) for sha, label, version in session.execute(statement).tuples()}
+            return {sha: (label, version) for sha, label, version in session.execute(statement)}
 
 
 def _safe(url: str) -> str:
