@@ -30,7 +30,8 @@ COPY models ./models
 RUN python -m pip install --no-deps -e . \
     && useradd --create-home --uid 10001 analyzer \
     && mkdir -p /data \
-    && chown -R 10001 /app/models /data
+    && chown -R 10001 /app/models /data \
+    && chmod 700 /data
 VOLUME ["/data"]
 
 USER 10001
