@@ -124,12 +124,14 @@ def start_service(
     *args: str,
     ready: tuple[int, ...] = (200,),
     timeout: float = 90,
+    files_limit: int | None = None,
 ) -> Service:
     """`analyzer serve` on a free port, ready when /readyz answers one of `ready`.
 
     It sees none of this environment's ANALYZER_* settings but those in `env`, keeps its data
     (feedback, the analyses log) in `workdir/data` unless `env` says otherwise, and writes its
-    output to `workdir/server.log`. A server that does not come up fails the test with its log.
+    output to `workdir/server.log`. `files_limit` lowers its RLIMIT_NOFILE (soft and hard), as a
+    small server's would be. A server that does not come up fails the test with its log.
     """
     port = free_port()
     log = workdir / "server.log"
@@ -137,7 +139,11 @@ def start_service(
     full_env = {**clean, "ANALYZER_DATA_DIR": str(workdir / "data"), **(env or {})}
     with log.open("wb") as sink:
         process = subprocess.Popen(
-            [ANALYZER, "serve", "--port", str(port), *args], env=full_env, stdout=sink, stderr=subprocess.STDOUT
+            [ANALYZER, "serve", "--port", str(port), *args],
+            env=full_env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            preexec_fn=None if files_limit is None else lambda: _limit_files(files_limit),
         )
     service = Service(f"http://127.0.0.1:{port}", log, process)
     deadline = time.monotonic() + timeout
@@ -152,6 +158,12 @@ def start_service(
         time.sleep(0.2)
     stop_service(service)
     pytest.fail(f"server did not start: {service.output()}")
+
+
+def _limit_files(limit: int) -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))
 
 
 def stop_service(service: Service) -> None:

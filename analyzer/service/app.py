@@ -64,8 +64,17 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.reloader = ModelReloader(settings)
     app.mount("/static", StaticFiles(directory=WEB_DIR), name="static")
 
+    # No redirect from /healthz/ to /healthz: Starlette builds its Location from the Host header.
+    app.router.redirect_slashes = False
+    schema = app.openapi()
+    body_routes = {
+        (method.upper(), path)
+        for path, operations in schema["paths"].items()
+        for method, operation in operations.items()
+        if "requestBody" in operation
+    }
     # Added innermost first: metrics see everything, CORS answers preflights before the key check.
-    app.add_middleware(GuardMiddleware, settings=settings, metrics=metrics)
+    app.add_middleware(GuardMiddleware, settings=settings, metrics=metrics, body_routes=body_routes)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -74,7 +83,7 @@ def create_app(settings: Settings) -> FastAPI:
             allow_headers=["Authorization", "Content-Type"],
         )
     # Route templates from the schema: included routers do not list their paths in app.routes.
-    routes = frozenset([*app.openapi()["paths"], app.openapi_url, app.docs_url, app.redoc_url])
+    routes = frozenset([*schema["paths"], app.openapi_url, app.docs_url, app.redoc_url])
     app.add_middleware(MetricsMiddleware, metrics=metrics, routes=routes)
     app.add_middleware(PageHeadersMiddleware)
     if not settings.api_keys:
