@@ -34,9 +34,17 @@ from analyzer.text.extract import Limits, extract
 from tests.conftest import free_port
 from tests.sources_server import Reply, Site, page, serve_site, sitemap_index, urlset
 
-#: Retries and backoff kept short so a test of three attempts takes milliseconds.
+#: Retries and backoff kept short so a test of three attempts takes milliseconds; the test
+#: servers are on 127.0.0.1, so these tests opt in to private addresses.
 FAST = FetchSettings(
-    concurrency=4, connect_timeout=2.0, read_timeout=2.0, retries=2, backoff=0.01, max_backoff=0.05, max_retry_after=2.0
+    concurrency=4,
+    connect_timeout=2.0,
+    read_timeout=2.0,
+    retries=2,
+    backoff=0.01,
+    max_backoff=0.05,
+    max_retry_after=2.0,
+    allow_private_addresses=True,
 )
 
 BILLION_LAUGHS = (

@@ -20,6 +20,8 @@ from analyzer.text.extract import Limits
 READ_ERROR = "read_failed"
 FETCH_ERROR = "fetch_failed"
 ROBOTS_ERROR = "robots_disallowed"
+#: A URL on a loopback, private, link-local or reserved address, not fetched (`FetchSettings.allow_private_addresses`).
+REFUSED_ERROR = "address_refused"
 INVALID_ERROR = InputError.code
 
 
