@@ -33,6 +33,7 @@ from analyzer.audit.sources.document import (
     ROBOTS_ERROR,
     SourceDocument,
     normalize_date,
+    printable,
     url_section,
 )
 from analyzer.audit.sources.exports import (
@@ -63,6 +64,7 @@ __all__ = [
     "count_documents",
     "iter_documents",
     "normalize_date",
+    "printable",
     "source_kind",
     "url_section",
 ]
