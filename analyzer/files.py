@@ -46,8 +46,11 @@ def open_output(path: Path, flags: int, mode: int = 0o644) -> int:
     except OSError as exc:
         # ELOOP: the name is a link; EISDIR, ENXIO (a pipe with no reader): not a file either.
         if exc.errno in (errno.ELOOP, errno.EISDIR, errno.ENXIO):
-            with contextlib.suppress(OSError):
-                refuse_unless_regular(path, os.lstat(path).st_mode)
+            try:
+                st_mode = os.lstat(path).st_mode
+            except OSError:
+                raise exc from None  # gone since: the open's own error says it best
+            refuse_unless_regular(path, st_mode)
         raise
     try:
         refuse_unless_regular(path, os.fstat(fd).st_mode)
