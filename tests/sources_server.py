@@ -4,12 +4,14 @@ and the server logs every request (path, user agent) and counts the requests in 
 from __future__ import annotations
 
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 
 @dataclass
@@ -50,9 +52,10 @@ def sitemap_index(*urls: str) -> Reply:
 class Site:
     """The routes a test serves. A list of replies is answered in turn, its last one repeating."""
 
-    def __init__(self, port: int, host: str = "127.0.0.1") -> None:
+    def __init__(self, port: int, host: str = "127.0.0.1", scheme: str = "http") -> None:
         self.port = port
         self.host = host
+        self.scheme = scheme
         self.routes: dict[str, Reply | list[Reply]] = {}
         self.requests: list[tuple[str, str]] = []
         self.lock = threading.Lock()
@@ -61,7 +64,7 @@ class Site:
 
     def url(self, path: str) -> str:
         host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}{path}"
+        return f"{self.scheme}://{host}:{self.port}{path}"
 
     def count(self, path: str) -> int:
         with self.lock:
@@ -123,12 +126,16 @@ class _ServerV6(ThreadingHTTPServer):
 
 
 @contextmanager
-def serve_site(host: str = "127.0.0.1", port: int = 0) -> Iterator[Site]:
+def serve_site(host: str = "127.0.0.1", port: int = 0, tls: tuple[Path, Path] | None = None) -> Iterator[Site]:
     """Serve a `Site` on `host` (a loopback address: 127.0.0.1, 127.0.0.2, ::1) from a thread for
-    the length of a test, on `port` (0: any free one)."""
+    the length of a test, on `port` (0: any free one); over HTTPS with `tls` (certificate, key)."""
     server_class = _ServerV6 if ":" in host else ThreadingHTTPServer
     server = server_class((host, port), _handler(Site(0, host)))
-    site = Site(server.server_address[1], host)
+    if tls is not None:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(*tls)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+    site = Site(server.server_address[1], host, "https" if tls else "http")
     server.RequestHandlerClass = _handler(site)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()

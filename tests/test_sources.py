@@ -7,7 +7,9 @@ import gzip
 import itertools
 import json
 import os
+import shutil
 import socket
+import subprocess
 import tempfile
 import time
 import tracemalloc
@@ -872,6 +874,29 @@ def test_names_are_checked_on_the_address_they_resolve_to(monkeypatch: pytest.Mo
         sitemap.write_bytes(urlset(urls[0]).body)
         [opted_in] = documents(sitemap, fetch=FAST)
         assert SECRET.encode() in (opted_in.data or b"") and secret.paths()[-1] == "/secret"
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command to make a certificate")
+def test_https_goes_through_the_same_checks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """TLS is started on the checked, pinned connection, and its handshake is under the deadline too."""
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+         "-days", "1", "-subj", "/CN=127.0.0.2", "-addext", "subjectAltName=IP:127.0.0.2"],
+        check=True, capture_output=True, timeout=60,
+    )  # fmt: skip
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # trusted by this test's fetches only
+    with serve_site("127.0.0.2", tls=(cert, key)) as site:
+        site.routes = {
+            "/sitemap.xml": urlset(site.url("/page"), site.url("/drip")),
+            "/page": page("Over TLS"),
+            "/drip": Reply(trickle=0.5, trickle_lines=20),
+        }
+        tls, drip = documents(site.url("/sitemap.xml"), fetch=replace(HOSTILE_ONLY, total_timeout=2.0))
+        assert b"Over TLS" in (tls.data or b"") and "took over 2 s" in (drip.error or "")
+        with pytest.raises(InputError, match=r"refused: 127\.0\.0\.2 is a loopback address"):
+            iter_documents([site.url("/sitemap.xml")])
+        assert site.paths().count("/sitemap.xml") == 1
 
 
 @pytest.mark.parametrize(

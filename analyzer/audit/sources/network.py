@@ -116,9 +116,16 @@ def _bounded(timeout: float | None) -> float | None:
     return left if timeout is None else min(timeout, left)
 
 
-def _past_deadline() -> bool:
-    end = _deadline.get()
-    return end is not None and time.monotonic() >= end
+@contextlib.contextmanager
+def _deadline_timeouts() -> Iterator[None]:
+    """A socket timeout that came because the request's deadline did is the deadline's error."""
+    try:
+        yield
+    except (httpcore.ConnectTimeout, httpcore.ReadTimeout, httpcore.WriteTimeout):
+        end = _deadline.get()
+        if end is not None and time.monotonic() >= end:
+            raise DeadlineExceededError from None
+        raise
 
 
 class GuardedBackend(httpcore.NetworkBackend):
@@ -146,10 +153,11 @@ class GuardedBackend(httpcore.NetworkBackend):
         failure: httpcore.ConnectError | httpcore.ConnectTimeout | None = None
         for address in allowed:  # a name with both kinds of address is connected to its allowed ones only
             try:
-                stream = self.sockets.connect_tcp(str(address), port, _bounded(timeout), local_address, socket_options)
+                with _deadline_timeouts():
+                    stream = self.sockets.connect_tcp(
+                        str(address), port, _bounded(timeout), local_address, socket_options
+                    )
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
-                if _past_deadline():
-                    raise DeadlineExceededError from None
                 failure = exc
                 continue
             return _DeadlineStream(stream)
@@ -188,20 +196,12 @@ class _DeadlineStream(httpcore.NetworkStream):
         self.stream = stream
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        try:
+        with _deadline_timeouts():
             return self.stream.read(max_bytes, _bounded(timeout))
-        except httpcore.ReadTimeout:
-            if _past_deadline():
-                raise DeadlineExceededError from None
-            raise
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        try:
+        with _deadline_timeouts():
             self.stream.write(buffer, _bounded(timeout))
-        except httpcore.WriteTimeout:
-            if _past_deadline():
-                raise DeadlineExceededError from None
-            raise
 
     def close(self) -> None:
         self.stream.close()
@@ -209,12 +209,8 @@ class _DeadlineStream(httpcore.NetworkStream):
     def start_tls(
         self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
     ) -> httpcore.NetworkStream:
-        try:
+        with _deadline_timeouts():
             return _DeadlineStream(self.stream.start_tls(ssl_context, server_hostname, _bounded(timeout)))
-        except httpcore.ConnectTimeout:
-            if _past_deadline():
-                raise DeadlineExceededError from None
-            raise
 
     def get_extra_info(self, info: str) -> Any:
         return self.stream.get_extra_info(info)
