@@ -28,7 +28,7 @@ class UnsafeOutputError(OSError):
 
     def __init__(self, path: Path, kind: str) -> None:
         super().__init__(
-            errno.EEXIST,
+            errno.EPERM,
             f"{path} is {kind}, not a regular file; outputs are written only to regular files, so that nothing "
             "in the folder can send them elsewhere. Remove it, or choose another folder",
             str(path),
@@ -50,10 +50,10 @@ def open_output(path: Path, flags: int, mode: int = 0o644) -> int:
                 st_mode = os.lstat(path).st_mode
             except OSError:
                 raise exc from None  # gone since: the open's own error says it best
-            refuse_unless_regular(path, st_mode)
+            _refuse_unless_regular(path, st_mode)
         raise
     try:
-        refuse_unless_regular(path, os.fstat(fd).st_mode)
+        _refuse_unless_regular(path, os.fstat(fd).st_mode)
     except BaseException:
         os.close(fd)
         raise
@@ -63,10 +63,10 @@ def open_output(path: Path, flags: int, mode: int = 0o644) -> int:
 def check_output(path: Path) -> None:
     """Refuse (`UnsafeOutputError`) an output `path` that exists as anything but a regular file."""
     with contextlib.suppress(FileNotFoundError):
-        refuse_unless_regular(path, os.lstat(path).st_mode)
+        _refuse_unless_regular(path, os.lstat(path).st_mode)
 
 
-def refuse_unless_regular(path: Path, st_mode: int) -> None:
+def _refuse_unless_regular(path: Path, st_mode: int) -> None:
     """Raise `UnsafeOutputError` when `st_mode` (from lstat or fstat) is not a regular file's."""
     if stat.S_ISREG(st_mode):
         return
