@@ -225,3 +225,15 @@ def test_outputs_are_opened_only_as_regular_files(tmp_path: Path) -> None:
         handle.write("first")
     os.close(open_output(regular, os.O_RDONLY))
     assert regular.read_text() == "first"
+
+
+# 13 (the audit's side). A signing key refuses an unsigned model before any worker starts ------------
+
+
+def test_an_audit_with_a_signing_key_refuses_an_unsigned_model_up_front(export: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    key = {"ANALYZER_MODEL_SIGNING_KEY": "audit-signing-key-0b6e2f9a41c8d735"}
+    refused = run_cli("audit", str(export), "--out", str(out), "--jobs", "2", env=key)
+    assert refused.returncode == 2, refused.stderr
+    assert "is not signed" in refused.stderr and "Traceback" not in refused.stderr
+    assert not (out / RESULTS_FILE).exists()  # refused before any document was read or worker started

@@ -51,7 +51,7 @@ from analyzer.audit.records import (
 from analyzer.audit.sources import SourceDocument
 from analyzer.errors import AnalyzerError
 from analyzer.files import UnsafeOutputError, atomic_writer, check_output, open_output
-from analyzer.model.artifacts import ARTIFACTS, read_card, verify
+from analyzer.model.artifacts import verify_model
 from analyzer.model.paths import resolve_model_dir
 from analyzer.text.extract import DEFAULT_LIMITS, Limits
 
@@ -243,11 +243,8 @@ def run_audit(
 
 
 def _check_model(directory: Path) -> str:
-    """Verify the model's checksums here, before any worker starts; its name@version."""
-    card = read_card(directory)
-    for role in card["artifacts"]:
-        if role in ARTIFACTS:
-            verify(directory, card, role)
+    """Verify the model (trust and checksums) here, before any worker starts; its name@version."""
+    card, _ = verify_model(directory)
     return f"{card['name']}@{card['version']}"
 
 

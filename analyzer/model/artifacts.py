@@ -270,6 +270,16 @@ def verify(directory: Path, card: dict[str, Any], role: str) -> Path:
     return artifact
 
 
+def verify_model(path: Path) -> tuple[dict[str, Any], dict[str, Path]]:
+    """The card and each artifact's path, once the card is trusted (signing key or pinned hashes,
+    if set) and every artifact matches it; nothing is unpickled. Callers that start workers
+    verify here first, so a refused model fails before any worker starts."""
+    data = _card_bytes(path)
+    check_trust(path, data)
+    card = _parse_card(path / CARD, data)
+    return card, {role: verify(path, card, role) for role in card["artifacts"] if role in ARTIFACTS}
+
+
 def load_model(directory: str | Path | None = None) -> LoadedModel:
     """Load a verified model directory (see `resolve_model_dir` for the default).
 
@@ -277,10 +287,7 @@ def load_model(directory: str | Path | None = None) -> LoadedModel:
     against the card, before any is unpickled.
     """
     path = resolve_model_dir(directory)
-    data = _card_bytes(path)
-    check_trust(path, data)
-    card = _parse_card(path / CARD, data)
-    verified = {role: verify(path, card, role) for role in card["artifacts"] if role in ARTIFACTS}
+    card, verified = verify_model(path)
     _alias_pickled_modules()
     pipeline = joblib.load(verified["document"])
     if not isinstance(pipeline, Pipeline):
