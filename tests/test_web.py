@@ -231,7 +231,8 @@ def test_an_html_file_keeps_its_html_and_pdf_and_docx_are_extracted(page: Page, 
     expect(page.get_by_label("Format", exact=True)).to_have_value("html")
     assert "<b>two days</b>." in page.locator("#backdrop").inner_text()
 
-    for name, data in [("brief.pdf", text_pdf(["Every quarter you wait, the backlog grows."])), ("brief.docx", sample_docx())]:
+    pdf = text_pdf(["Every quarter you wait, the backlog grows."])
+    for name, data in [("brief.pdf", pdf), ("brief.docx", sample_docx())]:
         page.get_by_label("Open a file…").set_input_files(files=[{"name": name, "mimeType": "", "buffer": data}])
         expect(page.locator("#file-status")).to_contain_text(name)
         wait_analyzed(page)

@@ -41,7 +41,8 @@ def new_page(browser: Browser, server: str, **context: Any) -> Iterator[Page]:
     opened.set_default_timeout(30_000)
     page = opened.new_page()
     problems: list[str] = []
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" and "Content Security" in m.text else None)
+    blocked = "Content Security Policy"
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" and blocked in m.text else None)
     page.on("pageerror", lambda error: problems.append(str(error)))
     yield page
     opened.close()

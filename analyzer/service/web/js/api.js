@@ -97,8 +97,8 @@ export function sendFeedback(body, key) {
 const FILE_TYPES = ".txt, .md, .html, .pdf or .docx";
 
 // {title, detail}: what happened and what to do, in the writer's words; `detail` is the server's
-// own message, kept for whoever runs the server.
-export function plainError(error, hasKey) {
+// own message, kept for whoever runs the server. `doing` is "feedback" for a correction.
+export function plainError(error, hasKey, doing) {
   const name = error.file ? error.file : "This draft";
   const server = error.message ? error.message.trim() : "";
   const said = (title) => ({ title: title, detail: server });
@@ -137,8 +137,10 @@ export function plainError(error, hasKey) {
       return said("The analyzer can't read this kind of file. Open a " + FILE_TYPES + " file, or paste the text.");
     case 429:
       return said(
-        "Too many analyses in a short time. The page will try again" +
-          (error.retryAfter ? " in " + error.retryAfter + " seconds." : " shortly.")
+        doing === "feedback"
+          ? "Too many corrections in a short time. Try again in " + (error.retryAfter || 60) + " seconds."
+          : "Too many analyses in a short time. The page will try again" +
+              (error.retryAfter ? " in " + error.retryAfter + " seconds." : " shortly.")
       );
     case 503:
       return said("The analyzer is still starting up. The page will try again in a few seconds.");

@@ -38,7 +38,7 @@ let editor;
 let cards;
 
 const key = () => $("api-key").value.trim();
-const plain = (error) => api.plainError(error, Boolean(key()));
+const plain = (error, doing) => api.plainError(error, Boolean(key()), doing);
 
 function formatOf(text) {
   return state.format === "auto" ? detectFormat(text) : state.format;
@@ -482,6 +482,10 @@ function init() {
     }
   });
 
+  $("key-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    analyzeDraft("key");
+  });
   $("analyze-form").addEventListener("submit", (event) => {
     event.preventDefault();
     analyzeDraft("button");

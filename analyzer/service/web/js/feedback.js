@@ -84,7 +84,7 @@ async function send(target, label, comment, box) {
     box.classList.add("fb-saved");
     target.invoker.dataset.corrected = label;
   } catch (error) {
-    const said = target.plain(error);
+    const said = target.plain(error, "feedback");
     status.textContent = "Not saved: " + said.title + (said.detail ? " (" + said.detail + ")" : "");
     box.classList.add("fb-failed");
     for (const b of buttons) b.disabled = false;
