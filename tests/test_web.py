@@ -129,7 +129,7 @@ def test_marks_are_quiet_numbered_and_tagged(page: Page, server: str) -> None:
 
 def test_clicking_a_card_outlines_its_span_and_clicking_the_span_opens_the_card(page: Page) -> None:
     write(page, FEATURES)
-    card = page.locator("#suggestions .card").nth(1)
+    card = page.locator("#suggestions .card").last
     index = int(card.get_attribute("data-sentence") or -1)
     card.locator("summary").click()
     span = sentence(page, index)

@@ -55,7 +55,8 @@ def draft(page: Page) -> Any:
 
 def wait_analyzed(page: Page) -> None:
     """Until the analysis shown is of the draft as it is now."""
-    expect(page.locator("#editor")).to_have_attribute("data-state", "analyzed")
+    # Generous: the first analysis with suggestions loads the parser, on a machine shared by many.
+    expect(page.locator("#editor")).to_have_attribute("data-state", "analyzed", timeout=60_000)
 
 
 def write(page: Page, text: str) -> None:
