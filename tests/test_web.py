@@ -188,7 +188,7 @@ def test_markdown_headings_are_sections_never_labelled_sentences(page: Page, ser
     body = sent.value.post_data_json
     assert body["markdown"] == MARKDOWN and "text" not in body  # sent as Markdown, as written
     wait_analyzed(page)
-    expect(page.locator("#format-note")).to_have_text("reads as Markdown")
+    expect(page.locator("#format-auto")).to_have_text("Detect: Markdown")
     assert draft(page).input_value() == MARKDOWN  # never replaced by the extracted text
 
     headings = page.locator("#backdrop .sent.heading")
@@ -331,3 +331,49 @@ def test_no_request_leaves_the_host_and_no_favicon_is_missing(page: Page, server
     expect(page.locator(".swagger-ui .info")).to_be_visible()
     assert hosts == {"127.0.0.1"}
     assert missing == []
+
+
+@pytest.fixture(scope="module")
+def guarded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`analyzer serve` that asks for a key."""
+    service = start_service(
+        tmp_path_factory.mktemp("web-guarded"), {"ANALYZER_API_KEYS": "writer:sk-writer-1c2d3e4f5a6b"}
+    )
+    yield service.base
+    stop_service(service)
+
+
+def test_the_key_box_opens_itself_when_the_server_asks_for_a_key(browser: Browser, guarded: str) -> None:
+    for page in new_page(browser, guarded):
+        page.goto("/")
+        expect(page.locator("#key-box")).not_to_have_attribute("open", "")
+        draft(page).fill(CASE)
+        message = page.get_by_role("alert")
+        expect(message).to_contain_text("This server asks for an API key. Enter it in the box below")
+        assert "Bearer" not in message.inner_text()
+        expect(page.locator("#key-box")).to_have_attribute("open", "")
+        page.get_by_label("API key", exact=True).fill("sk-wrong")
+        expect(message).to_contain_text("The server did not accept this API key")
+        page.get_by_label("API key", exact=True).fill("sk-writer-1c2d3e4f5a6b")  # no click: it tries again
+        wait_analyzed(page)
+        expect(message).to_be_hidden()
+        expect(page.locator("#doc-label")).to_have_text("Case for change")
+
+
+def test_a_mixed_draft_shows_its_two_leading_messages(page: Page) -> None:
+    """`mixed` and `leading` come from a newer model; the page shows them when present."""
+
+    def add_mixed(route: Route) -> None:
+        answer = route.fetch()
+        analysis = answer.json()
+        analysis.update(mixed=True, leading=[{"label": "feature-pitch"}, {"label": "awareness-only"}])
+        route.fulfill(response=answer, json=analysis)
+
+    page.route("**/v1/analyze", add_mixed)
+    write(page, FEATURES)
+    expect(page.locator("#doc-label")).to_have_text("Mixed")
+    expect(page.locator("#summary")).to_contain_text("mostly Feature pitch, then Awareness only")
+    page.unroute("**/v1/analyze")
+    draft(page).fill(FEATURES + "\nTry it.")
+    wait_analyzed(page)
+    expect(page.locator("#doc-label")).to_have_text("Feature pitch")  # absent: the label as before

@@ -62,6 +62,9 @@ def test_accepting_a_rewrite_fills_its_blanks_first_and_scores_the_edited_draft(
             expect(accept).to_be_disabled()
             expect(card.locator(".card-note")).to_contain_text("to accept")
     expect(accept).to_be_enabled()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(ARTIFACTS / "web-1280.png"))  # the blanks filled, before Accept
     accept.click()
     wait_analyzed(page)
     expect(page.locator("#apply-status")).to_contain_text("→")
@@ -87,8 +90,9 @@ def test_accepting_a_rewrite_fills_its_blanks_first_and_scores_the_edited_draft(
     expect(active).to_have_count(1)
     expect(active).to_be_in_viewport()
     assert answers[0] in active.inner_text()
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "web-1280.png"))
+    # An accepted rewrite is not rewritten again in this draft.
+    expect(page.locator(f'#suggestions .card[data-sentence="{index}"]')).to_have_count(0)
+    page.screenshot(path=str(ARTIFACTS / "web-1280-accepted.png"))
 
     # The browser's own undo takes the rewrite back, and the page analyzes the draft again.
     draft(page).focus()

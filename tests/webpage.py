@@ -103,6 +103,8 @@ def answer(question: str) -> str:
     q = question.lower()
     if "year" in q or "when" in q:
         return "2027"
+    if "cost" in q:
+        return "two days of a manager's time every month"
     if "hour" in q or "how many" in q or "how much" in q or q.startswith("n "):
         return "six hours a week"
     return "moving one clinic onto shared rotas"

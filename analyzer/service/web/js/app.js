@@ -22,6 +22,7 @@ const state = {
   headings: new Map(), // index of a heading "sentence" -> its section
   format: "auto",
   dismissed: new Set(),
+  accepted: new Set(), // rewrites the writer accepted: never rewritten again in this draft
   sent: 0, // number of the newest request sent; only its answer is shown
   controller: null,
   timer: 0,
@@ -53,12 +54,13 @@ function setStatus(text, phase) {
 }
 
 function save() {
-  saveDraft(editor.value, state.format, state.dismissed);
+  saveDraft(editor.value, state.format, state.dismissed, state.accepted);
 }
 
+// "Detect" says what it detected: "Detect: Markdown".
 function showFormat() {
   const text = editor.value;
-  $("format-note").textContent = state.format === "auto" && text.trim() ? "reads as " + FORMAT_NAMES[formatOf(text)] : "";
+  $("format-auto").textContent = text.trim() ? "Detect: " + FORMAT_NAMES[detectFormat(text)] : "Detect";
 }
 
 // --- Messages ---------------------------------------------------------------------------
@@ -179,7 +181,7 @@ function cardItems(analysis) {
   for (const suggestion of analysis.suggestions || []) {
     if (state.headings.has(suggestion.sentence) || !state.sentences.has(suggestion.sentence)) continue;
     const key = suggestionKey(suggestion);
-    if (state.dismissed.has(key) || items.some((item) => item.key === key)) continue;
+    if (state.dismissed.has(key) || state.accepted.has(key) || items.some((item) => item.key === key)) continue;
     items.push({ key: key, suggestion: suggestion, alts: alternativesOf(suggestion) });
   }
   return items;
@@ -336,6 +338,7 @@ function accept(card, text, status) {
   // The API's sentence of a list item starts with "- "; the editor keeps the writer's own marker.
   let rewrite = text;
   if (/^- /.test(rewrite) && !/^[-*+]/.test(current)) rewrite = rewrite.slice(2);
+  state.accepted.add(suggestionKey({ original: rewrite }));
   state.pending = {
     start: span.start,
     length: rewrite.length,
@@ -401,9 +404,10 @@ function setFormat(format) {
   showFormat();
 }
 
-// A new draft: what was dismissed for the old one no longer applies.
+// A new draft: what was dismissed or accepted in the old one no longer applies.
 function newDraft() {
   state.dismissed.clear();
+  state.accepted.clear();
 }
 
 async function openFile(file) {
@@ -457,6 +461,7 @@ function init() {
   state.format = ["auto", "text", "markdown", "html"].includes(saved.format) ? saved.format : "auto";
   $("format").value = state.format;
   state.dismissed = new Set(saved.dismissed);
+  state.accepted = new Set(saved.accepted);
 
   editor = new Editor(area, $("backdrop"), () => {
     hideTip();

@@ -64,7 +64,7 @@ function asWritten(sentence) {
 
 // What a suggestion is remembered by when dismissed: its sentence as written.
 export function suggestionKey(suggestion) {
-  return String(suggestion.original || "").replace(/\s+/g, " ").trim();
+  return asWritten(String(suggestion.original || "").trim()).replace(/\s+/g, " ").trim();
 }
 
 // The text of an alternative with its blanks filled; null while one is empty.

@@ -25,7 +25,7 @@ export function detectFormat(text) {
   return "text";
 }
 
-export const FORMAT_NAMES = { text: "plain text", markdown: "Markdown", html: "HTML" };
+export const FORMAT_NAMES = { text: "Plain text", markdown: "Markdown", html: "HTML" };
 
 // Files the page reads itself, keeping their text as written, and the format each is.
 const TEXT_FILES = { txt: "text", text: "text", md: "markdown", markdown: "markdown", html: "html", htm: "html" };
@@ -53,7 +53,7 @@ export async function readTextFile(file) {
   }
 }
 
-// --- What this tab remembers: the draft, its format, the suggestions dismissed for it ------
+// --- What this tab remembers: the draft, its format, the suggestions dismissed or accepted ---
 
 const STORE = "analyzer.draft";
 
@@ -65,17 +65,19 @@ export function loadDraft() {
         text: saved.text,
         format: typeof saved.format === "string" ? saved.format : "auto",
         dismissed: Array.isArray(saved.dismissed) ? saved.dismissed.map(String) : [],
+        accepted: Array.isArray(saved.accepted) ? saved.accepted.map(String) : [],
       };
     }
   } catch (err) {
     // nothing saved, or storage refused
   }
-  return { text: "", format: "auto", dismissed: [] };
+  return { text: "", format: "auto", dismissed: [], accepted: [] };
 }
 
-export function saveDraft(text, format, dismissed) {
+export function saveDraft(text, format, dismissed, accepted) {
   try {
-    sessionStorage.setItem(STORE, JSON.stringify({ text: text, format: format, dismissed: [...dismissed] }));
+    const saved = { text: text, format: format, dismissed: [...dismissed], accepted: [...accepted] };
+    sessionStorage.setItem(STORE, JSON.stringify(saved));
   } catch (err) {
     // too large for storage, or refused: the draft is still in the editor
   }
