@@ -46,20 +46,12 @@ MARKDOWN = (
 )
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`analyzer serve` without keys on a free loopback port; its base URL."""
-    service = start_service(tmp_path_factory.mktemp("web-server"), timeout=60)
-    yield service.base
-    stop_service(service)
-
-
 @pytest.fixture
-def page(browser: Browser, server: str) -> Iterator[Page]:
-    yield from new_page(browser, server)
+def page(browser: Browser, page_server: str) -> Iterator[Page]:
+    yield from new_page(browser, page_server)
 
 
-def test_page_docs_and_static_files_are_open_and_carry_security_headers(server: str) -> None:
+def test_page_docs_and_static_files_are_open_and_carry_security_headers(page_server: str) -> None:
     for path, kind in [
         ("/", "text/html"),
         ("/static/js/app.js", "javascript"),
@@ -68,25 +60,25 @@ def test_page_docs_and_static_files_are_open_and_carry_security_headers(server: 
         ("/docs/assets/swagger-ui-bundle.js", "javascript"),
         ("/favicon.ico", "image/svg+xml"),
     ]:
-        response = httpx.get(server + path)
+        response = httpx.get(page_server + path)
         assert response.status_code == 200, path
         assert kind in response.headers["content-type"]
         assert response.headers["content-security-policy"] == CSP, path
         assert response.headers["x-content-type-options"] == "nosniff"
         assert response.headers["referrer-policy"] == "no-referrer"
-    assert httpx.get(server + "/static/missing.js").status_code == 404
-    assert httpx.get(server + "/docs/assets/index.html").status_code == 404  # only the two files it needs
+    assert httpx.get(page_server + "/static/missing.js").status_code == 404
+    assert httpx.get(page_server + "/docs/assets/index.html").status_code == 404  # only the two files it needs
     for script in (ROOT / "analyzer" / "service" / "web").rglob("*.js"):
         source = script.read_text(encoding="utf-8")
         assert "innerHTML" not in source and "insertAdjacentHTML" not in source and "eval(" not in source, script
 
 
-def test_typing_moves_the_score_without_a_click(page: Page, server: str) -> None:
+def test_typing_moves_the_score_without_a_click(page: Page, page_server: str) -> None:
     requests: list[Request] = []
     page.on("request", lambda r: requests.append(r) if r.url.endswith("/v1/analyze") else None)
     write(page, FEATURES)
     before = score(page)
-    assert before == api_analysis(server, FEATURES)["case_for_change_score"]
+    assert before == api_analysis(page_server, FEATURES)["case_for_change_score"]
     expect(page.locator("#doc-label")).to_have_attribute("data-label", "feature-pitch")
 
     box = draft(page)
@@ -97,7 +89,7 @@ def test_typing_moves_the_score_without_a_click(page: Page, server: str) -> None
     wait_analyzed(page)
     expect(page.locator("#cfc-score")).not_to_have_text(str(before))
     typed = box.input_value()
-    fresh = api_analysis(server, typed)
+    fresh = api_analysis(page_server, typed)
     assert score(page) == fresh["case_for_change_score"] > before
     assert page.locator("#doc-label").get_attribute("data-label") == fresh["label"]
     for key, element in fresh["rubric"].items():
@@ -106,9 +98,9 @@ def test_typing_moves_the_score_without_a_click(page: Page, server: str) -> None
     assert len(requests) >= 2  # analyzed again as the writer typed, without Analyze
 
 
-def test_marks_are_quiet_numbered_and_tagged(page: Page, server: str) -> None:
+def test_marks_are_quiet_numbered_and_tagged(page: Page, page_server: str) -> None:
     write(page, CASE)
-    expected = api_analysis(server, CASE)
+    expected = api_analysis(page_server, CASE)
     assert expected["label"] == "case-for-change"
     # A case for change: its case-for-change sentences need no attention, so they are not marked.
     marked = page.locator("#backdrop .sent.mark")
@@ -150,9 +142,9 @@ def test_clicking_a_card_outlines_its_span_and_clicking_the_span_opens_the_card(
     expect(panel).to_contain_text("%")
 
 
-def test_the_checklist_and_its_sentences_point_at_each_other(page: Page, server: str) -> None:
+def test_the_checklist_and_its_sentences_point_at_each_other(page: Page, page_server: str) -> None:
     write(page, CASE)
-    expected = api_analysis(server, CASE)
+    expected = api_analysis(page_server, CASE)
     for key in ("why_change", "price_of_inaction", "future_state"):
         evidence = expected["rubric"][key]["evidence"]
         assert evidence, key
@@ -181,7 +173,7 @@ def test_hovering_a_mark_explains_it_in_plain_words(page: Page) -> None:
     expect(tip).to_be_hidden()
 
 
-def test_markdown_headings_are_sections_never_labelled_sentences(page: Page, server: str) -> None:
+def test_markdown_headings_are_sections_never_labelled_sentences(page: Page, page_server: str) -> None:
     with page.expect_request("**/v1/analyze") as sent:
         page.goto("/")
         draft(page).fill(MARKDOWN)
@@ -220,7 +212,7 @@ def test_a_markdown_file_keeps_its_markdown_in_the_editor(page: Page) -> None:
     expect(page.locator("#file-status")).to_contain_text("manual-invoicing.md")
 
 
-def test_an_html_file_keeps_its_html_and_pdf_and_docx_are_extracted(page: Page, server: str) -> None:
+def test_an_html_file_keeps_its_html_and_pdf_and_docx_are_extracted(page: Page, page_server: str) -> None:
     html = "<html><body><h1>Rota day</h1><p>Every month you wait, managers lose <b>two days</b>.</p></body></html>"
     page.goto("/")
     page.get_by_label("Open a file…").set_input_files(
@@ -236,7 +228,7 @@ def test_an_html_file_keeps_its_html_and_pdf_and_docx_are_extracted(page: Page, 
         page.get_by_label("Open a file…").set_input_files(files=[{"name": name, "mimeType": "", "buffer": data}])
         expect(page.locator("#file-status")).to_contain_text(name)
         wait_analyzed(page)
-        extracted = httpx.post(f"{server}/v1/analyze/file", files={"file": (name, data)}, timeout=60).json()
+        extracted = httpx.post(f"{page_server}/v1/analyze/file", files={"file": (name, data)}, timeout=60).json()
         assert draft(page).input_value() == extracted["text"]
         expect(page.get_by_label("Format", exact=True)).to_have_value("text")
         assert score(page) == extracted["case_for_change_score"]
@@ -294,9 +286,11 @@ def test_the_api_key_is_sent_and_kept_for_the_tab(page: Page) -> None:
     assert draft(page).input_value() == CASE  # the draft survives a reload of the tab
 
 
-def test_a_phone_sees_the_result_after_analyze_and_a_sentence_s_scores_on_tap(browser: Browser, server: str) -> None:
+def test_a_phone_sees_the_result_after_analyze_and_a_sentence_s_scores_on_tap(
+    browser: Browser, page_server: str
+) -> None:
     phone = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True, "device_scale_factor": 2}
-    for page in new_page(browser, server, **phone):
+    for page in new_page(browser, page_server, **phone):
         page.goto("/")
         draft(page).fill(FEATURES)
         page.get_by_role("button", name="Analyze").tap()
@@ -321,7 +315,7 @@ def test_a_phone_sees_the_result_after_analyze_and_a_sentence_s_scores_on_tap(br
         page.screenshot(path=str(ARTIFACTS / "web-390.png"))
 
 
-def test_no_request_leaves_the_host_and_no_favicon_is_missing(page: Page, server: str) -> None:
+def test_no_request_leaves_the_host_and_no_favicon_is_missing(page: Page, page_server: str) -> None:
     hosts: set[str] = set()
     missing: list[str] = []
     page.on("request", lambda r: hosts.add(urlsplit(r.url).hostname or r.url))

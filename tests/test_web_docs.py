@@ -17,7 +17,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from playwright.sync_api import Browser, Page, Route, expect
 
-from tests.conftest import start_service, stop_service
 from tests.webpage import CASE, CSP, FEATURES, api_analysis, new_page, words
 
 pytestmark = pytest.mark.slow
@@ -41,26 +40,19 @@ DRAFTS = {
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    service = start_service(tmp_path_factory.mktemp("web-docs-server"), timeout=60)
-    yield service.base
-    stop_service(service)
-
-
-@pytest.fixture(scope="module")
-def module_page(browser: Browser, server: str) -> Iterator[Page]:
+def module_page(browser: Browser, page_server: str) -> Iterator[Page]:
     """One page for the whole module: the mapping is a pure function, evaluated many times."""
-    for page in new_page(browser, server):
+    for page in new_page(browser, page_server):
         page.goto("/")
         yield page
 
 
-def test_docs_render_offline_under_the_csp(browser: Browser, server: str) -> None:
+def test_docs_render_offline_under_the_csp(browser: Browser, page_server: str) -> None:
     foreign: list[str] = []
-    for page in new_page(browser, server):
+    for page in new_page(browser, page_server):
 
         def only_this_host(route: Route) -> None:
-            if urlsplit(route.request.url).netloc == urlsplit(server).netloc:
+            if urlsplit(route.request.url).netloc == urlsplit(page_server).netloc:
                 route.continue_()
             else:
                 foreign.append(route.request.url)
@@ -91,9 +83,9 @@ def mapped(page: Page, analyzed: str, source: str, spans: list[tuple[int, int]])
 
 @pytest.mark.parametrize(("fmt", "text"), [(fmt, text) for fmt, texts in DRAFTS.items() for text in texts])
 def test_every_sentence_maps_onto_its_own_words_in_the_writer_s_text(
-    module_page: Page, server: str, fmt: str, text: str
+    module_page: Page, page_server: str, fmt: str, text: str
 ) -> None:
-    analysis = api_analysis(server, text, fmt)
+    analysis = api_analysis(page_server, text, fmt)
     sentences = analysis["sentences"]
     spans = mapped(module_page, analysis["text"], text, [(s["start"], s["end"]) for s in sentences])
     previous_end = 0

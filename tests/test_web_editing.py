@@ -13,13 +13,13 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, Route, expect
 
-from tests.conftest import start_service, stop_service
 from tests.webpage import (
     ARTIFACTS,
     CASE,
     FEATURES,
     answer,
     api_analysis,
+    backdrop_text,
     card_with_blanks,
     draft,
     new_page,
@@ -31,19 +31,12 @@ from tests.webpage import (
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    service = start_service(tmp_path_factory.mktemp("web-editing-server"), timeout=60)
-    yield service.base
-    stop_service(service)
-
-
 @pytest.fixture
-def page(browser: Browser, server: str) -> Iterator[Page]:
-    yield from new_page(browser, server, permissions=["clipboard-read", "clipboard-write"])
+def page(browser: Browser, page_server: str) -> Iterator[Page]:
+    yield from new_page(browser, page_server, permissions=["clipboard-read", "clipboard-write"])
 
 
-def test_accepting_a_rewrite_fills_its_blanks_first_and_scores_the_edited_draft(page: Page, server: str) -> None:
+def test_accepting_a_rewrite_fills_its_blanks_first_and_scores_the_edited_draft(page: Page, page_server: str) -> None:
     write(page, FEATURES)
     before = score(page)
     original = draft(page).input_value()
@@ -79,7 +72,7 @@ def test_accepting_a_rewrite_fills_its_blanks_first_and_scores_the_edited_draft(
     assert original.count("**") - edited.count("**") in (0, 2)
 
     # The score shown is a fresh analysis of the edited draft, never the suggestion's estimate.
-    fresh = api_analysis(server, edited)
+    fresh = api_analysis(page_server, edited)
     assert score(page) == fresh["case_for_change_score"]
     after = fresh["case_for_change_score"]
     expect(page.locator("#apply-status")).to_contain_text(
@@ -159,7 +152,7 @@ def test_a_dismissed_suggestion_stays_dismissed_for_this_draft(page: Page) -> No
     expect(cards).to_have_count(count)
 
 
-def test_a_late_answer_never_replaces_a_newer_one(page: Page, server: str) -> None:
+def test_a_late_answer_never_replaces_a_newer_one(page: Page, page_server: str) -> None:
     held: list[Route] = []
     aborted: list[str] = []
 
@@ -180,7 +173,7 @@ def test_a_late_answer_never_replaces_a_newer_one(page: Page, server: str) -> No
     assert held, "the first analysis was never sent"
     draft(page).fill(CASE)
     wait_analyzed(page)
-    newest = api_analysis(server, CASE)
+    newest = api_analysis(page_server, CASE)
     assert score(page) == newest["case_for_change_score"]
 
     late = held[0].fetch()  # the first draft's real answer, arriving last
@@ -204,10 +197,17 @@ def test_typing_during_an_analysis_keeps_the_caret_and_the_marks_follow_the_text
     page.keyboard.type("truly ")
     assert box.input_value()[anchor : anchor + 22] == "Honestly, truly Three "
     wait_analyzed(page)
-    # The backdrop holds the same text as the textarea, character for character.
-    shown = page.locator("#backdrop").evaluate("b => b.textContent.replace(/\\u200b$/, '')")
-    tags = "".join(t.inner_text() for t in page.locator("#backdrop .tag").all())
-    assert len(shown) == len(box.input_value()) + len(tags)
+    # The backdrop holds the same text as the textarea, character for character, line for line,
+    # through edits within a line, new lines, and deletions across lines.
+    assert backdrop_text(page) == box.input_value()
+    page.keyboard.press("Enter")
+    page.keyboard.type("A new line.")
+    assert backdrop_text(page) == box.input_value()
+    for _ in range(len("A new line.") + 2):
+        page.keyboard.press("Backspace")
+    assert backdrop_text(page) == box.input_value()
+    wait_analyzed(page)
+    assert backdrop_text(page) == box.input_value()
 
 
 def test_paste_brings_plain_text_only(page: Page) -> None:

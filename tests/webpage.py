@@ -86,6 +86,18 @@ def click_sentence(page: Page, index: int, tap: bool = False) -> None:
         page.mouse.click(x, y)
 
 
+def backdrop_text(page: Page) -> str:
+    """The text the backdrop draws under the textarea: its lines without the tags."""
+    text: str = page.locator("#backdrop").evaluate(
+        """b => [...b.children].map(line => {
+            const copy = line.cloneNode(true);
+            for (const tag of copy.querySelectorAll('.tag')) tag.remove();
+            return copy.textContent.replace(/\\u200b/g, '');
+        }).join('\\n')"""
+    )
+    return text
+
+
 def words(text: str) -> list[str]:
     return re.findall(r"[^\W_]+", text)
 

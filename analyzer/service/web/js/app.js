@@ -296,7 +296,7 @@ function selectSentence(index, fromPointer) {
 // Beside the sentence on a wide screen; a sheet at the bottom on a phone (CSS).
 function placePanel(index) {
   const panel = $("sentence-panel");
-  const node = editor.node(index);
+  const node = editor.lastNode(index);
   if (!node) return;
   const box = $("editor").getBoundingClientRect();
   const rects = node.getClientRects();
@@ -463,15 +463,22 @@ function init() {
   state.dismissed = new Set(saved.dismissed);
   state.accepted = new Set(saved.accepted);
 
+  // Keeping the draft for the tab and naming its format read the whole draft: once the
+  // writer pauses, not on every keystroke (and at once when the tab goes away).
+  let saveTimer = 0;
   editor = new Editor(area, $("backdrop"), () => {
     hideTip();
     hideSentence();
     $("file-status").textContent = "";
     if (!editor.value.trim()) newDraft();
-    save();
-    showFormat();
+    clearTimeout(saveTimer);
+    saveTimer = setTimeout(() => {
+      save();
+      showFormat();
+    }, 400);
     if (!state.quiet) schedule();
   });
+  window.addEventListener("pagehide", save);
   cards = new Cards($("suggestions"), { open: openCard, accept: accept, dismiss: dismiss, copy: copy });
 
   $("api-key").value = api.savedKey();

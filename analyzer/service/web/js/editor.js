@@ -46,6 +46,7 @@ export class Editor {
     this.onEdit = onEdit;
     this.value = textarea.value;
     this.spans = [];
+    this.lines = []; // {start, end, node}: one block per line of the draft
     this.edits = []; // every edit since the page loaded, so a late analysis can be moved forward
     this.active = new Set(); // indexes of the outlined sentences
     textarea.addEventListener("input", () => this.changed());
@@ -56,12 +57,47 @@ export class Editor {
   changed() {
     const value = this.textarea.value;
     if (value === this.value) return;
-    const edit = diff(this.value, value);
+    const before = this.value;
+    const edit = diff(before, value);
     this.value = value;
     this.edits.push(edit);
+    const touched = this.spans.filter((s) => s.start <= edit.at + edit.removed && edit.at <= s.end);
     this.spans = this.spans.map((span) => shiftSpan(span, edit)).filter(Boolean);
-    this.render();
+    if (!this.redrawLine(before, edit, touched)) this.render();
     this.onEdit(edit);
+  }
+
+  // Typing within one line redraws that line alone: the draft's layout costs what the
+  // textarea's own does, however long the draft (a full redraw lays out every line again).
+  redrawLine(before, edit, touched) {
+    const inserted = this.value.slice(edit.at, edit.at + edit.inserted);
+    if (inserted.includes("\n") || before.slice(edit.at, edit.at + edit.removed).includes("\n")) return false;
+    const k = this.lineAt(edit.at);
+    const line = this.lines[k];
+    if (!line || edit.at + edit.removed > line.end) return false;
+    if (touched.some((s) => s.start < line.start || s.end > line.end)) return false; // a sentence over several lines
+    const delta = edit.inserted - edit.removed;
+    line.end += delta;
+    for (let j = k + 1; j < this.lines.length; j++) {
+      this.lines[j].start += delta;
+      this.lines[j].end += delta;
+    }
+    const spans = this.spans.filter((s) => s.start < line.end && line.start < s.end);
+    const node = this.lineNode(line.start, line.end, spans, 0);
+    line.node.replaceWith(node);
+    line.node = node;
+    return true;
+  }
+
+  lineAt(offset) {
+    let lo = 0;
+    let hi = this.lines.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.lines[mid].start <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
   }
 
   // Marks from an analysis of the draft as it was `edits.length === since` edits ago.
@@ -93,29 +129,67 @@ export class Editor {
     }
   }
 
+  // A sentence's first piece (a sentence over several lines has one piece per line).
   node(index) {
     return this.backdrop.querySelector('.sent[data-index="' + Number(index) + '"]');
   }
 
-  // The backdrop: the draft's text, every sentence a span, marks as classes; text nodes only.
+  lastNode(index) {
+    const pieces = this.backdrop.querySelectorAll('.sent[data-index="' + Number(index) + '"]');
+    return pieces.length ? pieces[pieces.length - 1] : null;
+  }
+
+  // The backdrop: one block per line of the draft, every sentence a span (a piece per line),
+  // marks as classes; text nodes only.
   render() {
     const text = this.value;
-    const parts = [];
+    const spans = [];
     let cursor = 0;
     for (const span of this.spans) {
       if (span.start < cursor || span.end > text.length || span.end <= span.start) continue;
-      if (span.start > cursor) parts.push(document.createTextNode(text.slice(cursor, span.start)));
+      spans.push(span);
+      cursor = span.end;
+    }
+    this.spans = spans;
+    this.lines = [];
+    const blocks = [];
+    let first = 0; // the first sentence that can reach the current line
+    let start = 0;
+    for (;;) {
+      const newline = text.indexOf("\n", start);
+      const end = newline < 0 ? text.length : newline;
+      while (first < spans.length && spans[first].end <= start) first++;
+      const node = this.lineNode(start, end, spans, first);
+      this.lines.push({ start: start, end: end, node: node });
+      blocks.push(node);
+      if (newline < 0) break;
+      start = newline + 1;
+    }
+    this.backdrop.replaceChildren(...blocks);
+  }
+
+  // One line [start, end) of the draft with the pieces of the sentences on it, from spans[from] on.
+  lineNode(start, end, spans, from) {
+    const text = this.value;
+    const line = el("div", "line");
+    let cursor = start;
+    for (let k = from; k < spans.length && spans[k].start < end; k++) {
+      const span = spans[k];
+      const a = Math.max(span.start, start);
+      const b = Math.min(span.end, end);
+      if (b <= a || a < cursor) continue;
+      if (a > cursor) line.append(document.createTextNode(text.slice(cursor, a)));
       const node = el("span", "sent " + (span.className || "") + (span.stale ? " stale" : ""));
       node.dataset.index = String(span.index);
       if (this.active.has(span.index)) node.classList.add("is-active");
-      if (span.tag) node.append(el("span", "tag", span.tag));
-      node.append(document.createTextNode(text.slice(span.start, span.end)));
-      parts.push(node);
-      cursor = span.end;
+      if (span.tag && span.start >= start) node.append(el("span", "tag", span.tag));
+      node.append(document.createTextNode(text.slice(a, b)));
+      line.append(node);
+      cursor = b;
     }
-    // A last line break needs a character after it to take up its line, as it does in the textarea.
-    parts.push(document.createTextNode(text.slice(cursor) + "\u200b"));
-    this.backdrop.replaceChildren(...parts);
+    // An empty line needs a character to take up its height, as it does in the textarea.
+    line.append(document.createTextNode(end > cursor ? text.slice(cursor, end) : cursor === start ? "\u200b" : ""));
+    return line;
   }
 
   // Replaces [start, end) of the draft as if the writer had typed it, so Ctrl+Z undoes it.
