@@ -121,6 +121,7 @@ function cancel() {
 // reason: "typing", "button", "accept", "file", "format", "key", "restore"
 async function analyzeDraft(reason) {
   clearTimeout(state.timer);
+  clearTimeout(state.retryTimer);
   const text = editor.value;
   if (!text.trim()) {
     cancel();
@@ -197,7 +198,7 @@ function show(analysis, text, since, reason) {
   const map = spanMapper(analysis.text, text);
   const spans = [];
   for (const sentence of analysis.sentences) {
-    // A suggestion's own offsets when it has them (schema 1.1), else its sentence's: the same span.
+    // A card is tied to its sentence's span (schema 1.1's suggestion offsets are the same span).
     const found = map(sentence.start, sentence.end);
     if (found) spans.push({ index: sentence.index, start: found[0], end: found[1] });
   }
