@@ -6,8 +6,9 @@ Debian's headless Chromium (through Playwright) on a real `analyzer serve`. Each
 Markdown stitched from corpus documents, a heading every ~300 words and a bold phrase in each
 paragraph. For each size:
 - keystroke: one character typed in the middle of the draft, from the edit to the backdrop
-  laid out again (the `input` handler moves the marks and redraws; the layout is forced), the
-  median of 50 in the page;
+  laid out again (the `input` handler moves the marks and redraws the line; the layout is
+  forced), the median of 50 in the page; new line: the same for Enter and Backspace, which
+  redraw every line;
 - mapping: `spanMapper` over the analysis's text and the draft, and every sentence mapped;
 - analysis: from Analyze to the marks drawn, and the server's own time for the same request,
   so the page's share is the difference.
@@ -44,15 +45,18 @@ def markdown_draft(words: int) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-KEYSTROKES = """() => {
+KEYSTROKES = """(typed) => {
     const area = document.getElementById("draft");
     const backdrop = document.getElementById("backdrop");
     const times = [];
+    let at = 0;
     for (let i = 0; i < 50; i++) {
-        const at = Math.floor(area.value.length / 2);
+        const backspace = typed === "\\n" && i % 2 === 1; // Enter, then Backspace over it
+        if (!backspace) at = Math.floor(area.value.length / 2);
         const started = performance.now();
-        area.setRangeText("x", at, at, "end");
-        area.dispatchEvent(new InputEvent("input", { inputType: "insertText", data: "x" }));
+        if (backspace) area.setRangeText("", at, at + 1, "end");
+        else area.setRangeText(typed, at, at, "end");
+        area.dispatchEvent(new InputEvent("input", { inputType: "insertText", data: typed }));
         void backdrop.offsetHeight;
         times.push(performance.now() - started);
     }
@@ -97,8 +101,8 @@ def main() -> None:
     service = Service()  # two workers, as `analyzer serve` runs in the Dockerfile
     service.start()
     print(f"python {platform.python_version()}, {platform.machine()}, chromium headless, 2 server workers")
-    print("| words | characters | sentences | keystroke ms | mapping ms | analysis s | server s |")
-    print("|---|---|---|---|---|---|---|")
+    print("| words | characters | sentences | keystroke ms | new line ms | mapping ms | analysis s | server s |")
+    print("|---|---|---|---|---|---|---|---|")
     try:
         with sync_playwright() as playwright, httpx.Client(base_url=service.base, timeout=600) as client:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"], headless=True)
@@ -111,10 +115,11 @@ def main() -> None:
                 analysis = statistics.median(analyze_once(page) for _ in range(args.runs))
                 server = statistics.median(server_seconds(client, draft) for _ in range(args.runs))
                 mapping, mapped, sentences = page.evaluate(MAPPING, OPTIONS)
-                keystroke = page.evaluate(KEYSTROKES)
+                keystroke = page.evaluate(KEYSTROKES, "x")
+                newline = page.evaluate(KEYSTROKES, "\n")
                 assert mapped == sentences, f"{sentences - mapped} sentences not mapped"
                 print(
-                    f"| {words:,} | {len(draft):,} | {sentences:,} | {keystroke:.1f} | {mapping:.1f} "
+                    f"| {words:,} | {len(draft):,} | {sentences:,} | {keystroke:.1f} | {newline:.1f} | {mapping:.1f} "
                     f"| {analysis:.2f} | {server:.2f} |"
                 )
                 page.context.close()
