@@ -76,13 +76,7 @@ function inOrder(a, a0, a1, s, s0, s1, match) {
   for (let i = a0; i < a1 && cursor < s1; i++) {
     const list = positions.get(a[i]);
     if (!list) continue;
-    let lo = 0;
-    let hi = list.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (list[mid] < cursor) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = firstAtOrAfter(list, cursor);
     if (lo < list.length) {
       match[i] = list[lo];
       cursor = list[lo] + 1;
@@ -151,12 +145,13 @@ function endAfter(gap, beforeSentence) {
   return at;
 }
 
-function firstAtOrAfter(starts, offset) {
+// The first index of a sorted list whose value is at least `value`.
+function firstAtOrAfter(sorted, value) {
   let lo = 0;
-  let hi = starts.length;
+  let hi = sorted.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (starts[mid] < offset) lo = mid + 1;
+    if (sorted[mid] < value) lo = mid + 1;
     else hi = mid;
   }
   return lo;
