@@ -178,6 +178,14 @@ def stop_service(service: Service) -> None:
         service.process.wait()
 
 
+@pytest.fixture(scope="session")
+def page_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One `analyzer serve` without keys for the writer's page's browser tests; its base URL."""
+    service = start_service(tmp_path_factory.mktemp("page-server"), timeout=60)
+    yield service.base
+    stop_service(service)
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     """Headless Chromium for one test module."""

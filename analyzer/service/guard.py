@@ -50,17 +50,19 @@ PAGE_HEADERS = {
 }
 
 
-class PageHeadersMiddleware:
-    """A strict Content-Security-Policy and friends on the page and its static files.
+#: What a browser renders or loads for a page: the writer's page, its files, the docs, the favicon.
+PAGE_PREFIXES = ("/static/", "/docs/")
+PAGE_ROUTES = ("/", "/docs", "/favicon.ico")
 
-    Only there: /docs loads Swagger UI from a CDN, which this policy would block.
-    """
+
+class PageHeadersMiddleware:
+    """A strict Content-Security-Policy and friends on the page, its static files and /docs."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not (scope["path"] == "/" or scope["path"].startswith("/static/")):
+        if scope["type"] != "http" or not (scope["path"] in PAGE_ROUTES or scope["path"].startswith(PAGE_PREFIXES)):
             await self.app(scope, receive, send)
             return
 
