@@ -34,6 +34,7 @@ from analyzer.model import artifacts
 from analyzer.model.artifacts import PINNED_CARDS_VARIABLE, SIGNING_KEY_VARIABLE, card_sha256, load_model, sign_model
 from analyzer.model.paths import DEFAULT_MODEL_DIR
 from analyzer.service.metrics import HTTP_METHODS
+from analyzer.service.routes.pages import PAGE_PATHS
 from tests.conftest import ROOT, Service, free_port, run_cli, start_service, stop_service
 
 pytestmark = pytest.mark.slow
@@ -335,7 +336,7 @@ def test_metrics_labels_stay_bounded(server: Service) -> None:
         for n in range(300):
             client.get(f"/made-up/{n}")
         text = client.get("/metrics").text
-        routes = set(client.get("/openapi.json").json()["paths"]) | {"/openapi.json", "/docs", "/redoc"}
+        routes = set(client.get("/openapi.json").json()["paths"]) | {"/openapi.json", *PAGE_PATHS}
     methods = set(re.findall(r'method="([^"]*)"', text))
     paths = set(re.findall(r'route="([^"]*)"', text))
     assert methods <= {*HTTP_METHODS, "other"} and "other" in methods, methods
