@@ -1,4 +1,4 @@
-"""`analyzer audit`: the command line of a batch audit (the work is in `analyzer.audit`)."""
+"""`analyzer audit`: the command line of a batch audit (the work is in `analyzer.audit.run`)."""
 
 from __future__ import annotations
 
