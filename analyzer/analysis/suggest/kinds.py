@@ -298,16 +298,25 @@ def _cta(body: str) -> bool:
 
 
 def product_names(text: str, lines: Sequence[Line]) -> frozenset[str]:
-    """Names the draft keeps coming back to: capitalized words not at a sentence's start, seen 2+ times."""
+    """Names the draft keeps coming back to: capitalized words not at a sentence's start, seen twice or more."""
+    return frozenset(name for name, n in _name_counts(lines).items() if n >= _NAME_MENTIONS)
+
+
+def main_name(lines: Sequence[Line]) -> str | None:
+    """The name the draft mentions most (its product, usually), if any is mentioned twice."""
+    ranked = _name_counts(lines).most_common(1)
+    return ranked[0][0] if ranked and ranked[0][1] >= _NAME_MENTIONS else None
+
+
+def _name_counts(lines: Sequence[Line]) -> Counter[str]:
     counts: Counter[str] = Counter()
     for line in lines:
         tokens = re.findall(r"[A-Za-z][\w.-]*", _BULLET.sub("", line.text))
         for k, token in enumerate(tokens):
-            if k > 0 and token[:1].isupper() and token.lower() not in _COMMON_CAPS and len(token) > 2:
+            token = token.rstrip(".")
+            if token[:1].isupper() and token.lower() not in _COMMON_CAPS and (k > 0 or len(tokens) > 1) and len(token) > 2:
                 counts[token] += 1
-        if tokens and tokens[0][:1].isupper() and tokens[0].lower() not in _COMMON_CAPS:
-            counts[tokens[0]] += 1
-    return frozenset(name for name, n in counts.items() if n >= _NAME_MENTIONS)
+    return counts
 
 
 _NAME_MENTIONS = 2

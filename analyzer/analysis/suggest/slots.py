@@ -18,11 +18,14 @@ from spacy.tokens import Doc, Token
 
 from analyzer.analysis.suggest.lexicon import PEOPLE, PRODUCT_NOUNS, VAGUE_NOUNS
 from analyzer.analysis.suggest.parse import clean, parser
-from analyzer.analysis.suggest.phrases import MAX_TOPIC_WORDS, noun_phrase
 
+#: Longest topic, in words, that still reads as the subject of a clause.
+MAX_TOPIC_WORDS = 4
 #: Pipes the slots never read: entity types come from the tagger's PROPN, lemmas from the tagger.
 _DISABLED = ("ner", "lemmatizer")
 #: Placeholders are the writer's to fill: a sentence's own brackets become parentheses.
+_MAX_CHARS = 600
+_LONG_RUN = re.compile(r"\S{65}")
 _TRAILING = re.compile(r"[\s:;,\u2014\u2013-]+$")
 #: Nouns that name the offering or a vague thing: a rewrite about the reader's world needs neither.
 _NOT_TOPIC = PRODUCT_NOUNS | VAGUE_NOUNS | frozenset(
@@ -44,11 +47,25 @@ class Slots:
     figures: tuple[str, ...]  # numbers the sentence already has
 
 
-def read_slots(sentences: Sequence[str], kinds: Sequence[str]) -> list[Slots | None]:
-    """The slots of each target sentence, parsed in one batch; None when it cannot be read."""
+def read_slots(
+    sentences: Sequence[str], kinds: Sequence[str], names: frozenset[str] = frozenset()
+) -> list[Slots | None]:
+    """The slots of each target sentence, parsed in one batch; None when it cannot be read.
+
+    `names` are the draft's own names (see `kinds.product_names`): a sentence that starts with
+    one keeps its capital after the clause put before it.
+    """
     originals = [_original(s) for s in sentences]
-    docs = parser().pipe(originals, disable=list(_DISABLED))
-    return [_slots(doc, text, kind) for doc, text, kind in zip(docs, originals, kinds, strict=True)]
+    readable = [k for k, text in enumerate(originals) if _parseable(text)]
+    docs = dict(zip(readable, parser().pipe([originals[k] for k in readable], disable=list(_DISABLED)), strict=True))
+    return [
+        _slots(docs[k], originals[k], kinds[k], names) if k in docs else None for k in range(len(originals))
+    ]
+
+
+def _parseable(text: str) -> bool:
+    """Short enough for the parser: spaCy's tokenizer is quadratic in the length of a run of non-space."""
+    return len(text) <= _MAX_CHARS and not _LONG_RUN.search(text)
 
 
 def _original(sentence: str) -> str:
@@ -59,7 +76,7 @@ def _original(sentence: str) -> str:
     return text
 
 
-def _slots(doc: Doc, text: str, kind: str) -> Slots | None:
+def _slots(doc: Doc, text: str, kind: str, names: frozenset[str]) -> Slots | None:
     sents = list(doc.sents)
     if len(text.split()) < 4 or text.endswith("?") or not sents:
         return None
@@ -68,7 +85,7 @@ def _slots(doc: Doc, text: str, kind: str) -> Slots | None:
     return Slots(
         kind=kind,
         original=text,
-        lead=_lead(doc, text),
+        lead=_lead(doc, text, names),
         topic=topic[0] if topic else None,
         plural=topic[1] if topic else False,
         people=_people(root),
@@ -76,39 +93,78 @@ def _slots(doc: Doc, text: str, kind: str) -> Slots | None:
     )
 
 
-def _lead(doc: Doc, text: str) -> str:
+def _lead(doc: Doc, text: str, names: frozenset[str]) -> str:
     """The sentence lowered at its first letter, unless that word is a name, an acronym or "I"."""
     first = doc[0]
-    keep = first.pos_ == "PROPN" or first.text == "I" or any(ch.isupper() for ch in first.text[1:])
+    keep = first.pos_ == "PROPN" or first.text in names | {"I"} or any(ch.isupper() for ch in first.text[1:])
     if not keep and len(doc) > 1 and doc[1].pos_ == "PROPN" and first.text[:1].isupper() and first.pos_ != "DET":
         keep = True  # "Kiln CI 4.12": a name of several words
     return text if keep or not text[:1].isalpha() else text[:1].lower() + text[1:]
 
 
 def _topic(root: Token) -> tuple[str, bool] | None:
-    """The first reader-world noun phrase among the object, passive subject, subject and prepositions' objects."""
+    """The first reader-world noun among the object, the passive subject, the subject and a few prepositions' objects."""
     heads: list[Token] = []
     for dep in ("dobj", "nsubjpass", "nsubj", "attr"):
         heads += [c for c in root.children if c.dep_ == dep]
-    heads += [g for c in root.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
+    heads += [
+        g
+        for c in root.children
+        if c.dep_ == "prep" and c.i > root.i and c.lower_ in _TOPIC_PREPOSITIONS
+        for g in c.children
+        if g.dep_ == "pobj"
+    ]
     heads += [g for c in root.children if c.dep_ == "conj" for g in c.children if g.dep_ == "dobj"]
     for head in heads:
-        if head.pos_ != "NOUN" or head.lemma_.lower() in _NOT_TOPIC or head.lower_ in _NOT_TOPIC:
+        lemma = head.lemma_.lower() if head.lemma_ else head.lower_
+        if head.pos_ != "NOUN" or {lemma, head.lower_} & (_NOT_TOPIC | PEOPLE):
             continue
-        if head.lemma_.lower() in PEOPLE or head.lower_ in PEOPLE:
-            continue
-        if any(t.pos_ == "PROPN" or t.like_num for t in head.subtree if t.i <= head.i):
-            continue  # "Yardstack's map", "40 integrations": the vendor's story, not the reader's world
-        phrase = noun_phrase(head, max_words=MAX_TOPIC_WORDS, count=False)
-        if phrase is None:
-            continue
-        words = [w for w in phrase.text.split() if w.lower() not in {"the", "a", "an", "any", "every", "each"}]
-        if not words or any(not w[:1].isalpha() for w in words):
-            continue
-        text = " ".join(words)
-        plural = phrase.plural or head.tag_ == "NNS"
-        return (text if not _is_name(text) else text, plural)
+        found = _noun_words(head)
+        if found is not None:
+            return found
     return None
+
+
+#: Prepositions whose object can be the topic ("saved 14% on shipping"); "from their phones" cannot.
+_TOPIC_PREPOSITIONS = frozenset({"on", "for", "across", "between", "about", "into", "of"})
+_PLURAL_DETERMINERS = frozenset({"every", "each", "any", "all"})
+
+
+def _noun_words(head: Token) -> tuple[str, bool] | None:
+    """The head noun with its compounds and plain adjectives, fitted to the middle of a rewrite.
+
+    No numbers, comparatives or names ("31% fewer no-shows" -> "no-shows"); "every trailer"
+    becomes "trailers"; a singular noun keeps "the".
+    """
+    modifiers = [c for c in head.children if c.dep_ in {"compound", "amod"} and c.i < head.i]
+    if any(m.pos_ == "PROPN" for m in modifiers):
+        return None  # "Yardstack's map", "Google Calendar": the vendor's world, not the reader's
+    kept = [m for m in modifiers if m.tag_ not in {"JJR", "JJS"} and not m.like_num and m.lower_ not in {"new", "more"}]
+    kept = [m for m in kept if not any(c.like_num for c in m.subtree)]
+    if kept and kept[0].i != min(m.i for m in modifiers) and len(kept) != len(modifiers):
+        kept = [m for m in kept if m.i > max(x.i for x in modifiers if x not in kept)]
+    if any(t.is_punct for t in head.doc[min((m.i for m in modifiers), default=head.i) : head.i]):
+        kept = []  # "column-level lineage": a hyphenated modifier the parse cut apart
+    words = [t.text for t in sorted(kept, key=lambda t: t.i)] + [head.text]
+    determiner = next((c for c in head.children if c.dep_ in {"det", "poss"}), None)
+    plural = head.tag_ in {"NNS", "NNPS"}
+    if determiner is not None and determiner.lower_ in _PLURAL_DETERMINERS and not plural:
+        words[-1] = _plural(head.text)
+        plural = True
+    text = " ".join(words)
+    if not plural and determiner is not None and determiner.lower_ in {"the", "our", "its", "your", "their", "this"}:
+        text = f"the {text}"
+    if len(text.split()) > MAX_TOPIC_WORDS or not text[:1].isalpha() or any(ch.isupper() for ch in text[1:]):
+        return None
+    return (text[:1].lower() + text[1:], plural)
+
+
+def _plural(noun: str) -> str:
+    if noun.endswith(("s", "x", "ch", "sh")):
+        return noun + "es"
+    if noun.endswith("y") and noun[-2:-1] not in set("aeiou"):
+        return noun[:-1] + "ies"
+    return noun + "s"
 
 
 def _is_name(text: str) -> bool:
