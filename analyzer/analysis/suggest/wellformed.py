@@ -2,8 +2,8 @@
 
 `looks_well_formed` is the guard every rewrite passes before it is offered (no parse: it runs on
 every alternative). `problems` is the rule the benchmark judges by, with spaCy's parser: the
-text, each placeholder read as the noun phrase "this", parses as exactly one sentence whose root
-is a verb; it starts like a sentence and ends with . ! or ?; no word is doubled ("the the"); no
+text, each placeholder read as the noun phrase "this", parses as exactly one sentence with a
+finite verb (a root misplaced by the small parser in a long sentence is not held against it); it starts like a sentence and ends with . ! or ?; no word is doubled ("the the"); no
 placeholder is empty, unclosed, or touching another. The editor's own rewrites in the
 evaluation set pass it (benchmarks/rewrites.py prints their rate beside the engine's).
 """
@@ -16,6 +16,9 @@ from spacy.language import Language
 
 from analyzer.analysis.suggest.targets import PLACEHOLDER
 
+#: A finite verb: present, past or a modal. The small parser often roots a long sentence at a
+#: noun while tagging its verb right, so the rule asks for a finite verb, not a verbal root.
+_FINITE = frozenset({"VBZ", "VBP", "VBD", "MD"})
 _DOUBLED = re.compile(r"\b([A-Za-z]+)\s+\1\b", re.IGNORECASE)
 _TOUCHING = re.compile(r"\]\s*\[")
 _BROKEN_JOINT = re.compile(r"\s[,;:]|,,|\.\.(?!\.)|\b(?:so|and|because|while|which is why)\s*[,.;:]", re.IGNORECASE)
@@ -54,6 +57,6 @@ def problems(text: str, nlp: Language) -> list[str]:
     sentences = list(doc.sents)
     if len(sentences) != 1:
         found.append(f"{len(sentences)} sentences")
-    elif sentences[0].root.pos_ not in {"VERB", "AUX"}:
-        found.append(f"its root {sentences[0].root.text!r} is not a verb")
+    elif not any(t.tag_ in _FINITE for t in sentences[0]):
+        found.append("no finite verb")
     return found
