@@ -38,14 +38,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from analyzer.analysis.analyzer import AnalyzeOptions, Analyzer, Analysis
+from analyzer.analysis.analyzer import Analysis, AnalyzeOptions, Analyzer
 from analyzer.analysis.suggest.parse import parser
 from analyzer.analysis.suggest.targets import PLACEHOLDER
 from analyzer.analysis.suggest.wellformed import problems
 from analyzer.text.extract import extract_text
 
 EVAL_SET = Path(__file__).resolve().parent.parent / "corpus" / "eval" / "rewrites.jsonl"
-_WORD = re.compile(r"[a-z0-9%$£€]+(?:['’][a-z]+)?|\d+(?:\.\d+)?")
+_WORD = re.compile(r"[a-z0-9%$£€]+(?:['\u2019][a-z]+)?|\d+(?:\.\d+)?")
 
 
 def words(text: str) -> list[str]:
@@ -179,8 +179,10 @@ def report(name: str, tally: Tally) -> None:
         f"  well-formed                      {_share(tally.well_formed, tally.alternatives)}  "
         f"({tally.well_formed}/{tally.alternatives}); problems {dict(tally.problems.most_common())}"
     )
-    print(f"  placeholders per rewrite         {statistics.fmean(tally.placeholders) if tally.placeholders else 0:.2f}"
-          f"  (max {max(tally.placeholders, default=0)})")
+    print(
+        f"  placeholders per rewrite         {statistics.fmean(tally.placeholders) if tally.placeholders else 0:.2f}"
+        f"  (max {max(tally.placeholders, default=0)})"
+    )
     print(f"  distinct openings per document   {statistics.fmean(tally.openings) if tally.openings else 0:.3f}")
     print(f"  frames repeated within a document {tally.repeated_frames}")
     print(

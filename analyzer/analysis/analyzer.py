@@ -11,7 +11,7 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 from pydantic import BaseModel, Field
@@ -371,7 +371,9 @@ def _suggestion_out(suggestion: Suggestion, sentence: SentenceOut) -> Suggestion
             move=a.rewrite.target,
             strategy=a.rewrite.strategy,
             text=a.rewrite.text,
-            placeholders=[PlaceholderOut(start=p.start, end=p.end, question=p.question) for p in a.rewrite.placeholders],
+            placeholders=[
+                PlaceholderOut(start=p.start, end=p.end, question=p.question) for p in a.rewrite.placeholders
+            ],
             rationale=a.rewrite.rationale,
             scores_after={k: round(v, 6) for k, v in a.scores_after.items()},
             gain=round(a.gain, 6),

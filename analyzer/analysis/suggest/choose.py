@@ -16,6 +16,7 @@ from typing import Final
 from analyzer.analysis.suggest.kinds import (
     ANNOUNCEMENT,
     BENEFIT,
+    BULLET,
     CLAIM,
     FEATURE,
     NEWS,
@@ -35,7 +36,6 @@ _MIN_TARGETS: Final = 2
 _MAX_TARGETS: Final = 6
 #: Below this an extra sentence is not worth the writer's time.
 _FLOOR: Final = 0.4
-_BULLET = re.compile(r"^\s*(?:[-*\u2022\u00b7]|\d{1,2}[.)])\s+")
 #: The nth sentence of a kind is less likely to carry the piece than the first.
 _ORDINAL_PENALTY: Final = (0.0, 0.05, 0.12, 0.25, 0.3)
 _SHORT: Final = 10
@@ -92,7 +92,7 @@ def _merit(line: Line, ordinal: int, names: frozenset[str]) -> float:
     79% of the second, 65% of the third and a third of the rest; 89% of those of fifteen
     words or more, a quarter of those of ten to fourteen and none shorter.
     """
-    text = _BULLET.sub("", line.text)
+    text = BULLET.sub("", line.text)
     words = len(text.split())
     merit = -_ORDINAL_PENALTY[min(ordinal, len(_ORDINAL_PENALTY) - 1)]
     if words < _SHORT:
@@ -103,7 +103,7 @@ def _merit(line: Line, ordinal: int, names: frozenset[str]) -> float:
         merit += 0.05
     if _names_product(text, names):
         merit += 0.05  # names the product: the piece is about it
-    if _BULLET.match(line.text):
+    if BULLET.match(line.text):
         merit -= 0.1  # a full-sentence bullet can be a target, rarely the one that matters
     return merit
 

@@ -35,7 +35,9 @@ _ON_PRODUCT: Final = {
         "What has changed for the people who would use {product}, and why does their current way no longer hold?",
     ),
     "price_of_inaction": ("What does going without {product} cost a reader each week, in hours, money or customers?",),
-    "future_state": ("Where does a reader need to be a year from now, and what first step does {product} make possible?",),
+    "future_state": (
+        "Where does a reader need to be a year from now, and what first step does {product} make possible?",
+    ),
 }
 _GENERAL: Final = {
     "why_change": ("What has changed in your reader's world that makes their current way of working fall short?",),

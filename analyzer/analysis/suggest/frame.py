@@ -72,9 +72,7 @@ def _fields(slots: Slots) -> dict[str, str]:
 rewriters: Registry[Frame] = Registry("rewriters")
 
 
-def frame(
-    name: str, move: str, kinds: set[str], clause: str, rationale: str, *, needs_topic: bool = True
-) -> Frame:
+def frame(name: str, move: str, kinds: set[str], clause: str, rationale: str, *, needs_topic: bool = True) -> Frame:
     """Register a frame under `name`; the moves modules declare theirs with this."""
     made = Frame(name, move, frozenset(kinds), clause, rationale, needs_topic)
     rewriters.register(name)(made)

@@ -64,7 +64,8 @@ _RELEASED = re.compile(r"^(?:released|published|posted|updated|last updated)\b",
 _BYLINE = re.compile(r"^(?:by|posted by|written by|words by|from)\s+[A-Z]|^the\s+\w+\s+team,?$", re.IGNORECASE)
 _CONTACT = re.compile(r"@|https?://|www\.|\b[\w-]+\.(?:com|io|dev|co|org|net|eu|ai|app)\b|\+?\d[\d ()-]{7,}\d")
 _CONTACT_WORDS = re.compile(r"^(?:media|press|contact|tel|phone|e-?mail|fax|write|reach|questions)\b", re.IGNORECASE)
-_BULLET = re.compile(r"^\s*(?:[-*\u2022\u00b7]|\d{1,2}[.)])\s+")
+#: A list item's marker: "- ", "* ", "• ", "→ ", "1. ", "2) ".
+BULLET = re.compile(r"^\s*(?:[-*\u2022\u00b7\u2192\u2013\u2014\u25aa\u25b8\u2713\u2714>]+|\d{1,2}[.)])\s+")
 _QUOTE_OPEN = re.compile(r"[\u201c\u201d\"]")
 _SAID = re.compile(r"^(?:said|says|adds|added|explains|explained)\b|^[\u2014\u2013-]\s*[A-Z]", re.IGNORECASE)
 _HASHTAGS = re.compile(r"^(?:#\w+\s*)+$")
@@ -74,7 +75,8 @@ _GREETING = re.compile(r"^(?:hi|hello|dear|hey|thanks|thank you|cheers|best|rega
 _NEWS = re.compile(
     r"\b(?:hiring|we're hiring|join(?:ed|s)? (?:us|the team|our team)|appoint(?:s|ed)|welcom(?:e|es|ed|ing)|"
     r"award(?:s|ed)?|winner|won|finalist|shortlisted|recogni[sz]ed|trophy|series [a-d]\b|funding|raised|"
-    r"investors?|led by|valuation|acquir(?:e|es|ed|ing)|acquisition|merger|new office|opens? (?:an |a |its |our )?office|"
+    r"investors?|led by|valuation|acquir(?:e|es|ed|ing)|acquisition|merger|new office|"
+    r"opens? (?:an |a |its |our )?office|"
     r"headquarter(?:s|ed)|anniversary|birthday|years? ago today|celebrat(?:e|es|ed|ing)|photos?|swipe|pictured|"
     r"conference|summit|expo|booth|keynote|exhibit(?:ion|ing|ors?)?|speakers?|panelists?|meetup|"
     r"will (?:demonstrate|present|exhibit|speak)|(?:is|are) (?:now )?rolling .* out to|partnership|partners? with|"
@@ -86,16 +88,22 @@ _STRONG_NEWS = re.compile(
     r"\b(?:we're hiring|hiring|series [a-d]\b|funding round|raised|investors?|valuation|acquisition|award(?:s|ed)?|"
     r"trophy|anniversary|years? ago today|new office|headquarters|conference|summit|expo|booth|judges|"
     r"grown to a team|brings together|joins (?:us |the company )?(?:from|as)|succeeds|retiring|"
-    r"previously (?:spent|served|led|worked)|served as|appoint(?:s|ed|ment)|named (?:chief|head|vice|ceo|cfo|cto|president)|"
+    r"previously (?:spent|served|led|worked)|served as|appoint(?:s|ed|ment)|"
+    r"named (?:chief|head|vice|ceo|cfo|cto|president)|"
     r"team of \d+|photos?|swipe|celebrat(?:e|es|ed|ing))\b",
     re.IGNORECASE,
 )
 _BOILERPLATE = re.compile(
     r"^(?:about\b|founded in|headquartered|[A-Z][\w.&-]*(?: [A-Z][\w.&-]*)* (?:is|are) (?:a|an|the) (?:leading )?"
-    r"(?:provider|maker|developer|subsidiary|company|team)\b|[A-Z][\w.&-]*(?: [A-Z][\w.&-]*)* (?:builds|makes|develops) "
+    r"(?:provider|maker|developer|subsidiary|company|team)\b|"
+    r"[A-Z][\w.&-]*(?: [A-Z][\w.&-]*)* (?:builds|makes|develops) "
     r"\w+(?: \w+){0,4} (?:software|platforms?|tools|products|apps?|hardware|systems?)\b)|"
     r"\b(?:all rights reserved|forward-looking|trademarks? of|terms and conditions|privacy policy|copyright)\b",
     re.IGNORECASE,
+)
+#: "The Lindenhof is a family-run hotel in ...": a description of who someone is, not a claim to argue.
+_DESCRIPTION = re.compile(
+    r"^(?:The )?[A-Z][\w'\u2019&.-]*(?: [A-Z][\w'\u2019&.-]*)* (?:is|are) (?:a|an) (?!\w+ (?:way|tool|app)\b)"
 )
 _ABOUT_HEADING = re.compile(r"^(?:about|who we are|our story|media contact|contact|legal|disclaimer)\b", re.IGNORECASE)
 _MINOR_HEADING = re.compile(
@@ -112,25 +120,39 @@ _ANNOUNCE = re.compile(
     re.IGNORECASE,
 )
 _VERSION = re.compile(r"\b(?:v?\d+\.\d+(?:\.\d+)?|\d+\.0)\b")
-_CURRENCY = re.compile(r"[$\u00a3\u20ac\u00a5\u20b9]\s?\d|\d\s?(?:usd|eur|gbp)\b|\b(?:at|for) no (?:extra )?cost\b|\bfree\b|\bbilled at\b|\bat cost\b",
-                       re.IGNORECASE)
+_CURRENCY = re.compile(
+    r"[$\u00a3\u20ac\u00a5\u20b9]\s?\d|\d\s?(?:usd|eur|gbp)\b|\b(?:at|for) no (?:extra )?cost\b|\bfree\b|"
+    r"\bbilled at\b|\bat cost\b",
+    re.IGNORECASE,
+)
 _PER_UNIT = re.compile(
     r"\bper\s+\w+|\b(?:a|each|every)\s+(?:month|year|user|seat|unit)\b|/(?:mo|month|yr|year|user|seat)\b|"
     r"\bbilled\b|\bpriced\b|\bstarts? at\b|\bno (?:extra )?cost\b|\bno markup\b|\bmonthly minimum\b",
     re.IGNORECASE,
 )
-_EVENT_PRICE = re.compile(r"\b(?:tickets? (?:are|cost)|early[- ]bird|admission|registration (?:is|costs))\b", re.IGNORECASE)
+_EVENT_PRICE = re.compile(
+    r"\b(?:tickets? (?:are|cost)|early[- ]bird|admission|registration (?:is|costs))\b", re.IGNORECASE
+)
 _FIGURE = re.compile(
     r"\d|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundred|"
     r"half|a (?:fifth|third|quarter)|paid for itself)\b",
     re.IGNORECASE,
 )
-_STRONG_RESULT = re.compile(r"\b(?:pilot|beta|on average|typically|in tests?|early access|paid for itself|down from|up from|hours? a (?:week|month|day)|by .{1,30}'s own calculation)\b",
-                            re.IGNORECASE)
+#: "from 14 minutes to 6", "from nine days to five": a change measured in numbers.
+_FROM_TO = (
+    r"from (?:\$?\d|nine|eight|seven|six|five|four|three|two)\S* .{0,25}?\b"
+    r"to (?:\$?\d|one|two|three|four|five|six|seven|eight|nine|ten)"
+)
+_STRONG_RESULT = re.compile(
+    r"\b(?:pilot|beta|on average|typically|in tests?|early access|paid for itself|down from|up from|"
+    r"hours? a (?:week|month|day)|by .{1,30}'s own calculation)\b",
+    re.IGNORECASE,
+)
 _RESULT = re.compile(
     r"\b(?:cut|cuts|reduc(?:e|es|ed)|fell|fall(?:s)?|dropped|drop(?:s)?|sav(?:e|es|ed)|saving|fewer|less|faster|"
     r"higher|lower|improv(?:e|es|ed)|increas(?:e|es|ed)|grew|rose|paid for itself|returned in|"
-    r"instead of|from (?:\$?\d|nine|eight|seven|six|five|four|three|two)\S* .{0,25}?\bto (?:\$?\d|one|two|three|four|five|six|seven|eight|nine|ten)|down from|up from|halved|doubled|recovered|found|within|in under|get back|paid for itself|reached)\b",
+    r"instead of|" + _FROM_TO + r"|down from|up from|halved|doubled|recovered|found|within|in under|get back|"
+    r"paid for itself|reached)\b",
     re.IGNORECASE,
 )
 _RESULT_CONTEXT = re.compile(
@@ -138,8 +160,10 @@ _RESULT_CONTEXT = re.compile(
     r"on average|typical(?:ly)?|average|median|early access|using|on our|by .{1,30}'s own calculation)\b",
     re.IGNORECASE,
 )
-_PERCENT_OR_CHANGE = re.compile(r"\d\s?%|\bper ?cent\b|\bfrom (?:\$?\d|nine|eight|seven|six|five|four|three|two)\S* .{0,25}?\bto (?:\$?\d|one|two|three|four|five|six|seven|eight|nine|ten)|\b\d+x\b|\bhalf\b|\ba (?:fifth|third|quarter)\b",
-                                re.IGNORECASE)
+_PERCENT_OR_CHANGE = re.compile(
+    r"\d\s?%|\bper ?cent\b|\b" + _FROM_TO + r"|\b\d+x\b|\bhalf\b|\ba (?:fifth|third|quarter)\b",
+    re.IGNORECASE,
+)
 _CAPABILITY = re.compile(
     r"\b(?:lets?|helps?|allows?|enables?|can(?:not)?|now|automatically|so (?:you|your|they|that)|without)\b",
     re.IGNORECASE,
@@ -152,21 +176,29 @@ _PEOPLE_SUBJECT = re.compile(
     re.IGNORECASE,
 )
 _FIRST_PERSON_STORY = re.compile(r"^(?:i|we|our team|my)\b", re.IGNORECASE)
-_MODAL_FUTURE = re.compile(r"\bwill be\b.*\b(?:upgraded|migrated|moved|contacted|in touch)\b|\breach out\b", re.IGNORECASE)
+_MODAL_FUTURE = re.compile(
+    r"\bwill be\b.*\b(?:upgraded|migrated|moved|contacted|in touch)\b|\breach out\b", re.IGNORECASE
+)
 _FIX_NOTE = re.compile(r"^(?:fixed|resolved|removed|deprecated|support for .* ends)\b", re.IGNORECASE)
-_DATELINE_PREFIX = re.compile(
+DATELINE_PREFIX = re.compile(
     r"^[A-Z][A-Z.'\u2019 -]{2,},[^\n]{0,60}?\b(?:19|20)\d{2}\)?\s*(?:/[^/\n]{1,40}/\s*)?(?:--|\u2014|\u2013)\s*"
 )
 #: A story told in the past ("In 2024, unplanned stops cost the plant..."): context, not a feature.
-_PAST = re.compile(r"\b(?:was|were|had|did|used to|has been|have been|ha(?:s|ve) \w+ed|(?:in|until|since|before) (?:19|20)\d{2}|last (?:year|month|season))\b",
-                   re.IGNORECASE)
+_PAST = re.compile(
+    r"\b(?:was|were|had|did|used to|has been|have been|ha(?:s|ve) \w+ed|(?:in|until|since|before) (?:19|20)\d{2}|"
+    r"last (?:year|month|season))\b",
+    re.IGNORECASE,
+)
 #: A statement this long in a product piece says something about the product, whatever its subject.
 _LONG_STATEMENT = 12
 #: A present-tense verb after a subject of one to five words: what a product or its user does.
-_PRESENT = re.compile(r"^(?:[\w'\u2019.-]+\s){1,5}(?:now\s|also\s|only\s|automatically\s)?[a-z]+(?<!ss)(?<!ous)(?<!is)s\b")
+_PRESENT = re.compile(
+    r"^(?:[\w'\u2019.-]+\s){1,5}(?:now\s|also\s|only\s|automatically\s)?[a-z]+(?<!ss)(?<!ous)(?<!is)s\b"
+)
 #: Who can have it and on which plan: logistics, not a claim ("available today for all customers on ...").
 _AVAILABILITY = re.compile(
     r"\bavailable\b.*\b(?:plans?|customers|regions?|markets?|no (?:extra |additional )?(?:cost|charge))\b|"
+    r"\b(?:is|are) included (?:in|with|on)\b|"
     r"^in this (?:session|webinar|post|article|guide|talk|episode|issue)\b",
     re.IGNORECASE,
 )
@@ -189,7 +221,7 @@ def _section_heading(line: Line, text: str, headings: Sequence[tuple[int, int]])
 
 def _bulleted(line: Line, text: str) -> bool:
     head = text[text.rfind("\n", 0, line.start) + 1 : line.start + 4]
-    return bool(_BULLET.match(head))
+    return bool(BULLET.match(head))
 
 
 def _is_heading(line: Line, headings: Sequence[tuple[int, int]]) -> bool:
@@ -218,18 +250,25 @@ def read_kinds(text: str, lines: Sequence[Line], headings: Sequence[tuple[int, i
 def _kind(
     line: Line, text: str, headings: Sequence[tuple[int, int]], names: frozenset[str], in_quote: bool
 ) -> tuple[str, bool]:
-    body = _DATELINE_PREFIX.sub("", _BULLET.sub("", line.text.strip())) or line.text.strip()
+    body = DATELINE_PREFIX.sub("", BULLET.sub("", line.text.strip())) or line.text.strip()
     words = _words(body)
-    opened = in_quote or body[:1] in "\u201c\"" or "\u201c" in body
+    opened = in_quote or body[:1] in '\u201c"' or "\u201c" in body
     in_quote_next = _still_quoting(body, in_quote)
     if opened:
         return QUOTE, in_quote_next
     if _is_heading(line, headings):
         return HEADING, False
-    if _SAID.match(body) or (not body.endswith((".", "!", "?")) and re.search(r"^[A-Z][\w.'-]+(?: [A-Z][\w.'-]+)+, ", body)
-                              and not _VERB_HINT.search(body.split(",", 1)[1] if "," in body else "")):
+    if _SAID.match(body) or (
+        not body.endswith((".", "!", "?"))
+        and re.search(r"^[A-Z][\w.'-]+(?: [A-Z][\w.'-]+)+, ", body)
+        and not _VERB_HINT.search(body.split(",", 1)[1] if "," in body else "")
+    ):
         return ATTRIBUTION, False
-    if _DATELINE.match(body) or _RELEASED.match(body) or (len(words) <= 8 and _DATE.search(body) and not body.endswith(".")):
+    if (
+        _DATELINE.match(body)
+        or _RELEASED.match(body)
+        or (len(words) <= 8 and _DATE.search(body) and not body.endswith("."))
+    ):
         return DATELINE, False
     if _BYLINE.match(body) and len(words) <= 12:
         return BYLINE, False
@@ -245,13 +284,18 @@ def _kind(
     if bulleted and not body.endswith((".", "!", "?")):
         return LIST_FRAGMENT, False
     section = _section_heading(line, text, headings)
-    if _ABOUT_HEADING.match(section) or _BOILERPLATE.search(body):
+    if _ABOUT_HEADING.match(section) or _BOILERPLATE.search(body) or _DESCRIPTION.match(body):
         return BOILERPLATE, False
     if body.endswith("?") or len(words) < 5:
         return OTHER, False
     if _STRONG_NEWS.search(body) or (_NEWS.search(body) and not _ANNOUNCE.search(body)):
         return NEWS, False
-    if _MINOR_HEADING.match(section) or _FIX_NOTE.match(body) or _MODAL_FUTURE.search(body) or _AVAILABILITY.search(body):
+    if (
+        _MINOR_HEADING.match(section)
+        or _FIX_NOTE.match(body)
+        or _MODAL_FUTURE.search(body)
+        or _AVAILABILITY.search(body)
+    ):
         return OTHER, False
     if line.label == "case-for-change" and not _mentions(body, names) and not _PEOPLE_SUBJECT.match(body):
         return ARGUMENT, False
@@ -259,10 +303,11 @@ def _kind(
         return (NEWS if _EVENT_PRICE.search(body) else PRICE), False
     if _ANNOUNCE.search(body) and (_mentions(body, names) or _VERSION.search(body) or "we" in body.lower().split()):
         return ANNOUNCEMENT, False
-    if _FIGURE.search(body) and _RESULT.search(body) and (
-        _RESULT_CONTEXT.search(body) or _PEOPLE_SUBJECT.match(body) or _STRONG_RESULT.search(body)
-    ) and (
-        _PERCENT_OR_CHANGE.search(body) or _STRONG_RESULT.search(body)
+    if (
+        _FIGURE.search(body)
+        and _RESULT.search(body)
+        and (_RESULT_CONTEXT.search(body) or _PEOPLE_SUBJECT.match(body) or _STRONG_RESULT.search(body))
+        and (_PERCENT_OR_CHANGE.search(body) or _STRONG_RESULT.search(body))
     ):
         return BENEFIT, False
     if not body.endswith((".", "!")):
@@ -292,8 +337,9 @@ def _cta(body: str) -> bool:
     lowered = body.lower()
     return bool(
         re.match(r"^(?:want|need|ready|interested|questions|can't|cannot|curious)\b.*\?$", lowered)
-        or re.search(r"\b(?:book a demo|sign up|register (?:now|today|here|at)|learn more|get started|contact us)\b",
-                     lowered)
+        or re.search(
+            r"\b(?:book a demo|sign up|register (?:now|today|here|at)|learn more|get started|contact us)\b", lowered
+        )
     )
 
 
@@ -311,10 +357,15 @@ def main_name(lines: Sequence[Line]) -> str | None:
 def _name_counts(lines: Sequence[Line]) -> Counter[str]:
     counts: Counter[str] = Counter()
     for line in lines:
-        tokens = re.findall(r"[A-Za-z][\w.-]*", _BULLET.sub("", line.text))
+        tokens = re.findall(r"[A-Za-z][\w.-]*", BULLET.sub("", line.text))
         for k, token in enumerate(tokens):
             token = token.rstrip(".")
-            if token[:1].isupper() and token.lower() not in _COMMON_CAPS and (k > 0 or len(tokens) > 1) and len(token) > 2:
+            if (
+                token[:1].isupper()
+                and token.lower() not in _COMMON_CAPS
+                and (k > 0 or len(tokens) > 1)
+                and len(token) > 2
+            ):
                 counts[token] += 1
     return counts
 
@@ -332,8 +383,85 @@ def _mentions_start(body: str, names: frozenset[str]) -> bool:
 
 
 _COMMON_CAPS = frozenset(
-    """the a an and or but if when with for to in on at by of from our your we you they it its this that these those
-    i my he she his her there here what how why who today now new every each all no not more most some one two three
-    january february march april may june july august september october november december monday tuesday wednesday
-    thursday friday saturday sunday ceo cto cfo vp head founder""".split()
+    [
+        "the",
+        "a",
+        "an",
+        "and",
+        "or",
+        "but",
+        "if",
+        "when",
+        "with",
+        "for",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "of",
+        "from",
+        "our",
+        "your",
+        "we",
+        "you",
+        "they",
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "i",
+        "my",
+        "he",
+        "she",
+        "his",
+        "her",
+        "there",
+        "here",
+        "what",
+        "how",
+        "why",
+        "who",
+        "today",
+        "now",
+        "new",
+        "every",
+        "each",
+        "all",
+        "no",
+        "not",
+        "more",
+        "most",
+        "some",
+        "one",
+        "two",
+        "three",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "ceo",
+        "cto",
+        "cfo",
+        "vp",
+        "head",
+        "founder",
+    ]
 )

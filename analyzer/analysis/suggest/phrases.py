@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-
 from dataclasses import dataclass
 
 from spacy.tokens import Token
 
 from analyzer.analysis.suggest.grammar import QUOTES, a_or_an
 from analyzer.analysis.suggest.lexicon import DEFINITE, DISTRIBUTIVE, FOREIGN_PRONOUNS, QUANTIFIERS
+
 
 @dataclass(frozen=True, slots=True)
 class Phrase:

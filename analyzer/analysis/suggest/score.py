@@ -21,7 +21,16 @@ import numpy as np
 from analyzer.analysis.suggest import moves  # noqa: F401  (registers the frames)
 from analyzer.analysis.suggest.choose import choose_targets
 from analyzer.analysis.suggest.frame import Built, rewriters
-from analyzer.analysis.suggest.kinds import ANNOUNCEMENT, BENEFIT, FEATURE, PRICE, Line, main_name, product_names, read_kinds
+from analyzer.analysis.suggest.kinds import (
+    ANNOUNCEMENT,
+    BENEFIT,
+    FEATURE,
+    PRICE,
+    Line,
+    main_name,
+    product_names,
+    read_kinds,
+)
 from analyzer.analysis.suggest.slots import Slots, read_slots
 from analyzer.analysis.suggest.targets import TARGETS, Rewrite
 from analyzer.analysis.suggest.wellformed import looks_well_formed

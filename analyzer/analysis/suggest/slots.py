@@ -28,9 +28,37 @@ _MAX_CHARS = 600
 _LONG_RUN = re.compile(r"\S{65}")
 _TRAILING = re.compile(r"[\s:;,\u2014\u2013-]+$")
 #: Nouns that name the offering or a vague thing: a rewrite about the reader's world needs neither.
-_NOT_TOPIC = PRODUCT_NOUNS | VAGUE_NOUNS | frozenset(
-    """update release version feature features plan plans price pricing cost charge tool tools software
-    platform system app product way ability option support access time""".split()
+_NOT_TOPIC = (
+    PRODUCT_NOUNS
+    | VAGUE_NOUNS
+    | frozenset(
+        [
+            "update",
+            "release",
+            "version",
+            "feature",
+            "features",
+            "plan",
+            "plans",
+            "price",
+            "pricing",
+            "cost",
+            "charge",
+            "tool",
+            "tools",
+            "software",
+            "platform",
+            "system",
+            "app",
+            "product",
+            "way",
+            "ability",
+            "option",
+            "support",
+            "access",
+            "time",
+        ]
+    )
 )
 
 
@@ -58,9 +86,7 @@ def read_slots(
     originals = [_original(s) for s in sentences]
     readable = [k for k, text in enumerate(originals) if _parseable(text)]
     docs = dict(zip(readable, parser().pipe([originals[k] for k in readable], disable=list(_DISABLED)), strict=True))
-    return [
-        _slots(docs[k], originals[k], kinds[k], names) if k in docs else None for k in range(len(originals))
-    ]
+    return [_slots(docs[k], originals[k], kinds[k], names) if k in docs else None for k in range(len(originals))]
 
 
 def _parseable(text: str) -> bool:
@@ -103,7 +129,7 @@ def _lead(doc: Doc, text: str, names: frozenset[str]) -> str:
 
 
 def _topic(root: Token) -> tuple[str, bool] | None:
-    """The first reader-world noun among the object, the passive subject, the subject and a few prepositions' objects."""
+    """The first reader-world noun: the object, the passive subject, the subject, a few prepositions' objects."""
     heads: list[Token] = []
     for dep in ("dobj", "nsubjpass", "nsubj", "attr"):
         heads += [c for c in root.children if c.dep_ == dep]

@@ -43,9 +43,7 @@ class Rewrite:
 
 def make_rewrite(strategy: str, target: str, text: str, rationale: str) -> Rewrite:
     """A Rewrite whose placeholders are read off its text, so the two cannot disagree."""
-    found = tuple(
-        Placeholder(m.start(), m.end(), _question(m.group(0)[1:-1])) for m in PLACEHOLDER.finditer(text)
-    )
+    found = tuple(Placeholder(m.start(), m.end(), _question(m.group(0)[1:-1])) for m in PLACEHOLDER.finditer(text))
     if len(found) > MAX_PLACEHOLDERS:
         raise ValueError(f"{strategy}: {len(found)} placeholders in one rewrite; at most {MAX_PLACEHOLDERS}")
     return Rewrite(strategy, target, text, rationale, found)

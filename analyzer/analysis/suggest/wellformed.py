@@ -3,7 +3,8 @@
 `looks_well_formed` is the guard every rewrite passes before it is offered (no parse: it runs on
 every alternative). `problems` is the rule the benchmark judges by, with spaCy's parser: the
 text, each placeholder read as the noun phrase "this", parses as exactly one sentence with a
-finite verb (a root misplaced by the small parser in a long sentence is not held against it); it starts like a sentence and ends with . ! or ?; no word is doubled ("the the"); no
+finite verb (a root misplaced by the small parser in a long sentence is not held against it);
+it starts like a sentence and ends with . ! or ?; no word is doubled ("the the"); no
 placeholder is empty, unclosed, or touching another. The editor's own rewrites in the
 evaluation set pass it (benchmarks/rewrites.py prints their rate beside the engine's).
 """

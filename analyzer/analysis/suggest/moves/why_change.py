@@ -43,8 +43,7 @@ frame(
     "result-stakes-rose.v1",
     "why_change",
     {"benefit"},
-    "{Topic} matter{s} more now that «what raised the stakes for your team this year?|things have changed», and "
-    "{lead}",
+    "{Topic} matter{s} more now that «what raised the stakes for your team this year?|things have changed», and {lead}",
     "Says why the result matters now, so the figure answers a change the reader already feels.",
 )
 frame(
