@@ -44,6 +44,12 @@ from analyzer.text.extract import DEFAULT_LIMITS, Limits
     help="Seconds between progress lines when stderr is not a terminal.",
 )
 @click.option("--quiet", is_flag=True, help="No progress and no closing summary.")
+@click.option(
+    "--include-news",
+    is_flag=True,
+    help="Suggest rewrites for company news too (events, hires, awards, offices), so it can enter "
+    '"Fix these first". Off by default: news meant to inform is not a rewrite target.',
+)
 @model_option
 def audit(
     sources: tuple[str, ...],
@@ -55,6 +61,7 @@ def audit(
     max_bytes: int,
     progress_every: float,
     quiet: bool,
+    include_news: bool,
     model_dir: Path | None,
 ) -> None:
     """Audit a content library: analyze every document of SOURCE... into --out.
@@ -90,6 +97,7 @@ def audit(
             progress=make_progress(quiet, sys.stderr, progress_every),
             total=count_documents(sources),
             sources=sources,
+            include_news=include_news,
         )
     except KeyboardInterrupt:
         click.echo("interrupted: the results written so far are intact; add --resume to continue.", err=True)

@@ -17,7 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from analyzer.analysis.suggest.lexicon import CTA_VERBS
+from analyzer.analysis.suggest import lexicon
+from analyzer.analysis.suggest.lexicon import CTA_VERBS, IMPERATIVE_VERBS
 
 HEADING: Final = "heading"
 DATELINE: Final = "dateline"
@@ -58,6 +59,8 @@ _DATE = re.compile(
     rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?(?:[\u2013-]\d{{1,2}})?\s+{_MONTH}|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b)",
     re.IGNORECASE,
 )
+_MORE_IMPERATIVES = lexicon.MORE_IMPERATIVES
+_OBJECT_STARTS = lexicon.OBJECT_STARTS
 _TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s?(?:a\.?m\.?|p\.?m\.?)(?!\w)", re.IGNORECASE)
 _DATELINE = re.compile(r"^[A-Z][A-Z.'\u2019 -]{2,},.{0,60}?\b(?:19|20)\d{2}\b.*(?:--|\u2014|\u2013)\s*$")
 _RELEASED = re.compile(r"^(?:released|published|posted|updated|last updated)\b", re.IGNORECASE)
@@ -87,8 +90,10 @@ _NEWS = re.compile(
 _STRONG_NEWS = re.compile(
     r"\b(?:we're hiring|hiring|series [a-d]\b|funding round|raised|investors?|valuation|acquisition|award(?:s|ed)?|"
     r"trophy|anniversary|years? ago today|new office|headquarters|conference|summit|expo|booth|judges|"
-    r"grown to a team|brings together|joins (?:us |the company )?(?:from|as)|succeeds|retiring|"
-    r"previously (?:spent|served|led|worked)|served as|appoint(?:s|ed|ment)|"
+    r"grown to a team|brings together|open(?:s|ed)? (?:its|a|an|our) (?:new )?(?:\w+ )?(?:office|headquarters|branch)|"
+    r"(?:the|our) (?:new )?office (?:will|is|in)|open house|meetup|user group|community (?:event|day)|"
+    r"joins (?:us )?as|will house|joins (?:us |the company )?(?:from|as)|succeeds|retiring|"
+    r"previously (?:spent|served|led|worked)|served as|appoint(?:s|ed)|appointment of|"
     r"named (?:chief|head|vice|ceo|cfo|cto|president)|"
     r"team of \d+|photos?|swipe|celebrat(?:e|es|ed|ing))\b",
     re.IGNORECASE,
@@ -272,7 +277,8 @@ def _kind(
         return DATELINE, False
     if _BYLINE.match(body) and len(words) <= 12:
         return BYLINE, False
-    if _TIME.match(body) or (_TIME.search(body) and _DATE.search(body) and len(words) <= 12):
+    times = len(_TIME.findall(body))
+    if _TIME.match(body) or times >= 2 or (times and _DATE.search(body) and len(words) <= 12):
         return SCHEDULE, False
     if _HASHTAGS.match(body) or _GREETING.match(body):
         return OTHER, False
@@ -331,9 +337,13 @@ def _still_quoting(body: str, in_quote: bool) -> bool:
 
 
 def _cta(body: str) -> bool:
-    first = body.split(" ", 1)[0].lower().strip(",.!")
-    if first in CTA_VERBS | {"log", "sign", "register", "download", "request", "talk", "reply", "write", "email"}:
+    """A call to action or an instruction: it starts with a verb in the imperative."""
+    first, _, rest = body.lower().partition(" ")
+    first = first.strip(",.!")
+    if first in CTA_VERBS | _MORE_IMPERATIVES:
         return True
+    if first in IMPERATIVE_VERBS and rest.split(" ", 1)[0] in _OBJECT_STARTS:
+        return True  # "Import your yield files": an instruction; "Build logs load faster" is not
     lowered = body.lower()
     return bool(
         re.match(r"^(?:want|need|ready|interested|questions|can't|cannot|curious)\b.*\?$", lowered)
@@ -382,86 +392,4 @@ def _mentions_start(body: str, names: frozenset[str]) -> bool:
     return _mentions(head, names) or bool(re.match(r"^(?:it|its|our|the new|the)\b", body, re.IGNORECASE))
 
 
-_COMMON_CAPS = frozenset(
-    [
-        "the",
-        "a",
-        "an",
-        "and",
-        "or",
-        "but",
-        "if",
-        "when",
-        "with",
-        "for",
-        "to",
-        "in",
-        "on",
-        "at",
-        "by",
-        "of",
-        "from",
-        "our",
-        "your",
-        "we",
-        "you",
-        "they",
-        "it",
-        "its",
-        "this",
-        "that",
-        "these",
-        "those",
-        "i",
-        "my",
-        "he",
-        "she",
-        "his",
-        "her",
-        "there",
-        "here",
-        "what",
-        "how",
-        "why",
-        "who",
-        "today",
-        "now",
-        "new",
-        "every",
-        "each",
-        "all",
-        "no",
-        "not",
-        "more",
-        "most",
-        "some",
-        "one",
-        "two",
-        "three",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "ceo",
-        "cto",
-        "cfo",
-        "vp",
-        "head",
-        "founder",
-    ]
-)
+_COMMON_CAPS = lexicon.COMMON_CAPITALS

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
-from analyzer.analysis.suggest.lexicon import PEOPLE, PRODUCT_NOUNS, VAGUE_NOUNS
+from analyzer.analysis.suggest.lexicon import NOT_READER_TOPIC, PEOPLE, PRODUCT_NOUNS, VAGUE_NOUNS
 from analyzer.analysis.suggest.parse import clean, parser
 
 #: Longest topic, in words, that still reads as the subject of a clause.
@@ -28,38 +28,7 @@ _MAX_CHARS = 600
 _LONG_RUN = re.compile(r"\S{65}")
 _TRAILING = re.compile(r"[\s:;,\u2014\u2013-]+$")
 #: Nouns that name the offering or a vague thing: a rewrite about the reader's world needs neither.
-_NOT_TOPIC = (
-    PRODUCT_NOUNS
-    | VAGUE_NOUNS
-    | frozenset(
-        [
-            "update",
-            "release",
-            "version",
-            "feature",
-            "features",
-            "plan",
-            "plans",
-            "price",
-            "pricing",
-            "cost",
-            "charge",
-            "tool",
-            "tools",
-            "software",
-            "platform",
-            "system",
-            "app",
-            "product",
-            "way",
-            "ability",
-            "option",
-            "support",
-            "access",
-            "time",
-        ]
-    )
-)
+_NOT_TOPIC = PRODUCT_NOUNS | VAGUE_NOUNS | NOT_READER_TOPIC
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +75,9 @@ def _slots(doc: Doc, text: str, kind: str, names: frozenset[str]) -> Slots | Non
     sents = list(doc.sents)
     if len(text.split()) < 4 or text.endswith("?") or not sents:
         return None
-    root = max(sents, key=len).root
+    if len(sents) != 1 or not _clause(sents[0].root):
+        return None  # a fragment, an imperative or two sentences: a clause before it would not read
+    root = sents[0].root
     topic = _topic(root)
     return Slots(
         kind=kind,
@@ -117,6 +88,17 @@ def _slots(doc: Doc, text: str, kind: str, names: frozenset[str]) -> Slots | Non
         people=_people(root),
         figures=tuple(t.text for t in doc if t.like_num and any(ch.isdigit() for ch in t.text)),
     )
+
+
+def _clause(root: Token) -> bool:
+    """A full clause: a verb (or a copula) at the root, with its own subject."""
+    if root.pos_ not in {"VERB", "AUX"}:
+        return False
+    subjects = [c for c in root.children if c.dep_ in {"nsubj", "nsubjpass", "expl", "csubj"}]
+    if not subjects:
+        return False
+    # "Everything a clinic manager needs ...": an object before its subject is a relative clause.
+    return not any(c.dep_ == "dobj" and c.i < subjects[0].i for c in root.children)
 
 
 def _lead(doc: Doc, text: str, names: frozenset[str]) -> str:
