@@ -95,8 +95,8 @@ def _clause(root: Token) -> bool:
     if root.pos_ not in {"VERB", "AUX"}:
         return False
     subjects = [c for c in root.children if c.dep_ in {"nsubj", "nsubjpass", "expl", "csubj"}]
-    if not subjects:
-        return False
+    if len(subjects) != 1:
+        return False  # none, or "Everything a clinic manager needs": a relative clause, not a sentence
     # "Everything a clinic manager needs ...": an object before its subject is a relative clause.
     return not any(c.dep_ == "dobj" and c.i < subjects[0].i for c in root.children)
 
