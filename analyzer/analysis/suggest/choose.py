@@ -22,6 +22,7 @@ from analyzer.analysis.suggest.kinds import (
     NEWS,
     PRICE,
     Line,
+    is_product_sentence,
     product_names,
 )
 from analyzer.labels import CHANGE
@@ -32,7 +33,7 @@ _PRIORITY: Final = {ANNOUNCEMENT: 1.0, BENEFIT: 0.9, PRICE: 0.45, FEATURE: 0.55,
 _REPEAT_PENALTY: Final = {ANNOUNCEMENT: 0.6, BENEFIT: 0.5, PRICE: 0.15, FEATURE: 0.05, CLAIM: 0.2, NEWS: 0.0}
 #: Targets per sentence of the draft: about one in four, at least two, never more than six.
 _SHARE: Final = 0.25
-_MIN_TARGETS: Final = 2
+_MIN_TARGETS: Final = 3
 _MAX_TARGETS: Final = 6
 #: Below this an extra sentence is not worth the writer's time.
 _FLOOR: Final = 0.4
@@ -61,7 +62,7 @@ def choose_targets(
     for i, (line, kind) in enumerate(zip(lines, kinds, strict=True)):
         if kind not in wanted:
             continue
-        if document_label == CHANGE and not _names_product(line.text, names):
+        if document_label == CHANGE and not (kind == FEATURE and is_product_sentence(line.text, names)):
             continue  # a piece that already argues: only a bare product sentence
         ordinal = ordinals[kind] = ordinals.get(kind, -1) + 1
         scored.append((wanted[kind] + _merit(line, ordinal, names, by_length=kind in _JUDGED_BY_LENGTH), i))

@@ -303,7 +303,9 @@ def _kind(
         or _AVAILABILITY.search(body)
     ):
         return OTHER, False
-    if line.label == "case-for-change" and not _mentions(body, names) and not _PEOPLE_SUBJECT.match(body):
+    if line.label == "case-for-change" and not (
+        _mentions(body, names) or _PEOPLE_SUBJECT.match(body) or named_subject(body)
+    ):
         return ARGUMENT, False
     if _CURRENCY.search(body) and _PER_UNIT.search(body):
         return (NEWS if _EVENT_PRICE.search(body) else PRICE), False
@@ -334,6 +336,18 @@ def _still_quoting(body: str, in_quote: bool) -> bool:
     if in_quote:
         return closes == 0 and not straight
     return opens > closes or (straight and body.lstrip()[:1] == '"')
+
+
+def is_product_sentence(text: str, names: frozenset[str]) -> bool:
+    """Does the sentence say what the product does ("Closewise matches ...", "Our app ...")?"""
+    body = BULLET.sub("", text.strip())
+    return _mentions_start(body, names) or named_subject(body)
+
+
+def named_subject(body: str) -> bool:
+    """ "Closewise matches ...": a name (not a common word) doing something in the present tense."""
+    match = re.match(r"([A-Z][\w-]+)(?: \d[\w.]*)? ([a-z]+s)\b", body)
+    return bool(match) and match.group(1).lower() not in _COMMON_CAPS and not match.group(2).endswith("ss")
 
 
 def _cta(body: str) -> bool:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
+from analyzer.analysis.suggest.kinds import named_subject
 from analyzer.analysis.suggest.lexicon import NOT_READER_TOPIC, PEOPLE, PRODUCT_NOUNS, VAGUE_NOUNS
 from analyzer.analysis.suggest.parse import clean, parser
 
@@ -91,9 +92,13 @@ def _slots(doc: Doc, text: str, kind: str, names: frozenset[str]) -> Slots | Non
 
 
 def _clause(root: Token) -> bool:
-    """A full clause: a verb (or a copula) at the root, with its own subject."""
+    """A full clause: a verb (or a copula) at the root, with its own subject.
+
+    The small parser roots some sentences at a noun ("Closewise matches bank, card and ..."
+    parsed as a compound); a finite verb elsewhere then still makes it a sentence.
+    """
     if root.pos_ not in {"VERB", "AUX"}:
-        return False
+        return any(t.tag_ in {"VBZ", "VBP", "VBD", "MD"} for t in root.sent)
     subjects = [c for c in root.children if c.dep_ in {"nsubj", "nsubjpass", "expl", "csubj"}]
     if len(subjects) != 1:
         return False  # none, or "Everything a clinic manager needs": a relative clause, not a sentence
@@ -105,6 +110,7 @@ def _lead(doc: Doc, text: str, names: frozenset[str]) -> str:
     """The sentence lowered at its first letter, unless that word is a name, an acronym or "I"."""
     first = doc[0]
     keep = first.pos_ == "PROPN" or first.text in names | {"I"} or any(ch.isupper() for ch in first.text[1:])
+    keep = keep or named_subject(text)
     if not keep and len(doc) > 1 and doc[1].pos_ == "PROPN" and first.text[:1].isupper() and first.pos_ != "DET":
         keep = True  # "Kiln CI 4.12": a name of several words
     return text if keep or not text[:1].isalpha() else text[:1].lower() + text[1:]
