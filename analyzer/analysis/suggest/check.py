@@ -13,6 +13,7 @@ model is retrained, and is loaded, checksum first, only when suggestions are ask
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import re
 from collections.abc import Sequence
@@ -74,6 +75,11 @@ def frame_phrases() -> list[str]:
             size = min(_WINDOW, len(words))
             windows.update(" ".join(words[k : k + size]) for k in range(len(words) - size + 1))
     return sorted(windows, key=lambda f: (-len(f), f))
+
+
+def phrases_digest(phrases: Sequence[str]) -> str:
+    """A fingerprint of the masked phrases: a test compares it with the frames' current phrases."""
+    return hashlib.sha256("\n".join(phrases).encode("utf-8")).hexdigest()
 
 
 def mask(texts: Sequence[str], phrases: Sequence[str]) -> list[str]:
@@ -151,6 +157,7 @@ def train(corpus_dir: Path, out: Path, seed: int = 7) -> dict[str, Any]:
         "corpus": corpus_fingerprint(corpus_dir) | {"train_sentences": len(x_train), "test_sentences": len(x_test)},
         "features": "TF-IDF of character 2-5-grams within word boundaries (the main model reads words and signals)",
         "masked_phrases": len(phrases),
+        "masked_sha256": phrases_digest(phrases),
         "metrics": {"sentence_accuracy_test_split": round(accuracy, 4)},
         "artifact": {"file": ARTIFACT, "sha256": sha256_file(out / ARTIFACT), "bytes": (out / ARTIFACT).stat().st_size},
     }

@@ -28,7 +28,7 @@ from analyzer.analysis.suggest.kinds import (
 from analyzer.labels import CHANGE
 
 #: How much an editor wants each kind rewritten, before the sentence's own merits.
-_PRIORITY: Final = {ANNOUNCEMENT: 1.0, BENEFIT: 0.9, PRICE: 0.45, FEATURE: 0.55, CLAIM: 0.5, NEWS: 0.1}
+_PRIORITY: Final = {ANNOUNCEMENT: 1.0, BENEFIT: 0.9, PRICE: 0.45, FEATURE: 0.55, CLAIM: 0.5, NEWS: 0.45}
 #: A second sentence of these kinds is worth much less: one launch line, one headline figure.
 _REPEAT_PENALTY: Final = {ANNOUNCEMENT: 0.6, BENEFIT: 0.5, PRICE: 0.15, FEATURE: 0.05, CLAIM: 0.2, NEWS: 0.0}
 #: Targets per sentence of the draft: about one in four, at least two, never more than six.
