@@ -9,7 +9,6 @@ the caller asks for it (`include_news`), and then only after every other target.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Final
 
@@ -23,6 +22,7 @@ from analyzer.analysis.suggest.kinds import (
     PRICE,
     Line,
     is_product_sentence,
+    mentions,
     product_names,
 )
 from analyzer.labels import CHANGE
@@ -106,7 +106,7 @@ def _merit(line: Line, ordinal: int, names: frozenset[str], by_length: bool = Tr
         merit -= 0.15
     else:
         merit += 0.05
-    if _names_product(text, names):
+    if mentions(text, names):
         merit += 0.05  # names the product: the piece is about it
     if BULLET.match(line.text):
         merit -= 0.1  # a full-sentence bullet can be a target, rarely the one that matters
@@ -118,6 +118,3 @@ def _is_news(kinds: Sequence[str]) -> bool:
     news = kinds.count(NEWS)
     return news >= 2 and not ({ANNOUNCEMENT, BENEFIT} & set(kinds)) and news >= kinds.count(FEATURE)
 
-
-def _names_product(text: str, names: frozenset[str]) -> bool:
-    return any(re.search(rf"\b{re.escape(n)}\b", text) for n in names)

@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Final
 
 from analyzer.analysis.suggest import lexicon
@@ -304,12 +305,12 @@ def _kind(
     ):
         return OTHER, False
     if line.label == "case-for-change" and not (
-        _mentions(body, names) or _PEOPLE_SUBJECT.match(body) or named_subject(body)
+        mentions(body, names) or _PEOPLE_SUBJECT.match(body) or named_subject(body)
     ):
         return ARGUMENT, False
     if _CURRENCY.search(body) and _PER_UNIT.search(body):
         return (NEWS if _EVENT_PRICE.search(body) else PRICE), False
-    if _ANNOUNCE.search(body) and (_mentions(body, names) or _VERSION.search(body) or "we" in body.lower().split()):
+    if _ANNOUNCE.search(body) and (mentions(body, names) or _VERSION.search(body) or "we" in body.lower().split()):
         return ANNOUNCEMENT, False
     if (
         _FIGURE.search(body)
@@ -324,7 +325,7 @@ def _kind(
         return OTHER, False
     if _mentions_start(body, names) or _PEOPLE_SUBJECT.match(body) or _CAPABILITY.search(body) or _PRESENT.search(body):
         return FEATURE, False
-    if _mentions(body, names) or len(words) >= _LONG_STATEMENT:
+    if mentions(body, names) or len(words) >= _LONG_STATEMENT:
         return CLAIM, False
     return OTHER, False
 
@@ -397,13 +398,19 @@ def _name_counts(lines: Sequence[Line]) -> Counter[str]:
 _NAME_MENTIONS = 2
 
 
-def _mentions(body: str, names: frozenset[str]) -> bool:
-    return any(re.search(rf"\b{re.escape(name)}\b", body) for name in names)
+def mentions(body: str, names: frozenset[str]) -> bool:
+    return bool(names) and bool(_names_pattern(names).search(body))
+
+
+@lru_cache(maxsize=64)
+def _names_pattern(names: frozenset[str]) -> re.Pattern[str]:
+    """One pattern for all of a draft's names (every sentence of the draft is searched for them)."""
+    return re.compile(r"\b(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")\b")
 
 
 def _mentions_start(body: str, names: frozenset[str]) -> bool:
     head = " ".join(body.split()[:4])
-    return _mentions(head, names) or bool(re.match(r"^(?:it|its|our|the new|the)\b", body, re.IGNORECASE))
+    return mentions(head, names) or bool(re.match(r"^(?:it|its|our|the new|the)\b", body, re.IGNORECASE))
 
 
 _COMMON_CAPS = lexicon.COMMON_CAPITALS
