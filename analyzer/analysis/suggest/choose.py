@@ -117,4 +117,3 @@ def _is_news(kinds: Sequence[str]) -> bool:
     """A piece meant to inform (an event, a funding round, an award): no launch, no result, mostly news."""
     news = kinds.count(NEWS)
     return news >= 2 and not ({ANNOUNCEMENT, BENEFIT} & set(kinds)) and news >= kinds.count(FEATURE)
-
