@@ -348,7 +348,9 @@ def is_product_sentence(text: str, names: frozenset[str]) -> bool:
 def named_subject(body: str) -> bool:
     """ "Closewise matches ...": a name (not a common word) doing something in the present tense."""
     match = re.match(r"([A-Z][\w-]+)(?: \d[\w.]*)? ([a-z]+s)\b", body)
-    return bool(match) and match.group(1).lower() not in _COMMON_CAPS and not match.group(2).endswith("ss")
+    if not match or match.group(1).lower() in _COMMON_CAPS or match.group(2).endswith("ss"):
+        return False
+    return not match.group(1).endswith("s")  # "Sales reps spend", "Stores see": a plural noun, then its verb
 
 
 def _cta(body: str) -> bool:
@@ -380,19 +382,18 @@ def main_name(lines: Sequence[Line]) -> str | None:
 
 
 def _name_counts(lines: Sequence[Line]) -> Counter[str]:
+    """Capitalized words by mentions, for those seen capitalized inside a sentence at least once."""
     counts: Counter[str] = Counter()
+    inside: set[str] = set()
     for line in lines:
         tokens = re.findall(r"[A-Za-z][\w.-]*", BULLET.sub("", line.text))
         for k, token in enumerate(tokens):
             token = token.rstrip(".")
-            if (
-                token[:1].isupper()
-                and token.lower() not in _COMMON_CAPS
-                and (k > 0 or len(tokens) > 1)
-                and len(token) > 2
-            ):
+            if token[:1].isupper() and token.lower() not in _COMMON_CAPS and len(token) > 2:
                 counts[token] += 1
-    return counts
+                if k > 0:
+                    inside.add(token)  # "Five years ago" capitalizes "Five" only at a sentence's start
+    return Counter({name: n for name, n in counts.items() if name in inside})
 
 
 _NAME_MENTIONS = 2

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from analyzer.analysis.suggest.kinds import named_subject
-from analyzer.analysis.suggest.lexicon import NOT_READER_TOPIC, PEOPLE, PRODUCT_NOUNS, VAGUE_NOUNS
+from analyzer.analysis.suggest.lexicon import COMMON_CAPITALS, NOT_READER_TOPIC, PEOPLE, PRODUCT_NOUNS, VAGUE_NOUNS
 from analyzer.analysis.suggest.parse import clean, parser
 
 #: Longest topic, in words, that still reads as the subject of a clause.
@@ -79,7 +79,7 @@ def _slots(doc: Doc, text: str, kind: str, names: frozenset[str]) -> Slots | Non
     if len(sents) != 1 or not _clause(sents[0].root):
         return None  # a fragment, an imperative or two sentences: a clause before it would not read
     root = sents[0].root
-    topic = _topic(root)
+    topic = _topic(root, names)
     return Slots(
         kind=kind,
         original=text,
@@ -109,14 +109,18 @@ def _clause(root: Token) -> bool:
 def _lead(doc: Doc, text: str, names: frozenset[str]) -> str:
     """The sentence lowered at its first letter, unless that word is a name, an acronym or "I"."""
     first = doc[0]
-    keep = first.pos_ == "PROPN" or first.text in names | {"I"} or any(ch.isupper() for ch in first.text[1:])
-    keep = keep or named_subject(text)
-    if not keep and len(doc) > 1 and doc[1].pos_ == "PROPN" and first.text[:1].isupper() and first.pos_ != "DET":
-        keep = True  # "Kiln CI 4.12": a name of several words
+    if first.text == "I" or any(ch.isupper() or ch.isdigit() for ch in first.text[1:]):
+        return text  # "I", "iOS", "EG-400"
+    # A name is followed by a verb, a number or another capitalized word; "Dock doors" and
+    # "National regulators" start with a common word, whatever the small tagger says.
+    following = doc[1] if len(doc) > 1 else None
+    modifies = following is not None and following.pos_ == "NOUN" and following.text.islower()
+    named = first.text in names or first.pos_ == "PROPN" or named_subject(text)
+    keep = named and not modifies and first.lower_ not in COMMON_CAPITALS
     return text if keep or not text[:1].isalpha() else text[:1].lower() + text[1:]
 
 
-def _topic(root: Token) -> tuple[str, bool] | None:
+def _topic(root: Token, names: frozenset[str]) -> tuple[str, bool] | None:
     """The first reader-world noun: the object, the passive subject, the subject, a few prepositions' objects."""
     heads: list[Token] = []
     for dep in ("dobj", "nsubjpass", "nsubj", "attr"):
@@ -133,6 +137,10 @@ def _topic(root: Token) -> tuple[str, bool] | None:
         lemma = head.lemma_.lower() if head.lemma_ else head.lower_
         if head.pos_ != "NOUN" or {lemma, head.lower_} & (_NOT_TOPIC | PEOPLE):
             continue
+        if head.text in names or (head.text[:1].isupper() and head.i > 0):
+            continue  # the product's own name, tagged a noun
+        if any(c.dep_ == "det" and c.lower_ == "no" for c in head.children) or head.head.dep_ == "neg":
+            continue  # "needs no new sensors": what the reader will not have to handle
         found = _noun_words(head)
         if found is not None:
             return found
@@ -159,7 +167,12 @@ def _noun_words(head: Token) -> tuple[str, bool] | None:
         kept = [m for m in kept if m.i > max(x.i for x in modifiers if x not in kept)]
     if any(t.is_punct for t in head.doc[min((m.i for m in modifiers), default=head.i) : head.i]):
         kept = []  # "column-level lineage": a hyphenated modifier the parse cut apart
-    words = [t.text for t in sorted(kept, key=lambda t: t.i)] + [head.text]
+    doc = head.doc
+    noun = head.text
+    if head.i >= 2 and doc[head.i - 1].text == "-" and not doc[head.i - 1].whitespace_:
+        noun = f"{doc[head.i - 2].text}-{noun}"  # "no-shows", split by the tokenizer
+        kept = [m for m in kept if m.i < head.i - 2]
+    words = [t.text for t in sorted(kept, key=lambda t: t.i)] + [noun]
     determiner = next((c for c in head.children if c.dep_ in {"det", "poss"}), None)
     plural = head.tag_ in {"NNS", "NNPS"}
     if determiner is not None and determiner.lower_ in _PLURAL_DETERMINERS and not plural:

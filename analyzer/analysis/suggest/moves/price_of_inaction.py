@@ -56,7 +56,7 @@ frame(
     "price-against-standing-still.v1",
     "price_of_inaction",
     {"price"},
-    "Set against «what does {topic} cost you each month today?|the current cost», {lead}",
+    "Set against «what {do} {topic} cost you each month today?|the current cost», {lead}",
     "Weighs the price against what standing still costs, not against zero.",
 )
 frame(
