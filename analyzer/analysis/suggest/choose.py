@@ -21,6 +21,7 @@ from analyzer.analysis.suggest.kinds import (
     NEWS,
     PRICE,
     Line,
+    is_news_headline,
     is_product_sentence,
     mentions,
     product_names,
@@ -40,6 +41,10 @@ _FLOOR: Final = 0.4
 #: The nth sentence of a kind is less likely to carry the piece than the first.
 _ORDINAL_PENALTY: Final = (0.0, 0.05, 0.12, 0.25, 0.3)
 _SHORT: Final = 10
+#: The first sentence this long is the piece's opening, whose subject says what the piece is.
+_OPENING_WORDS: Final = 6
+#: "The two or three features the piece is really about" (the editor's first rule of thumb).
+_MAX_FEATURES: Final = 3
 #: Kinds whose length says how much of the piece they carry (a price's does not).
 _JUDGED_BY_LENGTH: Final = frozenset({FEATURE, CLAIM, NEWS})
 _LONG: Final = 15
@@ -66,7 +71,7 @@ def choose_targets(
             continue  # a piece that already argues: only a bare product sentence
         ordinal = ordinals[kind] = ordinals.get(kind, -1) + 1
         scored.append((wanted[kind] + _merit(line, ordinal, names, by_length=kind in _JUDGED_BY_LENGTH), i))
-    if not scored or (not include_news and _is_news(kinds)):
+    if not scored or (not include_news and _is_news(lines, kinds)):
         return []
     cap = max(_MIN_TARGETS, min(_MAX_TARGETS, round(len(lines) * _SHARE)))
     if document_label == CHANGE:
@@ -76,7 +81,7 @@ def choose_targets(
     for _ in range(min(limit, cap)):
         best = None
         for score, i in scored:
-            if i in chosen:
+            if i in chosen or (kinds[i] == FEATURE and seen.get(FEATURE, 0) >= _MAX_FEATURES):
                 continue
             adjusted = score - _REPEAT_PENALTY[kinds[i]] * seen.get(kinds[i], 0)
             if best is None or adjusted > best[0]:
@@ -113,7 +118,13 @@ def _merit(line: Line, ordinal: int, names: frozenset[str], by_length: bool = Tr
     return merit
 
 
-def _is_news(kinds: Sequence[str]) -> bool:
-    """A piece meant to inform (an event, a funding round, an award): no launch, no result, mostly news."""
+def _is_news(lines: Sequence[Line], kinds: Sequence[str]) -> bool:
+    """A piece meant to inform (an event, a hire, a funding round, an award), even if it names the product.
+
+    Its title or first sentence is news, or it has no launch and no result and is mostly news.
+    """
+    opening = [k for line, k in zip(lines, kinds, strict=True) if len(line.text.split()) >= _OPENING_WORDS][:1]
+    if (opening and opening[0] == NEWS) or any(is_news_headline(line.text) for line in lines[:1]):
+        return True
     news = kinds.count(NEWS)
     return news >= 2 and not ({ANNOUNCEMENT, BENEFIT} & set(kinds)) and news >= kinds.count(FEATURE)

@@ -339,6 +339,11 @@ def _still_quoting(body: str, in_quote: bool) -> bool:
     return opens > closes or (straight and body.lstrip()[:1] == '"')
 
 
+def is_news_headline(text: str) -> bool:
+    """A title or opening line that is company news: a hire, an award, an office, funding, an anniversary."""
+    return bool(_STRONG_NEWS.search(text))
+
+
 def is_product_sentence(text: str, names: frozenset[str]) -> bool:
     """Does the sentence say what the product does ("Closewise matches ...", "Our app ...")?"""
     body = BULLET.sub("", text.strip())
