@@ -37,7 +37,7 @@ from analyzer.audit.run import AuditError, run_audit
 from analyzer.audit.sources import SourceDocument, iter_documents
 from analyzer.labels import LABELS, RUBRIC_ELEMENTS
 from analyzer.model.corpus import Document
-from analyzer.text.extract import Limits, extract
+from analyzer.text.extract import Limits, extract, extract_text
 from tests.conftest import free_port, run_cli
 from tests.make_files import sample_docx, text_pdf
 
@@ -495,10 +495,11 @@ def test_resume_repairs_a_truncated_file_in_place(tmp_path: Path) -> None:
     assert path.read_text(encoding="utf-8") == "".join(good)
 
 
-def test_max_candidates_caps_the_sentences_read_for_rewrites(engine: Analyzer, corpus_docs: list[Document]) -> None:
-    feature = next(d for d in corpus_docs if d.label == "feature-pitch" and d.text.count(".") > 12)
-    everything = engine.analyze(feature.text, options=AnalyzeOptions(max_suggestions=20))
-    capped = engine.analyze(feature.text, options=AnalyzeOptions(max_suggestions=20, max_candidates=2))
+def test_max_candidates_caps_the_sentences_read_for_rewrites(engine: Analyzer) -> None:
+    draft = (Path(__file__).resolve().parent / "drafts" / "feature-launch.md").read_text(encoding="utf-8")
+    extracted = extract_text(draft, "markdown")
+    everything = engine.analyze(extracted, options=AnalyzeOptions(max_suggestions=20))
+    capped = engine.analyze(extracted, options=AnalyzeOptions(max_suggestions=20, max_candidates=2))
     assert len({s.sentence for s in everything.suggestions}) > 2
     assert 0 < len({s.sentence for s in capped.suggestions}) <= 2
 
