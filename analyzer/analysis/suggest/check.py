@@ -2,9 +2,10 @@
 
 The sentence model scores every alternative, and the frames were written by people who could
 read its scores, so its gain alone proves little. The check model differs in both ways that
-matter: it reads character n-grams (the main model reads words and hand-made signals), and it is
-trained on the corpus with every fixed phrase of the frames masked out, so "costs your team" or
-"the first step toward" cannot be what it learned a case for change from. It lives in its own
+matter: it reads plain word unigrams and bigrams (the main model reads lemmas, character
+n-grams and hand-made message signals, calibrated), and it is trained on the corpus with every
+fixed phrase of the frames masked out, so "costs your team" or "the first step toward" cannot be
+what it learned a case for change from. It lives in its own
 folder (`models/rewrite-check-1.0.0/`: model.joblib, manifest.json with its sha256, README.md),
 is trained by `python -m analyzer.analysis.suggest.check` and so does not change when the main
 model is retrained, and is loaded, checksum first, only when suggestions are asked for.
@@ -139,7 +140,7 @@ def train(corpus_dir: Path, out: Path, seed: int = 7) -> dict[str, Any]:
     x_train, y_train = examples(train_docs)
     x_test, y_test = examples(test_docs)
     pipeline = make_pipeline(
-        TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True, max_features=200_000),
+        TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, max_features=100_000),
         LogisticRegression(C=4.0, max_iter=2000, random_state=seed),
     )
     pipeline.fit(x_train, y_train)
@@ -149,13 +150,14 @@ def train(corpus_dir: Path, out: Path, seed: int = 7) -> dict[str, Any]:
     manifest = {
         "name": NAME,
         "version": VERSION,
-        "description": "Independent check of suggested rewrites' gain: character n-grams, frames' phrases masked.",
+        "description": "Independent check of suggested rewrites' gain: word n-grams, the frames' phrases masked.",
         "labels": list(LABELS),
         "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "seed": seed,
         "libraries": library_versions(),
         "corpus": corpus_fingerprint(corpus_dir) | {"train_sentences": len(x_train), "test_sentences": len(x_test)},
-        "features": "TF-IDF of character 2-5-grams within word boundaries (the main model reads words and signals)",
+        "features": "TF-IDF of lowercased word unigrams and bigrams, no lemmas, no signals, no calibration "
+        "(the main model reads lemmas, char n-grams and hand-made signals)",
         "masked_phrases": len(phrases),
         "masked_sha256": phrases_digest(phrases),
         "metrics": {"sentence_accuracy_test_split": round(accuracy, 4)},
