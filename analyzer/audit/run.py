@@ -73,15 +73,6 @@ class AuditError(AnalyzerError):
     code = "E020"
 
 
-@dataclass(frozen=True, slots=True)
-class ChunkResult:
-    """A worker's answer for one chunk: its records as JSON lines, ready to append."""
-
-    data: bytes
-    records: int
-    failed: int
-
-
 _ANALYZERS: dict[str, Analyzer] = {}
 
 
@@ -106,6 +97,15 @@ def exit_with(audit_pid: int) -> None:
         os._exit(1)
 
     threading.Thread(target=watch, name="exit-with-audit", daemon=True).start()
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkResult:
+    """A worker's answer for one chunk: its records as JSON lines, ready to append."""
+
+    data: bytes
+    records: int
+    failed: int
 
 
 def analyze_chunk(
