@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 SCHEMA_VERSION = "1.1"
 #: The most target sentences one document's suggestions read with the parser.
-MAX_CANDIDATES = 20
+MAX_CANDIDATES = 25
 #: Below this top probability a label is flagged uncertain: read it yourself.
 UNCERTAIN_BELOW = 0.6
 
