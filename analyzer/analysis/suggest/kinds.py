@@ -180,6 +180,8 @@ _PAST = re.compile(
     r"\b(?:was|were|had|did|used to|has been|have been|ha(?:s|ve) \w+ed|(?:in|until|since|before) (?:19|20)\d{2}|"
     r"last (?:year|month|season))\b"
 )
+#: A story told about a year gone by, anywhere in the sentence ("in October 2000, there were only three").
+_STORY = re.compile(r"\b(?:19|20)\d{2}\b.*\b(?:was|were|had)\b|\b(?:was|were|had)\b.*\b(?:19|20)\d{2}\b")
 #: A statement this long in a product piece says something about the product, whatever its subject.
 _LONG_STATEMENT = 12
 #: A present-tense verb after a subject of one to five words: what a product or its user does.
@@ -310,7 +312,7 @@ def _kind(
         return BENEFIT, False
     if not body.endswith((".", "!")):
         return OTHER, False
-    if _FIRST_PERSON_STORY.match(low) or _PAST.search(" ".join(low.split()[:8])):
+    if _FIRST_PERSON_STORY.match(low) or (_PAST.search(" ".join(low.split()[:8])) or _STORY.search(low)):
         return OTHER, False
     if _mentions_start(body, names) or _PEOPLE_SUBJECT.match(low) or _CAPABILITY.search(low) or _PRESENT.search(body):
         return FEATURE, False
