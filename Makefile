@@ -47,6 +47,7 @@ train: install
 bench: install
 	$(BIN)/python benchmarks/classify.py
 	$(BIN)/python benchmarks/analyze.py
+	$(BIN)/python benchmarks/cli_startup.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache test-artifacts
