@@ -35,6 +35,7 @@ from typing import Any, Final
 from analyzer.analysis.analyzer import Analyzer
 from analyzer.audit.progress import Progress
 from analyzer.audit.records import (
+    AUDIT_OPTIONS,
     CSV_COLUMNS,
     RESULTS_CSV,
     RESULTS_FILE,
@@ -110,15 +111,18 @@ class ChunkResult:
     failed: int
 
 
-def analyze_chunk(model_dir: str, documents: Sequence[SourceDocument], limits: Limits) -> ChunkResult:
+def analyze_chunk(
+    model_dir: str, documents: Sequence[SourceDocument], limits: Limits, include_news: bool = False
+) -> ChunkResult:
     """Records for a chunk of documents (the task a worker runs).
 
     A model that cannot be loaded raises: that stops the audit instead of failing every document.
     """
     analyzer = _analyzer(model_dir)
+    options = AUDIT_OPTIONS.model_copy(update={"include_news": include_news})
     lines, failed = [], 0
     for document in documents:
-        record = audit_record(document, analyzer, limits)
+        record = audit_record(document, analyzer, limits, options)
         failed += record["error"] is not None
         lines.append(encode_record(record))
     return ChunkResult(b"".join(lines), len(lines), failed)
@@ -168,13 +172,15 @@ def run_audit(
     progress: Progress | None = None,
     total: int | None = None,
     sources: Sequence[str] = (),
+    include_news: bool = False,
 ) -> AuditOutcome:
     """Analyze every document into `out_dir`: results.jsonl, results.csv, summary.json, report.html.
 
     `jobs` worker processes (1 runs in this process); `cluster` a Dask scheduler address whose
     workers run the chunks instead (they must see `model_dir` at the same path). With `resume`,
     documents whose key is in results.jsonl are skipped; without it, an existing results.jsonl
-    is refused unless `overwrite`.
+    is refused unless `overwrite`. Company news gets a suggestion (and so a place in "Fix these
+    first") only with `include_news`.
     """
     started, clock = datetime.now(UTC), time.monotonic()
     if resume and overwrite:
@@ -202,7 +208,7 @@ def run_audit(
         progress.start(total, len(existing.keys), existing.failed)
         chunks = _chunks(_pending(pending, existing.keys, tally, out_dir))
         try:
-            with contextlib.closing(_analyzed(chunks, str(model_path), limits, jobs, cluster)) as answers:
+            with contextlib.closing(_analyzed(chunks, str(model_path), limits, jobs, cluster, include_news)) as answers:
                 for answer in answers:
                     try:
                         writer.write(answer.data)
@@ -229,6 +235,7 @@ def run_audit(
             "analyzed_now": analyzed_now,
             "resumed": tally.skipped,
             "duplicates": tally.duplicates,
+            "include_news": include_news,
         }
         documents_total, failed, report = _write_outputs(out_dir, tally, run)
     return AuditOutcome(
@@ -363,7 +370,12 @@ def _chunks(documents: Iterator[SourceDocument]) -> Iterator[list[SourceDocument
 
 
 def _analyzed(
-    chunks: Iterator[list[SourceDocument]], model_dir: str, limits: Limits, jobs: int, cluster: str | None
+    chunks: Iterator[list[SourceDocument]],
+    model_dir: str,
+    limits: Limits,
+    jobs: int,
+    cluster: str | None,
+    include_news: bool = False,
 ) -> Generator[ChunkResult, None, None]:
     """Each chunk's records, in the order chunks complete.
 
@@ -372,7 +384,7 @@ def _analyzed(
     """
     if cluster is None and jobs == 1:
         for chunk in chunks:
-            yield analyze_chunk(model_dir, chunk, limits)
+            yield analyze_chunk(model_dir, chunk, limits, include_news)
         return
     from joblib import Parallel, delayed
     from joblib.externals.loky.process_executor import TerminatedWorkerError
@@ -389,7 +401,7 @@ def _analyzed(
             **watch,
         )
         try:
-            yield from parallel(delayed(analyze_chunk)(model_dir, chunk, limits) for chunk in chunks)
+            yield from parallel(delayed(analyze_chunk)(model_dir, chunk, limits, include_news) for chunk in chunks)
         except TerminatedWorkerError as exc:
             raise AuditError(
                 "a worker process died (out of memory?). The results written so far are intact; "

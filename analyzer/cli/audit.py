@@ -60,6 +60,12 @@ from analyzer.text.extract import DEFAULT_LIMITS, Limits
     help="Fetch from this non-public network all the same (repeatable): an intranet audit that may reach "
     "its CMS (10.20.0.0/16) and nothing else.",
 )
+@click.option(
+    "--include-news",
+    is_flag=True,
+    help="Suggest rewrites for company news too (events, hires, awards, offices), so it can enter "
+    '"Fix these first". Off by default: news meant to inform is not a rewrite target.',
+)
 @model_option
 def audit(
     sources: tuple[str, ...],
@@ -73,6 +79,7 @@ def audit(
     quiet: bool,
     allow_private_addresses: bool,
     allowed_networks: tuple[IPv4Network | IPv6Network, ...],
+    include_news: bool,
     model_dir: Path | None,
 ) -> None:
     """Audit a content library: analyze every document of SOURCE... into --out.
@@ -109,6 +116,7 @@ def audit(
             progress=make_progress(quiet, sys.stderr, progress_every),
             total=count_documents(sources),
             sources=sources,
+            include_news=include_news,
         )
     except KeyboardInterrupt:
         click.echo("interrupted: the results written so far are intact; add --resume to continue.", err=True)

@@ -306,6 +306,26 @@ def _alias_pickled_modules() -> None:
         sys.modules.setdefault(old, importlib.import_module(new))
 
 
+def _suggestions_section() -> list[str]:
+    """How the analysis's suggested rewrites use this model, and where their figures are."""
+    return [
+        "",
+        "## Suggested rewrites",
+        "",
+        "The analysis suggests rewrites for the few sentences an editor would rewrite (the announcement, the main",
+        "features, the strongest result figure, the price; never headings, datelines, schedules, CTAs, quotes,",
+        "boilerplate or company news). Each keeps the writer's sentence whole behind a clause with the reader's",
+        "situation, in two or three alternatives (why change, price of inaction, future state), with facts the",
+        "draft lacks as [bracketed questions]. This model's sentence head scores each alternative with its",
+        "placeholders filled by neutral stand-ins (`scores_after`); it does not choose or rank them. An",
+        "independent check model (`models/rewrite-check-1.0.0/`, character n-grams, the rewrite frames' phrases",
+        "masked out of its training) reports its own gain beside it. The suggestions' quality is judged against an",
+        "editor's evaluation set by `benchmarks/rewrites.py` (target precision and recall, content words kept,",
+        "well-formed sentences, placeholders, repeated frames), figures in `docs/benchmarks.md`; a gain from this",
+        "model is a sanity check, not evidence of quality.",
+    ]
+
+
 def render_readme(card: dict[str, Any]) -> str:
     """The model's README, generated from its card so the two never disagree."""
     lines = [
@@ -354,6 +374,7 @@ def render_readme(card: dict[str, Any]) -> str:
         lines += ["", "Confusion (rows true, columns predicted): " + ", ".join(labels), ""]
         for label, row in zip(labels, metrics["confusion_matrix"]["rows_true_columns_predicted"], strict=True):
             lines.append(f"- {label}: {row}")
+    lines += _suggestions_section()
     if card.get("analysis_metrics"):
         lines += [
             "",
