@@ -34,7 +34,8 @@ COPY --chown=10001:10001 models ./models
 RUN python -m pip install --no-deps -e . \
     && useradd --create-home --uid 10001 analyzer \
     && mkdir -p /data \
-    && chown 10001:10001 /data
+    && chown 10001:10001 /data \
+    && chmod 700 /data
 VOLUME ["/data"]
 
 USER 10001

@@ -26,7 +26,7 @@ def example(name: str) -> str:
 
 def test_the_analysis_contract(analyzer: Analyzer) -> None:
     analysis = analyzer.analyze(example("manual-invoicing.md"), source="manual-invoicing.md", options=NO_REWRITES)
-    assert analysis.schema_version == "1.0"
+    assert analysis.schema_version == "1.1"
     assert analysis.model.name == analyzer.model.name and analysis.model.version == analyzer.model.version
     assert analysis.label == "case-for-change"
     assert set(analysis.scores) == set(LABELS) and abs(sum(analysis.scores.values()) - 1) < 1e-5

@@ -51,6 +51,7 @@ def render_readme(card: dict[str, Any]) -> str:
     lines += _length(card)
     lines += _calibration(card)
     lines += _sentences(card)
+    lines += _suggestions()
     for section in ("intended_use", "limitations"):
         if card.get(section):
             lines += ["", f"## {section.replace('_', ' ').capitalize()}", "", card[section]]
@@ -229,3 +230,22 @@ def _sentences(card: dict[str, Any]) -> list[str]:
                 f"{s['precision']:.3f} | {s['recall']:.3f} |"
             )
     return lines
+
+
+def _suggestions() -> list[str]:
+    """How the analysis's suggested rewrites use this model, and where their figures are."""
+    return [
+        "",
+        "## Suggested rewrites",
+        "",
+        "The analysis suggests rewrites for the few sentences an editor would rewrite (the announcement, the main",
+        "features, the strongest result figure, the price; never headings, datelines, schedules, CTAs, quotes,",
+        "boilerplate or company news), in two or three alternatives (why change, price of inaction, future state),",
+        "with facts the draft lacks as [bracketed questions]. This model's sentence head scores each alternative",
+        "with its placeholders filled by neutral stand-ins (`scores_after`); it does not choose or rank them. An",
+        "independent check model (`models/rewrite-check-1.0.0/`, character n-grams, the rewrite frames' phrases",
+        "masked out of its training) reports its own gain beside it. The suggestions' quality is judged against an",
+        "editor's evaluation set by `benchmarks/rewrites.py` (target precision and recall, content words kept,",
+        "well-formed sentences, placeholders, repeated frames), figures in `docs/benchmarks.md`; a gain from this",
+        "model is a sanity check, not evidence of quality.",
+    ]

@@ -1,40 +1,36 @@
-"""Suggested rewrites: a feature or awareness sentence turned into a case for change.
+"""Suggested rewrites, as an editor makes them: the few sentences that carry the piece, each
+turned into a case for change a writer can paste, with the reader's situation put before it.
 
-A writer learns more from their own sentence turned around than from a rule about it. Each
-strategy reads what the dependency parse says the sentence is about (the capability, the
-actor, the benefit, any price or old way it names) and rebuilds it with the reader's world
-as the subject: what doing nothing costs, what has shifted, what the reader must reach.
-
-Strategies are registered under versioned names, spaCy style: a changed strategy gets a new
-name, so a suggestion made with an old one can be reproduced. Facts the tool cannot know go
-into visible [bracketed placeholders]; a rewrite never invents a number.
-
-The parser (spaCy's small English model, `requirements-parser.txt`) is loaded on the first
-rewrite request, once per process: classification never needs it.
-
-`parse` reads a sentence (`reading` and `phrases` do the work, `lexicon` holds the word lists,
-`grammar` the English); `moves/` holds the strategies, one module per rubric target
-(`targets`), registered in `registry`; `score` proposes, scores and ranks the rewrites.
+`kinds` sorts every sentence as an editor does (heading, dateline, schedule, call to action,
+news, quote... or one of the five kinds worth rewriting) and `choose` picks the targets;
+`slots` reads each target with spaCy's small parser (loaded on the first request, for the
+targets only); `moves/` holds the frames, several per rubric move and kind of sentence,
+registered in `frame` under versioned names; `score` builds two or three alternatives per
+target and scores them honestly; `coaching` asks the questions a writer answers to supply a
+missing element; `check` is the independent model that checks the gain; `wellformed` says
+whether a rewrite is one sentence to paste.
 """
 
-from analyzer.analysis.suggest.grammar import a_or_an, gerund
+from analyzer.analysis.suggest.frame import Frame, rewriters
+from analyzer.analysis.suggest.kinds import TARGET_KINDS, Line
 from analyzer.analysis.suggest.parse import parser
-from analyzer.analysis.suggest.registry import Registry, Rewriter, rewriters
-from analyzer.analysis.suggest.score import MAX_CANDIDATES, Scorer, Suggestion, propose, suggest
-from analyzer.analysis.suggest.targets import TARGETS, Rewrite
+from analyzer.analysis.suggest.score import Alternative, Check, GainChecker, Scorer, Suggestion, suggest
+from analyzer.analysis.suggest.targets import TARGETS, Placeholder, Rewrite, fill
 
 __all__ = [
-    "MAX_CANDIDATES",
     "TARGETS",
-    "Registry",
+    "TARGET_KINDS",
+    "Alternative",
+    "Check",
+    "Frame",
+    "GainChecker",
+    "Line",
+    "Placeholder",
     "Rewrite",
-    "Rewriter",
     "Scorer",
     "Suggestion",
-    "a_or_an",
-    "gerund",
+    "fill",
     "parser",
-    "propose",
     "rewriters",
     "suggest",
 ]

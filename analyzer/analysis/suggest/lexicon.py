@@ -37,6 +37,10 @@ NAMES = (
     "distributive",
     "people",
     "double_final",
+    "common_capitals",
+    "more_imperatives",
+    "object_starts",
+    "not_reader_topic",
 )
 
 
@@ -73,3 +77,7 @@ QUANTIFIERS = _list("quantifiers")
 DISTRIBUTIVE = _list("distributive")
 PEOPLE = _list("people")
 DOUBLE_FINAL = _list("double_final")
+COMMON_CAPITALS = _list("common_capitals")
+MORE_IMPERATIVES = _list("more_imperatives")
+OBJECT_STARTS = _list("object_starts")
+NOT_READER_TOPIC = _list("not_reader_topic")

@@ -1,15 +1,24 @@
-"""Phrases rebuilt from the parse's tokens: a noun phrase fitted to a template, a verb phrase in base form."""
+"""Noun phrases rebuilt from the parse's tokens, fitted to the middle of a rewrite."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from spacy.tokens import Token
 
-from analyzer.analysis.suggest.grammar import QUOTES, a_or_an, gerund
-from analyzer.analysis.suggest.lexicon import DEFINITE, DISTRIBUTIVE, FOREIGN_PRONOUNS, QUANTIFIERS, WEAK_VERBS
-from analyzer.analysis.suggest.sentence import Phrase, VerbPhrase
+from analyzer.analysis.suggest.grammar import QUOTES, a_or_an
+from analyzer.analysis.suggest.lexicon import DEFINITE, DISTRIBUTIVE, FOREIGN_PRONOUNS, QUANTIFIERS
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """A noun phrase from the sentence, cased for the middle of a sentence."""
+
+    text: str
+    plural: bool
+
 
 # Longest capability or topic phrase (in words) a template takes before it reads as a list.
 MAX_NOUN_WORDS = 10
@@ -128,68 +137,6 @@ def _strip_parentheses(tokens: list[Token]) -> list[Token]:
         elif depth == 0:
             kept.append(token)
     return kept
-
-
-def verb_phrase(verb: Token, allow: frozenset[str] | set[str] = frozenset()) -> VerbPhrase | None:
-    """`verb` with its objects and complements, in base form; None if it cannot stand alone."""
-    if verb.pos_ != "VERB" or verb.lemma_.lower() in WEAK_VERBS:
-        return None
-    if any(c.dep_ in {"neg", "auxpass"} for c in verb.children):
-        return None
-    keep = {"dobj", "dative", "prep", "prt", "advmod", "acomp", "xcomp", "ccomp", "oprd", "attr", "npadvmod"}
-    keep |= {"cc", "conj"}
-    verbs = [verb]
-    dropped: set[int] = set()
-    for child in verb.children:
-        manner = child.dep_ == "advmod" and child.i == verb.i - 1 and child.lower_.endswith("ly")
-        serial = child.dep_ == "advcl" and child.i == verb.i + 1  # "come see us"
-        if (child.i < verb.i and not manner) or (child.i > verb.i and child.dep_ not in keep and not serial):
-            dropped.add(child.i)
-        elif child.dep_ == "conj":
-            # "add or remove steps" keeps its second verb; "... and we'll run" is a new clause.
-            own_cc = child.i > 0 and child.doc[child.i - 1].dep_ == "cc"
-            if child.pos_ == "VERB" and own_cc and child_of(child, {"nsubj", "nsubjpass"}) is None:
-                verbs.append(child)
-            else:
-                dropped.add(child.i)
-                dropped.update(c.i for c in verb.children if c.dep_ == "cc")
-    tokens = _collect(verb, dropped)
-    rights = sorted((c for c in verb.children if c.i > verb.i and c.i not in dropped), key=lambda c: -c.i)
-    for child in rights:
-        if count_words(tokens) <= MAX_VERB_WORDS:
-            break
-        if child.dep_ in {"prep", "advmod", "npadvmod", "ccomp", "xcomp"}:
-            dropped.add(child.i)
-            tokens = _collect(verb, dropped)
-    tokens = _strip_parentheses(tokens)
-    if not (2 <= count_words(tokens) <= MAX_VERB_WORDS) or not _contiguous(tokens):
-        return None
-    after = tokens[-1].i + 1
-    if after < len(verb.doc) and verb.doc[after].pos_ in {"NOUN", "PROPN"}:
-        return None  # cut inside a noun phrase ("join product | lead Anika ..."): a misparse
-    if not any(c.dep_ in _COMPLEMENTS and c.i not in dropped for v in verbs for c in v.children):
-        return None  # "search now", "find there": nothing the reader gets done
-    if any(t.lower_ in (FOREIGN_PRONOUNS | {"you", "yourself"}) - allow and t.pos_ == "PRON" for t in tokens):
-        return None
-    if any(t.pos_ == "VERB" and t.tag_ in {"VBD", "VBZ"} and t not in verbs for t in tokens):
-        return None  # a clause of its own inside the phrase ("... that reads your tariff")
-    base_words, gerund_words = [], []
-    for token in tokens:
-        if token in verbs:
-            lemma = token.lemma_.lower()
-            base_words.append(lemma)
-            gerund_words.append(gerund(lemma))
-        else:
-            word = _sentence_initial(token, token.text) if token.i == token.sent.start else token.text
-            base_words.append(word)
-            gerund_words.append(word)
-    base, ing = tidy(join_tokens(tokens, base_words)), tidy(join_tokens(tokens, gerund_words))
-    if verb.lemma_.lower() not in base.split()[:2]:
-        return None
-    return VerbPhrase(base, ing)
-
-
-_COMPLEMENTS = frozenset({"dobj", "dative", "prep", "prt", "xcomp", "ccomp", "acomp", "oprd", "attr"})
 
 
 def _contiguous(tokens: Sequence[Token]) -> bool:

@@ -1,7 +1,7 @@
-"""Rewrite moves registered under versioned names, spaCy style.
+"""Rewrite builders registered under versioned names, spaCy style.
 
-A changed move gets a new name ("name.v2"), so a suggestion made with an old one can be
-reproduced; moves run in registration order (see `moves/__init__.py`).
+A changed builder gets a new name ("name.v2"), so a suggestion made with an old one can be
+reproduced; builders are tried in registration order (see `moves/__init__.py`).
 """
 
 from __future__ import annotations
@@ -10,16 +10,13 @@ import re
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
-from analyzer.analysis.suggest.sentence import ParsedSentence
-from analyzer.analysis.suggest.targets import Rewrite
-
 _VERSIONED = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\.v[0-9]+")
 
 T = TypeVar("T")
 
 
 class Registry(Generic[T]):
-    """Functions under versioned names ("name.v1"), kept in registration order."""
+    """Entries under versioned names ("name.v1"), kept in registration order."""
 
     def __init__(self, namespace: str) -> None:
         self.namespace = namespace
@@ -31,9 +28,9 @@ class Registry(Generic[T]):
         if name in self._entries:
             raise ValueError(f"{self.namespace}: {name!r} is already registered; register a new version")
 
-        def decorate(func: T) -> T:
-            self._entries[name] = func
-            return func
+        def decorate(entry: T) -> T:
+            self._entries[name] = entry
+            return entry
 
         return decorate
 
@@ -49,8 +46,3 @@ class Registry(Generic[T]):
 
     def __contains__(self, name: object) -> bool:
         return name in self._entries
-
-
-Rewriter = Callable[[ParsedSentence], Rewrite | None]
-
-rewriters: Registry[Rewriter] = Registry("rewriters")

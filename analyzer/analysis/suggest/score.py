@@ -1,214 +1,210 @@
-"""Suggestions for a document: candidate sentences, every move's rewrite of them, scored and ranked.
+"""Suggestions for a document: its targets, two or three alternatives each, honestly scored.
 
-Each rewrite is scored by the sentence model (the `Scorer`); only rewrites that raise the
-case-for-change probability are kept, ranked by expected gain with a bonus for a missing
-rubric element and penalties for repeating a target or a move.
+`suggest` chooses the sentences an editor would rewrite (`choose`), reads them with the parser
+(`slots`), and builds for each one alternative per rubric move from the frames that fit its
+kind (`moves/`), never the same frame twice in a document. Each alternative is scored by the
+sentence model on its text with the placeholders filled by neutral stand-ins, so the number
+shown is the number of a sentence the writer could publish; an independent check model (see
+`check`) gives its own view of the same gain. Scores rank nothing: the order comes from the
+editor's rules (the move the document lacks first), so the engine cannot learn to please the
+classifier it is graded by.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, Protocol
 
 import numpy as np
 
-from analyzer.analysis.suggest import moves  # noqa: F401  (registers the moves)
-from analyzer.analysis.suggest.grammar import QUOTES
-from analyzer.analysis.suggest.parse import analyse_all, has_content
-from analyzer.analysis.suggest.registry import Rewriter, rewriters
-from analyzer.analysis.suggest.sentence import ParsedSentence
-from analyzer.analysis.suggest.targets import PLACEHOLDER, TARGETS, Rewrite
-from analyzer.labels import AWARENESS, CHANGE, FEATURE, LABELS
+from analyzer.analysis.suggest import moves  # noqa: F401  (registers the frames)
+from analyzer.analysis.suggest.choose import choose_targets
+from analyzer.analysis.suggest.frame import Built, rewriters
+from analyzer.analysis.suggest.kinds import (
+    ANNOUNCEMENT,
+    BENEFIT,
+    FEATURE,
+    PRICE,
+    Line,
+    main_name,
+    product_names,
+    read_kinds,
+)
+from analyzer.analysis.suggest.slots import Slots, read_slots
+from analyzer.analysis.suggest.targets import TARGETS, Rewrite
+from analyzer.analysis.suggest.wellformed import looks_well_formed
+from analyzer.labels import CHANGE, LABELS
 
-#: `suggest` rewrites at most this many sentences per document, the least
-#: case-for-change first: the parse is the slow part, and five suggestions are plenty.
-MAX_CANDIDATES: Final = 25
-#: Added to the ranking score of a rewrite whose target the document lacks (`missing`):
-#: supplying an absent rubric element does more for the piece than strengthening one it has.
-MISSING_BONUS: Final = 0.15
-#: Subtracted per earlier pick with the same target, and with the same strategy, so five
-#: suggestions do not all argue the same point in the same words.
-TARGET_REPEAT_PENALTY: Final = 0.1
-STRATEGY_REPEAT_PENALTY: Final = 0.05
-#: How often a strategy's output reads right as it stands (a prior from reading its output on
-#: the corpus test split). `suggest` ranks by gain x reliability, the expected gain: the topic
-#: strategies fill a template with nothing but the sentence's subject, so they come last.
-#: A strategy not listed counts 1.0.
-RELIABILITY: Final[dict[str, float]] = {
-    "topic-to-price-of-inaction.v1": 0.7,
-    "topic-to-why-change.v1": 0.75,
-    "topic-to-future-state.v1": 0.7,
-    "question-to-why-change.v1": 0.9,
-    "news-to-why-change.v1": 0.45,
-}
+#: Alternatives per target: one per rubric move, at least two or the target is dropped.
+MIN_ALTERNATIVES: Final = 2
+#: Both models must see at least this gain in case-for-change probability to agree on a gain.
+AGREEMENT_MARGIN: Final = 0.02
+
+#: texts -> probabilities, one column per label in `analyzer.labels.LABELS` order.
+Scorer = Callable[[Sequence[str]], np.ndarray]
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """The independent check model's view of one alternative's gain."""
+
+    model: str
+    gain: float
+    agrees: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Alternative:
+    rewrite: Rewrite
+    scores_after: dict[str, float]  # the sentence model on the text with neutral stand-ins
+    gain: float  # scores_after[case-for-change] minus the original's
+    check: Check | None
 
 
 @dataclass(frozen=True, slots=True)
 class Suggestion:
     sentence: int  # index of the sentence in the document
     original: str
-    rewrite: str
-    target: str
-    strategy: str
-    rationale: str
-    placeholders: tuple[str, ...]
-    scores_after: dict[str, float]  # the scorer's label probabilities for the rewrite
-    gain: float  # rise in case-for-change probability over the original sentence
+    kind: str  # the editor's kind of the sentence: announcement, feature, benefit, price or claim
+    alternatives: tuple[Alternative, ...]  # two or three, each a different move, the first the one to show
 
 
-#: texts -> probabilities, one column per label in `analyzer.labels.LABELS` order.
-Scorer = Callable[[Sequence[str]], np.ndarray]
+class GainChecker(Protocol):
+    """What `suggest` needs of the independent check: a name and case-for-change probabilities."""
+
+    name: str
+
+    def change_probability(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
-def propose(sentence: str, strategies: Sequence[str] | None = None) -> list[Rewrite]:
-    """Every rewrite the strategies (default: all, in registration order) make of `sentence`."""
-    [parsed] = analyse_all([sentence])
-    return _apply(parsed, _strategies(strategies))
+@dataclass(frozen=True, slots=True)
+class Advice:
+    """A document's suggestions, and what coaching needs to ask about its topic."""
 
-
-def _strategies(names: Sequence[str] | None) -> list[tuple[str, Rewriter]]:
-    chosen = rewriters.names() if names is None else names
-    return [(name, rewriters.get(name)) for name in chosen]
-
-
-def _apply(parsed: ParsedSentence | None, strategies: Iterable[tuple[str, Rewriter]]) -> list[Rewrite]:
-    if parsed is None:
-        return []
-    found = []
-    for _name, strategy in strategies:
-        rewrite = strategy(parsed)
-        if rewrite is not None and _well_formed(rewrite.text):
-            found.append(rewrite)
-    return found
-
-
-def _well_formed(text: str) -> bool:
-    """A last guard against a template filled with something broken."""
-    body = PLACEHOLDER.sub("X", text)
-    return (
-        body[:1].isupper()
-        and body.endswith(".")
-        and "  " not in body
-        and " ," not in body
-        and ",," not in body
-        and body.count("(") == body.count(")")
-        and not any(ch in body for ch in "{}<>_|\\")
-        and sum(body.count(q) for q in QUOTES) % 2 == 0
-        and "[" not in body
-        and "]" not in body
-    )
+    suggestions: list[Suggestion]
+    topic: str | None  # the first reader-world topic among the targets ("dock doors")
+    product: str | None  # the name the draft mentions most
 
 
 def suggest(
-    sentences: Sequence[str],
-    labels: Sequence[str],
+    lines: Sequence[Line],
     scorer: Scorer,
-    max_suggestions: int = 5,
+    *,
+    text: str = "",
+    headings: Sequence[tuple[int, int]] = (),
+    document_label: str = "",
     missing: Sequence[str] = (),
-    max_candidates: int = MAX_CANDIDATES,
-) -> list[Suggestion]:
-    """The best rewrites for a document's feature and awareness sentences, best first.
+    max_suggestions: int = 5,
+    include_news: bool = False,
+    check: GainChecker | None = None,
+) -> Advice:
+    """The rewrites an editor would offer for a document's sentences, most important target first.
 
-    Candidates are the feature-pitch and awareness-only sentences with content of their own, the
-    `max_candidates` least case-for-change first (an audit that keeps one suggestion asks for
-    fewer: the parse of each candidate is the slow part). Every rewrite is scored with `scorer` in one
-    batch; only those that raise the case-for-change probability are kept. Ranking is by expected
-    gain (gain x `RELIABILITY`), plus `MISSING_BONUS` for a target in `missing`, less `TARGET_REPEAT_PENALTY` and
-    `STRATEGY_REPEAT_PENALTY` for each earlier pick with the same target or strategy; one
-    suggestion per sentence. The same input always gives the same output.
+    `lines` are the document's sentences with their offsets into `text` and the sentence model's
+    labels; `headings` the character spans of its headings; `missing` the rubric elements the
+    document lacks, whose moves come first. The same input always gives the same output.
     """
-    if len(sentences) != len(labels):
-        raise ValueError(f"{len(sentences)} sentences but {len(labels)} labels")
     unknown = set(missing) - set(TARGETS)
     if unknown:
         raise ValueError(f"unknown rubric elements {sorted(unknown)}; expected some of {TARGETS}")
-    if max_suggestions <= 0:
-        return []
-    change = LABELS.index(CHANGE)
-    eligible = [
-        i
-        for i, (s, label) in enumerate(zip(sentences, labels, strict=True))
-        if label in {FEATURE, AWARENESS} and has_content(s)
-    ]
-    if not eligible:
-        return []
-    before = _scores(scorer, [sentences[i] for i in eligible])[:, change]
-    order = sorted(range(len(eligible)), key=lambda k: (before[k], eligible[k]))[:max_candidates]
-    chosen = [eligible[k] for k in order]
-    baseline = {eligible[k]: float(before[k]) for k in order}
-
-    strategies = _strategies(None)
-    proposals = [
-        (index, rewrite)
-        for index, parsed in zip(chosen, analyse_all([sentences[i] for i in chosen]), strict=True)
-        for rewrite in _apply(parsed, strategies)
-    ]
-    if not proposals:
-        return []
-    after = _scores(scorer, [rewrite.text for _, rewrite in proposals])
-    rank = {name: k for k, (name, _) in enumerate(strategies)}
-    pool = []
-    for (index, rewrite), row in zip(proposals, after, strict=True):
-        gain = float(row[change]) - baseline[index]
-        if gain > 0:
-            pool.append((index, rewrite, row, gain))
-    return _pick(pool, sentences, max_suggestions, set(missing), rank)
+    product = main_name(lines)
+    if max_suggestions <= 0 or not lines:
+        return Advice([], None, product)
+    kinds = read_kinds(text, lines, headings)
+    chosen = choose_targets(lines, kinds, document_label, max_suggestions, include_news=include_news)
+    if not chosen:
+        return Advice([], None, product)
+    names = product_names(text, lines)
+    read = read_slots([lines[i].text for i in chosen], [_buildable(kinds[i]) for i in chosen], names)
+    read = _with_document_topic(read)
+    topic = next((s.topic for s in read if s is not None and s.topic and s.kind != ANNOUNCEMENT), None)
+    used: set[str] = set()
+    order = _move_order(missing)
+    planned: list[tuple[int, Slots, list[Built]]] = []
+    for rank, (index, slots) in enumerate(zip(chosen, read, strict=True)):
+        if slots is None:
+            continue
+        # Rotate which move leads, so five suggestions do not all open with the same argument.
+        moves_here = order[rank % len(order) :] + order[: rank % len(order)] if not missing else order
+        built = _alternatives(slots, moves_here, used)
+        if len(built) >= MIN_ALTERNATIVES:
+            planned.append((index, slots, built))
+    if not planned:
+        return Advice([], topic, product)
+    return Advice(_scored(planned, lines, scorer, check), topic, product)
 
 
-def _scores(scorer: Scorer, texts: Sequence[str]) -> np.ndarray:
-    scores = np.asarray(scorer(texts), dtype=float)
-    if scores.shape != (len(texts), len(LABELS)):
-        raise ValueError(f"the scorer returned shape {scores.shape}; expected ({len(texts)}, {len(LABELS)})")
-    return scores
+def _buildable(kind: str) -> str:
+    """News asked for with `include_news` is rewritten like a claim about the product."""
+    return kind if kind in {ANNOUNCEMENT, FEATURE, BENEFIT, PRICE, "claim"} else "claim"
 
 
-def _pick(
-    pool: list[tuple[int, Rewrite, np.ndarray, float]],
-    sentences: Sequence[str],
-    limit: int,
-    missing: set[str],
-    rank: dict[str, int],
-) -> list[Suggestion]:
-    """Greedy: the best remaining rewrite after bonuses and repeat penalties, one per sentence."""
-    picked: list[Suggestion] = []
-    targets: Counter[str] = Counter()
-    strategies: Counter[str] = Counter()
-    used: set[int] = set()
-    while len(picked) < limit:
-        best = None
-        best_key: tuple[float, int, int] | None = None
-        for entry in pool:
-            index, rewrite, _, gain = entry
-            if index in used:
+def _with_document_topic(read: list[Slots | None]) -> list[Slots | None]:
+    """A price or an announcement borrows the topic of the piece's first feature or result."""
+    topic = next((s for s in read if s is not None and s.topic and s.kind in {FEATURE, BENEFIT, "claim"}), None)
+    if topic is None:
+        return read
+    out: list[Slots | None] = []
+    for slots in read:
+        if slots is not None and slots.kind in {PRICE, ANNOUNCEMENT} and slots.topic is None:
+            slots = Slots(
+                slots.kind, slots.original, slots.lead, topic.topic, topic.plural, slots.people, slots.figures
+            )
+        out.append(slots)
+    return out
+
+
+def _move_order(missing: Sequence[str]) -> list[str]:
+    """The moves the document lacks first (in rubric order), then the rest."""
+    return [m for m in TARGETS if m in missing] + [m for m in TARGETS if m not in missing]
+
+
+def _alternatives(slots: Slots, order: Sequence[str], used: set[str]) -> list[Built]:
+    """One alternative per move, from the first frame of that move not yet used in the document."""
+    found: list[Built] = []
+    for move in order:
+        for name in rewriters.names():
+            frame = rewriters.get(name)
+            if frame.move != move or name in used:
                 continue
-            score = (
-                gain * RELIABILITY.get(rewrite.strategy, 1.0)
-                + (MISSING_BONUS if rewrite.target in missing else 0.0)
-                - TARGET_REPEAT_PENALTY * targets[rewrite.target]
-                - STRATEGY_REPEAT_PENALTY * strategies[rewrite.strategy]
+            built = frame.build(slots)
+            if built is not None and looks_well_formed(built.rewrite.text):
+                found.append(built)
+                used.add(name)
+                break
+    return found
+
+
+def _scored(
+    planned: list[tuple[int, Slots, list[Built]]],
+    lines: Sequence[Line],
+    scorer: Scorer,
+    check: GainChecker | None,
+) -> list[Suggestion]:
+    """Score every original and every filled-in alternative in two batches, one per model."""
+    change = LABELS.index(CHANGE)
+    texts = [slots.original for _, slots, _ in planned] + [b.filled for _, _, built in planned for b in built]
+    probabilities = np.asarray(scorer(texts), dtype=float)
+    if probabilities.shape != (len(texts), len(LABELS)):
+        raise ValueError(f"the scorer returned shape {probabilities.shape}; expected ({len(texts)}, {len(LABELS)})")
+    checked = check.change_probability(texts) if check is not None else None
+    suggestions = []
+    k = len(planned)
+    for n, (index, slots, built) in enumerate(planned):
+        before = probabilities[n, change]
+        alternatives = []
+        for b in built:
+            row = probabilities[k]
+            gain = float(row[change] - before)
+            verdict = None
+            if check is not None and checked is not None:
+                check_gain = float(checked[k] - checked[n])
+                agrees = (gain > AGREEMENT_MARGIN) == (check_gain > AGREEMENT_MARGIN)
+                verdict = Check(check.name, check_gain, agrees)
+            alternatives.append(
+                Alternative(b.rewrite, {label: float(p) for label, p in zip(LABELS, row, strict=True)}, gain, verdict)
             )
-            key = (round(score, 9), -index, -rank.get(rewrite.strategy, len(rank)))
-            if best_key is None or key > best_key:
-                best, best_key = entry, key
-        if best is None:
-            break
-        index, rewrite, row, gain = best
-        used.add(index)
-        targets[rewrite.target] += 1
-        strategies[rewrite.strategy] += 1
-        picked.append(
-            Suggestion(
-                sentence=index,
-                original=sentences[index],
-                rewrite=rewrite.text,
-                target=rewrite.target,
-                strategy=rewrite.strategy,
-                rationale=rewrite.rationale,
-                placeholders=rewrite.placeholders,
-                scores_after={label: float(p) for label, p in zip(LABELS, row, strict=True)},
-                gain=gain,
-            )
-        )
-    return picked
+            k += 1
+        suggestions.append(Suggestion(index, lines[index].text, slots.kind, tuple(alternatives)))
+    return suggestions

@@ -1,8 +1,9 @@
-"""What a rewrite aims at, and what it carries: the rubric target, its text, the writer's placeholders.
+"""What a rewrite aims at, and what it carries: the rubric move, its text, the writer's placeholders.
 
-A rewrite argues one of the three elements of a case for change (`TARGETS`). Facts the tool
-cannot know go into visible [bracketed placeholders], read off the text so the two never
-disagree; a rewrite never invents a number.
+A rewrite argues one of the three elements of a case for change (`TARGETS`). A fact only the
+writer has goes into a [bracketed question] the writer answers in place ("[how many hours a
+week does it take today?]"), read off the text with its offsets so the two never disagree; a
+rewrite never invents a number.
 """
 
 from __future__ import annotations
@@ -13,35 +14,49 @@ from typing import Final
 
 TARGETS: Final = ("why_change", "price_of_inaction", "future_state")
 
-PLACEHOLDER = re.compile(r"\[[^\[\]]+\]")
+#: A placeholder as every surface finds it (the schema's rule, for text from older models too).
+PLACEHOLDER = re.compile(r"\[[^\[\]\n]{1,200}\]")
+#: At most this many placeholders in one rewrite: more reads as a form, not a sentence.
+MAX_PLACEHOLDERS: Final = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Placeholder:
+    start: int  # offsets into the rewrite's text, brackets included
+    end: int
+    question: str  # the input's label: "How many hours a week does it take today?"
 
 
 @dataclass(frozen=True, slots=True)
 class Rewrite:
-    strategy: str  # registry name, e.g. "feature-to-price-of-inaction.v1"
+    strategy: str  # registry name of the builder, e.g. "feature-cost-by-hand.v1"
     target: str  # "why_change" | "price_of_inaction" | "future_state"
     text: str
-    rationale: str  # one sentence for the writer: why this reads as a case for change
-    placeholders: tuple[str, ...]
+    rationale: str  # one sentence for the writer: what the rewrite does
+    placeholders: tuple[Placeholder, ...]
+
+    @property
+    def bracketed(self) -> tuple[str, ...]:
+        """The placeholders as they appear in the text (the schema's older `placeholders` field)."""
+        return tuple(self.text[p.start : p.end] for p in self.placeholders)
 
 
 def make_rewrite(strategy: str, target: str, text: str, rationale: str) -> Rewrite:
     """A Rewrite whose placeholders are read off its text, so the two cannot disagree."""
-    placeholders = tuple(dict.fromkeys(PLACEHOLDER.findall(text)))
-    return Rewrite(strategy, target, text, rationale, placeholders)
+    found = tuple(Placeholder(m.start(), m.end(), _question(m.group(0)[1:-1])) for m in PLACEHOLDER.finditer(text))
+    if len(found) > MAX_PLACEHOLDERS:
+        raise ValueError(f"{strategy}: {len(found)} placeholders in one rewrite; at most {MAX_PLACEHOLDERS}")
+    return Rewrite(strategy, target, text, rationale, found)
 
 
-#: Placeholders: facts only the writer knows.
-HOURS: Final = "[N hours a week]"
-WORKAROUND: Final = "[the manual workaround]"
-YEAR: Final = "[year]"
-SHIFT: Final = "[what has shifted in your market]"
-RECENT_CHANGE: Final = "[a recent change in your market]"
-YEARS_AGO: Final = "[N years ago]"
-FIRST_STEP: Final = "[a first step your team can take this quarter]"
-OUTCOME: Final = "[the outcome your team must reach]"
-LOST_CUSTOMERS: Final = "[the customers who will not wait]"
-HIDDEN_COST: Final = "[the errors and rework that come with it]"
-AT_RISK: Final = "[what it puts at risk]"
-STAFF_HOURS: Final = "[N staff hours]"
-READY: Final = "[the state you need to be in]"
+def _question(inside: str) -> str:
+    return inside[:1].upper() + inside[1:]
+
+
+def fill(text: str, stand_in: str = "this") -> str:
+    """`text` with every placeholder replaced by a neutral stand-in, as the scorer reads it.
+
+    The stand-in says nothing for or against a case for change, so the score moves only for the
+    words the rewrite itself adds (see `score.NEUTRAL`).
+    """
+    return PLACEHOLDER.sub(stand_in, text)

@@ -1,13 +1,13 @@
-"""The rewrite moves, one module per rubric target; importing this package registers them all.
+"""The rewrite frames, one module per rubric element; importing this package registers them all.
 
-Registration order is the order the moves run in and break ties by (see `score.py`), so the
-modules are imported in the order `ORDER` gives: the price of inaction, why change, the future
-state. A new move goes in the module of its target, a new target in a module of its own here.
+Each module holds, for each kind of target sentence (a feature, a result figure, a price, an
+announcement), several frames that argue its element in different words: a document gets each
+frame at most once, so three features in one piece read as three different arguments.
 """
 
 import importlib
 
-ORDER = ("price_of_inaction", "why_change", "future_state")
+ORDER = ("why_change", "price_of_inaction", "future_state")
 
 for _module in ORDER:
     importlib.import_module(f"{__name__}.{_module}")

@@ -1,66 +1,79 @@
-"""Moves toward the future state: where the reader must get to by when, and the first step."""
+"""The future state: where the reader must get to, by when, and the first step toward it."""
 
 from __future__ import annotations
 
-from analyzer.analysis.suggest.grammar import cap
-from analyzer.analysis.suggest.reading import only_topic
-from analyzer.analysis.suggest.registry import rewriters
-from analyzer.analysis.suggest.sentence import ParsedSentence
-from analyzer.analysis.suggest.targets import FIRST_STEP, OUTCOME, READY, YEAR, Rewrite, make_rewrite
+from analyzer.analysis.suggest.frame import frame
 
+FEATURE = {"feature", "claim"}
+RATIONALE = "Names where the reader has to get to, so the feature becomes the first step of their plan."
 
-@rewriters.register("capability-to-future-state.v1")
-def capability_to_future_state(sentence: ParsedSentence) -> Rewrite | None:
-    """'X includes Y' -> by [year] the reader needs Y; here is the first step."""
-    if sentence.capability is None:
-        return None
-    return make_rewrite(
-        "capability-to-future-state.v1",
-        "future_state",
-        f"By {YEAR}, your team will need {sentence.capability.text} just to keep pace; the first step is {FIRST_STEP}.",
-        "Describes where the reader has to be and how to start, so the capability becomes part of their "
-        "plan rather than a spec.",
-    )
-
-
-@rewriters.register("benefit-to-future-state.v1")
-def benefit_to_future_state(sentence: ParsedSentence) -> Rewrite | None:
-    """'X helps you do Y' -> teams that do Y set the pace; start here."""
-    if sentence.benefit is None:
-        return None
-    return make_rewrite(
-        "benefit-to-future-state.v1",
-        "future_state",
-        f"Teams that {sentence.benefit.third_person_base} will set the pace by {YEAR}; for yours, the first "
-        f"step is {FIRST_STEP}.",
-        "Paints the state the reader must reach and the first move toward it, with the benefit as the "
-        "standard to meet.",
-    )
-
-
-@rewriters.register("topic-to-future-state.v1")
-def topic_to_future_state(sentence: ParsedSentence) -> Rewrite | None:
-    """A sentence about X -> X will look different by [year]; the state to reach and how to start."""
-    topic = sentence.topic
-    if topic is None or not only_topic(sentence):
-        return None
-    return make_rewrite(
-        "topic-to-future-state.v1",
-        "future_state",
-        f"{cap(topic.text)} will look different by {YEAR}; to be ready, your team must get to {READY}, "
-        f"starting with {FIRST_STEP}.",
-        "Gives the reader a destination and a first step, so the subject becomes a plan instead of news.",
-    )
-
-
-@rewriters.register("cta-to-first-step.v1")
-def cta_to_first_step(sentence: ParsedSentence) -> Rewrite | None:
-    """'Join us at booth 412' -> the visit as a first step toward where the reader must be."""
-    if sentence.action is None:
-        return None
-    return make_rewrite(
-        "cta-to-first-step.v1",
-        "future_state",
-        f"{cap(sentence.action.gerund)} is a first step toward where your team has to be by {YEAR}: {OUTCOME}.",
-        "Gives the call to action a destination, so the reader acts to reach a state rather than to attend an event.",
-    )
+frame(
+    "feature-first-step.v1",
+    "future_state",
+    FEATURE,
+    "The first step toward «where does your team need to be by the end of the year?|that goal» is taking {topic} off "
+    "{people}'s plate, and {lead}",
+    RATIONALE,
+)
+frame(
+    "feature-by-when.v1",
+    "future_state",
+    FEATURE,
+    "By «when must this be running smoothly?|then», {topic} should need no one chasing {them}, {so} {lead}",
+    RATIONALE,
+)
+frame(
+    "feature-goal-to-reach.v1",
+    "future_state",
+    FEATURE,
+    "To reach «what result does your team need this year?|that result», {people} must stop spending time on {topic}, "
+    "{so} {lead}",
+    RATIONALE,
+)
+frame(
+    "feature-where-to-get.v1",
+    "future_state",
+    FEATURE,
+    "Getting to «where must your team be by next year?|that point» starts with closing this gap, {so} {lead}",
+    RATIONALE,
+    needs_topic=False,
+)
+frame(
+    "result-set-the-goal.v1",
+    "future_state",
+    {"benefit"},
+    "Set {topic} as the number to move by «which quarter?|then», because {lead}",
+    "Turns the result into a goal with a date, which is where a case for change ends.",
+)
+frame(
+    "result-where-to-be.v1",
+    "future_state",
+    {"benefit"},
+    "Decide where your team needs to be by «when?|then», because {lead}",
+    "Turns the result into a goal with a date, which is where a case for change ends.",
+    needs_topic=False,
+)
+frame(
+    "price-first-step.v1",
+    "future_state",
+    {"price"},
+    "The first step toward «where must your team be by next year?|that goal» is a small one: {lead}",
+    "Makes the price the cost of a first step toward a goal, not of a product.",
+    needs_topic=False,
+)
+frame(
+    "launch-first-step.v1",
+    "future_state",
+    {"announcement"},
+    "Getting to «where must your team be by the end of the year?|that goal» starts here: {lead}",
+    "Presents the announcement as the first step toward where the reader has to be.",
+    needs_topic=False,
+)
+frame(
+    "launch-ready-for.v1",
+    "future_state",
+    {"announcement"},
+    "To be ready for «what is coming for your team next year?|what comes next», {topic} can no longer wait, which is "
+    "why {lead}",
+    "Presents the announcement as the first step toward where the reader has to be.",
+)

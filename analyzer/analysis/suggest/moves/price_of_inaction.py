@@ -1,80 +1,84 @@
-"""Moves toward the price of inaction: what standing still costs the reader."""
+"""The price of inaction: what doing nothing costs the reader per day, week, order or season."""
 
 from __future__ import annotations
 
-from analyzer.analysis.suggest.grammar import cap
-from analyzer.analysis.suggest.reading import only_topic
-from analyzer.analysis.suggest.registry import rewriters
-from analyzer.analysis.suggest.sentence import ParsedSentence
-from analyzer.analysis.suggest.targets import (
-    AT_RISK,
-    HIDDEN_COST,
-    HOURS,
-    LOST_CUSTOMERS,
-    STAFF_HOURS,
-    WORKAROUND,
-    Rewrite,
-    make_rewrite,
+from analyzer.analysis.suggest.frame import frame
+
+FEATURE = {"feature", "claim"}
+RATIONALE = "Puts a running cost on the reader's situation without it, so the feature answers a loss."
+
+frame(
+    "feature-cost-by-hand.v1",
+    "price_of_inaction",
+    FEATURE,
+    "Handling {topic} by hand costs {people} «how many hours a week does it take today?|time each week», {so} {lead}",
+    RATIONALE,
 )
-
-
-@rewriters.register("feature-to-price-of-inaction.v1")
-def feature_to_price_of_inaction(sentence: ParsedSentence) -> Rewrite | None:
-    """'X offers Y' -> what the reader's week looks like without Y."""
-    if sentence.capability is not None:
-        opening = f"Without {sentence.capability.text}"
-    elif sentence.benefit is not None:
-        opening = f"Without a way to {sentence.benefit.base}"
-    else:
-        return None
-    return make_rewrite(
-        "feature-to-price-of-inaction.v1",
-        "price_of_inaction",
-        f"{cap(opening)}, your team keeps {WORKAROUND} going, losing {HOURS} that should go to work "
-        "your customers notice.",
-        "Shows what the reader's week costs without the capability, so the feature answers a loss "
-        "instead of listing a spec.",
-    )
-
-
-@rewriters.register("benefit-to-cost-of-delay.v1")
-def benefit_to_cost_of_delay(sentence: ParsedSentence) -> Rewrite | None:
-    """'X helps you do Y' -> every month without Y has a price."""
-    if sentence.benefit is None:
-        return None
-    return make_rewrite(
-        "benefit-to-cost-of-delay.v1",
-        "price_of_inaction",
-        f"{cap(sentence.benefit.gerund)} is not a nice-to-have: every month your team waits costs you "
-        f"{HOURS} and {LOST_CUSTOMERS}.",
-        "Turns the benefit into a running cost of waiting, which gives the reader a reason to act now.",
-    )
-
-
-@rewriters.register("price-to-price-of-inaction.v1")
-def price_to_price_of_inaction(sentence: ParsedSentence) -> Rewrite | None:
-    """'Pricing starts at $49' -> the price set against what standing still costs."""
-    if sentence.price is None:
-        return None
-    price = sentence.price if sentence.priced is None else f"{sentence.price} for {sentence.priced.text}"
-    return make_rewrite(
-        "price-to-price-of-inaction.v1",
-        "price_of_inaction",
-        f"Compare {price} with what standing still costs: {HOURS} of your team's time, every week, and {HIDDEN_COST}.",
-        "Makes doing nothing the expensive option, so the price is weighed against the cost of the "
-        "status quo rather than against zero.",
-    )
-
-
-@rewriters.register("topic-to-price-of-inaction.v1")
-def topic_to_price_of_inaction(sentence: ParsedSentence) -> Rewrite | None:
-    """A sentence about X -> what ignoring X costs the reader."""
-    topic = sentence.topic
-    if topic is None or not only_topic(sentence):
-        return None
-    return make_rewrite(
-        "topic-to-price-of-inaction.v1",
-        "price_of_inaction",
-        f"Ignoring {topic.text} costs your team {STAFF_HOURS} and {AT_RISK} for every quarter you wait.",
-        "Names what the reader pays for leaving the subject alone, which turns information into a reason to act.",
-    )
+frame(
+    "feature-cost-of-working-around.v1",
+    "price_of_inaction",
+    FEATURE,
+    "Every week spent working around {topic} is «what does that week cost you?|a cost», {so} {lead}",
+    RATIONALE,
+)
+frame(
+    "feature-cost-of-one-miss.v1",
+    "price_of_inaction",
+    FEATURE,
+    "One mistake with {topic} can cost you «what did the last one cost?|something», {so} {lead}",
+    RATIONALE,
+)
+frame(
+    "feature-cost-of-standing-still.v1",
+    "price_of_inaction",
+    FEATURE,
+    "Standing still costs your team «how many hours a week go to the workaround?|time each week», {so} {lead}",
+    RATIONALE,
+    needs_topic=False,
+)
+frame(
+    "result-status-quo-cost.v1",
+    "price_of_inaction",
+    {"benefit"},
+    "Each month you leave {topic} as {it} {be} costs you «how much {be} {it} costing you a month today?|this much», "
+    "and {lead}",
+    "Turns the result into what the status quo costs each month, so doing nothing has a price.",
+)
+frame(
+    "result-doing-nothing.v1",
+    "price_of_inaction",
+    {"benefit"},
+    "Doing nothing has a price, «what does the current way cost you each quarter?|a steady cost», while {lead}",
+    "Turns the result into what the status quo costs each month, so doing nothing has a price.",
+    needs_topic=False,
+)
+frame(
+    "price-against-standing-still.v1",
+    "price_of_inaction",
+    {"price"},
+    "Set against «what {do} {topic} cost you each month today?|the current cost», {lead}",
+    "Weighs the price against what standing still costs, not against zero.",
+)
+frame(
+    "price-month-of-waiting.v1",
+    "price_of_inaction",
+    {"price"},
+    "Set against «what does a month of the current way cost you?|the current cost», {lead}",
+    "Weighs the price against what standing still costs, not against zero.",
+    needs_topic=False,
+)
+frame(
+    "launch-cost-of-waiting.v1",
+    "price_of_inaction",
+    {"announcement"},
+    "Every week your team waits costs «what does the current way lose you each week?|something», which is why {lead}",
+    "Puts a price on waiting, so the announcement reads as a reason to act now.",
+    needs_topic=False,
+)
+frame(
+    "launch-cost-of-topic.v1",
+    "price_of_inaction",
+    {"announcement"},
+    "Handling {topic} the current way costs «how many hours a week?|time each week», which is why {lead}",
+    "Puts a price on waiting, so the announcement reads as a reason to act now.",
+)
