@@ -29,7 +29,7 @@ from analyzer.model.rubric import (
     in_context,
     sentence_labels,
 )
-from analyzer.text.extract import Extracted, check_text
+from analyzer.text.extract import Extracted, Heading, check_text
 from analyzer.text.nlp import parse
 from analyzer.text.sentences import is_low_signal
 
@@ -254,7 +254,10 @@ class Analyzer:
         doc_probs = all_probs[0]
         doc_label = LABELS[int(np.argmax(doc_probs))]
 
-        sentence_parses = [parsed.sentence(i) for i in range(len(parsed.sentences))]
+        # Headings are the sections' names, not sentences: they carry no message to label or rewrite.
+        kept = _outside_headings([parsed.sentence_span(i) for i in range(len(parsed.sentences))], extracted.headings)
+        sentence_parses = [parsed.sentence(i) for i in kept]
+        spans = [parsed.sentence_span(i) for i in kept]
         matrix = self.sentence_model.featurize(sentence_parses)
         label_probs, rubric_probs = self.sentence_model.predict_features(matrix)
         low = [is_low_signal(s) for s in sentence_parses]
@@ -266,7 +269,6 @@ class Analyzer:
         sentence_explanations = (
             self.sentence_explainer.explain(matrix, labels) if options.explanations and len(labels) else []
         )
-        spans = [parsed.sentence_span(i) for i in range(len(sentence_parses))]
         sentences = [
             SentenceOut.model_construct(
                 index=i,
@@ -418,3 +420,16 @@ def _suggestion_out(suggestion: Suggestion, sentence: SentenceOut) -> Suggestion
         gain=first.gain,
         alternatives=alternatives,
     )
+
+
+def _outside_headings(spans: Sequence[tuple[int, int]], headings: Sequence[Heading]) -> list[int]:
+    """The indices of the spans that do not lie inside a heading (both sorted by offset)."""
+    starts = sorted((h.start, h.end) for h in headings)
+    kept: list[int] = []
+    k = 0
+    for i, (start, end) in enumerate(spans):
+        while k < len(starts) and starts[k][1] <= start:
+            k += 1
+        if not (k < len(starts) and starts[k][0] <= start and end <= starts[k][1]):
+            kept.append(i)
+    return kept
