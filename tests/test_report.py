@@ -107,7 +107,7 @@ def failure(
         "doc_type": None,
         "published": None,
         **dict.fromkeys(NOT_ANALYZED),
-        "model": "messaging@1.1.0",
+        "model": "messaging@1.2.0",
         "error": {"code": code, "message": message},
     }
 
@@ -217,7 +217,7 @@ def test_summary_figures_match_the_records(records: list[dict[str, Any]]) -> Non
     assert [item["title"] for item in failures["items"]] == ["scan.pdf", HOSTILE, "gone", "locked.docx"]
 
     assert summary["run"]["duration_seconds"] == 270.0
-    assert summary["run"]["model"] == "messaging@1.1.0"  # from the records: the runner did not say
+    assert summary["run"]["model"] == "messaging@1.2.0"  # from the records: the runner did not say
     json.dumps(summary, allow_nan=False)  # JSON-serializable as it is
 
 
