@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, Request, Security, UploadFile
 from fastapi.security import HTTPBearer
@@ -82,10 +82,25 @@ def analyze_file(
     explanations: Annotated[bool, Form()] = True,
     suggestions: Annotated[bool, Form()] = True,
     max_suggestions: Annotated[int, Form(ge=0, le=20)] = 5,
+    format: Annotated[
+        Literal["text", "markdown", "html", "pdf", "docx"] | None,
+        Form(description="The file's format, for a name whose extension does not say it (default: from the name)."),
+    ] = None,
 ) -> Analysis:
-    """Analyze an uploaded file (multipart field `file`); options are form fields."""
+    """Analyze an uploaded file (multipart field `file`); options are form fields.
+
+    A name whose extension is no format we read is refused with 415, unless `format` (or the
+    part's own media type) says what the file is.
+    """
     limits = Limits(max_bytes=settings.max_upload_bytes, max_chars=settings.max_chars)
-    extracted = extract(file.file.read(), filename=file.filename, media_type=file.content_type, limits=limits)
+    extracted = extract(
+        file.file.read(),
+        filename=file.filename,
+        media_type=file.content_type,
+        limits=limits,
+        format=format,
+        strict=True,
+    )
     options = AnalyzeOptions(
         sentences=sentences, explanations=explanations, suggestions=suggestions, max_suggestions=max_suggestions
     )
