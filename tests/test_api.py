@@ -246,16 +246,20 @@ def test_upload_refusals(api: httpx.Client) -> None:
 
 def test_an_unknown_extension_is_refused_unless_the_format_is_said(api: httpx.Client) -> None:
     draft = CASE.encode("utf-8")
-    refused = api.post("/v1/analyze/file", files={"file": ("draft.xyz", draft)})
+    # What curl sends for a name it does not know (httpx would guess a media type from the name).
+    generic = "application/octet-stream"
+    refused = api.post("/v1/analyze/file", files={"file": ("draft.xyz", draft, generic)})
     assert_error(refused, 415, "E010")
     message = refused.json()["error"]["message"]
     assert ".xyz is not a format the analyzer reads" in message and ".txt, .md, .html, .pdf and .docx" in message
     assert "format=text" in message
-    said = api.post("/v1/analyze/file", files={"file": ("draft.xyz", draft)}, data={"format": "text", **FAST})
+    said = api.post("/v1/analyze/file", files={"file": ("draft.xyz", draft, generic)}, data={"format": "text", **FAST})
     assert said.status_code == 200, said.text
     assert said.json()["format"] == "text" and said.json()["source"] == "draft.xyz"
     markdown = b"# Invoicing\n\n" + draft
-    as_markdown = api.post("/v1/analyze/file", files={"file": ("notes.mkd", markdown)}, data={"format": "markdown"})
+    as_markdown = api.post(
+        "/v1/analyze/file", files={"file": ("notes.mkd", markdown, generic)}, data={"format": "markdown", **FAST}
+    )
     assert as_markdown.status_code == 200 and as_markdown.json()["format"] == "markdown"
     assert_error(
         api.post("/v1/analyze/file", files={"file": ("a.xyz", draft)}, data={"format": "rtf"}), 422, "invalid_request"
