@@ -11,7 +11,7 @@ import pytest
 
 from analyzer.labels import LABELS
 from analyzer.model.corpus import Document, count_table, load_split, make_split, near_duplicates, shingles
-from tests.conftest import CORPUS_DIR, DEVSET
+from tests.conftest import CORPUS_DIR, DEVSET, needs_devset
 
 
 def test_size_and_label_balance(corpus_docs: list[Document]) -> None:
@@ -86,7 +86,7 @@ def test_datasheet_tables_are_current(corpus_docs: list[Document]) -> None:
         assert count_table(corpus_docs, row) in datasheet, f"re-run `analyzer corpus stats` ({row} table)"
 
 
-@pytest.mark.skipif(not DEVSET.is_file(), reason="../shared/devset.jsonl is not beside the checkout")
+@needs_devset
 def test_no_text_from_the_real_world_dev_set(corpus_docs: list[Document]) -> None:
     def grams(text: str) -> set[str]:
         words = re.findall(r"[a-z0-9']+", text.lower())
