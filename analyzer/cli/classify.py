@@ -87,7 +87,7 @@ def classify(files: tuple[str, ...], jsonl: str | None, fmt: str, model_dir: Pat
     """
     if not files and not jsonl:
         fail("name at least one FILE (or - for stdin), or --jsonl FILE.")
-    model = load(model_dir)
+    model = load(model_dir, sentences=False)
     inputs = _read_jsonl_lines(jsonl) if jsonl else _read_inputs(files)
     failed = 0
     if fmt == "table":

@@ -150,7 +150,7 @@ def evaluate(file: Path, as_json: bool, model_dir: Path | None) -> None:
     docs = load_labeled(file)
     if not docs:
         fail(f"{file} holds no labeled documents.")
-    model = load(model_dir)
+    model = load(model_dir, sentences=False)
 
     metrics = evaluate_predictions([d.label for d in docs], model.probabilities([d.text for d in docs]))
     click.echo(json.dumps(metrics, indent=2) if as_json else format_report(metrics))

@@ -273,7 +273,7 @@ def figures(model: ModelVersion, data: EvaluationData, heldout: HeldOut | None) 
         if recorded is not None and fresh:
             result[name] = Figure(recorded, "card")
         elif now is not None:
-            loaded = loaded or load_model(model.directory)
+            loaded = loaded or load_model(model.directory, sentences=False)
             docs = heldout.documents if heldout is not None and name == "corrections" else data.documents(name)
             metrics = evaluate_predictions([d.label for d in docs], loaded.probabilities([d.text for d in docs]))
             result[name] = Figure(float(metrics[kind.metric]), "re-evaluated")
