@@ -55,39 +55,30 @@ class Example:
     shown: str
 
 
-def _console_examples(body: str) -> list[Example]:
-    examples: list[Example] = []
-    for line in body.splitlines(keepends=True):
-        if line.startswith("$ "):
-            examples.append(Example("console", line[2:].rstrip("\n"), ""))
-        elif examples:
-            last = examples[-1]
-            examples[-1] = Example(last.kind, last.source, last.shown + line)
-        else:
-            raise ValueError(f"a console block must start with a `$ ` line, not {line!r}")
-    return examples
+#: Per kind of block: the prompt that starts an example's source, and the one that continues it.
+_PROMPTS = {"console": ("$ ", None), "pycon": (">>> ", "... ")}
 
 
-def _pycon_examples(body: str) -> list[Example]:
+def _examples(kind: str, body: str) -> list[Example]:
+    start, more = _PROMPTS[kind]
     examples: list[Example] = []
     for line in body.splitlines(keepends=True):
-        if line.startswith(">>> "):
-            examples.append(Example("pycon", line[4:], ""))
-        elif line.startswith("... ") or line == "...\n":
+        if line.startswith(start):
+            examples.append(Example(kind, line[len(start) :], ""))
+        elif not examples:
+            raise ValueError(f"a {kind} block must start with a {start!r} line, not {line!r}")
+        elif more is not None and (line.startswith(more) or line == more.rstrip() + "\n"):
             last = examples[-1]
-            examples[-1] = Example(last.kind, last.source + line[4:], last.shown)
-        elif examples:
-            last = examples[-1]
-            examples[-1] = Example(last.kind, last.source, last.shown + line)
+            examples[-1] = Example(kind, last.source + line[len(more) :], last.shown)
         else:
-            raise ValueError(f"a pycon block must start with a `>>> ` line, not {line!r}")
+            last = examples[-1]
+            examples[-1] = Example(kind, last.source, last.shown + line)
     return examples
 
 
 def blocks(readme: str) -> list[tuple[re.Match[str], list[Example]]]:
     """Every example block of the README, with its examples."""
-    parse = {"console": _console_examples, "pycon": _pycon_examples}
-    return [(match, parse[match.group(1)](match.group(2))) for match in _BLOCK.finditer(readme)]
+    return [(match, _examples(match.group(1), match.group(2))) for match in _BLOCK.finditer(readme)]
 
 
 def _environment() -> dict[str, str]:
@@ -136,7 +127,7 @@ def printed(examples: list[Example]) -> list[str]:
     """What each example of one block prints today."""
     if examples and examples[0].kind == "pycon":
         return run_pycon([e.source for e in examples])
-    return [run_console(e.source) for e in examples]
+    return [run_console(e.source.rstrip("\n")) for e in examples]
 
 
 def render(examples: list[Example], outputs: list[str]) -> str:
@@ -147,7 +138,7 @@ def render(examples: list[Example], outputs: list[str]) -> str:
             first, *rest = example.source.splitlines(keepends=True)
             parts.append(">>> " + first + "".join("... " + line for line in rest) + output)
         return "".join(parts)
-    return "".join(f"$ {e.source}\n{output}" for e, output in zip(examples, outputs, strict=True))
+    return "".join(f"$ {e.source}{output}" for e, output in zip(examples, outputs, strict=True))
 
 
 def regenerated(readme: str) -> str:
