@@ -101,20 +101,33 @@ MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
 def _metrics_folder() -> Iterator[None]:
     """An empty folder for the workers' metrics (prometheus_client's multiprocess mode), named in
     the environment the workers inherit, and removed when the server stops. A folder the
-    operator already set in PROMETHEUS_MULTIPROC_DIR is used as it is and kept."""
+    operator already set in PROMETHEUS_MULTIPROC_DIR is used as it is and kept.
+
+    With one worker, uvicorn ends a SIGTERM'd server by raising the signal again once it has
+    shut down, and SIGTERM's default action would end the process before the folder is
+    removed; so SIGTERM exits through Python (status 143, as a shell reports it) meanwhile.
+    """
     import os
     import shutil
+    import signal
     import tempfile
+    from types import FrameType
 
     # prometheus_client reads the variable when it is imported, so it is set before anything
     # imports it here (with --workers 1 the app runs in this very process).
     if os.environ.get(MULTIPROCESS_ENV):
         yield
         return
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise SystemExit(128 + signum)
+
     folder = tempfile.mkdtemp(prefix="analyzer-metrics-")
     os.environ[MULTIPROCESS_ENV] = folder
+    previous = signal.signal(signal.SIGTERM, stop)
     try:
         yield
     finally:
+        signal.signal(signal.SIGTERM, previous)
         del os.environ[MULTIPROCESS_ENV]
         shutil.rmtree(folder, ignore_errors=True)
