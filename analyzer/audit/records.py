@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any, Final
 
 from analyzer.analysis.analyzer import Analysis, AnalyzeOptions, Analyzer
-from analyzer.audit.sources import READ_ERROR, SourceDocument
+from analyzer.audit.sources import READ_ERROR, SourceDocument, printable
 from analyzer.errors import AnalyzerError
-from analyzer.files import atomic_writer
+from analyzer.files import atomic_writer, open_output
 from analyzer.labels import LABELS, RUBRIC_ELEMENTS
 from analyzer.text.extract import DEFAULT_LIMITS, Limits, extract
 
@@ -31,11 +31,9 @@ FSYNC_EVERY: Final = 5.0
 #: The error code of an unexpected exception while analyzing one document.
 ANALYSIS_FAILED: Final = "analysis_failed"
 
-#: An audit keeps one suggestion per document, so it tries the 4 least case-for-change
-#: sentences instead of 25: measured, 49 instead of 11 documents/s per process.
-AUDIT_OPTIONS: Final = AnalyzeOptions(
-    sentences=False, explanations=False, suggestions=True, max_suggestions=1, max_candidates=4
-)
+#: An audit keeps one suggestion per document, the editor's first target: the parser reads one
+#: sentence. Company news gets none unless the audit is run with --include-news.
+AUDIT_OPTIONS: Final = AnalyzeOptions(sentences=False, explanations=False, suggestions=True, max_suggestions=1)
 #: The fields that say which document a record is about, in record order.
 IDENTITY_FIELDS: Final = ("key", "source", "id", "location", "section", "title", "url", "doc_type", "published")
 _SUGGESTION_FIELDS: Final = ("sentence", "original", "rewrite", "target", "strategy", "rationale", "gain")
@@ -93,7 +91,12 @@ def analysis_record(document: SourceDocument, analysis: Analysis, words: int) ->
     }
 
 
-def audit_record(document: SourceDocument, analyzer: Analyzer, limits: Limits = DEFAULT_LIMITS) -> dict[str, Any]:
+def audit_record(
+    document: SourceDocument,
+    analyzer: Analyzer,
+    limits: Limits = DEFAULT_LIMITS,
+    options: AnalyzeOptions = AUDIT_OPTIONS,
+) -> dict[str, Any]:
     """One document's record; never raises: a failure becomes a record with an `error`."""
     model = f"{analyzer.model.name}@{analyzer.model.version}"
     if document.data is None:
@@ -101,7 +104,7 @@ def audit_record(document: SourceDocument, analyzer: Analyzer, limits: Limits = 
         return error_record(document, document.error_code or READ_ERROR, reason, model)
     try:
         extracted = extract(document.data, document.filename, document.media_type, limits)
-        analysis = analyzer.analyze(extracted, source=document.location, title=document.title, options=AUDIT_OPTIONS)
+        analysis = analyzer.analyze(extracted, source=document.location, title=document.title, options=options)
     except AnalyzerError as exc:
         return error_record(document, exc.code, exc.message, model)
     except Exception as exc:  # one bad document must never stop the audit
@@ -114,6 +117,22 @@ def encode_record(record: Mapping[str, Any]) -> bytes:
     """One JSON line. A lone surrogate (a file name that is not UTF-8) is written as its JSON
     escape, so the line stays valid UTF-8 and reads back to the same string."""
     return (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8", "backslashreplace")
+
+
+def printable_record(value: Any) -> Any:
+    """A record (or any part of one) with every lone surrogate in its strings as U+FFFD.
+
+    results.jsonl keeps a file name that is not UTF-8 as it is, so `--resume` finds its
+    document again; what people read (results.csv, the report) gets text that can be written,
+    so one such record, even one an older version wrote, never stops the report.
+    """
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, Mapping):
+        return {key: printable_record(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [printable_record(item) for item in value]
+    return value
 
 
 @dataclass
@@ -135,7 +154,7 @@ def read_existing(path: Path) -> Existing:
     existing = Existing()
     good_end = 0  # the offset after the last good line
     bad_before_good = False
-    with path.open("rb") as handle:
+    with open(open_output(path, os.O_RDWR), "rb") as handle:
         offset = 0
         for line in handle:
             offset += len(line)
@@ -148,10 +167,10 @@ def read_existing(path: Path) -> Existing:
             existing.keys.add(record["key"])
             existing.failed += record.get("error") is not None
             good_end = offset
+        if existing.dropped and not bad_before_good:
+            os.ftruncate(handle.fileno(), good_end)
     if bad_before_good:
         rewrite_lines(path, lambda record: True)
-    elif existing.dropped:
-        os.truncate(path, good_end)
     return existing
 
 
@@ -169,7 +188,7 @@ def _parse_line(line: bytes) -> dict[str, Any] | None:
 
 def iter_records(path: Path) -> Iterator[dict[str, Any]]:
     """The complete records of a results file, in file order."""
-    with path.open("rb") as handle:
+    with open(open_output(path, os.O_RDONLY), "rb") as handle:
         for line in handle:
             record = _parse_line(line)
             if record is not None:
@@ -190,12 +209,13 @@ class ResultsWriter:
     """Appends whole lines to results.jsonl; each write reaches the OS before the next chunk.
 
     The file descriptor is unbuffered, so a SIGKILL loses nothing that `write` returned from.
-    When a write fails (disk full), the file is cut back to its last complete line.
+    When a write fails (disk full), the file is cut back to its last complete line. A link or
+    anything but a regular file in its place is refused (`open_output`).
     """
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        self._fd = open_output(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
         self._size = os.fstat(self._fd).st_size
         self._synced_at = time.monotonic()
 

@@ -10,7 +10,9 @@ the report (`audit.report`) from the whole file. A result line and the CSV are s
 `records.py`, progress is shown by `progress.py`.
 
 Nothing from a source chooses where a file is written: every output has a fixed name in the
-output folder.
+output folder. Nothing already in the folder does either: an output folder that is a symbolic
+link, or an output name taken by a link, a folder or a pipe, is refused before any work
+(`analyzer.files`), so a link planted there cannot send the audit's writes elsewhere.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from typing import Any, Final
 from analyzer.analysis.analyzer import Analyzer
 from analyzer.audit.progress import Progress
 from analyzer.audit.records import (
+    AUDIT_OPTIONS,
     CSV_COLUMNS,
     RESULTS_CSV,
     RESULTS_FILE,
@@ -42,13 +45,14 @@ from analyzer.audit.records import (
     csv_row,
     encode_record,
     iter_records,
+    printable_record,
     read_existing,
     rewrite_lines,
 )
 from analyzer.audit.sources import SourceDocument
 from analyzer.errors import AnalyzerError
-from analyzer.files import atomic_writer
-from analyzer.model.artifacts import ARTIFACTS, read_card, verify
+from analyzer.files import UnsafeOutputError, atomic_writer, check_output, open_output
+from analyzer.model.artifacts import verify_model
 from analyzer.model.paths import resolve_model_dir
 from analyzer.text.extract import DEFAULT_LIMITS, Limits
 
@@ -70,15 +74,6 @@ class AuditError(AnalyzerError):
     """An audit cannot start or go on: its output folder, its results file, its workers."""
 
     code = "E020"
-
-
-@dataclass(frozen=True, slots=True)
-class ChunkResult:
-    """A worker's answer for one chunk: its records as JSON lines, ready to append."""
-
-    data: bytes
-    records: int
-    failed: int
 
 
 _ANALYZERS: dict[str, Analyzer] = {}
@@ -107,15 +102,27 @@ def exit_with(audit_pid: int) -> None:
     threading.Thread(target=watch, name="exit-with-audit", daemon=True).start()
 
 
-def analyze_chunk(model_dir: str, documents: Sequence[SourceDocument], limits: Limits) -> ChunkResult:
+@dataclass(frozen=True, slots=True)
+class ChunkResult:
+    """A worker's answer for one chunk: its records as JSON lines, ready to append."""
+
+    data: bytes
+    records: int
+    failed: int
+
+
+def analyze_chunk(
+    model_dir: str, documents: Sequence[SourceDocument], limits: Limits, include_news: bool = False
+) -> ChunkResult:
     """Records for a chunk of documents (the task a worker runs).
 
     A model that cannot be loaded raises: that stops the audit instead of failing every document.
     """
     analyzer = _analyzer(model_dir)
+    options = AUDIT_OPTIONS.model_copy(update={"include_news": include_news})
     lines, failed = [], 0
     for document in documents:
-        record = audit_record(document, analyzer, limits)
+        record = audit_record(document, analyzer, limits, options)
         failed += record["error"] is not None
         lines.append(encode_record(record))
     return ChunkResult(b"".join(lines), len(lines), failed)
@@ -165,13 +172,15 @@ def run_audit(
     progress: Progress | None = None,
     total: int | None = None,
     sources: Sequence[str] = (),
+    include_news: bool = False,
 ) -> AuditOutcome:
     """Analyze every document into `out_dir`: results.jsonl, results.csv, summary.json, report.html.
 
     `jobs` worker processes (1 runs in this process); `cluster` a Dask scheduler address whose
     workers run the chunks instead (they must see `model_dir` at the same path). With `resume`,
     documents whose key is in results.jsonl are skipped; without it, an existing results.jsonl
-    is refused unless `overwrite`.
+    is refused unless `overwrite`. Company news gets a suggestion (and so a place in "Fix these
+    first") only with `include_news`.
     """
     started, clock = datetime.now(UTC), time.monotonic()
     if resume and overwrite:
@@ -181,8 +190,9 @@ def run_audit(
     out_dir = _prepare_out_dir(out_dir)
     progress = progress or Progress()
     with _locked(out_dir):
+        _check_output_names(out_dir)
         results = out_dir / RESULTS_FILE
-        earlier = results.exists() and results.stat().st_size > 0
+        earlier = _size(results) > 0
         if earlier and not (resume or overwrite):
             raise AuditError(
                 f"{results} already holds results of an audit. Add --resume to continue it, "
@@ -198,7 +208,7 @@ def run_audit(
         progress.start(total, len(existing.keys), existing.failed)
         chunks = _chunks(_pending(pending, existing.keys, tally, out_dir))
         try:
-            with contextlib.closing(_analyzed(chunks, str(model_path), limits, jobs, cluster)) as answers:
+            with contextlib.closing(_analyzed(chunks, str(model_path), limits, jobs, cluster, include_news)) as answers:
                 for answer in answers:
                     try:
                         writer.write(answer.data)
@@ -225,6 +235,7 @@ def run_audit(
             "analyzed_now": analyzed_now,
             "resumed": tally.skipped,
             "duplicates": tally.duplicates,
+            "include_news": include_news,
         }
         documents_total, failed, report = _write_outputs(out_dir, tally, run)
     return AuditOutcome(
@@ -239,15 +250,19 @@ def run_audit(
 
 
 def _check_model(directory: Path) -> str:
-    """Verify the model's checksums here, before any worker starts; its name@version."""
-    card = read_card(directory)
-    for role in card["artifacts"]:
-        if role in ARTIFACTS:
-            verify(directory, card, role)
+    """Verify the model (trust and checksums) here, before any worker starts; its name@version."""
+    card, _ = verify_model(directory)
     return f"{card['name']}@{card['version']}"
 
 
 def _prepare_out_dir(out_dir: Path) -> Path:
+    if out_dir.is_symlink():
+        # A link where the folder should be would send every output to wherever it points, and
+        # whoever could plant it there chose that: the audit writes only into a real folder.
+        raise AuditError(
+            f"--out {out_dir} is a symbolic link (to {os.readlink(out_dir)}); an audit writes only into a real "
+            "folder, so that a link planted in its place cannot send the results elsewhere. Give the folder itself."
+        )
     if out_dir.exists() and not out_dir.is_dir():
         raise AuditError(f"--out {out_dir} is a file. Give a folder for the audit's results.")
     try:
@@ -259,16 +274,44 @@ def _prepare_out_dir(out_dir: Path) -> Path:
 
 @contextlib.contextmanager
 def _locked(out_dir: Path) -> Iterator[None]:
-    """Hold the output folder for this audit; two audits writing one results file would mix it."""
-    fd = os.open(out_dir, os.O_RDONLY)
+    """Hold the output folder for this audit; two audits writing one results file would mix it.
+
+    Inside, an output that is not a regular file (`UnsafeOutputError`, from `analyzer.files`)
+    ends the audit with a message, whenever it is met.
+    """
+    try:
+        fd = os.open(out_dir, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    except OSError as exc:  # swapped for a link since it was checked
+        raise AuditError(f"cannot open --out {out_dir}: {exc.strerror}. Give a real folder.") from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise AuditError(f"another audit is writing to {out_dir}. Wait for it, or choose another --out.") from None
-        yield
+        try:
+            yield
+        except UnsafeOutputError as exc:
+            raise AuditError(f"{exc.strerror}.") from None
     finally:
         os.close(fd)  # releases the lock
+
+
+def _check_output_names(out_dir: Path) -> None:
+    """Refuse, before any work, an output name in `out_dir` taken by anything but a regular file."""
+    for name in (RESULTS_FILE, RESULTS_CSV, *REPORT_FILES):
+        check_output(out_dir / name)
+
+
+def _size(path: Path) -> int:
+    """The size of an output file, 0 when there is none (never through a link)."""
+    try:
+        fd = open_output(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return 0
+    try:
+        return os.fstat(fd).st_size
+    finally:
+        os.close(fd)
 
 
 def _clear(out_dir: Path) -> None:
@@ -327,7 +370,12 @@ def _chunks(documents: Iterator[SourceDocument]) -> Iterator[list[SourceDocument
 
 
 def _analyzed(
-    chunks: Iterator[list[SourceDocument]], model_dir: str, limits: Limits, jobs: int, cluster: str | None
+    chunks: Iterator[list[SourceDocument]],
+    model_dir: str,
+    limits: Limits,
+    jobs: int,
+    cluster: str | None,
+    include_news: bool = False,
 ) -> Generator[ChunkResult, None, None]:
     """Each chunk's records, in the order chunks complete.
 
@@ -336,7 +384,7 @@ def _analyzed(
     """
     if cluster is None and jobs == 1:
         for chunk in chunks:
-            yield analyze_chunk(model_dir, chunk, limits)
+            yield analyze_chunk(model_dir, chunk, limits, include_news)
         return
     from joblib import Parallel, delayed
     from joblib.externals.loky.process_executor import TerminatedWorkerError
@@ -353,7 +401,7 @@ def _analyzed(
             **watch,
         )
         try:
-            yield from parallel(delayed(analyze_chunk)(model_dir, chunk, limits) for chunk in chunks)
+            yield from parallel(delayed(analyze_chunk)(model_dir, chunk, limits, include_news) for chunk in chunks)
         except TerminatedWorkerError as exc:
             raise AuditError(
                 "a worker process died (out of memory?). The results written so far are intact; "
@@ -430,12 +478,14 @@ def _write_outputs(out_dir: Path, tally: _Tally, run: dict[str, Any]) -> tuple[i
         ) as handle:
             table = csv.writer(handle)
             table.writerow(CSV_COLUMNS)
-            for record in iter_records(results):
+            for record in map(printable_record, iter_records(results)):
                 table.writerow(csv_row(record))
                 records.append(record)
         failed = sum(record["error"] is not None for record in records)
         run = {**run, "documents": len(records), "analyzed": len(records) - failed, "failed": failed}
         report = _write_report(records, out_dir, run)
+    except UnsafeOutputError:
+        raise
     except OSError as exc:
         raise AuditError(
             f"cannot write the audit's outputs in {out_dir}: {exc.strerror or exc}. results.jsonl is complete; "
