@@ -9,7 +9,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
+import subprocess
+import tempfile
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -347,8 +352,6 @@ def test_a_broken_pointer_is_an_error_never_a_silent_fallback(
 
 
 def test_models_list_shows_figures_dates_bases_and_status(folder: Path) -> None:
-    import shutil
-
     shutil.copytree(DEFAULT_MODEL_DIR, folder / DEFAULT_MODEL_DIR.name)
     make_version(folder, "1.1.0-r1", 0.97, 0.93)
     (folder / ".messaging-1.1.0-r2.partial-123").mkdir()  # a version being written is not listed
@@ -382,6 +385,53 @@ def test_models_list_shows_figures_dates_bases_and_status(folder: Path) -> None:
         ("1.1.0", "", None),
         ("1.1.0-r1", "promoted", "1.1.0"),
     ]
+
+
+@contextmanager
+def unwritable(directory: Path) -> Iterator[None]:
+    """`directory` made unwritable for this process and its children, root included: its write
+    bits cleared, and, where that does not stop the user (root), the immutable attribute set
+    (`chattr +i`, which binds root too). Skips, saying why, when neither holds on this machine."""
+    mode = directory.stat().st_mode
+    directory.chmod(0o555)
+    immutable = False
+    try:
+        if _can_create_in(directory) and shutil.which("chattr"):
+            set_flag = subprocess.run(["chattr", "+i", str(directory)], capture_output=True, text=True, check=False)
+            immutable = set_flag.returncode == 0
+        if _can_create_in(directory):
+            pytest.skip(
+                f"cannot make {directory} unwritable here: this user writes despite its mode and `chattr +i` "
+                "is not available (CAP_LINUX_IMMUTABLE, or a file system without the attribute)"
+            )
+        yield
+    finally:
+        if immutable:
+            subprocess.run(["chattr", "-i", str(directory)], check=True)
+        directory.chmod(mode)
+
+
+def _can_create_in(directory: Path) -> bool:
+    try:
+        tempfile.TemporaryFile(dir=directory).close()
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("which", ["models folder", "version folder"])
+def test_models_promote_into_an_unwritable_folder_says_which_and_how_to_fix_it(folder: Path, which: str) -> None:
+    candidate = make_version(folder, "1.1.0-r1")
+    card = (candidate / CARD).read_bytes()
+    refusing = folder if which == "models folder" else candidate
+    with unwritable(refusing):
+        promoted = run_cli("models", "promote", "1.1.0-r1", "--models-dir", str(folder))
+    assert promoted.returncode == 2, promoted.stderr
+    [line] = promoted.stderr.splitlines()
+    assert line.startswith(f"error: [E041] {refusing} is not writable (")
+    assert "--models-dir" in line and "ANALYZER_MODELS_DIR" in line
+    assert not (folder / POINTER).exists()
+    assert (candidate / CARD).read_bytes() == card
 
 
 def test_models_promote_exits_1_with_the_figures_when_refused(folder: Path) -> None:

@@ -12,6 +12,7 @@ the same on every machine. `resolve_model_dir` (artifacts) reads the pointer, so
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import hashlib
 import json
@@ -24,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from analyzer.errors import AnalyzerError, ModelIntegrityError, ModelNotFoundError
-from analyzer.files import write_atomically
+from analyzer.files import UnsafeOutputError, write_atomically
 from analyzer.model.artifacts import load_model, read_card
 from analyzer.model.corpus import Document, corpus_fingerprint, load_labeled, split_documents
 from analyzer.model.evaluate import evaluate_predictions
@@ -55,6 +56,9 @@ EVALUATION_SETS = {
 METRIC_NAMES = {"macro_f1": "macro-F1", "accuracy": "accuracy"}
 #: The file of a retrained version that holds its held-out corrections (corpus records).
 HELDOUT_FILE = "heldout-corrections.jsonl"
+#: How a folder refuses a write: no permission (EACCES), an immutable folder or file (EPERM),
+#: a read-only file system (EROFS).
+NOT_WRITABLE = frozenset({errno.EACCES, errno.EPERM, errno.EROFS})
 
 
 class PromotionRefusedError(AnalyzerError):
@@ -66,6 +70,19 @@ class PromotionRefusedError(AnalyzerError):
     def __init__(self, decision: GateDecision) -> None:
         super().__init__(decision.explain())
         self.decision = decision
+
+
+class FolderNotWritableError(AnalyzerError):
+    """Promotion must write in the models folder (the pointer, the candidate's card history)."""
+
+    code = "E041"
+
+    def __init__(self, folder: Path, reason: str) -> None:
+        super().__init__(
+            f"{folder} is not writable ({reason}), and promoting writes {POINTER} in the models folder and the "
+            "promotion into the version's card. Point --models-dir (or ANALYZER_MODELS_DIR) at a models folder "
+            "you can write, or run as its owner."
+        )
 
 
 def version_dir(folder: Path, version: str) -> Path:
@@ -426,7 +443,7 @@ def promote(
     atomically and appends the event to the candidate's card history; the artifacts, whose
     checksums the card holds, are never touched.
     """
-    with _locked(folder):
+    with _writes_in(folder), _locked(folder):
         candidate = find_version(folder, version)
         current = current_version(folder)
         decision = gate(candidate, current, tolerance, data)
@@ -452,6 +469,20 @@ def promote(
             card_path.write_bytes(original)  # not promoted after all: the history must not say it was
             raise
     return decision
+
+
+@contextmanager
+def _writes_in(folder: Path) -> Iterator[None]:
+    """A write refused under `folder` becomes one line naming the folder that refused it and the fix."""
+    try:
+        yield
+    except UnsafeOutputError as exc:  # a link or a pipe where an output goes: not a permission problem
+        raise AnalyzerError(f"{exc.strerror}.") from None
+    except OSError as exc:
+        if exc.errno not in NOT_WRITABLE:
+            raise
+        where = Path(exc.filename).parent if exc.filename else folder
+        raise FolderNotWritableError(where, exc.strerror or str(exc)) from None
 
 
 @contextmanager
