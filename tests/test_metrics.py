@@ -21,7 +21,14 @@ from tests.conftest import Service, start_service, stop_service
 
 pytestmark = pytest.mark.slow
 
-ADMIN = {"Authorization": "Bearer admin-key"}
+ADMIN_KEY = "metrics-admin-key-7c41e9"  # 16 characters at least, as the server requires
+ADMIN = {"Authorization": f"Bearer {ADMIN_KEY}"}
+#: No rate limits: the test sends many admin requests to learn which worker answers.
+ENV = {
+    "ANALYZER_ADMIN_KEYS": f"ops:{ADMIN_KEY}",
+    "ANALYZER_RATE_LIMIT_PER_MINUTE": "0",
+    "ANALYZER_ADMIN_RATE_LIMIT_PER_MINUTE": "0",
+}
 #: Status requests sent on fresh connections before the scrapes (more, up to the bound, until both
 #: workers have answered some: which worker accepts a connection is the kernel's choice).
 REQUESTS, MAX_REQUESTS = 24, 200
@@ -35,12 +42,7 @@ STATUS_COUNT = re.compile(
 
 @pytest.fixture(scope="module")
 def two_workers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
-    service = start_service(
-        tmp_path_factory.mktemp("metrics"),
-        {"ANALYZER_ADMIN_KEYS": "ops:admin-key", "ANALYZER_RATE_LIMIT_PER_MINUTE": "0"},
-        "--workers",
-        "2",
-    )
+    service = start_service(tmp_path_factory.mktemp("metrics"), ENV, "--workers", "2")
     yield service
     stop_service(service)
 
@@ -89,8 +91,7 @@ def _settled_count(client: httpx.Client, sent: int) -> float:
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_the_metrics_folder_is_private_and_removed_at_exit(tmp_path: Path, workers: int) -> None:
-    env = {"ANALYZER_ADMIN_KEYS": "ops:admin-key", "ANALYZER_RATE_LIMIT_PER_MINUTE": "0"}
-    service = start_service(tmp_path, env, "--workers", str(workers))
+    service = start_service(tmp_path, ENV, "--workers", str(workers))
     try:
         with service.client() as client:
             worker = client.get("/v1/admin/status", headers=ADMIN).json()["worker"]
