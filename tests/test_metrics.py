@@ -8,7 +8,9 @@ connection as a status call is answered by that same worker, so each worker's sc
 from __future__ import annotations
 
 import re
+import shutil
 import signal
+import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
@@ -91,15 +93,34 @@ def _settled_count(client: httpx.Client, sent: int) -> float:
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_the_metrics_folder_is_private_and_removed_at_exit(tmp_path: Path, workers: int) -> None:
-    service = start_service(tmp_path, ENV, "--workers", str(workers))
-    try:
-        with service.client() as client:
-            worker = client.get("/v1/admin/status", headers=ADMIN).json()["worker"]
-        # Each worker writes its values to files named by its pid, in the folder `serve` made.
-        [values] = Path(tempfile.gettempdir()).glob(f"analyzer-metrics-*/counter_{worker}.db")
-        folder = values.parent
-        assert folder.stat().st_mode & 0o777 == 0o700
-    finally:
-        stop_service(service)  # SIGTERM, as a process manager stops it
+    temporary = Path(tempfile.gettempdir())
+    # A server killed outright left its folder; another, still running, has its own.
+    with subprocess.Popen(["sleep", "600"]) as running:
+        try:
+            orphaned = Path(tempfile.mkdtemp(prefix=f"analyzer-metrics-{_ended_pid()}-"))
+            alive = Path(tempfile.mkdtemp(prefix=f"analyzer-metrics-{running.pid}-"))
+            service = start_service(tmp_path, ENV, "--workers", str(workers))
+            try:
+                with service.client() as client:
+                    worker = client.get("/v1/admin/status", headers=ADMIN).json()["worker"]
+                # Each worker writes its values to files named by its pid, in the folder `serve` made.
+                [values] = temporary.glob(f"analyzer-metrics-{service.process.pid}-*/counter_{worker}.db")
+                folder = values.parent
+                assert folder.stat().st_mode & 0o777 == 0o700
+                assert not orphaned.exists()
+                assert alive.is_dir()
+            finally:
+                stop_service(service)  # SIGTERM, as a process manager stops it
+        finally:
+            running.kill()
+            shutil.rmtree(alive, ignore_errors=True)
+            shutil.rmtree(orphaned, ignore_errors=True)
     assert service.process.returncode in (0, 128 + signal.SIGTERM), service.output()
     assert not folder.exists()
+
+
+def _ended_pid() -> int:
+    """The pid of a process that has ended (and been reaped), so that no process has it now."""
+    process = subprocess.Popen(["true"])
+    process.wait()
+    return process.pid

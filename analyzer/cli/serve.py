@@ -94,6 +94,8 @@ def _check_port(host: str, port: int) -> None:
 
 #: prometheus_client's variable for its multiprocess mode (`analyzer.service.metrics` reads it too).
 MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
+#: The metrics folders' names in the temporary folder: the prefix, then the server's pid.
+METRICS_FOLDER_PREFIX = "analyzer-metrics-"
 
 
 @contextmanager
@@ -105,6 +107,8 @@ def _metrics_folder() -> Iterator[None]:
     With one worker, uvicorn ends a SIGTERM'd server by raising the signal again once it has
     shut down, and SIGTERM's default action would end the process before the folder is
     removed; so SIGTERM exits through Python (status 143, as a shell reports it) meanwhile.
+    A server killed outright (SIGKILL, the OOM killer) cannot remove its folder: the next one
+    started removes it.
     """
     import os
     import shutil
@@ -121,7 +125,8 @@ def _metrics_folder() -> Iterator[None]:
     def stop(signum: int, frame: FrameType | None) -> None:
         raise SystemExit(128 + signum)
 
-    folder = tempfile.mkdtemp(prefix="analyzer-metrics-")
+    _remove_orphaned_metrics_folders(tempfile.gettempdir())
+    folder = tempfile.mkdtemp(prefix=f"{METRICS_FOLDER_PREFIX}{os.getpid()}-")
     os.environ[MULTIPROCESS_ENV] = folder
     previous = signal.signal(signal.SIGTERM, stop)
     try:
@@ -130,6 +135,25 @@ def _metrics_folder() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
         del os.environ[MULTIPROCESS_ENV]
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _remove_orphaned_metrics_folders(parent: str) -> None:
+    """Remove the metrics folders of servers that are gone: this user's own folders (never a link
+    or another user's) whose name's pid runs no process."""
+    import os
+    import shutil
+    from pathlib import Path
+
+    for path in Path(parent).glob(f"{METRICS_FOLDER_PREFIX}*-*"):
+        pid = path.name.removeprefix(METRICS_FOLDER_PREFIX).partition("-")[0]
+        try:
+            if not pid.isdigit() or path.is_symlink() or path.stat().st_uid != os.getuid():
+                continue
+            os.kill(int(pid), 0)  # no signal sent: only whether the process exists
+        except ProcessLookupError:
+            shutil.rmtree(path, ignore_errors=True)
+        except (OSError, OverflowError):
+            continue  # alive under another user (EPERM), the folder gone meanwhile, no such pid
 
 
 #: File descriptors a worker keeps for itself: the listening socket, the model's and the
