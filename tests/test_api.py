@@ -292,11 +292,20 @@ def test_an_unknown_option_is_refused_by_name(api: httpx.Client, path: str, body
     assert response.json()["error"]["message"].startswith(f"{key}: Extra inputs are not permitted")
 
 
+def test_an_unknown_form_field_is_refused_by_name(api: httpx.Client) -> None:
+    upload = {"file": ("draft.txt", CASE.encode())}
+    response = api.post("/v1/analyze/file", files=upload, data={"suggestion": "false"})
+    assert_error(response, 422, "invalid_request")
+    assert response.json()["error"]["message"].startswith("suggestion: Extra inputs are not permitted")
+    assert api.post("/v1/analyze/file", files=upload, data={"suggestions": "false"}).status_code == 200
+
+
 def test_the_schema_forbids_unknown_options(api: httpx.Client) -> None:
     schemas = api.get("/openapi.json").json()["components"]["schemas"]
     assert schemas["AnalyzeOptions"]["additionalProperties"] is False
     assert schemas["AnalyzeRequest"]["additionalProperties"] is False
     assert schemas["ClassifyRequest"]["additionalProperties"] is False
+    assert schemas["AnalyzeFileForm"]["additionalProperties"] is False
 
 
 def test_cors_closed_by_default(api: httpx.Client) -> None:
