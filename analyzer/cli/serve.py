@@ -158,7 +158,7 @@ def _remove_orphaned_metrics_folders(parent: str) -> None:
 
 #: File descriptors a worker keeps for itself: the listening socket, the model's and the
 #: database's files (a few per pooled connection), logs, uploads spooled to disk, pipes. About
-#: 12 when idle with the bundled model; the rest is headroom.
+#: 16 when idle with the bundled model (4 of them the metrics' files); the rest is headroom.
 RESERVED_FILES = 64
 
 
