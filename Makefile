@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run examples test lint format typecheck train bench container-test clean
+.PHONY: install run examples readme test lint format typecheck train bench container-test clean
 
 $(STAMP): pyproject.toml constraints.txt requirements-parser.txt
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ run: install
 
 examples: install
 	$(BIN)/analyzer classify --format table examples/*
+
+# Rewrite the outputs the README shows (its console and pycon blocks) from the real commands.
+readme: install
+	$(BIN)/python -m tests.readme_examples --write
 
 lint: install
 	$(BIN)/ruff check analyzer tests benchmarks

@@ -25,6 +25,11 @@ from analyzer.model.pipeline import fit_pipeline
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS_DIR = ROOT / "corpus"
 DEVSET = ROOT.parent / "shared" / "devset.jsonl"
+#: The team's real-world measurements run when the dev set is beside the checkout; a fresh clone
+#: has nothing beside it, and the suite passes there with these skipped.
+needs_devset = pytest.mark.skipif(
+    not DEVSET.is_file(), reason=f"no real-world dev set here: put it at {DEVSET} to run this measurement"
+)
 SMALL_PARAMS: dict[str, Any] = {
     "C": 4.0,
     "char_ngrams": True,

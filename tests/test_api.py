@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -251,6 +253,61 @@ def test_upload_refusals(api: httpx.Client) -> None:
     assert_error(api.post("/v1/analyze/file", data={"title": "no file"}), 422, "invalid_request")
 
 
+def test_an_unknown_extension_is_refused_unless_the_format_is_said(api: httpx.Client) -> None:
+    draft = CASE.encode("utf-8")
+    # What curl sends for a name it does not know (httpx would guess a media type from the name).
+    generic = "application/octet-stream"
+    refused = api.post("/v1/analyze/file", files={"file": ("draft.xyz", draft, generic)})
+    assert_error(refused, 415, "E010")
+    message = refused.json()["error"]["message"]
+    assert ".xyz is not a format the analyzer reads" in message and ".txt, .md, .html, .pdf and .docx" in message
+    assert "format=text" in message
+    said = api.post("/v1/analyze/file", files={"file": ("draft.xyz", draft, generic)}, data={"format": "text", **FAST})
+    assert said.status_code == 200, said.text
+    assert said.json()["format"] == "text" and said.json()["source"] == "draft.xyz"
+    markdown = b"# Invoicing\n\n" + draft
+    as_markdown = api.post(
+        "/v1/analyze/file", files={"file": ("notes.mkd", markdown, generic)}, data={"format": "markdown", **FAST}
+    )
+    assert as_markdown.status_code == 200 and as_markdown.json()["format"] == "markdown"
+    assert_error(
+        api.post("/v1/analyze/file", files={"file": ("a.xyz", draft)}, data={"format": "rtf"}), 422, "invalid_request"
+    )
+    # A media type that names the format says it too; no name at all still reads the bytes.
+    typed = api.post("/v1/analyze/file", files={"file": ("draft.xyz", draft, "text/plain")}, data=FAST)
+    assert typed.status_code == 200, typed.text
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "key"),
+    [
+        ("/v1/analyze", {"text": CASE, "options": {"suggestion": False}}, "options.suggestion"),
+        ("/v1/analyze", {"text": CASE, "titel": "Invoicing"}, "titel"),
+        ("/v1/classify", {"documents": [{"id": 1, "text": CASE}], "option": {}}, "option"),
+    ],
+)
+def test_an_unknown_option_is_refused_by_name(api: httpx.Client, path: str, body: dict[str, Any], key: str) -> None:
+    response = api.post(path, json=body)
+    assert_error(response, 422, "invalid_request")
+    assert response.json()["error"]["message"].startswith(f"{key}: Extra inputs are not permitted")
+
+
+def test_an_unknown_form_field_is_refused_by_name(api: httpx.Client) -> None:
+    upload = {"file": ("draft.txt", CASE.encode())}
+    response = api.post("/v1/analyze/file", files=upload, data={"suggestion": "false"})
+    assert_error(response, 422, "invalid_request")
+    assert response.json()["error"]["message"].startswith("suggestion: Extra inputs are not permitted")
+    assert api.post("/v1/analyze/file", files=upload, data={"suggestions": "false"}).status_code == 200
+
+
+def test_the_schema_forbids_unknown_options(api: httpx.Client) -> None:
+    schemas = api.get("/openapi.json").json()["components"]["schemas"]
+    assert schemas["AnalyzeOptions"]["additionalProperties"] is False
+    assert schemas["AnalyzeRequest"]["additionalProperties"] is False
+    assert schemas["ClassifyRequest"]["additionalProperties"] is False
+    assert schemas["AnalyzeFileForm"]["additionalProperties"] is False
+
+
 def test_cors_closed_by_default(api: httpx.Client) -> None:
     headers = {"Origin": "https://elsewhere.example", "Access-Control-Request-Method": "POST"}
     response = api.options("/v1/analyze", headers=headers)
@@ -354,6 +411,17 @@ def test_settings_read_named_keys(monkeypatch: pytest.MonkeyPatch) -> None:
     assert settings.cors_origins == ["https://a.example", "https://b.example"]
     assert settings.max_batch == 8
     assert Settings().rate_limit_per_minute == 120
+
+
+def test_a_busy_port_fails_fast_with_the_fix(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_cli("serve", "--port", str(port), env={"ANALYZER_DATA_DIR": str(tmp_path)})
+    assert result.returncode == 2, result.stderr
+    assert result.stderr == f"error: port {port} is in use: pass --port {port + 1}, or stop the other server.\n"
+    assert result.stdout == ""  # refused before uvicorn started, so before any model load
 
 
 def test_serve_refuses_a_public_address_without_keys() -> None:

@@ -40,7 +40,9 @@ def test_classify_files_and_stdin(tmp_path: Path) -> None:
         assert record["label"] in LABELS
         scores = record["scores"]
         assert isinstance(scores, dict) and set(scores) == set(LABELS)
-        assert abs(sum(scores.values()) - 1.0) < 1e-6
+        # Printed to two decimals: each is a multiple of 0.01, and they sum to 1 within rounding.
+        assert all(round(score, 2) == score for score in scores.values())
+        assert abs(sum(scores.values()) - 1.0) <= 0.015
     assert records[0]["label"] == "feature-pitch"
 
 
@@ -104,6 +106,29 @@ def test_missing_file_and_directory(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "No such file" in result.stderr and "is a directory" in result.stderr
     assert result.stdout == ""
+
+
+def test_analyze_refuses_an_unknown_extension_unless_told_the_format(tmp_path: Path) -> None:
+    odd = write(tmp_path / "draft.xyz", FEATURE_TEXT)
+    good = write(tmp_path / "good.txt", FEATURE_TEXT)
+    refused = run_cli("analyze", "--format", "json", "--no-suggestions", str(odd), str(good))
+    assert refused.returncode == 2
+    assert [r["source"] for r in lines(refused.stdout)] == [str(good)]  # the good file is still analyzed
+    [error] = refused.stderr.splitlines()
+    assert ".xyz is not a format the analyzer reads (it reads .txt, .md, .html, .pdf and .docx)" in error
+    assert "--as text" in error and "Traceback" not in refused.stderr
+    told = run_cli("analyze", "--format", "json", "--no-suggestions", "--as", "text", str(odd))
+    assert told.returncode == 0, told.stderr
+    [analysis] = lines(told.stdout)
+    assert analysis["format"] == "text" and analysis["label"] == "feature-pitch"
+    # --as reads Markdown from standard input too, and check takes the same option.
+    markdown = run_cli(
+        "analyze", "--format", "json", "--no-suggestions", "--as", "markdown", "-", stdin=b"# Launch\n\nNew."
+    )
+    assert markdown.returncode == 0 and lines(markdown.stdout)[0]["format"] == "markdown"
+    checked = run_cli("check", str(odd))
+    assert checked.returncode == 2 and "is not a format the analyzer reads" in checked.stdout
+    assert run_cli("check", "--as", "text", str(odd)).returncode == 0
 
 
 def test_classify_without_input_is_a_usage_error() -> None:
@@ -256,8 +281,12 @@ def test_help_and_version_import_no_heavy_dependency() -> None:
 
 
 def test_option_defaults_spelled_out_for_a_fast_help_match_the_library() -> None:
-    from analyzer.cli import models, train
+    from analyzer.cli import analyze, models, train
     from analyzer.model import pipeline, registry
+    from analyzer.model import train as training
+    from analyzer.text import extract
 
     assert train.DEFAULT_SEED == pipeline.DEFAULT_SEED
     assert models.DEFAULT_TOLERANCE == registry.DEFAULT_TOLERANCE
+    assert train.HOLDOUT_SHARE == training.HOLDOUT_SHARE
+    assert analyze.FORMATS == extract.FORMATS

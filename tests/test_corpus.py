@@ -24,7 +24,7 @@ from analyzer.model.corpus import (
     shingles,
 )
 from analyzer.model.train import HELD_OUT_FILE
-from tests.conftest import CORPUS_DIR, DEVSET
+from tests.conftest import CORPUS_DIR, DEVSET, needs_devset
 
 
 def test_size_and_label_balance(corpus_docs: list[Document]) -> None:
@@ -153,7 +153,7 @@ def test_datasheet_tables_are_current(corpus_docs: list[Document]) -> None:
         assert count_table(corpus_docs, row) in datasheet, f"re-run `analyzer corpus stats` ({row} table)"
 
 
-@pytest.mark.skipif(not DEVSET.is_file(), reason="../shared/devset.jsonl is not beside the checkout")
+@needs_devset
 def test_no_text_from_the_real_world_dev_set(corpus_docs: list[Document]) -> None:
     def grams(text: str) -> set[str]:
         words = re.findall(r"[a-z0-9']+", text.lower())

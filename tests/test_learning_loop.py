@@ -27,9 +27,10 @@ from analyzer.labels import LABELS
 from analyzer.model import registry
 from analyzer.model.artifacts import ARTIFACT, read_card
 from analyzer.model.corpus import Document, SentenceLabel, load_labeled
-from analyzer.model.paths import CARD, DEFAULT_MODEL_DIR, MODEL_VERSION, POINTER
+from analyzer.model.paths import CARD, DEFAULT_MODEL_DIR, POINTER
+from analyzer.model.registry import HELDOUT_FILE
 from analyzer.model.train import merge_feedback, next_version, text_key
-from tests.conftest import ANALYZER, CORPUS_DIR, DEVSET, free_port
+from tests.conftest import ANALYZER, CORPUS_DIR, free_port
 
 EDITOR = {"Authorization": "Bearer editor-key-41c7e2a9"}
 ADMIN = {"Authorization": "Bearer admin-key-9b3f6d05"}
@@ -84,7 +85,7 @@ def test_corrections_are_deduplicated_and_win_over_the_corpus(tmp_path: Path) ->
     )
     second = write_records(tmp_path / "b.jsonl", [{"text": "Join our webinar on Friday.", "label": "awareness-only"}])
 
-    merged, record = merge_feedback(TRAIN, HELD_OUT, [first, second])
+    merged, record, held_out_for_gate = merge_feedback(TRAIN, HELD_OUT, [first, second], holdout_share=0.2)
 
     by_text = {text_key(d.text): d for d in merged}
     webinar = by_text[text_key("Join our webinar on Friday.")]
@@ -93,9 +94,19 @@ def test_corrections_are_deduplicated_and_win_over_the_corpus(tmp_path: Path) ->
     assert (relabelled.id, relabelled.label) == ("blog-1", "awareness-only")  # keeps its id, so its writer
     assert text_key(HELD_OUT[0].text) not in by_text  # a test-split text is never trained on
     assert len(merged) == 3 and [d.id for d in merged] == sorted(d.id for d in merged)
+    assert held_out_for_gate == []  # one correction of a new text: a fifth of it is none
+    counts = {"duplicates_dropped": 0, "held_out": 0, "held_out_for_gate": 0}
     assert [{k: v for k, v in r.items() if k != "sha256"} for r in record] == [
-        {"file": "a.jsonl", "records": 4, "added": 0, "overriding": 1, "duplicates_dropped": 2, "held_out": 1},
-        {"file": "b.jsonl", "records": 1, "added": 1, "overriding": 0, "duplicates_dropped": 0, "held_out": 0},
+        {
+            "file": "a.jsonl",
+            "records": 4,
+            "added": 0,
+            "overriding": 1,
+            **counts,
+            "duplicates_dropped": 2,
+            "held_out": 1,
+        },
+        {"file": "b.jsonl", "records": 1, "added": 1, "overriding": 0, **counts},
     ]
     assert record[0]["sha256"] != record[1]["sha256"] and len(record[0]["sha256"]) == 64
 
@@ -120,7 +131,7 @@ def test_sentence_corrections_override_the_sentence_labels_they_cover(tmp_path: 
             | {"sentences": [{"start": 15, "end": 40, "label": "feature-pitch"}]},
         ],
     )
-    merged, _ = merge_feedback(TRAIN, HELD_OUT, [exported])
+    merged, _, _ = merge_feedback(TRAIN, HELD_OUT, [exported])
     by_text = {d.text: d for d in merged}
     corrected = by_text[text]
     # The corrected sentence takes its new label; the writer's span and rubric mark stay beside it.
@@ -139,6 +150,41 @@ def test_sentence_corrections_override_the_sentence_labels_they_cover(tmp_path: 
     relabel = write_records(tmp_path / "doc.jsonl", [{"text": text, "label": "feature-pitch"}])
     [kept] = [d for d in merge_feedback(TRAIN, HELD_OUT, [relabel])[0] if d.text == text]
     assert kept.label == "feature-pitch" and kept.sentences == TRAIN[1].sentences
+
+
+def test_the_newest_corrections_of_new_texts_are_held_out_for_the_gate(tmp_path: Path) -> None:
+    # Ten new texts corrected on days 1-10, written out of order; two corrections of train texts.
+    days = [3, 10, 1, 7, 2, 9, 4, 8, 6, 5]
+    records = [
+        {
+            "text": f"Draft number {day} says something new.",
+            "label": "feature-pitch",
+            "feedback": {"last_corrected_at": f"2026-03-{day:02d}T09:00:00+00:00"},
+        }
+        for day in days
+    ] + [
+        {"text": TRAIN[0].text, "label": "awareness-only", "feedback": {"last_corrected_at": "2026-03-30T09:00:00"}},
+        {"text": HELD_OUT[0].text, "label": "feature-pitch"},
+    ]
+    exported = write_records(tmp_path / "feedback.jsonl", records)
+
+    merged, [record], for_gate = merge_feedback(TRAIN, HELD_OUT, [exported], holdout_share=0.2)
+
+    assert sorted(d.text for d in for_gate) == [
+        "Draft number 10 says something new.",
+        "Draft number 9 says something new.",
+    ]
+    assert not {text_key(d.text) for d in for_gate} & {text_key(d.text) for d in merged}  # never trained on
+    # A correction of a train text is trained on even when it is the newest: every model saw that text.
+    assert {d.text: d.label for d in merged}[TRAIN[0].text] == "awareness-only"
+    assert (record["added"], record["overriding"], record["held_out"], record["held_out_for_gate"]) == (8, 1, 1, 2)
+    # Without dates, the file's order says which are newest; fewer than five new texts hold none out.
+    undated = write_records(tmp_path / "undated.jsonl", [{k: r[k] for k in ("text", "label")} for r in records])
+    assert sorted(d.text for d in merge_feedback(TRAIN, HELD_OUT, [undated], 0.2)[2]) == [
+        "Draft number 5 says something new.",
+        "Draft number 6 says something new.",
+    ]
+    assert merge_feedback(TRAIN, HELD_OUT, [write_records(tmp_path / "few.jsonl", records[:4])], 0.2)[2] == []
 
 
 def test_bad_feedback_records_are_refused_with_their_line(tmp_path: Path) -> None:
@@ -252,7 +298,7 @@ class Server:
 def server(loop_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     started = Server(loop_env, workers=2, log=tmp_path_factory.mktemp("server") / "server.log")
     try:
-        started.wait_until({MODEL_VERSION}, workers=2)
+        started.wait_until({"1.2.0"}, workers=2)
         yield started
     finally:
         started.stop()
@@ -281,7 +327,7 @@ def test_editor_corrections_reach_the_served_model(
     models = Path(loop_env["ANALYZER_MODELS_DIR"])
 
     # 1. The served model reads a product benefit as a case for change.
-    assert _label(server, MISLABELLED) == ("case-for-change", MODEL_VERSION)
+    assert _label(server, MISLABELLED) == ("case-for-change", "1.2.0")
 
     # 2. The editor corrects it, and the same mistake on five other texts, through the API.
     for text in CORRECTIONS:
@@ -314,10 +360,21 @@ def test_editor_corrections_reach_the_served_model(
         "directory": DEFAULT_MODEL_DIR.name,
         "reused": ["hyperparameters", "sentence_model", "analysis"],
     }
+    # The newest fifth of the corrections (one: the last one posted) is held out for the gate.
     [fed] = card["training_data"]["feedback"]
-    assert (fed["file"], fed["records"], fed["added"], fed["overriding"]) == ("feedback.jsonl", 6, 6, 0)
-    assert card["training_data"]["documents"] == card["corpus"]["train"] + len(CORRECTIONS)
+    assert (fed["file"], fed["records"], fed["added"], fed["overriding"], fed["held_out_for_gate"]) == (
+        "feedback.jsonl",
+        6,
+        5,
+        0,
+        1,
+    )
+    assert card["training_data"]["documents"] == card["corpus"]["train"] + len(CORRECTIONS) - 1
     assert card["evaluation_data"]["test"]["sha256"] == card["corpus"]["sha256"]
+    assert [d.text for d in load_labeled(candidate / HELDOUT_FILE)] == [CORRECTIONS[-1]]
+    assert card["evaluation_data"]["corrections"]["documents"] == 1 and card["metrics"]["corrections"]["n"] == 1
+    assert "held-out corrections (1, never trained on): accuracy" in trained.stdout
+    assert "devset" in card["metrics"] or "devset: not measured (put the real-world dev set at" in trained.stdout
     bundled_after = (DEFAULT_MODEL_DIR / ARTIFACT).stat().st_mtime_ns, (DEFAULT_MODEL_DIR / CARD).read_bytes()
     assert bundled_after == bundled_before
 
@@ -327,6 +384,8 @@ def test_editor_corrections_reach_the_served_model(
     harmful = _cli(loop_env, "train", "--with-feedback", str(vandal), "--version", "1.2.0-vandal")
     assert harmful.returncode == 0, harmful.stderr
     assert "the gate would refuse it" in harmful.stdout
+    # Its corrections all relabel train texts: none can be held out, and the gate says so.
+    assert "none held out by 1.2.0-vandal, so the gate compares on the corpus test split alone" in harmful.stdout
     assert read_card(models / "messaging-1.2.0-vandal")["training_data"]["feedback"][0]["overriding"] == VANDALIZED
 
     # 6. The gate: the harmful candidate is refused with its figures, the helpful one promoted.
@@ -419,8 +478,9 @@ def test_a_model_that_fails_to_load_is_not_swapped_in(
     data = bytearray((broken / ARTIFACT).read_bytes())
     data[len(data) // 2] ^= 0xFF
     (broken / ARTIFACT).write_bytes(bytes(data))
-    evaluation = registry.EvaluationData(CORPUS_DIR, DEVSET if DEVSET.is_file() else None)
-    registry.promote(models, "1.2.0-tampered", evaluation, force=True, reason="a broken version")
+    registry.promote(
+        models, "1.2.0-tampered", registry.EvaluationData(CORPUS_DIR), force=True, reason="a broken version"
+    )
     try:
         response = server.client.post("/v1/admin/reload", headers=ADMIN)
         assert response.status_code == 503, response.text

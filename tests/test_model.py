@@ -10,7 +10,7 @@ from analyzer.model.artifacts import LoadedModel
 from analyzer.model.corpus import Document, corpus_fingerprint, load_labeled
 from analyzer.model.evaluate import evaluate_predictions
 from analyzer.model.pipeline import fit_pipeline, probabilities
-from tests.conftest import CORPUS_DIR, DEVSET, SMALL_PARAMS, small_training_set
+from tests.conftest import CORPUS_DIR, DEVSET, SMALL_PARAMS, needs_devset, small_training_set
 
 PROBES = [
     "Acme Corp today announced the opening of its new Denver office.",
@@ -58,7 +58,7 @@ def test_bundled_model_reproduces_its_card_on_the_test_split(
     assert metrics["macro_f1"] >= 0.90
 
 
-@pytest.mark.skipif(not DEVSET.is_file(), reason="../shared/devset.jsonl is not beside the checkout")
+@needs_devset
 def test_bundled_model_on_real_world_passages(bundled_model: LoadedModel) -> None:
     docs = load_labeled(DEVSET)
     metrics = evaluate_predictions(

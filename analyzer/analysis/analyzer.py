@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from typing_extensions import TypedDict
 
 from analyzer.analysis.explain import Explanation, LinearExplainer
@@ -44,7 +44,13 @@ UNCERTAIN_BELOW = 0.6
 
 
 class AnalyzeOptions(BaseModel):
-    """What to compute beyond the label and rubric (each costs time)."""
+    """What to compute beyond the label and rubric (each costs time).
+
+    An unknown option is refused, never ignored: `{"suggestion": false}` would otherwise
+    quietly leave suggestions on.
+    """
+
+    model_config = ConfigDict(extra="forbid")
 
     sentences: bool = True
     explanations: bool = True

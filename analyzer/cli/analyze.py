@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -13,7 +13,20 @@ from analyzer.cli.common import load, model_option
 from analyzer.errors import AnalyzerError, InputError
 from analyzer.labels import LABELS
 
+if TYPE_CHECKING:
+    from analyzer.text.extract import Extracted
+
 LABEL_COLOURS = {"awareness-only": "blue", "feature-pitch": "yellow", "case-for-change": "green"}
+#: `analyzer.text.extract.FORMATS`, spelled out so that `--help` need not import the extractors
+#: (tests/test_cli.py holds the two equal).
+FORMATS = ("text", "markdown", "html", "pdf", "docx")
+as_option = click.option(
+    "--as",
+    "as_format",
+    type=click.Choice(FORMATS),
+    default=None,
+    help="Read every file as this format, whatever its extension (default: by extension; - is text).",
+)
 RUBRIC_NAMES = {
     "why_change": "Why change: what has shifted or broken in the reader's world",
     "price_of_inaction": "Price of inaction: what doing nothing costs the reader",
@@ -21,36 +34,53 @@ RUBRIC_NAMES = {
 }
 
 
+def read_document(name: str, as_format: str | None) -> Extracted:
+    """The document FILE names (- is standard input, as text unless `as_format` says otherwise).
+
+    A file name whose extension is no format we read is refused, not read as text: the
+    writer learns at once, and says the format with --as when the name is odd on purpose.
+    """
+    from analyzer.text.extract import extract
+
+    if name == "-":
+        return extract(sys.stdin.buffer.read(), filename="standard input", format=as_format or "text")
+    path = Path(name)
+    if path.is_dir():
+        raise InputError(f"{name} is a directory. Name the files in it (for example {name}/*.md).")
+    return extract(path.read_bytes(), filename=path.name, format=as_format, strict=True)
+
+
 @click.command()
 @click.argument("files", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--suggestions/--no-suggestions", default=True, show_default=True, help="Suggest rewrites.")
 @click.option("--max-suggestions", type=click.IntRange(0, 20), default=5, show_default=True)
+@as_option
 @model_option
-def analyze(files: tuple[str, ...], fmt: str, suggestions: bool, max_suggestions: int, model_dir: Path | None) -> None:
+def analyze(
+    files: tuple[str, ...],
+    fmt: str,
+    suggestions: bool,
+    max_suggestions: int,
+    as_format: str | None,
+    model_dir: Path | None,
+) -> None:
     """Analyze documents (.txt .md .html .pdf .docx; - reads stdin as text): label, sentences,
     rubric, explanations and suggested rewrites.
 
-    --format json prints one Analysis object per line, with "source".
+    --format json prints one Analysis object per line, with "source". A file of another
+    extension is refused (exit 2) unless --as says its format.
 
     Example: analyzer analyze examples/manual-invoicing.md
     """
     from analyzer.analysis.analyzer import AnalyzeOptions, Analyzer
-    from analyzer.text.extract import extract
 
     analyzer = Analyzer(load(model_dir))
     options = AnalyzeOptions(suggestions=suggestions, max_suggestions=max_suggestions)
     failed = 0
     for name in files:
         try:
-            if name == "-":
-                extracted = extract(sys.stdin.buffer.read(), filename="stdin.txt")
-            else:
-                path = Path(name)
-                if path.is_dir():
-                    raise InputError(f"{name} is a directory. Name the files in it (for example {name}/*.md).")
-                extracted = extract(path.read_bytes(), filename=path.name)
-            analysis = analyzer.analyze(extracted, source=name, options=options)
+            analysis = analyzer.analyze(read_document(name, as_format), source=name, options=options)
         except AnalyzerError as exc:
             failed += 1
             click.echo(f"error: {name}: {exc}", err=True)
@@ -84,8 +114,16 @@ def analyze(files: tuple[str, ...], fmt: str, suggestions: bool, max_suggestions
     help="Labels a file may have (repeatable; default: any).",
 )
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True)
+@as_option
 @model_option
-def check(files: tuple[str, ...], min_score: int, allowed: tuple[str, ...], fmt: str, model_dir: Path | None) -> None:
+def check(
+    files: tuple[str, ...],
+    min_score: int,
+    allowed: tuple[str, ...],
+    fmt: str,
+    as_format: str | None,
+    model_dir: Path | None,
+) -> None:
     """Check drafts in CI like a prose linter: exit 1 if any falls below --min-score or has a
     label not in --allow, 2 if a file cannot be read.
 
@@ -94,14 +132,13 @@ def check(files: tuple[str, ...], min_score: int, allowed: tuple[str, ...], fmt:
     Example: analyzer check docs/blog/*.md --min-score 40 --allow case-for-change --format github
     """
     from analyzer.analysis.analyzer import AnalyzeOptions, Analyzer
-    from analyzer.text.extract import extract
 
     analyzer = Analyzer(load(model_dir))
     options = AnalyzeOptions(sentences=False, explanations=False, suggestions=False)
     failed = unreadable = 0
     for name in files:
         try:
-            analysis = analyzer.analyze(extract(Path(name).read_bytes(), filename=name), source=name, options=options)
+            analysis = analyzer.analyze(read_document(name, as_format), source=name, options=options)
         except (AnalyzerError, OSError) as exc:
             unreadable += 1
             reason = str(exc) if isinstance(exc, AnalyzerError) else f"cannot read it: {exc.strerror}"

@@ -23,13 +23,16 @@ if TYPE_CHECKING:
 #: Lines classified per model call when streaming JSONL.
 CHUNK = 256
 SHORT_NAMES = {"awareness-only": "aware", "feature-pitch": "feat", "case-for-change": "change"}
+#: Decimals of the scores classify prints, in JSON lines and tables alike: a label for people
+#: and scripts that sort or threshold; `analyze --format json` and the API keep full precision.
+DECIMALS = 2
 
 
 def _record(doc_id: str, prediction: Prediction) -> dict[str, Any]:
     return {
         "id": doc_id,
         "label": prediction.label,
-        "scores": prediction.scores,
+        "scores": {label: round(score, DECIMALS) for label, score in prediction.scores.items()},
         "mixed": prediction.mixed,
         "leading": list(prediction.leading or ()),
     }
@@ -92,7 +95,7 @@ def _read_jsonl_lines(path: str) -> Iterator[tuple[str, str | InputError]]:
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="jsonl", show_default=True)
 @model_option
 def classify(files: tuple[str, ...], jsonl: str | None, fmt: str, model_dir: Path | None) -> None:
-    """Label text or Markdown files (- reads stdin); one JSON line per input.
+    """Label text or Markdown files (- reads stdin); one JSON line per input, scores to 2 decimals.
 
     Bad inputs are reported on stderr and the rest are still classified; the exit code is
     then 2.
@@ -101,7 +104,7 @@ def classify(files: tuple[str, ...], jsonl: str | None, fmt: str, model_dir: Pat
     """
     if not files and not jsonl:
         fail("name at least one FILE (or - for stdin), or --jsonl FILE.")
-    model = load(model_dir)
+    model = load(model_dir, sentences=False)
     inputs = _read_jsonl_lines(jsonl) if jsonl else _read_inputs(files)
     failed = 0
     if fmt == "table":
@@ -117,10 +120,8 @@ def classify(files: tuple[str, ...], jsonl: str | None, fmt: str, model_dir: Pat
             prediction = results[k]
             if fmt == "table":
                 s = prediction.scores
-                click.echo(
-                    f"{_table_label(prediction):<19} {s[LABELS[0]]:>6.2f} {s[LABELS[1]]:>6.2f} "
-                    f"{s[LABELS[2]]:>6.2f}  {doc_id}"
-                )
+                columns = " ".join(f"{s[label]:>6.{DECIMALS}f}" for label in LABELS)
+                click.echo(f"{_table_label(prediction):<19} {columns}  {doc_id}")
             else:
                 click.echo(json.dumps(_record(doc_id, prediction), ensure_ascii=False))
     if failed:

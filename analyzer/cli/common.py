@@ -67,12 +67,13 @@ class LazyGroup(Group):
         return command
 
 
-def load(model_dir: Path | None) -> LoadedModel:
-    """The model `--model` names (else the promoted one, else the bundled one), verified."""
+def load(model_dir: Path | None, *, sentences: bool = True) -> LoadedModel:
+    """The model `--model` names (else the promoted one, else the bundled one), verified;
+    without its sentence model unless `sentences` (commands that only label documents)."""
     from analyzer.model.artifacts import load_model
     from analyzer.model.paths import resolve_model_dir
 
-    return load_model(resolve_model_dir(model_dir))
+    return load_model(resolve_model_dir(model_dir), sentences=sentences)
 
 
 def read_settings() -> Settings:

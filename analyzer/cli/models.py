@@ -37,8 +37,9 @@ def models() -> None:
 @models_dir_option
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per version.")
 def list_versions(models_dir: Path | None, as_json: bool) -> None:
-    """Each version with its test and dev macro-F1, when it was trained, its base, and which
-    one is in service (promoted, else the bundled model).
+    """Each version with its test macro-F1, its accuracy on the corrections it held out, its
+    dev-set macro-F1, when it was trained, its base, and which one is in service (promoted,
+    else the bundled model).
 
     Example: analyzer models list
     """
@@ -53,11 +54,18 @@ def list_versions(models_dir: Path | None, as_json: bool) -> None:
         for row in rows:
             click.echo(json.dumps(row))
     else:
-        click.echo(f"{'version':<20} {'test F1':>7} {'dev F1':>7}  {'created':<26} {'base':<12} status")
+        click.echo(
+            f"{'version':<20} {'test F1':>7} {'held-out acc':>12} {'dev F1':>7}  {'created':<26} {'base':<12} status"
+        )
         for row in rows:
-            test, dev = (f"{row[k]:.4f}" if row[k] is not None else "-" for k in ("test_macro_f1", "devset_macro_f1"))
-            base = row["base"] or "-"
-            click.echo(f"{row['version']:<20} {test:>7} {dev:>7}  {row['created']:<26} {base:<12} {row['status']}")
+            test, heldout, dev = (
+                f"{row[k]:.4f}" if row[k] is not None else "-"
+                for k in ("test_macro_f1", "corrections_accuracy", "devset_macro_f1")
+            )
+            base, created = row["base"] or "-", row["created"]
+            click.echo(
+                f"{row['version']:<20} {test:>7} {heldout:>12} {dev:>7}  {created:<26} {base:<12} {row['status']}"
+            )
         if not any(row["status"] for row in rows):
             click.echo(f"in service: the bundled model {current.version} ({current.directory})")
     for problem in problems:
@@ -81,8 +89,9 @@ def _row(
     return {
         "version": version.version,
         "directory": str(version.directory),
-        "test_macro_f1": version.macro_f1("test"),
-        "devset_macro_f1": version.macro_f1("devset"),
+        "test_macro_f1": version.recorded("test"),
+        "corrections_accuracy": version.recorded("corrections"),
+        "devset_macro_f1": version.recorded("devset"),
         "created": version.created,
         "base": version.base,
         "status": status,
@@ -113,7 +122,7 @@ def show_beside_current(folder: Path, directory: Path, data: registry.Evaluation
     type=click.FloatRange(min=0),
     default=DEFAULT_TOLERANCE,
     show_default=True,
-    help="How much lower (macro-F1) the candidate may score on either set.",
+    help="How much lower the candidate may score on either gated set.",
 )
 @click.option("--reason", default=None, help="Why, for the record (the card's history and the pointer).")
 @models_dir_option
@@ -128,7 +137,7 @@ def show_beside_current(folder: Path, directory: Path, data: registry.Evaluation
     "--devset",
     type=click.Path(path_type=Path, dir_okay=False, exists=True),
     default=None,
-    help="The dev set to re-evaluate on (default: ../shared/devset.jsonl if present).",
+    help="The dev set to measure both on (default: ../shared/devset.jsonl if present); it does not gate.",
 )
 def promote(
     version: str,
@@ -139,8 +148,9 @@ def promote(
     corpus_dir: Path | None,
     devset: Path | None,
 ) -> None:
-    """Put VERSION in service, unless its macro-F1 on the corpus test split or the dev set is
-    lower than the current model's by more than --tolerance (exit 1 with the figures).
+    """Put VERSION in service, unless its macro-F1 on the corpus test split, or its accuracy on
+    the corrections it held out, is lower than the current model's by more than --tolerance
+    (exit 1 with the figures). The dev set, when present, is measured but decides nothing.
 
     Running services pick it up on restart or on POST /v1/admin/reload.
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -48,27 +50,115 @@ def serve(host: str, port: int, workers: int, insecure: bool, model_dir: Path | 
             f"refusing to serve on {host} without API keys: set ANALYZER_API_KEYS, "
             "bind to 127.0.0.1, or pass --insecure."
         )
+    _check_port(host.strip("[]"), port)
     connections, backlog = connection_budget(settings.max_connections, settings.backlog)
     shown = f"[{host.strip('[]')}]" if ":" in host else host
     click.echo(f"serving on http://{shown}:{port} with {workers} worker(s); docs at http://{shown}:{port}/docs")
-    # uvicorn kills a worker that misses a 5 s health ping and starts another; a worker spends
-    # longer than that importing and loading the model on a busy machine, so none ever came up.
-    uvicorn.run(
-        "analyzer.service.app:app_factory",
-        factory=True,
-        host=host.strip("[]"),
-        port=port,
-        workers=workers,
-        timeout_worker_healthcheck=60,
-        http=GuardedH11Protocol,
-        limit_concurrency=connections,
-        backlog=backlog,
-    )
+    with _metrics_folder():
+        # uvicorn kills a worker that misses a 5 s health ping and starts another; a worker spends
+        # longer than that importing and loading the model on a busy machine, so none ever came up.
+        uvicorn.run(
+            "analyzer.service.app:app_factory",
+            factory=True,
+            host=host.strip("[]"),
+            port=port,
+            workers=workers,
+            timeout_worker_healthcheck=60,
+            http=GuardedH11Protocol,
+            limit_concurrency=connections,
+            backlog=backlog,
+        )
+
+
+def _check_port(host: str, port: int) -> None:
+    """Fail at once, before any worker loads a model, when the address cannot be listened on.
+
+    uvicorn binds after the app's start-up, so a busy port used to cost a model load and end
+    in a bare `[Errno 98]`. A probe socket with uvicorn's own options (SO_REUSEADDR) is bound
+    and closed: what it cannot bind, uvicorn could not either.
+    """
+    import errno
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                other = port + 1 if port < 65535 else 8000
+                fail(f"port {port} is in use: pass --port {other}, or stop the other server.")
+            fail(f"cannot listen on {host} port {port} ({exc.strerror or exc}). Pass another --host or --port.")
+
+
+#: prometheus_client's variable for its multiprocess mode (`analyzer.service.metrics` reads it too).
+MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
+#: The metrics folders' names in the temporary folder: the prefix, then the server's pid.
+METRICS_FOLDER_PREFIX = "analyzer-metrics-"
+
+
+@contextmanager
+def _metrics_folder() -> Iterator[None]:
+    """An empty folder for the workers' metrics (prometheus_client's multiprocess mode), named in
+    the environment the workers inherit, and removed when the server stops. A folder the
+    operator already set in PROMETHEUS_MULTIPROC_DIR is used as it is and kept.
+
+    With one worker, uvicorn ends a SIGTERM'd server by raising the signal again once it has
+    shut down, and SIGTERM's default action would end the process before the folder is
+    removed; so SIGTERM exits through Python (status 143, as a shell reports it) meanwhile.
+    A server killed outright (SIGKILL, the OOM killer) cannot remove its folder: the next one
+    started removes it.
+    """
+    import os
+    import shutil
+    import signal
+    import tempfile
+    from types import FrameType
+
+    # prometheus_client reads the variable when it is imported, so it is set before anything
+    # imports it here (with --workers 1 the app runs in this very process).
+    if os.environ.get(MULTIPROCESS_ENV):
+        yield
+        return
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise SystemExit(128 + signum)
+
+    _remove_orphaned_metrics_folders(tempfile.gettempdir())
+    folder = tempfile.mkdtemp(prefix=f"{METRICS_FOLDER_PREFIX}{os.getpid()}-")
+    os.environ[MULTIPROCESS_ENV] = folder
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        del os.environ[MULTIPROCESS_ENV]
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _remove_orphaned_metrics_folders(parent: str) -> None:
+    """Remove the metrics folders of servers that are gone: this user's own folders (never a link
+    or another user's) whose name's pid runs no process."""
+    import os
+    import shutil
+    from pathlib import Path
+
+    for path in Path(parent).glob(f"{METRICS_FOLDER_PREFIX}*-*"):
+        pid = path.name.removeprefix(METRICS_FOLDER_PREFIX).partition("-")[0]
+        try:
+            if not pid.isdigit() or path.is_symlink() or path.stat().st_uid != os.getuid():
+                continue
+            os.kill(int(pid), 0)  # no signal sent: only whether the process exists
+        except ProcessLookupError:
+            shutil.rmtree(path, ignore_errors=True)
+        except (OSError, OverflowError):
+            continue  # alive under another user (EPERM), the folder gone meanwhile, no such pid
 
 
 #: File descriptors a worker keeps for itself: the listening socket, the model's and the
 #: database's files (a few per pooled connection), logs, uploads spooled to disk, pipes. About
-#: 12 when idle with the bundled model; the rest is headroom.
+#: 16 when idle with the bundled model (4 of them the metrics' files); the rest is headroom.
 RESERVED_FILES = 64
 
 

@@ -12,6 +12,8 @@ from analyzer.cli.common import fail, load, model_option
 #: `analyzer.model.pipeline.DEFAULT_SEED`, spelled out so that `--help` need not import
 #: scikit-learn (tests/test_cli.py holds the two equal).
 DEFAULT_SEED = 7
+#: `analyzer.model.train.HOLDOUT_SHARE`, likewise.
+HOLDOUT_SHARE = 0.2
 
 
 @click.command()
@@ -50,6 +52,14 @@ DEFAULT_SEED = 7
     help="Reuse the base model's hyperparameters and tuned settings (default with --with-feedback).",
 )
 @click.option(
+    "--hold-out",
+    "holdout_share",
+    type=click.FloatRange(0, 0.5),
+    default=HOLDOUT_SHARE,
+    show_default=True,
+    help="Share of the corrections of new texts, the newest, kept out of training as the gate's evaluation set.",
+)
+@click.option(
     "--base",
     "base",
     default=None,
@@ -64,6 +74,7 @@ def train(
     version: str | None,
     feedback: tuple[Path, ...],
     reuse_params: bool | None,
+    holdout_share: float,
     base: str | None,
 ) -> None:
     """Select, train, evaluate and save a model; prints its directory and figures.
@@ -96,6 +107,7 @@ def train(
         feedback=feedback,
         base=base_model,
         reuse_params=reuse,
+        holdout_share=holdout_share,
     )
     click.echo(f"wrote {directory}")
     params = card["hyperparameters"]
@@ -107,10 +119,14 @@ def train(
         click.echo(
             f"feedback {entry['file']}: {entry['records']} records, {entry['added']} added, "
             f"{entry['overriding']} overriding, {entry['duplicates_dropped']} duplicates dropped, "
-            f"{entry['held_out']} held out (test split or dev set)"
+            f"{entry['held_out']} held out (test split or dev set), "
+            f"{entry['held_out_for_gate']} held out for the gate"
         )
     for name, metrics in card["metrics"].items():
         click.echo(f"{name}: macro-F1 {metrics['macro_f1']:.3f}, accuracy {metrics['accuracy']:.3f}, n={metrics['n']}")
+    if "devset" not in card["metrics"]:
+        where = training.default_devset_path()
+        click.echo(f"devset: not measured (put the real-world dev set at {where}, or pass --devset FILE)")
     click.echo(f"trained in {time.perf_counter() - started:.0f} s")
     if base_model is not None:
         from analyzer.cli.models import show_beside_current
@@ -134,7 +150,7 @@ def evaluate(file: Path, as_json: bool, model_dir: Path | None) -> None:
     docs = load_labeled(file)
     if not docs:
         fail(f"{file} holds no labeled documents.")
-    model = load(model_dir)
+    model = load(model_dir, sentences=False)
 
     metrics = evaluate_predictions([d.label for d in docs], model.probabilities([d.text for d in docs]))
     click.echo(json.dumps(metrics, indent=2) if as_json else format_report(metrics))

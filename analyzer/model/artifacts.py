@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import joblib
 import numpy as np
@@ -44,8 +44,10 @@ from analyzer.model.fastpath import FastFeatures, FastHead
 from analyzer.model.paths import CARD, resolve_model_dir
 from analyzer.model.pipeline import Prediction
 from analyzer.model.readme import render_readme
-from analyzer.model.sentences import SentenceModel
 from analyzer.text.nlp import Parsed, parse
+
+if TYPE_CHECKING:
+    from analyzer.model.sentences import SentenceModel
 
 #: Files of a model directory, by role. The document model is required; the sentence model
 #: (sentence labels and rubric detectors) is what `Analyzer.analyze` needs beyond labels.
@@ -284,34 +286,44 @@ def verify(directory: Path, card: dict[str, Any], role: str) -> Path:
     return artifact
 
 
-def verify_model(path: Path) -> tuple[dict[str, Any], dict[str, Path]]:
+def verify_model(path: Path, *, sentences: bool = True) -> tuple[dict[str, Any], dict[str, Path]]:
     """The card and each artifact's path, once the card is trusted (signing key or pinned hashes,
     if set) and every artifact matches it; nothing is unpickled. Callers that start workers
-    verify here first, so a refused model fails before any worker starts."""
+    verify here first, so a refused model fails before any worker starts. Without `sentences`,
+    the sentence model is neither checked nor listed (it will not be loaded)."""
     data = _card_bytes(path)
     check_trust(path, data)
     card = _parse_card(path / CARD, data)
-    return card, {role: verify(path, card, role) for role in card["artifacts"] if role in ARTIFACTS}
+    roles = [role for role in card["artifacts"] if role in ARTIFACTS and (sentences or role != "sentences")]
+    return card, {role: verify(path, card, role) for role in roles}
 
 
-def load_model(directory: str | Path | None = None) -> LoadedModel:
+def load_model(directory: str | Path | None = None, *, sentences: bool = True) -> LoadedModel:
     """Load a verified model directory (see `resolve_model_dir` for the default).
 
     The card is checked against the signing key or pinned hashes (if set), and every artifact
-    against the card, before any is unpickled.
+    loaded against the card, before any is unpickled. Without `sentences`, the sentence model
+    is left on disk: labelling and scoring documents (`classify`, `evaluate`, the promotion
+    gate) never read it, and loading it cost a tenth of `analyzer classify`'s whole run.
     """
     path = resolve_model_dir(directory)
-    card, verified = verify_model(path)
+    card, verified = verify_model(path, sentences=sentences)
     _alias_pickled_modules()
     pipeline = joblib.load(verified["document"])
     if not isinstance(pipeline, Pipeline):
         raise ModelIntegrityError(
             f"{verified['document']} does not hold a scikit-learn Pipeline. Re-run `analyzer train`."
         )
-    sentences = joblib.load(verified["sentences"]) if "sentences" in verified else None
-    if sentences is not None and not isinstance(sentences, SentenceModel):
-        raise ModelIntegrityError(f"{verified['sentences']} does not hold a sentence model. Re-run `analyzer train`.")
-    return LoadedModel(pipeline, card, path, sentences)
+    sentence_model = None
+    if "sentences" in verified:
+        from analyzer.model.sentences import SentenceModel
+
+        sentence_model = joblib.load(verified["sentences"])
+        if not isinstance(sentence_model, SentenceModel):
+            raise ModelIntegrityError(
+                f"{verified['sentences']} does not hold a sentence model. Re-run `analyzer train`."
+            )
+    return LoadedModel(pipeline, card, path, sentence_model)
 
 
 def _alias_pickled_modules() -> None:

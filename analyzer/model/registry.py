@@ -2,17 +2,21 @@
 
 `analyzer train --with-feedback` writes new versions into the folder; `analyzer models promote`
 points `PROMOTED.json` at one of them, but only when it is not worse than the current model,
-beyond a tolerance, on the corpus test split or on the real-world dev set: a retrain on bad
-corrections must not quietly replace a good model. `resolve_model_dir` (artifacts) reads the
-pointer, so the CLI and a (re)started or reloaded service use the promoted version.
+beyond a tolerance, on the corpus test split or on the user's own held-out corrections (the
+newest share of the corrections it was given, kept out of its training and saved beside it):
+a retrain on bad corrections must not quietly replace a good model. The real-world dev set,
+when it is beside the checkout, is measured and shown but decides nothing, so the gate says
+the same on every machine. `resolve_model_dir` (artifacts) reads the pointer, so the CLI and a
+(re)started or reloaded service use the promoted version.
 """
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -20,8 +24,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from analyzer.errors import AnalyzerError, ModelNotFoundError
-from analyzer.files import write_atomically
+from analyzer.errors import AnalyzerError, ModelIntegrityError, ModelNotFoundError
+from analyzer.files import UnsafeOutputError, write_atomically
 from analyzer.model.artifacts import load_model, read_card
 from analyzer.model.corpus import Document, corpus_fingerprint, load_labeled, split_documents
 from analyzer.model.evaluate import evaluate_predictions
@@ -29,10 +33,32 @@ from analyzer.model.paths import CARD, DEFAULT_MODEL_DIR, MODEL_NAME, POINTER, p
 
 #: Serializes promotions in one folder (two editors promoting at once must not interleave).
 LOCK = ".promote.lock"
-#: How much worse (macro-F1) a candidate may be on either set and still be promoted.
+#: How much worse a candidate may be on either gated set and still be promoted.
 DEFAULT_TOLERANCE = 0.01
-#: The evaluation sets the gate compares on, with the names users see.
-EVALUATION_SETS = {"test": "corpus test split", "devset": "real-world dev set"}
+
+
+@dataclass(frozen=True)
+class EvaluationSet:
+    """One set the gate looks at: the name users see, the figure compared, and whether it decides."""
+
+    title: str
+    metric: str
+    gated: bool
+
+
+#: The evaluation sets, by the key of their figures in a card's `metrics`. Held-out corrections
+#: are compared on accuracy: they are mostly of one or two labels, where macro-F1 means little.
+EVALUATION_SETS = {
+    "test": EvaluationSet("corpus test split", "macro_f1", gated=True),
+    "corrections": EvaluationSet("held-out corrections", "accuracy", gated=True),
+    "devset": EvaluationSet("real-world dev set", "macro_f1", gated=False),
+}
+METRIC_NAMES = {"macro_f1": "macro-F1", "accuracy": "accuracy"}
+#: The file of a retrained version that holds its held-out corrections (corpus records).
+HELDOUT_FILE = "heldout-corrections.jsonl"
+#: How a folder refuses a write: no permission (EACCES), an immutable folder or file (EPERM),
+#: a read-only file system (EROFS).
+NOT_WRITABLE = frozenset({errno.EACCES, errno.EPERM, errno.EROFS})
 
 
 class PromotionRefusedError(AnalyzerError):
@@ -44,6 +70,19 @@ class PromotionRefusedError(AnalyzerError):
     def __init__(self, decision: GateDecision) -> None:
         super().__init__(decision.explain())
         self.decision = decision
+
+
+class FolderNotWritableError(AnalyzerError):
+    """Promotion must write in the models folder (the pointer, the candidate's card history)."""
+
+    code = "E041"
+
+    def __init__(self, folder: Path, reason: str) -> None:
+        super().__init__(
+            f"{folder} is not writable ({reason}), and promoting writes {POINTER} in the models folder and the "
+            "promotion into the version's card. Point --models-dir (or ANALYZER_MODELS_DIR) at a models folder "
+            "you can write, or run as its owner."
+        )
 
 
 def version_dir(folder: Path, version: str) -> Path:
@@ -80,10 +119,11 @@ class ModelVersion:
         """The document model's checksum: two directories with the same one hold the same model."""
         return str(self.card["artifacts"]["document"]["sha256"])
 
-    def macro_f1(self, name: str) -> float | None:
-        """The macro-F1 its card records for evaluation set `name`, if any."""
+    def recorded(self, name: str) -> float | None:
+        """The figure its card records for evaluation set `name` (that set's metric), if any."""
+        metric = EVALUATION_SETS[name].metric
         metrics = self.card.get("metrics", {}).get(name)
-        return float(metrics["macro_f1"]) if isinstance(metrics, dict) and "macro_f1" in metrics else None
+        return float(metrics[metric]) if isinstance(metrics, dict) and metric in metrics else None
 
     def data_sha256(self, name: str) -> str | None:
         """The checksum of the data its `name` figure was measured on, when the card records it.
@@ -143,10 +183,10 @@ def current_version(folder: Path) -> ModelVersion:
 
 @dataclass
 class EvaluationData:
-    """The two evaluation sets as they are now; each is read only if a figure must be recomputed."""
+    """The corpus and dev set as they are now; each is read only if a figure must be recomputed."""
 
     corpus_dir: Path
-    devset: Path | None
+    devset: Path | None = None
     _documents: dict[str, list[Document]] = field(default_factory=dict)
 
     @cached_property
@@ -170,34 +210,90 @@ def file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+# --- Held-out corrections -------------------------------------------------------------------
+
+
+def heldout_bytes(docs: Sequence[Document]) -> bytes:
+    """Held-out corrections as the file a retrain writes beside its model (corpus records)."""
+    lines = []
+    for doc in docs:
+        record: dict[str, Any] = {"id": doc.id, "text": doc.text, "label": doc.label}
+        if doc.sentences:
+            record["sentences"] = [
+                {"start": s.start, "end": s.end, "label": s.label, "rubric": list(s.rubric)} for s in doc.sentences
+            ]
+        lines.append(json.dumps(record, ensure_ascii=False) + "\n")
+    return "".join(lines).encode("utf-8")
+
+
+@dataclass(frozen=True)
+class HeldOut:
+    """A version's held-out corrections, verified against its card; it never trained on them."""
+
+    version: str
+    documents: list[Document]
+    sha256: str
+
+
+def read_heldout(model: ModelVersion) -> HeldOut | None:
+    """The corrections `model` held out of its training, or None when it held none out.
+
+    The file is checked against the checksum its card records: a figure compared on an
+    edited file would not be the figure the card vouches for.
+    """
+    entry = model.card.get("evaluation_data", {}).get("corrections")
+    if not isinstance(entry, dict):
+        return None
+    path = model.directory / HELDOUT_FILE
+    if not path.is_file():
+        raise ModelIntegrityError(f"{path} is missing. Restore the model directory, or retrain.")
+    got = file_sha256(path)
+    if got != entry.get("sha256"):
+        raise ModelIntegrityError(
+            f"{path} does not match its card (sha256 {got[:12]}…). It was modified after training: "
+            "restore it, or retrain."
+        )
+    return HeldOut(model.version, load_labeled(path), got)
+
+
+# --- Figures --------------------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class Figure:
-    """One model's macro-F1 on one set, and where it came from ("card" or "re-evaluated")."""
+    """One model's figure on one set (that set's metric), and where it came from ("card" or "re-evaluated")."""
 
-    macro_f1: float
+    value: float
     source: str
 
 
-def figures(model: ModelVersion, data: EvaluationData) -> dict[str, Figure | None]:
-    """Macro-F1 on each set: from the card when it was measured on today's data, else recomputed.
+def figures(model: ModelVersion, data: EvaluationData, heldout: HeldOut | None) -> dict[str, Figure | None]:
+    """Each set's figure: from the card when it was measured on today's data, else recomputed.
 
     A card figure counts when the card records the data's checksum and it matches, or when
     either side's checksum is unknown (an older card, or the data is not on this machine).
     It is recomputed, on the verified model, when the card has none or the data changed.
+    The held-out corrections are the candidate's (`heldout`), and every model is measured on
+    them; a card figure for them counts only when measured on that very file.
     None: no figure can be had (no card figure and the data is not here).
     """
     result: dict[str, Figure | None] = {}
     loaded = None
-    for name in EVALUATION_SETS:
-        recorded, now = model.macro_f1(name), data.checksums[name]
-        then = model.data_sha256(name)
-        if recorded is not None and (then is None or now is None or then == now):
+    for name, kind in EVALUATION_SETS.items():
+        recorded, then = model.recorded(name), model.data_sha256(name)
+        if name == "corrections":
+            now = heldout.sha256 if heldout is not None else None
+            fresh = now is not None and then == now
+        else:
+            now = data.checksums[name]
+            fresh = then is None or now is None or then == now
+        if recorded is not None and fresh:
             result[name] = Figure(recorded, "card")
         elif now is not None:
-            loaded = loaded or load_model(model.directory)
-            docs = data.documents(name)
+            loaded = loaded or load_model(model.directory, sentences=False)
+            docs = heldout.documents if heldout is not None and name == "corrections" else data.documents(name)
             metrics = evaluate_predictions([d.label for d in docs], loaded.probabilities([d.text for d in docs]))
-            result[name] = Figure(float(metrics["macro_f1"]), "re-evaluated")
+            result[name] = Figure(float(metrics[kind.metric]), "re-evaluated")
         else:
             result[name] = None
     return result
@@ -215,26 +311,32 @@ class GateDecision:
     tolerance: float
     candidate_figures: dict[str, Figure | None]
     current_figures: dict[str, Figure | None]
+    heldout: HeldOut | None = None
+
+    def _compared(self, name: str) -> tuple[Figure, Figure] | None:
+        a, b = self.candidate_figures.get(name), self.current_figures.get(name)
+        return (a, b) if a is not None and b is not None else None
 
     @property
     def worse(self) -> list[str]:
-        """The sets on which the candidate loses more than the tolerance."""
+        """The gated sets on which the candidate loses more than the tolerance."""
         return [
             name
-            for name in EVALUATION_SETS
-            if (a := self.candidate_figures[name]) is not None
-            and (b := self.current_figures[name]) is not None
-            and a.macro_f1 < b.macro_f1 - self.tolerance - 1e-9
+            for name, kind in EVALUATION_SETS.items()
+            if kind.gated
+            and (pair := self._compared(name)) is not None
+            and pair[0].value < pair[1].value - self.tolerance - 1e-9
         ]
 
     @property
     def missing(self) -> list[str]:
-        """The sets on which the two cannot be compared (a figure is unavailable)."""
-        return [
-            name
-            for name in EVALUATION_SETS
-            if self.candidate_figures[name] is None or self.current_figures[name] is None
-        ]
+        """The gated sets on which the two cannot be compared though they should be.
+
+        The corpus test split always should; held-out corrections only when the candidate
+        holds some out (without them the gate compares on the test split alone).
+        """
+        wanted = ["test", *(["corrections"] if self.heldout is not None else [])]
+        return [name for name in wanted if self._compared(name) is None]
 
     @property
     def passed(self) -> bool:
@@ -243,16 +345,31 @@ class GateDecision:
     def lines(self) -> list[str]:
         """One line per set: both figures, where they came from, and the difference."""
         out = []
-        for name, title in EVALUATION_SETS.items():
-            a, b = self.candidate_figures[name], self.current_figures[name]
-            if a is None or b is None:
-                whose = "the candidate" if a is None else "the current model"
+        for name, kind in EVALUATION_SETS.items():
+            title = kind.title
+            if name == "corrections":
+                if self.heldout is None:
+                    out.append(
+                        f"{title}: none held out by {self.candidate.version}, so the gate compares on the "
+                        "corpus test split alone"
+                    )
+                    continue
+                title = f"{title} ({len(self.heldout.documents)}, never trained on)"
+            elif not kind.gated:
+                if self._compared(name) is None:
+                    continue  # a measurement the team runs when the data is here; nothing to say without it
+                title = f"{title} (measured, not gated)"
+            pair = self._compared(name)
+            if pair is None:
+                whose = "the candidate" if self.candidate_figures.get(name) is None else "the current model"
                 out.append(f"{title}: cannot compare, no figure for {whose} and the data is not here")
                 continue
+            a, b = pair
             verdict = "worse beyond the tolerance" if name in self.worse else "ok"
             out.append(
-                f"{title}: macro-F1 {a.macro_f1:.4f} ({self.candidate.version}, {a.source}) vs "
-                f"{b.macro_f1:.4f} ({self.current.version}, {b.source}), {a.macro_f1 - b.macro_f1:+.4f}: {verdict}"
+                f"{title}: {METRIC_NAMES[kind.metric]} {a.value:.4f} ({self.candidate.version}, {a.source}) vs "
+                f"{b.value:.4f} ({self.current.version}, {b.source}), {a.value - b.value:+.4f}"
+                + (f": {verdict}" if kind.gated else "")
             )
         return out
 
@@ -264,15 +381,15 @@ class GateDecision:
                 f"beyond the tolerance of {self.tolerance}."
             )
         if self.worse:
-            sets = " and the ".join(EVALUATION_SETS[name] for name in self.worse)
+            sets = " and the ".join(EVALUATION_SETS[name].title for name in self.worse)
             return (
                 f"refused: {self.candidate.version} is worse than {self.current.version} on the {sets} by more "
                 f"than the tolerance of {self.tolerance}. Use --force to promote it anyway."
             )
-        sets = " and the ".join(EVALUATION_SETS[name] for name in self.missing)
+        sets = " and the ".join(EVALUATION_SETS[name].title for name in self.missing)
         return (
             f"refused: {self.candidate.version} cannot be compared with {self.current.version} on the {sets}. "
-            "Pass --devset FILE (or --corpus DIR), or --force."
+            "Pass --corpus DIR (the corpus with its split), or --force."
         )
 
     def explain(self) -> str:
@@ -285,21 +402,29 @@ class GateDecision:
         def of(model: ModelVersion, figures: dict[str, Figure | None]) -> dict[str, Any]:
             return {
                 "version": model.version,
-                **{f"{name}_macro_f1": f.macro_f1 if f else None for name, f in figures.items()},
+                **{
+                    f"{name}_{kind.metric}": figure.value if (figure := figures.get(name)) else None
+                    for name, kind in EVALUATION_SETS.items()
+                },
             }
 
         return {
             "candidate": of(self.candidate, self.candidate_figures),
             "previous": of(self.current, self.current_figures),
             "tolerance": self.tolerance,
+            "heldout_corrections": len(self.heldout.documents) if self.heldout is not None else 0,
         }
 
 
 def gate(candidate: ModelVersion, current: ModelVersion, tolerance: float, data: EvaluationData) -> GateDecision:
-    """Compare the candidate with the current model on both sets (macro-F1)."""
+    """Compare the candidate with the current model on the test split and the candidate's
+    held-out corrections (and measure both on the dev set when it is here)."""
     if tolerance < 0:
         raise AnalyzerError(f"the tolerance must be 0 or more, not {tolerance}.")
-    return GateDecision(candidate, current, tolerance, figures(candidate, data), figures(current, data))
+    heldout = read_heldout(candidate)
+    return GateDecision(
+        candidate, current, tolerance, figures(candidate, data, heldout), figures(current, data, heldout), heldout
+    )
 
 
 def promote(
@@ -318,7 +443,7 @@ def promote(
     atomically and appends the event to the candidate's card history; the artifacts, whose
     checksums the card holds, are never touched.
     """
-    with _locked(folder):
+    with _writes_in(folder), _locked(folder):
         candidate = find_version(folder, version)
         current = current_version(folder)
         decision = gate(candidate, current, tolerance, data)
@@ -344,6 +469,20 @@ def promote(
             card_path.write_bytes(original)  # not promoted after all: the history must not say it was
             raise
     return decision
+
+
+@contextmanager
+def _writes_in(folder: Path) -> Iterator[None]:
+    """A write refused under `folder` becomes one line naming the folder that refused it and the fix."""
+    try:
+        yield
+    except UnsafeOutputError as exc:  # a link or a pipe where an output goes: not a permission problem
+        raise AnalyzerError(f"{exc.strerror}.") from None
+    except OSError as exc:
+        if exc.errno not in NOT_WRITABLE:
+            raise
+        where = Path(exc.filename).parent if exc.filename else folder
+        raise FolderNotWritableError(where, exc.strerror or str(exc)) from None
 
 
 @contextmanager

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import platform
 import re
@@ -28,8 +29,10 @@ from analyzer.model.corpus import (
     Document,
     SentenceLabel,
     corpus_fingerprint,
+    document_from_json,
     length_bucket,
     load_labeled,
+    read_jsonl,
     split_documents,
 )
 from analyzer.model.evaluate import evaluate_predictions, length_table, reliability_bins
@@ -42,7 +45,7 @@ from analyzer.model.pipeline import (
     probabilities,
     select_model,
 )
-from analyzer.model.registry import ModelVersion, file_sha256
+from analyzer.model.registry import HELDOUT_FILE, ModelVersion, file_sha256, heldout_bytes
 from analyzer.model.reliability import RELIABILITY_SVG, reliability_svg
 from analyzer.model.rubric import RubricSettings
 from analyzer.model.sentences import SentenceModel, sentence_examples
@@ -54,11 +57,21 @@ HELD_OUT_FILE = "eval/long.jsonl"
 #: Fewer positive sentences than this for any rubric element and the rubric cannot be learned.
 MIN_RUBRIC_EXAMPLES = 20
 DEFAULT_MODELS_DIR = PROJECT_ROOT / "models"
+#: The share of the corrections of new texts that a retrain keeps out of its training, the
+#: newest ones, as the promotion gate's evaluation set: the user's own data, which no model
+#: in the folder has seen (each retrain holds out the newest, so the ones an earlier retrain
+#: trained on are never among them).
+HOLDOUT_SHARE = 0.2
+
+
+def default_devset_path() -> Path:
+    """Where the real-world dev set is looked for: $ANALYZER_DEVSET, else ../shared/devset.jsonl."""
+    return Path(os.environ.get("ANALYZER_DEVSET", PROJECT_ROOT.parent / "shared" / "devset.jsonl"))
 
 
 def default_devset() -> Path | None:
     """The real-world dev set beside the checkout (../shared/devset.jsonl), if present."""
-    path = Path(os.environ.get("ANALYZER_DEVSET", PROJECT_ROOT.parent / "shared" / "devset.jsonl"))
+    path = default_devset_path()
     return path if path.is_file() else None
 
 
@@ -104,6 +117,7 @@ def train(
     feedback: Sequence[Path] = (),
     base: ModelVersion | None = None,
     reuse_params: bool = False,
+    holdout_share: float = HOLDOUT_SHARE,
 ) -> tuple[Path, dict[str, Any]]:
     """Train on the train split, evaluate on the test split (and the held-out sets), save; return (dir, card).
 
@@ -111,7 +125,9 @@ def train(
     the `base` model it derives from and goes in a directory of its own, never over another
     version. With `reuse_params`, the base's selected hyperparameters, temperature, mixed
     threshold, sentence-model settings and tuned analysis settings are reused instead of
-    searched again: a retrain is then one fit of each model.
+    searched again: a retrain is then one fit of each model. The newest `holdout_share` of the
+    corrections of new texts is kept out of training, measured, and saved beside the model
+    (`HELDOUT_FILE`) for the promotion gate.
     """
     if reuse_params and base is None:
         raise AnalyzerError("reusing hyperparameters needs a base model to take them from.")
@@ -124,8 +140,11 @@ def train(
     held_docs = load_labeled(held_path) if held_path.is_file() else []
     corpus_train = len(train_docs)
     feedback_record: list[dict[str, Any]] = []
+    heldout: list[Document] = []
     if feedback:
-        train_docs, feedback_record = merge_feedback(train_docs, [*test_docs, *held_docs, *dev_docs], feedback)
+        train_docs, feedback_record, heldout = merge_feedback(
+            train_docs, [*test_docs, *held_docs, *dev_docs], feedback, holdout_share
+        )
     texts, labels = [d.text for d in train_docs], [d.label for d in train_docs]
     parsed = parse_all(texts)
     examples = [e for d, p in zip(train_docs, parsed, strict=True) for e in sentence_examples(d, p)]
@@ -161,6 +180,17 @@ def train(
     evaluation_data: dict[str, Any] = {"test": {"sha256": fingerprint["sha256"]}}
     if held_docs:
         evaluation_data["held_out_long"] = {"file": HELD_OUT_FILE, "sha256": file_sha256(held_path)}
+    heldout_file = heldout_bytes(heldout)
+    if heldout:
+        metrics["corrections"] = evaluate_predictions(
+            [d.label for d in heldout], probabilities(pipeline, [d.text for d in heldout])
+        )
+        evaluation_data["corrections"] = {
+            "file": HELDOUT_FILE,
+            "sha256": hashlib.sha256(heldout_file).hexdigest(),
+            "documents": len(heldout),
+            "rule": f"the newest {holdout_share:.0%} of the corrections of texts the corpus does not hold",
+        }
     if devset is not None:
         evaluation_data["devset"] = {"file": devset.name, "sha256": file_sha256(devset)}
     settings: RubricSettings = tuned["settings"]
@@ -227,6 +257,8 @@ def train(
             ),
             encoding="utf-8",
         )
+        if heldout:
+            (directory / HELDOUT_FILE).write_bytes(heldout_file)
         return directory
 
     if base is None:
@@ -299,9 +331,10 @@ def text_key(text: str) -> str:
 
 
 def merge_feedback(
-    train_docs: Sequence[Document], held_out: Sequence[Document], paths: Sequence[Path]
-) -> tuple[list[Document], list[dict[str, Any]]]:
-    """The train split with the corrections in, and what each feedback file contributed.
+    train_docs: Sequence[Document], held_out: Sequence[Document], paths: Sequence[Path], holdout_share: float = 0.0
+) -> tuple[list[Document], list[dict[str, Any]], list[Document]]:
+    """The train split with the corrections in, what each feedback file contributed, and the
+    corrections kept out of training for the promotion gate.
 
     Records are validated by the corpus loader. Texts are matched by `text_key`: among
     corrections of one text the last one (file order, then line order) wins and the others
@@ -313,20 +346,32 @@ def merge_feedback(
     the dev set (`held_out`) is held out and counted, never trained on: the promotion gate
     compares the candidate with the current model on exactly those sets, and a model that has
     seen their texts would be graded on what it memorized. Like must be compared with like.
+
+    Of the corrections of new texts, the newest `holdout_share` (rounded down; newest by
+    `feedback.last_corrected_at`, which `analyzer feedback export` writes, then by file and
+    line) are not trained on either: they are the gate's evaluation set of the user's own
+    data. Corrections of train texts are never held out, since every model trained on those
+    texts already.
     """
-    corrections: dict[str, tuple[int, Document]] = {}
+    corrections: dict[str, tuple[int, Document, tuple[str, int, int]]] = {}
     counts = [Counter[str]() for _ in paths]
     for number, path in enumerate(paths):
-        docs = load_labeled(path)
-        counts[number]["records"] = len(docs)
-        for doc in docs:
+        for line, obj in read_jsonl(path):
+            counts[number]["records"] += 1
+            doc = document_from_json(obj, f"{path.name}:{line}")
             key = text_key(doc.text)
             if key in corrections:
                 counts[corrections[key][0]]["duplicates_dropped"] += 1
-            corrections[key] = (number, doc)
+            corrections[key] = (number, doc, (_corrected_at(obj), number, line))
     held_out_keys = {text_key(d.text) for d in held_out}
     merged = {text_key(d.text): d for d in train_docs}
-    for key, (number, correction) in corrections.items():
+    new = sorted(
+        (key for key in corrections if key not in held_out_keys and key not in merged),
+        key=lambda key: corrections[key][2],
+    )
+    for_gate = set(new[len(new) - math.floor(len(new) * holdout_share + 1e-9) :])
+    evaluation = []
+    for key, (number, correction, _) in corrections.items():
         if key in held_out_keys:
             counts[number]["held_out"] += 1
         elif key in merged:
@@ -334,17 +379,26 @@ def merge_feedback(
             counts[number]["overriding"] += 1
         else:
             sentences = _complete_spans(correction.text, correction.label, correction.sentences)
-            merged[key] = replace(correction, id=f"feedback-{key[:12]}", sentences=sentences)
-            counts[number]["added"] += 1
+            added = replace(correction, id=f"feedback-{key[:12]}", sentences=sentences)
+            if key in for_gate:
+                evaluation.append(added)
+                counts[number]["held_out_for_gate"] += 1
+            else:
+                merged[key] = added
+                counts[number]["added"] += 1
+    names = ("records", "added", "overriding", "duplicates_dropped", "held_out", "held_out_for_gate")
     record = [
-        {
-            "file": path.name,
-            "sha256": file_sha256(path),
-            **{name: count[name] for name in ("records", "added", "overriding", "duplicates_dropped", "held_out")},
-        }
+        {"file": path.name, "sha256": file_sha256(path), **{n: count[n] for n in names}}
         for path, count in zip(paths, counts, strict=True)
     ]
-    return sorted(merged.values(), key=lambda d: d.id), record
+    return sorted(merged.values(), key=lambda d: d.id), record, sorted(evaluation, key=lambda d: d.id)
+
+
+def _corrected_at(record: dict[str, Any]) -> str:
+    """When a correction was last made, as `analyzer feedback export` records it ("" if not said)."""
+    feedback = record.get("feedback")
+    when = feedback.get("last_corrected_at") if isinstance(feedback, dict) else None
+    return when if isinstance(when, str) else ""
 
 
 def _override(original: Document, correction: Document) -> Document:

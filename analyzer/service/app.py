@@ -45,6 +45,7 @@ def create_app(settings: Settings) -> FastAPI:
         await stop_watching(watcher)
         if app.state.feedback_store is not None:
             app.state.feedback_store.close()
+        metrics.worker_exiting()
 
     app = FastAPI(
         title="Messaging analyzer",

@@ -1,11 +1,28 @@
-"""Prometheus metrics of one app: requests, latency, labels returned and errors, in its own registry."""
+"""Prometheus metrics of one app: requests, latency, labels returned and errors, in its own registry.
+
+`analyzer serve` runs several worker processes, and a scrape reaches whichever one accepts it.
+So the server runs prometheus_client's multiprocess mode: `serve` creates an empty folder for
+it and names it in PROMETHEUS_MULTIPROC_DIR before any worker starts; each worker writes its
+values to its own files there, and `/metrics` sums every worker's files, so any worker answers
+with the whole server's counts. Without that variable (an app built in a test) the metrics
+are the process's own.
+"""
 
 from __future__ import annotations
 
+import os
 import time
 
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+#: The variable prometheus_client reads, when it is imported, to write values to files.
+MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
+
+
+def multiprocess_dir() -> str | None:
+    """The folder shared by the server's workers, when metrics are collected across them."""
+    return os.environ.get(MULTIPROCESS_ENV) or None
 
 
 class Metrics:
@@ -30,6 +47,20 @@ class Metrics:
             "analyzer_labels_total", "Labels returned, by endpoint.", ["endpoint", "label"], registry=self.registry
         )
         self.errors = Counter("analyzer_errors_total", "Error responses by code.", ["code"], registry=self.registry)
+
+    def exposition(self) -> bytes:
+        """The metrics in Prometheus' text format: every worker's, summed, in multiprocess mode."""
+        if multiprocess_dir() is None:
+            return generate_latest(self.registry)
+        collected = CollectorRegistry()
+        multiprocess.MultiProcessCollector(collected)  # type: ignore[no-untyped-call]
+        return generate_latest(collected)
+
+    def worker_exiting(self) -> None:
+        """Tell the shared folder this worker is gone: its counts stay in the sums (a counter
+        never goes back), its live values, if any are ever added, leave them."""
+        if multiprocess_dir() is not None:
+            multiprocess.mark_process_dead(os.getpid())  # type: ignore[no-untyped-call]
 
 
 #: Methods counted by name; any other token a client sends is counted as "other".

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, File, Form, Request, Security, UploadFile
+from fastapi import APIRouter, Form, Request, Security, UploadFile
 from fastapi.security import HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -70,26 +70,54 @@ def analyze(
     return analysis
 
 
+class AnalyzeFileForm(BaseModel):
+    """An upload and its options, as multipart form fields; an unknown field is refused by name,
+    like an unknown key in JSON (a misspelled `suggestion=false` must not leave suggestions on)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    file: UploadFile = Field(description="A .txt, .md, .html, .pdf or .docx file.")
+    title: str | None = Field(default=None, max_length=500)
+    sentences: bool = True
+    explanations: bool = True
+    suggestions: bool = True
+    max_suggestions: int = Field(default=5, ge=0, le=20)
+    format: Literal["text", "markdown", "html", "pdf", "docx"] | None = Field(
+        default=None,
+        description="The file's format, for a name whose extension does not say it (default: from the name).",
+    )
+
+
 @router.post("/analyze/file", response_model=Analysis)
 def analyze_file(
-    file: Annotated[UploadFile, File(description="A .txt, .md, .html, .pdf or .docx file.")],
+    form: Annotated[AnalyzeFileForm, Form()],
     request: Request,
     analyzer: AnalyzerDep,
     settings: SettingsDep,
     metrics: MetricsDep,
-    title: Annotated[str | None, Form(max_length=500)] = None,
-    sentences: Annotated[bool, Form()] = True,
-    explanations: Annotated[bool, Form()] = True,
-    suggestions: Annotated[bool, Form()] = True,
-    max_suggestions: Annotated[int, Form(ge=0, le=20)] = 5,
 ) -> Analysis:
-    """Analyze an uploaded file (multipart field `file`); options are form fields."""
+    """Analyze an uploaded file (multipart field `file`); options are form fields.
+
+    A name whose extension is no format we read is refused with 415, unless `format` (or the
+    part's own media type) says what the file is.
+    """
     limits = Limits(max_bytes=settings.max_upload_bytes, max_chars=settings.max_chars)
-    extracted = extract(file.file.read(), filename=file.filename, media_type=file.content_type, limits=limits)
-    options = AnalyzeOptions(
-        sentences=sentences, explanations=explanations, suggestions=suggestions, max_suggestions=max_suggestions
+    upload = form.file
+    extracted = extract(
+        upload.file.read(),
+        filename=upload.filename,
+        media_type=upload.content_type,
+        limits=limits,
+        format=form.format,
+        strict=True,
     )
-    analysis = analyzer.analyze(extracted, source=file.filename, title=title, options=options)
+    options = AnalyzeOptions(
+        sentences=form.sentences,
+        explanations=form.explanations,
+        suggestions=form.suggestions,
+        max_suggestions=form.max_suggestions,
+    )
+    analysis = analyzer.analyze(extracted, source=upload.filename, title=form.title, options=options)
     metrics.labels.labels(endpoint="analyze_file", label=analysis.label).inc()
     record_analysis(request, analysis)  # for the review queue; never fails the answer
     return analysis

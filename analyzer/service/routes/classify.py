@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Security
 from fastapi.security import HTTPBearer
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from analyzer.errors import AnalyzerError, InputError
 from analyzer.model.pipeline import Prediction
@@ -17,6 +17,8 @@ from analyzer.text.ids import check_id
 
 
 class ClassifyRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     documents: list[Any] = Field(
         min_length=1,
         description='Up to max_batch objects {"id", "text"}; a bad one gets an error, the others are still labelled.',

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Security
 from fastapi.responses import Response
 from fastapi.security import HTTPBearer
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST
 
 from analyzer.service.deps import AnalyzerDep, MetricsDep, current_analyzer
 from analyzer.service.errors import ERROR_RESPONSES, ErrorBody
@@ -39,5 +39,5 @@ async def readyz(request: Request) -> dict[str, Any]:
 
 @probes.get("/metrics", response_class=Response)
 async def prometheus(metrics: MetricsDep) -> Response:
-    """Prometheus metrics of this worker."""
-    return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+    """Prometheus metrics of the server: every worker's counts, summed."""
+    return Response(metrics.exposition(), media_type=CONTENT_TYPE_LATEST)

@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 from analyzer.errors import EmptyDocumentError, TooLargeError, UnsupportedFormatError
 from analyzer.text.extract.decode import check_text, decode, decode_text
-from analyzer.text.extract.detect import detect_format
+from analyzer.text.extract.detect import FORMATS, detect_format
 from analyzer.text.extract.docx import read_docx
 from analyzer.text.extract.html import read_html
 from analyzer.text.extract.layout import Extracted, Heading
@@ -41,9 +41,6 @@ __all__ = [
     "extract_text",
 ]
 
-#: The formats `extract` reads, by the name `Extracted.format` reports.
-FORMATS = ("text", "markdown", "html", "pdf", "docx")
-
 #: The formats whose bytes are text, and which `extract_text` takes already decoded.
 TEXT_FORMATS = ("text", "markdown", "html")
 
@@ -53,11 +50,16 @@ def extract(
     filename: str | None = None,
     media_type: str | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    *,
+    format: str | None = None,
+    strict: bool = False,
 ) -> Extracted:
     """Clean text and structure of a document given as bytes.
 
-    The format comes from `media_type`, else the extension of `filename`, else the bytes
-    themselves; file signatures (a PDF, a zip, an image) win over a misleading name.
+    The format comes from `format` (the caller's word), else `media_type`, else the extension
+    of `filename`, else the bytes themselves; file signatures (a PDF, a zip, an image) win over
+    a misleading name. `strict` refuses an extension we do not read rather than sniffing the
+    bytes (see `detect_format`).
     """
     source = filename or "the document"
     if len(data) > limits.max_bytes:
@@ -67,7 +69,7 @@ def extract(
         )
     if not data:
         raise EmptyDocumentError(f"{source} is empty (0 bytes). Give a document with some text.")
-    fmt, charset = detect_format(data, filename, media_type)
+    fmt, charset = detect_format(data, filename, media_type, format=format, strict=strict)
     if fmt == "pdf":
         return read_pdf(data, source, limits)
     if fmt == "docx":

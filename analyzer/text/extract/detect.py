@@ -25,6 +25,10 @@ _MEDIA_TYPES = {
 #: Media types that say nothing about the content; the name or the bytes decide.
 _GENERIC_MEDIA_TYPES = {"", "application/octet-stream", "binary/octet-stream", "application/unknown"}
 
+#: The formats `extract` reads, by the name `Extracted.format` reports.
+FORMATS = ("text", "markdown", "html", "pdf", "docx")
+#: The extensions read, for messages.
+READ_EXTENSIONS = ".txt, .md, .html, .pdf and .docx"
 _EXTENSIONS = {
     ".txt": "text",
     ".text": "text",
@@ -94,10 +98,28 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
 DOCX_MAIN_PART = "word/document.xml"
 
 
-def detect_format(data: bytes, filename: str | None, media_type: str | None) -> tuple[str, str | None]:
-    """The format to read `data` as, and the charset its media type declares (if any)."""
+def detect_format(
+    data: bytes,
+    filename: str | None,
+    media_type: str | None,
+    *,
+    format: str | None = None,
+    strict: bool = False,
+) -> tuple[str, str | None]:
+    """The format to read `data` as, and the charset its media type declares (if any).
+
+    `format` is what the caller says the document is ("text", "markdown", ...): it wins over
+    the media type and the name. With `strict`, a name whose extension is no format we read
+    is refused when nothing else says the format, instead of reading the bytes as text:
+    the command line and the upload endpoint, where a user named the file. (An audit's
+    fetched pages are not strict: web addresses end in anything.)
+    """
     source = filename or "the document"
     declared_type, charset = _parse_media_type(media_type)
+    if format is not None:
+        if format not in FORMATS:
+            raise UnsupportedFormatError(f"format {format!r} is not one the analyzer reads: use {', '.join(FORMATS)}.")
+        declared_type, filename = format, None  # the caller's word, over any name
     signature = _signature(data)
     if signature in ("pdf", "zip"):
         # The bytes are a PDF or a zip whatever the name says; zips are DOCX or refused there.
@@ -114,6 +136,12 @@ def detect_format(data: bytes, filename: str | None, media_type: str | None) -> 
 
     if declared_type is None:
         fmt = _format_from_name(filename, source)
+        if fmt is None and strict and _extension(filename):
+            raise UnsupportedFormatError(
+                f"{source}: {_extension(filename)} is not a format the analyzer reads (it reads {READ_EXTENSIONS}). "
+                "Rename the file, or say which format it is (`--as text` on the command line, "
+                "the form field format=text in an upload)."
+            )
     elif declared_type == "text" and _EXTENSIONS.get(_extension(filename)) in ("markdown", "html"):
         fmt = _EXTENSIONS[_extension(filename)]  # text/plain is what many clients send for any text file
     else:
