@@ -65,6 +65,15 @@ NEVER = {
         "Founded in 2019",
         "Media contact",
     ],
+    "social-launch.txt": [
+        "The spring planting season is here",  # a signpost to what follows
+        "The field map loads up to 4x faster",  # a speed spec, not a customer's result
+        "After two years of working out of a borrowed barn",  # office news
+        "Huge credit to Lena",  # thanks
+        "It's live for every customer today",  # availability
+        "I'd love to hear what you think",  # a call to action
+        "#agtech",
+    ],
 }
 
 
