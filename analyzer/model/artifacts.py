@@ -318,7 +318,7 @@ def _suggestions_section() -> list[str]:
         "situation, in two or three alternatives (why change, price of inaction, future state), with facts the",
         "draft lacks as [bracketed questions]. This model's sentence head scores each alternative with its",
         "placeholders filled by neutral stand-ins (`scores_after`); it does not choose or rank them. An",
-        "independent check model (`models/rewrite-check-1.0.0/`, character n-grams, the rewrite frames' phrases",
+        "independent check model (`models/rewrite-check-1.1.0/`, character n-grams, the rewrite frames' phrases",
         "masked out of its training) reports its own gain beside it. The suggestions' quality is judged against an",
         "editor's evaluation set by `benchmarks/rewrites.py` (target precision and recall, content words kept,",
         "well-formed sentences, placeholders, repeated frames), figures in `docs/benchmarks.md`; a gain from this",

@@ -388,6 +388,11 @@ def product_names(text: str, lines: Sequence[Line]) -> frozenset[str]:
     return frozenset(name for name, n in _name_counts(lines).items() if n >= _NAME_MENTIONS)
 
 
+def capitalized_inside(lines: Sequence[Line]) -> frozenset[str]:
+    """Words the draft capitalizes inside a sentence: names, which keep their capital anywhere."""
+    return frozenset(_name_counts(lines))
+
+
 def main_name(lines: Sequence[Line]) -> str | None:
     """The name the draft mentions most (its product, usually), if any is mentioned twice."""
     ranked = _name_counts(lines).most_common(1)

@@ -13,7 +13,7 @@ classifier it is graded by.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final, Protocol
 
 import numpy as np
@@ -27,6 +27,7 @@ from analyzer.analysis.suggest.kinds import (
     FEATURE,
     PRICE,
     Line,
+    capitalized_inside,
     main_name,
     product_names,
     read_kinds,
@@ -116,8 +117,14 @@ def suggest(
     if not chosen:
         return Advice([], None, product)
     names = product_names(text, lines)
-    read = read_slots([lines[i].text for i in chosen], [_buildable(kinds[i]) for i in chosen], names)
-    read = _with_document_topic(read)
+    read = read_slots(
+        [lines[i].text for i in chosen],
+        [_buildable(kinds[i]) for i in chosen],
+        names,
+        capitalized_inside(lines),
+        product,
+    )
+    read = _with_document_topic(read, chosen)
     topic = next((s.topic for s in read if s is not None and s.topic and s.kind != ANNOUNCEMENT), None)
     used: set[str] = set()
     order = _move_order(missing)
@@ -140,17 +147,23 @@ def _buildable(kind: str) -> str:
     return kind if kind in {ANNOUNCEMENT, FEATURE, BENEFIT, PRICE, "claim"} else "claim"
 
 
-def _with_document_topic(read: list[Slots | None]) -> list[Slots | None]:
-    """A price or an announcement borrows the topic of the piece's first feature or result."""
-    topic = next((s for s in read if s is not None and s.topic and s.kind in {FEATURE, BENEFIT, "claim"}), None)
-    if topic is None:
-        return read
+def _with_document_topic(read: list[Slots | None], chosen: Sequence[int]) -> list[Slots | None]:
+    """A price or an announcement borrows from the piece's own features and results.
+
+    A price is set against what the piece's result measures ("no-shows"); an announcement
+    without a situation of its own takes that of the piece's first feature, so its "why now"
+    is the piece's own.
+    """
+    in_order = [s for _, s in sorted(zip(chosen, read, strict=True), key=lambda pair: pair[0]) if s is not None]
+    measured = next((s for s in in_order if s.kind == BENEFIT and s.measure), None)
+    situated = next((s for s in in_order if s.situation is not None and s.kind in {FEATURE, "claim"}), None)
     out: list[Slots | None] = []
     for slots in read:
-        if slots is not None and slots.kind in {PRICE, ANNOUNCEMENT} and slots.topic is None:
-            slots = Slots(
-                slots.kind, slots.original, slots.lead, topic.topic, topic.plural, slots.people, slots.figures
-            )
+        if slots is not None and slots.kind == PRICE:
+            measure = measured.measure if measured is not None else None
+            slots = replace(slots, topic=measure, plural=measured.measure_plural if measured else False)
+        elif slots is not None and slots.kind == ANNOUNCEMENT and slots.situation is None and situated is not None:
+            slots = replace(slots, situation=situated.situation)
         out.append(slots)
     return out
 
