@@ -17,7 +17,7 @@ from spacy.language import Language
 from analyzer.analysis.analyzer import Analysis, AnalyzeOptions, Analyzer
 from analyzer.analysis.suggest import TARGETS, Line, rewriters, suggest
 from analyzer.analysis.suggest.check import DEFAULT_CHECK_DIR, frame_phrases, load_check, mask, phrases_digest
-from analyzer.analysis.suggest.coaching import coaching_questions
+from analyzer.analysis.suggest.coaching import Focus, coaching_questions
 from analyzer.analysis.suggest.kinds import TARGET_KINDS, read_kinds
 from analyzer.analysis.suggest.parse import clean, parser
 from analyzer.analysis.suggest.targets import MAX_PLACEHOLDERS, PLACEHOLDER, make_rewrite
@@ -210,9 +210,22 @@ def test_coaching_asks_about_the_documents_own_topic(analyzer: Analyzer) -> None
         assert 1 <= len(questions) <= 3 and all(q.endswith("?") for q in questions)
     topics = " ".join(q for qs in analysis.coaching.values() for q in qs)
     assert "products" in topics or "Shelfwise" in topics or "food waste" in topics
-    assert coaching_questions([], "dock doors", None) == {}
+    assert coaching_questions([], Focus(topic="dock doors")) == {}
     with pytest.raises(ValueError, match="unknown rubric"):
-        coaching_questions(["why"], None, None)
+        coaching_questions(["why"], Focus())
+
+
+def test_drafts_on_different_topics_get_different_questions_that_name_their_topic(analyzer: Analyzer) -> None:
+    invoices = analyze(analyzer, "feature-launch.md")
+    food = analyze(analyzer, "press-release.txt")
+    for analysis, topic, other in ((invoices, "invoice", "food waste"), (food, "food waste", "invoice")):
+        assert analysis.coaching, "a feature piece lacks elements of a case for change"
+        for element, questions in analysis.coaching.items():
+            assert 1 <= len(questions) <= 3, element
+            assert any(topic in q.lower() for q in questions), (element, questions)
+            assert not any(other in q.lower() for q in questions), (element, questions)
+    asked = {q for qs in invoices.coaching.values() for q in qs}
+    assert asked.isdisjoint(q for qs in food.coaching.values() for q in qs)
 
 
 def test_a_rewrite_never_carries_more_than_two_placeholders() -> None:

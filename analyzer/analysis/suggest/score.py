@@ -20,6 +20,7 @@ import numpy as np
 
 from analyzer.analysis.suggest import moves  # noqa: F401  (registers the frames)
 from analyzer.analysis.suggest.choose import choose_targets
+from analyzer.analysis.suggest.coaching import Focus
 from analyzer.analysis.suggest.frame import Built, rewriters
 from analyzer.analysis.suggest.kinds import (
     ANNOUNCEMENT,
@@ -81,11 +82,10 @@ class GainChecker(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class Advice:
-    """A document's suggestions, and what coaching needs to ask about its topic."""
+    """A document's suggestions, and what coaching needs to ask about its subject."""
 
     suggestions: list[Suggestion]
-    topic: str | None  # the first reader-world topic among the targets ("dock doors")
-    product: str | None  # the name the draft mentions most
+    focus: Focus  # what the piece is about, as the parse of its targets found it
 
 
 def suggest(
@@ -111,11 +111,11 @@ def suggest(
         raise ValueError(f"unknown rubric elements {sorted(unknown)}; expected some of {TARGETS}")
     product = main_name(lines)
     if max_suggestions <= 0 or not lines:
-        return Advice([], None, product)
+        return Advice([], Focus(product=product))
     kinds = read_kinds(text, lines, headings)
     chosen = choose_targets(lines, kinds, document_label, max_suggestions, include_news=include_news)
     if not chosen:
-        return Advice([], None, product)
+        return Advice([], Focus(product=product))
     names = product_names(text, lines)
     read = read_slots(
         [lines[i].text for i in chosen],
@@ -125,7 +125,7 @@ def suggest(
         product,
     )
     read = _with_document_topic(read, chosen)
-    topic = next((s.topic for s in read if s is not None and s.topic and s.kind != ANNOUNCEMENT), None)
+    focus = _focus(read, chosen, text or " ".join(line.text for line in lines), product)
     used: set[str] = set()
     order = _move_order(missing)
     planned: list[tuple[int, Slots, list[Built]]] = []
@@ -138,8 +138,8 @@ def suggest(
         if len(built) >= MIN_ALTERNATIVES:
             planned.append((index, slots, built))
     if not planned:
-        return Advice([], topic, product)
-    return Advice(_scored(planned, lines, scorer, check), topic, product)
+        return Advice([], focus)
+    return Advice(_scored(planned, lines, scorer, check), focus)
 
 
 def _buildable(kind: str) -> str:
@@ -166,6 +166,27 @@ def _with_document_topic(read: list[Slots | None], chosen: Sequence[int]) -> lis
             slots = replace(slots, situation=situated.situation)
         out.append(slots)
     return out
+
+
+def _focus(read: list[Slots | None], chosen: Sequence[int], text: str, product: str | None) -> Focus:
+    """What the piece is about: the targets' topic the draft mentions most, its first situation and measure."""
+    in_order = [s for _, s in sorted(zip(chosen, read, strict=True), key=lambda pair: pair[0]) if s is not None]
+    lowered = text.lower()
+    topics = [s.topic for s in in_order if s.topic and s.kind in {FEATURE, BENEFIT, "claim"}]
+    topics += [s.measure for s in in_order if s.measure]
+    # The topic whose head noun the draft repeats most; the first in the draft on a tie.
+    topic = max(topics, key=lambda t: lowered.count(t.split()[-1].lower().rstrip("s")), default=None)
+    situated = next((s.situation for s in in_order if s.situation is not None and s.kind != ANNOUNCEMENT), None)
+    measured = next((s for s in in_order if s.measure), None)
+    return Focus(
+        topic=topic,
+        product=product,
+        now=situated.now if situated else None,
+        future=situated.future if situated else None,
+        measure=measured.measure if measured else None,
+        measure_plural=measured.measure_plural if measured else False,
+        before=measured.before if measured else None,
+    )
 
 
 def _move_order(missing: Sequence[str]) -> list[str]:
