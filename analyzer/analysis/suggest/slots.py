@@ -24,9 +24,6 @@ from analyzer.analysis.suggest.situation import Situation, read_situation
 
 #: Longest topic, in words, that still reads as the subject of a clause.
 MAX_TOPIC_WORDS = 4
-#: Pipes the slots never read: entity types come from the tagger's PROPN (the lemmatizer gives the
-#: base forms the situation's clauses are built with).
-_DISABLED = ("ner",)
 #: Placeholders are the writer's to fill: a sentence's own brackets become parentheses.
 _MAX_CHARS = 600
 _LONG_RUN = re.compile(r"\S{65}")
@@ -69,7 +66,7 @@ def read_slots(
     """
     originals = [_original(s) for s in sentences]
     readable = [k for k, text in enumerate(originals) if _parseable(text)]
-    docs = dict(zip(readable, parser().pipe([originals[k] for k in readable], disable=list(_DISABLED)), strict=True))
+    docs = dict(zip(readable, parser().pipe([originals[k] for k in readable]), strict=True))
     return [
         _slots(docs[k], originals[k], kinds[k], names, capitals, product) if k in docs else None
         for k in range(len(originals))
