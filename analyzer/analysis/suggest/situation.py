@@ -9,7 +9,7 @@ for change starts from that. `read_situation` finds it, in this order:
 2. what it does without: "without a CAPTCHA" (telling a customer from a bot still means one);
 3. what it does automatically: the same work, by hand;
 4. people who can now do something: without it, they can't;
-5. the product doing a task: the task, still done by hand.
+5. the product doing a task: the task, still falling to the reader's team.
 
 Each gives the situation now ("dock doors are still assigned by hand"), the future state the
 reader must reach ("dock doors should never be assigned by hand") and, when the sentence's own
@@ -200,7 +200,8 @@ def _automatic(doc: Doc, text: str, people: str | None, names: frozenset[str]) -
     start = verb.idx + len(verb.text) + 1
     end = text.find(" automatically", start)
     obj = text[start:end].strip(" ,") if end > start else ""
-    if not obj or len(obj.split()) > 8 or "," in obj or _names_product(obj, names):
+    listed = "," not in obj or re.search(r"\b(?:and|or)\b", obj)  # "bank, card and intercompany transactions"
+    if not obj or len(obj.split()) > 8 or not listed or _names_product(obj, names):
         return None
     obj = _VENDOR_POSSESSIVE.sub("the", obj)
     plural = _plural_subject(obj)
@@ -245,16 +246,27 @@ def _cannot_yet(doc: Doc, text: str, people: str | None, names: frozenset[str]) 
 
 
 def _task_by_hand(doc: Doc, text: str, people: str | None, names: frozenset[str]) -> Situation | None:
-    """ "Kiln CI caches dependencies across branches": caching them is still done by hand."""
+    """ "Kiln CI caches dependencies across branches": caching them still falls to your team."""
     verb = _main_verb(doc)
-    if verb is None or verb.tag_ not in {"VBZ", "VBP"} or verb.lemma_.lower() in _NOT_A_TASK:
+    if verb is None:
         return None
-    task = _task(verb, text, names)
+    # "listens to your feed and returns captions": the first of its verbs that takes an object.
+    verbs = [verb, *(c for c in verb.children if c.dep_ == "conj" and c.pos_ == "VERB")]
+    task = next(
+        (
+            found
+            for v in verbs
+            if v.tag_ in {"VBZ", "VBP"} and v.lemma_.lower() not in _NOT_A_TASK
+            for found in [_task(v, text, names)]
+            if found
+        ),
+        None,
+    )
     if not task:
         return None
     return Situation(
         TASK,
-        now=f"{task} is still done by hand",
+        now=f"{task} still falls to {_TEAM}",
         future=f"no one on {_TEAM} should spend time {task}",
         body=None,
         plural=False,
@@ -278,13 +290,13 @@ def _task(verb: Token, text: str, names: frozenset[str]) -> str | None:
     if verb.pos_ != "VERB" or verb.tag_ not in {"VBZ", "VBP", "VB"}:
         return None
     objects = [c for c in verb.children if c.dep_ == "dobj"]
-    if not objects or objects[0].pos_ == "PRON" or objects[0].lower_ in {"itself", "themselves"}:
+    if not objects or objects[0].pos_ == "PRON" or objects[0].lower_ in {"itself", "themselves", "one", "each", "all"}:
         return None
     predicate = _predicate(verb)
     if len(predicate) < 2:
         return None
     rest = _join(predicate[1:])
-    if _names_product(rest, names) or re.search(r"\b(?:itself|themselves|you|it|them)\b", rest):
+    if re.search(r"\b(?:itself|themselves|you|it|them)\b", rest):
         return None
     task = f"{gerund(verb.lemma_.lower())} {_VENDOR_POSSESSIVE.sub('the', rest)}"
     return task if len(task.split()) <= 12 else None
@@ -313,6 +325,8 @@ def _predicate(verb: Token) -> list[Token]:
         if aside and (any(t.like_num for t in token.subtree) or token.lower_ in {"up", "within"}):
             break
         out.append(token)
+    if out[-1].pos_ == "ADP":
+        out = out[: _phrase_start(out, out[-1])]  # "with a delay of [under two seconds]" goes whole
     commas = [k for k, t in enumerate(out) if t.text == ","]
     if commas and not any(t.lower_ in {"and", "or"} for t in out[commas[-1] :]):
         out = out[: commas[0]]  # "email, chat" and then a verb: the list was not the object's after all
@@ -321,6 +335,17 @@ def _predicate(verb: Token) -> list[Token]:
         cut = next((k for k, t in enumerate(out) if k > 2 and t.dep_ == "prep" and t.lower_ != "of"), len(out))
         out = out[:cut]
     return out
+
+
+def _phrase_start(kept: list[Token], token: Token) -> int:
+    """Where in `kept` the outermost prepositional phrase around `token` starts (len(kept) if none)."""
+    positions = {t.i: k for k, t in enumerate(kept)}
+    start, head = len(kept), token
+    while head.i in positions and head.dep_ in {"prep", "pobj", "pcomp"}:
+        if head.dep_ == "prep":
+            start = positions[head.i]
+        head = head.head
+    return start
 
 
 #: A predicate longer than this (in tokens) is cut after its object.

@@ -11,7 +11,7 @@ frame(
     "capability-week-of-situation.v1",
     "price_of_inaction",
     FEATURE,
-    "Every week that {now} costs your team «how many hours a week does that take?|time each week», {so} {body}",
+    "Every week that {now} costs you «how many hours a week does that take?|time each week», {so} {body}",
     RATIONALE,
 )
 frame(
@@ -84,7 +84,7 @@ frame(
     "launch-cost-of-situation.v1",
     "price_of_inaction",
     {"announcement"},
-    "Every month that {now} costs «what does that cost your team each month?|something», which is why {lead}",
+    "For as long as {now}, your team pays «how much does that cost each month?|a monthly cost», which is why {lead}",
     "Puts a price on waiting, so the announcement reads as a reason to act now.",
 )
 frame(

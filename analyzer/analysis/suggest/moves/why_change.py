@@ -12,7 +12,7 @@ frame(
     "capability-to-situation.v1",
     "why_change",
     FEATURE,
-    "In most teams today, {now}; {body}",
+    "Today, {now}; {body}",
     RATIONALE,
 )
 frame(
@@ -66,7 +66,7 @@ frame(
     "launch-shift-behind-it.v1",
     "why_change",
     {"announcement"},
-    "Teams where {now} are «what is that costing them this year?|falling behind», which is why {lead}",
+    "While {now}, «what has made that matter more this year?|the pressure grows», which is why {lead}",
     "Opens the announcement with the situation that makes it matter now, not with what is new.",
 )
 frame(
