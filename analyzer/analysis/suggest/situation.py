@@ -203,6 +203,7 @@ def _automatic(doc: Doc, text: str, people: str | None, names: frozenset[str]) -
     listed = "," not in obj or re.search(r"\b(?:and|or)\b", obj)  # "bank, card and intercompany transactions"
     if not obj or len(obj.split()) > 8 or not listed or _names_product(obj, names):
         return None
+    body = None if "," in obj else text[:start] + ("them" if _plural_subject(obj) else "it") + text[end:]
     obj = _VENDOR_POSSESSIVE.sub("the", obj)
     plural = _plural_subject(obj)
     be = "are" if plural else "is"
@@ -211,7 +212,7 @@ def _automatic(doc: Doc, text: str, people: str | None, names: frozenset[str]) -
         BY_HAND,
         now=f"{obj} {be} still {done} by hand",
         future=f"{obj} should never be {done} by hand",
-        body=None,
+        body=body,
         plural=plural,
     )
 
@@ -252,25 +253,57 @@ def _task_by_hand(doc: Doc, text: str, people: str | None, names: frozenset[str]
         return None
     # "listens to your feed and returns captions": the first of its verbs that takes an object.
     verbs = [verb, *(c for c in verb.children if c.dep_ == "conj" and c.pos_ == "VERB")]
-    task = next(
+    found = next(
         (
-            found
+            (v, task)
             for v in verbs
             if v.tag_ in {"VBZ", "VBP"} and v.lemma_.lower() not in _NOT_A_TASK
-            for found in [_task(v, text, names)]
-            if found
+            for task in [_task(v, text, names)]
+            if task
         ),
         None,
     )
-    if not task:
+    if found is None:
         return None
+    verb, task = found
     return Situation(
         TASK,
         now=f"{task} still falls to {_TEAM}",
         future=f"no one on {_TEAM} should spend time {task}",
-        body=None,
+        body=_object_as_pronoun(verb, text),
         plural=False,
     )
+
+
+def _object_as_pronoun(verb: Token, text: str) -> str | None:
+    """The sentence with the verb's object, just named in the situation, as a pronoun.
+
+    "Quarry now caches the results of repeated queries for up to 24 hours" after "caching the
+    results of repeated queries still falls to your team" reads "Quarry now caches them for up
+    to 24 hours". A list ("email, chat and form submission") stays as it is (None).
+    """
+    obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    if obj is None or any(t.dep_ in {"conj", "cc", "appos", "relcl", "acl"} or t.is_punct for t in obj.subtree):
+        return None
+    first, last = obj.left_edge, obj.right_edge
+    for token in obj.subtree:  # the object as the task named it: without a phrase that carries a figure
+        if token.i > obj.i and token.like_num:
+            phrase = token
+            while phrase.dep_ != "prep" and phrase.i != obj.i:
+                phrase = phrase.head
+            if phrase.dep_ == "prep":
+                last = token.doc[phrase.i - 1]
+            break
+    det = next((c.lower_ for c in obj.children if c.dep_ in {"det", "poss"} and c.i == first.i), "")
+    if obj.tag_ in {"NNS", "NNPS"}:
+        pronoun = "them"
+    elif det in {"every", "each", "any"}:
+        pronoun = "each one"
+    elif det in {"a", "an"}:
+        pronoun = "one"
+    else:
+        pronoun = "it"
+    return text[: first.idx] + pronoun + text[last.idx + len(last.text) :]
 
 
 #: Verbs whose object is not work anyone did by hand ("is", "has", "works with", "costs").
