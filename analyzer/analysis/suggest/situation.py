@@ -27,7 +27,7 @@ from typing import Final
 from spacy.tokens import Doc, Token
 
 from analyzer.analysis.suggest.grammar import gerund, participle
-from analyzer.analysis.suggest.lexicon import CAPABILITY_VERBS, LAUNCH_VERBS, PEOPLE
+from analyzer.analysis.suggest.lexicon import CAPABILITY_VERBS, LAUNCH_VERBS, PEOPLE, PRODUCT_NOUNS
 
 #: A clause longer than this reads as a list inside the rewrite: the sentence gets no situation.
 MAX_CLAUSE_WORDS: Final = 16
@@ -251,6 +251,9 @@ def _task_by_hand(doc: Doc, text: str, people: str | None, names: frozenset[str]
     verb = _main_verb(doc)
     if verb is None:
         return None
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subject is None or not _is_the_product(subject, names):
+        return None  # "Dr. Okafor still remembers the fax machine": a person's story, not a task taken over
     # "listens to your feed and returns captions": the first of its verbs that takes an object.
     verbs = [verb, *(c for c in verb.children if c.dep_ == "conj" and c.pos_ == "VERB")]
     found = next(
@@ -273,6 +276,16 @@ def _task_by_hand(doc: Doc, text: str, people: str | None, names: frozenset[str]
         body=_object_as_pronoun(verb, text),
         plural=False,
     )
+
+
+def _is_the_product(subject: Token, names: frozenset[str]) -> bool:
+    """Is the subject the product: its name, "it", "its models", "our app", "the new checker"?"""
+    words = list(subject.subtree)
+    if any(t.text in names for t in words) or subject.lower_ == "it":
+        return True
+    if any(t.lower_ in {"its", "our"} for t in words) or subject.lemma_.lower() in PRODUCT_NOUNS:
+        return True
+    return any(t.lower_ == "new" for t in words) and words[0].lower_ in {"the", "our"}
 
 
 def _object_as_pronoun(verb: Token, text: str) -> str | None:
