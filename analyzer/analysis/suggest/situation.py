@@ -230,8 +230,12 @@ def _cannot_yet(doc: Doc, text: str, people: str | None, names: frozenset[str]) 
         return None
     edge = subject.right_edge if len(list(subject.subtree)) <= _MAX_SUBJECT_WORDS else subject
     who = "you" if subject.lower_ == "you" else text[subject.left_edge.idx : edge.idx + len(edge.text)]
-    if any(c.dep_ == "neg" for c in verb.children):
+    if any(c.dep_ == "neg" for c in verb.children) or verb.lemma_.lower() in {"be", "have", "need"}:
         return None
+    if verb.tag_ not in {"VBZ", "VBP", "VB"} or any(
+        c.dep_ == "aux" and c.lower_ not in {"can", "now"} for c in verb.children
+    ):
+        return None  # "will have", "had": not something people can do today that they could not
     predicate = _predicate(verb)  # "can reroute" and "reroute" both become "can't reroute"
     if len(predicate) < 2:
         return None
