@@ -36,7 +36,6 @@ MAX_CLAUSE_WORDS: Final = 16
 _MAX_SUBJECT_WORDS: Final = 6
 
 NO_LONGER: Final = "no-longer"
-NOBODY: Final = "nobody-has-to"
 WITHOUT: Final = "without"
 BY_HAND: Final = "by-hand"
 CANNOT: Final = "cannot-yet"
@@ -83,7 +82,7 @@ def read_situation(
     announcement's own verb ("brings", "launches") is no task anyone did by hand.
     """
     body = text.rstrip()
-    readers = (_no_longer, _nobody, _without, _automatic)
+    readers = (_ended, _without, _automatic)
     for reader in readers if said_only else (*readers, _cannot_yet, _task_by_hand):
         found = reader(doc, body, people, names)
         if found is not None and len(found.now.split()) <= MAX_CLAUSE_WORDS:
@@ -115,10 +114,24 @@ def _with_product(found: Situation, doc: Doc, text: str, product: str | None) ->
     return replace(found, body=f"with {product}, {pronoun}{rest}")
 
 
-def _no_longer(doc: Doc, text: str, people: str | None, names: frozenset[str]) -> Situation | None:
+def _ended(doc: Doc, text: str, people: str | None, names: frozenset[str]) -> Situation | None:
+    """A consequence the sentence says is over: "so X no longer Y", "so nobody has to Y"."""
     match = _SO_NO_LONGER.match(text)
-    if not match:
+    clause = _no_longer(doc, text, match, people, names) if match else None
+    if match is None:
+        match = _SO_NOBODY.match(text)
+        clause = _nobody(match, people, names) if match else None
+    if match is None or clause is None:
         return None
+    now, future, plural, ending = clause
+    body = f"{match.group('main').rstrip(',')}, so {ending}."
+    return Situation(NO_LONGER, now=now, future=future, body=body, plural=plural)
+
+
+def _no_longer(
+    doc: Doc, text: str, match: re.Match[str], people: str | None, names: frozenset[str]
+) -> tuple[str, str, bool, str] | None:
+    """ "so a pull request no longer rebuilds what main already built": it still does, today."""
     subject = match.group("subject").strip()
     if subject.lower() in {"they", "you", "it", "he", "she", "we"}:
         subject = _TEAM if subject.lower() in {"you", "we"} else (people or "")
@@ -130,30 +143,25 @@ def _no_longer(doc: Doc, text: str, people: str | None, names: frozenset[str]) -
         return None
     plural = _plural_subject(subject)
     base = verb.lemma_.lower() + rest[len(verb.text) :]
-    finite = _agree(verb, rest, plural)
     subject = _mid_sentence(subject, names)
-    return Situation(
-        NO_LONGER,
-        now=f"{subject} still {finite}",
-        future=f"{subject} should never {base}",
-        body=f"{match.group('main').rstrip(',')}, so that no longer happens.",
-        plural=plural,
+    return (
+        f"{subject} still {_agree(verb, rest, plural)}",
+        f"{subject} should never {base}",
+        plural,
+        "that no longer happens",
     )
 
 
-def _nobody(doc: Doc, text: str, people: str | None, names: frozenset[str]) -> Situation | None:
-    match = _SO_NOBODY.match(text)
-    if not match:
-        return None
+def _nobody(match: re.Match[str], people: str | None, names: frozenset[str]) -> tuple[str, str, bool, str]:
+    """ "so nobody has to log in to a portal": the people who do the work still have to."""
     who = people or _TEAM
     rest = match.group("rest").strip()
     have = "have" if _plural_subject(who) else "has"
-    return Situation(
-        NOBODY,
-        now=f"{_mid_sentence(who, names)} still {have} to {rest}",
-        future=f"no one should have to {rest}",
-        body=f"{match.group('main').rstrip(',')}, so no one has to any more.",
-        plural=False,
+    return (
+        f"{_mid_sentence(who, names)} still {have} to {rest}",
+        f"no one should have to {rest}",
+        False,
+        "no one has to",
     )
 
 
