@@ -193,15 +193,7 @@ def _automatic(doc: Doc, text: str, people: str | None, names: frozenset[str]) -
     if passive and (passive.group("auto") is not None or "automatically" in text[: passive.end() + 15]):
         subject = _mid_sentence(passive.group("subject"), names)
         if not _names_product(subject, names):
-            be = passive.group("be")
-            done = passive.group("done")
-            return Situation(
-                BY_HAND,
-                now=f"{subject} {be} still {done} by hand",
-                future=f"{subject} should never be {done} by hand",
-                body=None,
-                plural=be == "are",
-            )
+            return _by_hand(subject, passive.group("be") == "are", passive.group("done"), None)
     verb = _main_verb(doc)
     if verb is None or verb.tag_ not in {"VBZ", "VBP"}:
         return None
@@ -213,13 +205,16 @@ def _automatic(doc: Doc, text: str, people: str | None, names: frozenset[str]) -
         return None
     body = None if "," in obj else text[:start] + ("them" if _plural_subject(obj) else "it") + text[end:]
     obj = _VENDOR_POSSESSIVE.sub("the", obj)
-    plural = _plural_subject(obj)
+    return _by_hand(obj, _plural_subject(obj), participle(verb.lemma_.lower()), body)
+
+
+def _by_hand(thing: str, plural: bool, done: str, body: str | None) -> Situation:
+    """ "dock doors are still assigned by hand", and the future where they never are."""
     be = "are" if plural else "is"
-    done = participle(verb.lemma_.lower())
     return Situation(
         BY_HAND,
-        now=f"{obj} {be} still {done} by hand",
-        future=f"{obj} should never be {done} by hand",
+        now=f"{thing} {be} still {done} by hand",
+        future=f"{thing} should never be {done} by hand",
         body=body,
         plural=plural,
     )
