@@ -400,7 +400,16 @@ def main_name(lines: Sequence[Line]) -> str | None:
 
 
 def _name_counts(lines: Sequence[Line]) -> Counter[str]:
-    """Capitalized words by mentions, for those seen capitalized inside a sentence at least once."""
+    """Capitalized words by mentions, for those seen capitalized inside a sentence at least once.
+
+    One count per draft however many readers ask (the kinds, the chooser, the slots and the
+    coaching all do): counting is a pass over every word of the draft.
+    """
+    return Counter(_counted(tuple(lines)))
+
+
+@lru_cache(maxsize=8)
+def _counted(lines: tuple[Line, ...]) -> Counter[str]:
     counts: Counter[str] = Counter()
     inside: set[str] = set()
     for line in lines:
