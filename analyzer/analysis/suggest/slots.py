@@ -134,7 +134,18 @@ _MOVED: Final = frozenset({"fall", "drop", "rise", "grow", "shrink", "go", "come
 
 
 def _measure(root: Token, names: frozenset[str]) -> tuple[str, bool] | None:
-    """What a result sentence says moved: the subject of "fell", the object of "cut", or "on shipping"."""
+    """What a result sentence says moved: the subject of "fell", the object of "cut", or "on shipping".
+
+    "collected client documents 9 days faster": what moved is the time it takes, not the documents.
+    """
+    if any(c.lower_ in _SPEED for c in root.subtree if c.dep_ in {"advmod", "acomp", "npadvmod", "amod"}):
+        obj = next((c for c in root.children if c.dep_ == "dobj"), None)
+        if obj is None or obj.pos_ != "NOUN" or any(t.like_num or t.text in names for t in obj.subtree):
+            return None
+        words = "".join(t.text_with_ws for t in obj.subtree).strip()
+        if len(words.split()) > _MAX_MEASURE_WORDS or any(ch.isupper() for ch in words):
+            return None
+        return (f"the time it takes to {root.lemma_.lower()} {words}", False)
     if root.lemma_.lower() in _MOVED:
         subject = next((c for c in root.children if c.dep_ == "nsubj"), None)
         if subject is None or subject.pos_ != "NOUN":
@@ -166,6 +177,8 @@ def _measure(root: Token, names: frozenset[str]) -> tuple[str, bool] | None:
 
 
 _VENDOR = frozenset({"our", "we", "us", "own"})
+_SPEED = frozenset({"faster", "quicker", "sooner"})
+_MAX_MEASURE_WORDS = 5
 _DETERMINERS = frozenset({"the", "a", "an", "our", "your", "its", "their", "this", "these", "every", "each"})
 
 
