@@ -19,7 +19,7 @@ from typing import Any
 from harness import documents, median_seconds
 
 from analyzer.analysis.analyzer import AnalyzeOptions, Analyzer
-from analyzer.model.rubric import blend, detect, evidence_scores, sentence_labels
+from analyzer.model.rubric import detect, evidence_scores, in_context, sentence_labels
 from analyzer.text.nlp import parse
 from analyzer.text.sentences import is_low_signal
 
@@ -61,9 +61,11 @@ def main() -> None:
 
     def rubric() -> None:
         for (label_probs, rubric_probs), probs, sents in zip(predicted, doc_probs, sentences, strict=True):
-            blended = blend(label_probs, probs, analyzer.settings.context_weight)
-            sentence_labels(blended, [is_low_signal(s) for s in sents], "feature-pitch")
-            detect(evidence_scores(rubric_probs, blended), analyzer.settings.thresholds)
+            low = [is_low_signal(s) for s in sents]
+            blended = in_context(label_probs, probs, low, analyzer.settings)
+            sentence_labels(blended, low, "feature-pitch")
+            change = label_probs if analyzer.settings.own_evidence else blended
+            detect(evidence_scores(rubric_probs, change), analyzer.settings.thresholds)
 
     stages["labels and rubric"] = rubric
     stages["explanations"] = lambda: [

@@ -141,6 +141,14 @@ def test_sections_follow_headings(analyzer: Analyzer) -> None:
     assert covered == [s.index for s in analysis.sentences]
     for section in analysis.sections:
         assert all(section.start <= analysis.sentences[i].start < section.end for i in section.sentences)
+    # A heading names its section: it is never a sentence, so never labelled or rewritten, and
+    # sentences are numbered without it.
+    headings = {s.heading for s in analysis.sections}
+    assert not headings & {s.text.strip() for s in analysis.sentences}
+    assert [s.index for s in analysis.sentences] == list(range(len(analysis.sentences)))
+    for section in analysis.sections:
+        heading_end = section.start + len(section.heading)
+        assert not any(section.start <= s.start < heading_end for s in analysis.sentences)
 
 
 @pytest.mark.parametrize("name", ["draft.docx", "draft.pdf", "draft.html"])

@@ -10,7 +10,7 @@ import pytest
 
 from analyzer.analysis.analyzer import Analysis, AnalyzeOptions, Analyzer
 from analyzer.model.artifacts import LoadedModel, read_card
-from analyzer.model.paths import DEFAULT_MODEL_DIR
+from analyzer.model.paths import DEFAULT_MODEL_DIR, MODEL_VERSION
 from analyzer.settings import Settings
 from analyzer.text.extract import extract_text
 from tests.conftest import Service, free_port, run_cli, start_service, stop_service
@@ -108,7 +108,7 @@ def test_health_ready_and_model_card(api: httpx.Client) -> None:
     assert api.get("/healthz").json() == {"status": "ok"}
     ready = api.get("/readyz")
     assert ready.status_code == 200
-    assert ready.json() == {"status": "ready", "model": {"name": "messaging", "version": "1.1.0"}}
+    assert ready.json() == {"status": "ready", "model": {"name": "messaging", "version": MODEL_VERSION}}
     card = api.get("/v1/model")
     assert card.status_code == 200
     assert card.json() == read_card(DEFAULT_MODEL_DIR)

@@ -32,7 +32,7 @@ from analyzer.errors import ModelTrustError
 from analyzer.feedback.store import AnalysesLog, Correction, FeedbackQuery, FeedbackStore, text_sha256
 from analyzer.model import artifacts
 from analyzer.model.artifacts import PINNED_CARDS_VARIABLE, SIGNING_KEY_VARIABLE, card_sha256, load_model, sign_model
-from analyzer.model.paths import DEFAULT_MODEL_DIR
+from analyzer.model.paths import DEFAULT_MODEL_DIR, MODEL_VERSION
 from analyzer.service.metrics import HTTP_METHODS
 from analyzer.service.routes.pages import PAGE_PATHS
 from tests.conftest import ROOT, Service, free_port, run_cli, start_service, stop_service
@@ -588,9 +588,9 @@ def test_a_signing_key_refuses_unsigned_models_before_unpickling(
 
     monkeypatch.setenv(SIGNING_KEY_VARIABLE, SIGNING_KEY)
     sign_model(model_copy)
-    assert load_model(model_copy).version == "1.1.0"
+    assert load_model(model_copy).version == MODEL_VERSION
     card = model_copy / "model-card.json"
-    card.write_text(card.read_text(encoding="utf-8").replace('"1.1.0"', '"1.1.1"', 1), encoding="utf-8")
+    card.write_text(card.read_text(encoding="utf-8").replace(f'"{MODEL_VERSION}"', '"9.9.9"', 1), encoding="utf-8")
     with pytest.raises(ModelTrustError, match="does not match"):
         load_model(model_copy)
     monkeypatch.setenv(SIGNING_KEY_VARIABLE, "short")

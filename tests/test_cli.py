@@ -194,12 +194,16 @@ def test_train_from_the_cli_is_deterministic(tmp_path: Path, split: tuple[list[D
             "sentences.joblib",
             "model-card.json",
             "README.md",
+            "reliability.svg",
         }
         cards.append(json.loads((model_dir / "model-card.json").read_text()))
     assert cards[0]["artifacts"] == cards[1]["artifacts"]
     assert cards[0]["metrics"] == cards[1]["metrics"]
     assert cards[0]["corpus"]["train"] == len(train) and cards[0]["corpus"]["test"] == len(test)
     assert cards[0]["analysis"] == cards[1]["analysis"] and "analysis_metrics" in cards[0]
+    assert cards[0]["abstention"] == cards[1]["abstention"]
+    svgs = [(tmp_path / run / "messaging-9.9.9" / "reliability.svg").read_bytes() for run in ("a", "b")]
+    assert svgs[0] == svgs[1] and svgs[0].startswith(b"<svg")
 
 
 def test_every_command_is_documented_in_the_readme() -> None:

@@ -4,13 +4,26 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from collections import Counter
 from itertools import pairwise
 
 import pytest
 
 from analyzer.labels import LABELS
-from analyzer.model.corpus import Document, count_table, load_split, make_split, near_duplicates, shingles
+from analyzer.model.corpus import (
+    LEGACY_BATCHES,
+    Document,
+    count_table,
+    length_bucket,
+    load_labeled,
+    load_split,
+    make_split,
+    near_duplicates,
+    shingles,
+)
+from analyzer.model.train import HELD_OUT_FILE
 from tests.conftest import CORPUS_DIR, DEVSET
 
 
@@ -24,7 +37,7 @@ def test_variety_of_types_industries_and_lengths(corpus_docs: list[Document]) ->
     assert len({d.doc_type for d in corpus_docs}) >= 8
     assert len({d.industry for d in corpus_docs}) >= 12
     lengths = [len(d.text.split()) for d in corpus_docs]
-    assert min(lengths) >= 30 and max(lengths) <= 1200
+    assert min(lengths) >= 30 and max(lengths) <= 1600
     assert sum(n < 80 for n in lengths) >= 30 and sum(n > 600 for n in lengths) >= 30
 
 
@@ -66,6 +79,60 @@ def test_split_is_fixed_disjoint_complete_and_stratified(corpus_docs: list[Docum
         assert abs(share - overall) < 0.03
     recorded = json.loads((CORPUS_DIR / "split.json").read_text())
     assert make_split(corpus_docs, recorded["test_fraction"], recorded["seed"])["test"] == sorted(test)
+
+
+def test_split_keeps_the_original_test_documents_and_stratifies_the_new_ones(corpus_docs: list[Document]) -> None:
+    split = load_split(CORPUS_DIR)
+    legacy_test = {i for i in split["test"] if i.rsplit("-", 1)[0] in LEGACY_BATCHES}
+    assert len(legacy_test) == 192  # the test split of every model since 1.0.0
+    legacy = [d for d in corpus_docs if d.batch in LEGACY_BATCHES]
+    assert set(make_split(legacy)["test"]) == legacy_test  # the first rule, on the first corpus alone
+    later = [d for d in corpus_docs if d.batch not in LEGACY_BATCHES]
+    test = set(split["test"])
+    for batch in {d.batch for d in later}:
+        docs = [d for d in later if d.batch == batch]
+        assert abs(sum(d.id in test for d in docs) - 0.2 * len(docs)) <= 3, batch  # a triple moves three
+    long_docs = [d for d in later if length_bucket(d.text) in ("600-1000", "1000+")]
+    for label in LABELS:
+        held = [d for d in long_docs if d.label == label and d.id in test]
+        assert len(held) >= 5, label  # every label is tested on long documents
+
+
+def test_adding_a_batch_never_moves_an_assigned_document(corpus_docs: list[Document]) -> None:
+    newest = max(d.batch for d in corpus_docs if d.batch not in LEGACY_BATCHES)
+    without = make_split([d for d in corpus_docs if d.batch != newest])
+    full = make_split(corpus_docs)
+    assert set(without["test"]) <= set(full["test"])
+    assert set(without["train"]) <= set(full["train"])
+
+
+def test_hard_triples_stay_on_one_side_of_the_split(corpus_docs: list[Document]) -> None:
+    test = set(load_split(CORPUS_DIR)["test"])
+    triples: dict[str, set[bool]] = {}
+    for doc in corpus_docs:
+        if doc.pair:
+            triples.setdefault(doc.pair, set()).add(doc.id in test)
+    assert len(triples) >= 12
+    assert all(len(sides) == 1 for sides in triples.values())
+
+
+def test_assembled_files_match_the_writers_markup() -> None:
+    result = subprocess.run(
+        [sys.executable, str(CORPUS_DIR / "tools" / "assemble.py"), "--check"], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_held_out_set_is_long_balanced_and_never_in_the_corpus(corpus_docs: list[Document]) -> None:
+    held = load_labeled(CORPUS_DIR / HELD_OUT_FILE)
+    assert len(held) >= 90
+    assert all(600 <= len(d.text.split()) <= 1600 for d in held)
+    assert min(Counter(d.label for d in held).values()) >= 30
+    assert all(d.sentences for d in held)  # every sentence labelled: the sentence-level test set
+    held_ids = {d.id for d in held}
+    assert not held_ids & {d.id for d in corpus_docs}
+    copied = [(a, b) for a, b, _ in near_duplicates([*corpus_docs, *held]) if {a, b} & held_ids]
+    assert copied == []
 
 
 def test_no_near_duplicates(corpus_docs: list[Document]) -> None:

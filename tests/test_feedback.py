@@ -146,7 +146,7 @@ def test_document_and_sentence_feedback_name_the_reviewer(
     assert stored["reviewer"] == "alice"
     assert stored["kind"] == "document" and stored["sentence"] is None
     assert stored["label"] == wrong and stored["comment"] == "reads as news"
-    assert stored["model_version"] == "messaging-1.1.0"
+    assert stored["model_version"] == _version(analysis)
     assert stored["excerpt"] == DRAFTS[1][:200]
 
     sentence = analysis["sentences"][1]

@@ -64,6 +64,7 @@ def record_of(
         "scores": analysis.scores,
         "confidence": analysis.confidence,
         "uncertain": analysis.uncertain,
+        "mixed": analysis.mixed,
         "case_for_change_score": analysis.case_for_change_score,
         "rubric": {name: element.present for name, element in analysis.rubric},
         "suggestion": (
@@ -84,6 +85,13 @@ def record_of(
     }
 
 
+#: The fields of a record that a failed document leaves empty.
+NOT_ANALYZED = (
+    *("words", "label", "scores", "confidence", "uncertain", "mixed"),
+    *("case_for_change_score", "rubric", "suggestion"),
+)
+
+
 def failure(
     doc_id: str, code: str, message: str, *, title: str | None = None, url: str | None = None
 ) -> dict[str, Any]:
@@ -98,10 +106,8 @@ def failure(
         "url": url,
         "doc_type": None,
         "published": None,
-        **dict.fromkeys(
-            ("words", "label", "scores", "confidence", "uncertain", "case_for_change_score", "rubric", "suggestion")
-        ),
-        "model": "messaging@1.1.0",
+        **dict.fromkeys(NOT_ANALYZED),
+        "model": "messaging@1.2.0",
         "error": {"code": code, "message": message},
     }
 
@@ -154,6 +160,7 @@ def test_summary_figures_match_the_records(records: list[dict[str, Any]]) -> Non
         "analyzed": 40,
         "failed": 4,
         "uncertain": sum(r["uncertain"] for r in ok),
+        "mixed": sum(r["mixed"] for r in ok),
         "words": sum(r["words"] for r in ok),
         "dated": sum(r["published"] is not None for r in records),
     }
@@ -210,7 +217,7 @@ def test_summary_figures_match_the_records(records: list[dict[str, Any]]) -> Non
     assert [item["title"] for item in failures["items"]] == ["scan.pdf", HOSTILE, "gone", "locked.docx"]
 
     assert summary["run"]["duration_seconds"] == 270.0
-    assert summary["run"]["model"] == "messaging@1.1.0"  # from the records: the runner did not say
+    assert summary["run"]["model"] == "messaging@1.2.0"  # from the records: the runner did not say
     json.dumps(summary, allow_nan=False)  # JSON-serializable as it is
 
 

@@ -21,15 +21,22 @@ from analyzer.analysis.explain import Explanation, LinearExplainer
 from analyzer.errors import AnalyzerError, ModelIntegrityError
 from analyzer.labels import CHANGE, LABELS, RUBRIC_ELEMENTS
 from analyzer.model.artifacts import LoadedModel, load_model
-from analyzer.model.rubric import RubricSettings, blend, case_for_change_score, detect, evidence_scores, sentence_labels
-from analyzer.text.extract import Extracted, check_text
+from analyzer.model.rubric import (
+    RubricSettings,
+    case_for_change_score,
+    detect,
+    evidence_scores,
+    in_context,
+    sentence_labels,
+)
+from analyzer.text.extract import Extracted, Heading, check_text
 from analyzer.text.nlp import parse
 from analyzer.text.sentences import is_low_signal
 
 if TYPE_CHECKING:
     from analyzer.analysis.suggest.score import GainChecker, Suggestion
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.1"  # 1.1 added suggestions' alternatives and coaching, `mixed` and `leading`
 #: The most target sentences one document's suggestions read with the parser.
 MAX_CANDIDATES = 25
 #: Below this top probability a label is flagged uncertain: read it yourself.
@@ -169,6 +176,14 @@ class Analysis(BaseModel):
     scores: dict[str, float]
     confidence: float
     uncertain: bool
+    mixed: bool = Field(
+        default=False,
+        description="No message dominates: the top score is below the model's mixed threshold. "
+        "Show the two `leading` messages rather than the label (which is still given).",
+    )
+    leading: list[str] = Field(
+        default_factory=list, description="The two messages with the highest scores, highest first."
+    )
     case_for_change_score: int = Field(
         ge=0,
         le=100,
@@ -199,8 +214,7 @@ class Analyzer:
             )
         self.model = model
         self.sentence_model = model.sentences
-        analysis = model.card["analysis"]
-        self.settings = RubricSettings(float(analysis["context_weight"]), dict(analysis["thresholds"]))
+        self.settings = RubricSettings.from_card(model.card["analysis"])
 
     @classmethod
     def load(cls, directory: str | Path | None = None) -> Analyzer:
@@ -240,18 +254,21 @@ class Analyzer:
         doc_probs = all_probs[0]
         doc_label = LABELS[int(np.argmax(doc_probs))]
 
-        sentence_parses = [parsed.sentence(i) for i in range(len(parsed.sentences))]
+        # Headings are the sections' names, not sentences: they carry no message to label or rewrite.
+        kept = _outside_headings([parsed.sentence_span(i) for i in range(len(parsed.sentences))], extracted.headings)
+        sentence_parses = [parsed.sentence(i) for i in kept]
+        spans = [parsed.sentence_span(i) for i in kept]
         matrix = self.sentence_model.featurize(sentence_parses)
         label_probs, rubric_probs = self.sentence_model.predict_features(matrix)
-        blended = blend(label_probs, doc_probs, self.settings.context_weight) if len(label_probs) else label_probs
         low = [is_low_signal(s) for s in sentence_parses]
+        blended = in_context(label_probs, doc_probs, low, self.settings)
         labels = sentence_labels(blended, low, doc_label)
-        elements = detect(evidence_scores(rubric_probs, blended), self.settings.thresholds)
+        change = label_probs if self.settings.own_evidence else blended
+        elements = detect(evidence_scores(rubric_probs, change), self.settings.thresholds)
 
         sentence_explanations = (
             self.sentence_explainer.explain(matrix, labels) if options.explanations and len(labels) else []
         )
-        spans = [parsed.sentence_span(i) for i in range(len(sentence_parses))]
         sentences = [
             SentenceOut.model_construct(
                 index=i,
@@ -268,6 +285,7 @@ class Analyzer:
         missing = [name for name in RUBRIC_ELEMENTS if not elements[name].present]
         suggestions, coaching = self._advice(extracted, sentences, doc_label, missing, options)
         top = float(np.max(doc_probs))
+        prediction = self.model.prediction(doc_probs)
         return Analysis(
             model=ModelOut(name=self.model.name, version=self.model.version),
             source=source,
@@ -278,6 +296,8 @@ class Analyzer:
             scores=_scores(doc_probs),
             confidence=round(top, 6),
             uncertain=top < UNCERTAIN_BELOW,
+            mixed=prediction.mixed,
+            leading=list(prediction.leading or ()),
             case_for_change_score=case_for_change_score(float(doc_probs[LABELS.index(CHANGE)]), elements),
             rubric=RubricOut(
                 **{
@@ -400,3 +420,16 @@ def _suggestion_out(suggestion: Suggestion, sentence: SentenceOut) -> Suggestion
         gain=first.gain,
         alternatives=alternatives,
     )
+
+
+def _outside_headings(spans: Sequence[tuple[int, int]], headings: Sequence[Heading]) -> list[int]:
+    """The indices of the spans that do not lie inside a heading (both sorted by offset)."""
+    starts = sorted((h.start, h.end) for h in headings)
+    kept: list[int] = []
+    k = 0
+    for i, (start, end) in enumerate(spans):
+        while k < len(starts) and starts[k][1] <= start:
+            k += 1
+        if not (k < len(starts) and starts[k][0] <= start and end <= starts[k][1]):
+            kept.append(i)
+    return kept

@@ -2,8 +2,9 @@
 
 For a text labelled L, a feature's push is its value times (its weight for L minus its mean
 weight for the other labels): positive pushes toward L, negative away from it. The weights
-are averaged over the calibration folds' models, which is exactly the linear score the
-calibrated probabilities are monotone in, so the explanation is the model's reasoning, not a
+are the head's own (a temperature-scaled head has one model; a sigmoid-calibrated one's are
+averaged over its folds' models), which is exactly the linear score the calibrated
+probabilities are monotone in, so the explanation is the model's reasoning, not a
 surrogate's. Character n-grams count in the score but are not shown: "sts y" explains nothing
 to a writer; word n-grams and named signals do.
 """
@@ -20,6 +21,7 @@ from sklearn.pipeline import FeatureUnion
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from analyzer.labels import LABELS
+from analyzer.model.calibration import TemperatureScaled
 from analyzer.model.signals import SIGNAL_DESCRIPTIONS
 
 #: Phrases listed on each side, of which at most `MAX_SIGNALS` may be named signals.
@@ -43,8 +45,11 @@ class Explanation:
 class LinearExplainer:
     """Explains one calibrated linear head over one feature union."""
 
-    def __init__(self, features: FeatureUnion, head: CalibratedClassifierCV) -> None:
-        coefs = np.mean([c.estimator.coef_ for c in head.calibrated_classifiers_], axis=0)
+    def __init__(self, features: FeatureUnion, head: CalibratedClassifierCV | TemperatureScaled) -> None:
+        if isinstance(head, TemperatureScaled):
+            coefs = np.atleast_2d(head.coef_)
+        else:
+            coefs = np.mean([c.estimator.coef_ for c in head.calibrated_classifiers_], axis=0)
         classes = list(head.classes_)
         if coefs.shape[0] == 1:  # a binary head stores one row: the positive class
             coefs = np.vstack([-coefs[0], coefs[0]])

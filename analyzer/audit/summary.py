@@ -74,6 +74,7 @@ def build_summary(records: Sequence[Mapping[str, Any]], run: Mapping[str, Any]) 
       `finished`, `duration_seconds`, `jobs`, ...), `model` taken from the records and
       `duration_seconds` from `started`/`finished` when the runner did not give them.
     - `totals`: `documents`, `analyzed`, `failed`, `uncertain` (analyzed with a label under 0.6),
+      `mixed` (analyzed with no dominant message: shown with their two leading messages),
       `words` (analyzed), `dated` (documents with a known publication date).
     - `labels`: `counts` and `shares` of the analyzed documents per label.
     - `by_doc_type`, `by_section`: groups by descending size, at most `SUMMARY_GROUPS` and one
@@ -129,6 +130,7 @@ def build_summary(records: Sequence[Mapping[str, Any]], run: Mapping[str, Any]) 
         column = LABELS.index(label)
         totals["analyzed"] += 1
         totals["uncertain"] += bool(record.get("uncertain"))
+        totals["mixed"] += bool(record.get("mixed"))
         totals["words"] += int(record.get("words") or 0)
         label_counts[column] += 1
         for row in rows:
@@ -148,7 +150,9 @@ def build_summary(records: Sequence[Mapping[str, Any]], run: Mapping[str, Any]) 
     return {
         "summary_version": SUMMARY_VERSION,
         "run": _run_info(run, models),
-        "totals": {key: totals[key] for key in ("documents", "analyzed", "failed", "uncertain", "words", "dated")},
+        "totals": {
+            key: totals[key] for key in ("documents", "analyzed", "failed", "uncertain", "mixed", "words", "dated")
+        },
         "labels": {"counts": _by_label(label_counts), "shares": _shares(label_counts)},
         "by_doc_type": _groups(by_type, SUMMARY_GROUPS),
         "by_section": _groups(by_section, SUMMARY_GROUPS),

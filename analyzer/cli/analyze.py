@@ -138,10 +138,15 @@ def _print_report(analysis: Any) -> None:
     """A terminal report: the verdict, the draft coloured by label, the rubric, the rewrites."""
     label = analysis.label
     click.echo(click.style(f"{analysis.source}", bold=True))
-    verdict = f"{label} ({analysis.scores[label]:.0%})" + (
-        "  uncertain: read it yourself" if analysis.uncertain else ""
-    )
-    click.echo(f"  message:  {click.style(verdict, fg=LABEL_COLOURS[label], bold=True)}")
+    if analysis.mixed:
+        first, second = analysis.leading
+        verdict = f"mixed: {first} ({analysis.scores[first]:.0%}) and {second} ({analysis.scores[second]:.0%})"
+        click.echo(f"  message:  {click.style(verdict, bold=True)}  no message dominates: read it yourself")
+    else:
+        verdict = f"{label} ({analysis.scores[label]:.0%})" + (
+            "  uncertain: read it yourself" if analysis.uncertain else ""
+        )
+        click.echo(f"  message:  {click.style(verdict, fg=LABEL_COLOURS[label], bold=True)}")
     click.echo("  scores:   " + "  ".join(f"{k} {v:.2f}" for k, v in analysis.scores.items()))
     click.echo(f"  case-for-change score: {analysis.case_for_change_score}/100")
     click.echo("")

@@ -22,10 +22,24 @@ if TYPE_CHECKING:
 
 #: Lines classified per model call when streaming JSONL.
 CHUNK = 256
+SHORT_NAMES = {"awareness-only": "aware", "feature-pitch": "feat", "case-for-change": "change"}
 
 
 def _record(doc_id: str, prediction: Prediction) -> dict[str, Any]:
-    return {"id": doc_id, "label": prediction.label, "scores": prediction.scores}
+    return {
+        "id": doc_id,
+        "label": prediction.label,
+        "scores": prediction.scores,
+        "mixed": prediction.mixed,
+        "leading": list(prediction.leading or ()),
+    }
+
+
+def _table_label(prediction: Prediction) -> str:
+    """The label column: the label, or "mixed" and the two leading messages' short names."""
+    if prediction.mixed and prediction.leading:
+        return "mixed " + "/".join(SHORT_NAMES[label] for label in prediction.leading)
+    return prediction.label
 
 
 def _read_inputs(files: tuple[str, ...]) -> Iterator[tuple[str, str | InputError]]:
@@ -91,7 +105,7 @@ def classify(files: tuple[str, ...], jsonl: str | None, fmt: str, model_dir: Pat
     inputs = _read_jsonl_lines(jsonl) if jsonl else _read_inputs(files)
     failed = 0
     if fmt == "table":
-        click.echo(f"{'label':<17} {'aware':>6} {'feat':>6} {'change':>6}  id")
+        click.echo(f"{'label':<19} {'aware':>6} {'feat':>6} {'change':>6}  id")
     while chunk := list(islice(inputs, CHUNK)):
         good = [k for k, (_, text) in enumerate(chunk) if isinstance(text, str)]
         results = dict(zip(good, model.classify([str(chunk[k][1]) for k in good]), strict=True))
@@ -104,7 +118,8 @@ def classify(files: tuple[str, ...], jsonl: str | None, fmt: str, model_dir: Pat
             if fmt == "table":
                 s = prediction.scores
                 click.echo(
-                    f"{prediction.label:<17} {s[LABELS[0]]:>6.2f} {s[LABELS[1]]:>6.2f} {s[LABELS[2]]:>6.2f}  {doc_id}"
+                    f"{_table_label(prediction):<19} {s[LABELS[0]]:>6.2f} {s[LABELS[1]]:>6.2f} "
+                    f"{s[LABELS[2]]:>6.2f}  {doc_id}"
                 )
             else:
                 click.echo(json.dumps(_record(doc_id, prediction), ensure_ascii=False))

@@ -39,9 +39,11 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 
 from analyzer.errors import ModelCompatibilityError, ModelIntegrityError, ModelNotFoundError, ModelTrustError
 from analyzer.labels import LABELS
+from analyzer.model.abstain import is_mixed, leading
 from analyzer.model.fastpath import FastFeatures, FastHead
 from analyzer.model.paths import CARD, resolve_model_dir
 from analyzer.model.pipeline import Prediction
+from analyzer.model.readme import render_readme
 from analyzer.model.sentences import SentenceModel
 from analyzer.text.nlp import Parsed, parse
 
@@ -120,12 +122,24 @@ class LoadedModel:
         """Probabilities with one column per label in `LABELS` order."""
         return self.probabilities_of_parsed(list(parse(texts)))[0]
 
+    @property
+    def mixed_below(self) -> float | None:
+        """The top score under which a document is shown as mixed (None: a model without one)."""
+        value = self.card.get("abstention", {}).get("mixed_below")
+        return float(value) if value is not None else None
+
+    def prediction(self, row: np.ndarray) -> Prediction:
+        """The label, scores, and mixed flag of one row of probabilities in `LABELS` order."""
+        return Prediction(
+            LABELS[int(np.argmax(row))],
+            {label: float(p) for label, p in zip(LABELS, row, strict=True)},
+            mixed=is_mixed(row, self.mixed_below),
+            leading=leading(row),
+        )
+
     def classify(self, texts: Sequence[str]) -> list[Prediction]:
         """Label and score each text (scores in `LABELS` order, summing to 1)."""
-        return [
-            Prediction(LABELS[int(np.argmax(row))], {label: float(p) for label, p in zip(LABELS, row, strict=True)})
-            for row in self.probabilities(texts)
-        ]
+        return [self.prediction(row) for row in self.probabilities(texts)]
 
 
 def save_model(
@@ -304,111 +318,3 @@ def _alias_pickled_modules() -> None:
     """Make the module paths in `PICKLED_MODULES` resolve to today's modules (idempotent)."""
     for old, new in PICKLED_MODULES.items():
         sys.modules.setdefault(old, importlib.import_module(new))
-
-
-def _suggestions_section() -> list[str]:
-    """How the analysis's suggested rewrites use this model, and where their figures are."""
-    return [
-        "",
-        "## Suggested rewrites",
-        "",
-        "The analysis suggests rewrites for the few sentences an editor would rewrite (the announcement, the first",
-        "two features, the strongest result figure, the price; never headings, datelines, schedules, CTAs, quotes,",
-        "boilerplate or company news). Each is recast from its own parse: the reader's situation without the",
-        "capability (what the sentence ends, does without or does automatically, put as it is today), the status",
-        "quo's own figure for a result, the piece's measure for a price, in two or three alternatives (why change,",
-        "price of inaction, future state), with facts the draft lacks as [bracketed questions]. This model's",
-        "sentence head scores each alternative with its placeholders filled by neutral stand-ins (`scores_after`);",
-        "it does not choose or rank them. An independent check model (`models/rewrite-check-1.1.0/`, word n-grams,",
-        "the rewrite frames' phrases masked out of its training) reports its own gain beside it. How they are made",
-        "and what they cannot do: `docs/suggestions.md`. Their quality is judged against an editor's evaluation set",
-        "by `benchmarks/rewrites.py` (target precision and recall, chrF against the editor's rewrites beside two",
-        "baselines, content words kept, well-formed sentences, placeholders, repeated frames), figures in",
-        "`docs/benchmarks.md`; a gain from this model is a sanity check, not evidence of quality.",
-    ]
-
-
-def render_readme(card: dict[str, Any]) -> str:
-    """The model's README, generated from its card so the two never disagree."""
-    lines = [
-        f"# {card['name']} {card['version']}",
-        "",
-        card.get("description", ""),
-        "",
-        "Generated from `model-card.json` by `analyzer train`; edit the card's source, not this file.",
-        "",
-        f"- Labels: {', '.join(card['labels'])}",
-        f"- Trained at: {card['trained_at']} with seed {card['seed']}",
-        f"- Corpus: {card['corpus']['documents']} documents, {card['corpus']['words']:,} words, "
-        f"train {card['corpus']['train']} / test {card['corpus']['test']}, sha256 `{card['corpus']['sha256'][:16]}…`",
-        *(
-            f"- Artifact ({role}): `{entry['file']}`, {entry['bytes']:,} bytes, sha256 `{entry['sha256']}`"
-            for role, entry in card["artifacts"].items()
-        ),
-        f"- Libraries: {', '.join(f'{k} {v}' for k, v in card['libraries'].items())}",
-        "",
-        "## Hyperparameters",
-        "",
-        "Chosen by stratified cross-validation on the train split only:",
-        "",
-        "```json",
-        json.dumps(card["hyperparameters"], indent=2),
-        "```",
-        "",
-        "## Evaluation",
-        "",
-        "| set | documents | accuracy | macro-F1 | Brier | ECE |",
-        "|---|---|---|---|---|---|",
-    ]
-    for name, metrics in card["metrics"].items():
-        lines.append(
-            f"| {name} | {metrics['n']} | {metrics['accuracy']:.3f} | {metrics['macro_f1']:.3f} | "
-            f"{metrics['brier']:.3f} | {metrics['ece']:.3f} |"
-        )
-    for name, metrics in card["metrics"].items():
-        labels = metrics["confusion_matrix"]["labels"]
-        lines += ["", f"### {name}", "", "| label | precision | recall | F1 | support |", "|---|---|---|---|---|"]
-        for label in labels:
-            row = metrics["per_label"][label]
-            lines.append(
-                f"| {label} | {row['precision']:.3f} | {row['recall']:.3f} | {row['f1']:.3f} | {row['support']} |"
-            )
-        lines += ["", "Confusion (rows true, columns predicted): " + ", ".join(labels), ""]
-        for label, row in zip(labels, metrics["confusion_matrix"]["rows_true_columns_predicted"], strict=True):
-            lines.append(f"- {label}: {row}")
-    lines += _suggestions_section()
-    if card.get("analysis_metrics"):
-        lines += [
-            "",
-            "## Sentences and rubric",
-            "",
-            f"Settings tuned out of fold on the train split: context weight {card['analysis']['context_weight']}, "
-            f"thresholds {card['analysis']['thresholds']}.",
-            "",
-            "| set | sentences | macro-F1 (annotated sentences) | macro-F1 (all sentences) |",
-            "|---|---|---|---|",
-        ]
-        for name, block in card["analysis_metrics"].items():
-            s = block["sentences"]
-            lines.append(
-                f"| {name} | {s['sentences']} ({s['annotated_sentences']} annotated) | "
-                f"{s['macro_f1_annotated']:.3f} | {s['macro_f1_all']:.3f} |"
-            )
-        lines += [
-            "",
-            "Rubric detection (document: does it have the element; sentence: is this sentence evidence):",
-            "",
-            "| set | element | doc precision | doc recall | sentence precision | sentence recall |",
-            "|---|---|---|---|---|---|",
-        ]
-        for name, block in card["analysis_metrics"].items():
-            for element, r in block["rubric"].items():
-                d, s = r["documents"], r["sentences"]
-                lines.append(
-                    f"| {name} | {element} | {d['precision']:.3f} | {d['recall']:.3f} | "
-                    f"{s['precision']:.3f} | {s['recall']:.3f} |"
-                )
-    for section in ("intended_use", "limitations"):
-        if card.get(section):
-            lines += ["", f"## {section.replace('_', ' ').capitalize()}", "", card[section]]
-    return "\n".join(lines) + "\n"

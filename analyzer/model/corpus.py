@@ -38,6 +38,7 @@ class Document:
     doc_type: str = "unknown"
     industry: str = "unknown"
     sentences: tuple[SentenceLabel, ...] = field(default=())
+    pair: str | None = None  # the same company told as each message (a hard triple)
 
     @property
     def batch(self) -> str:
@@ -96,6 +97,7 @@ def document_from_json(obj: dict[str, Any], where: str) -> Document:
         doc_type=str(obj.get("doc_type") or "unknown"),
         industry=str(obj.get("industry") or "unknown"),
         sentences=tuple(spans),
+        pair=str(obj["pair"]) if obj.get("pair") else None,
     )
 
 
@@ -137,20 +139,120 @@ def split_documents(directory: Path) -> tuple[list[Document], list[Document]]:
     return [docs[i] for i in sorted(split["train"])], [docs[i] for i in sorted(split["test"])]
 
 
+#: The first writers' batches, split by the first rule: their 192 test documents are the test
+#: split every model since 1.0.0 was measured on, so they keep their assignment.
+LEGACY_BATCHES = frozenset({"pr", "blog", "prod", "lpwp", "mail", "evrn", "csop", "misc"})
+#: Word counts that bound the length buckets (80-150 and under count as one bucket).
+LENGTH_BOUNDS = (150, 300, 600, 1000)
+#: Writers' finer doc types -> the corpus's thirteen families, for stratifying the split (a
+#: family with one or two documents of a kind would otherwise never reach the test split).
+#: The records keep the finer names.
+DOC_TYPE_FAMILIES = {
+    "linkedin-post": "social-post",
+    "nurture-email": "email",
+    "sales-email": "email",
+    "how-to": "blog-post",
+    "engineering-blog": "blog-post",
+    "post-mortem": "blog-post",
+    "why-we-built-it": "blog-post",
+    "founder-story": "blog-post",
+    "founder-letter": "blog-post",
+    "culture-post": "blog-post",
+    "launch-post": "blog-post",
+    "opinion-column": "article",
+    "market-note": "article",
+    "annual-letter": "newsletter",
+    "research-report": "white-paper",
+    "guide": "white-paper",
+    "webinar-page": "event-page",
+    "help-guide": "help-article",
+    "onboarding-page": "help-article",
+    "about-page": "landing-page",
+    "company-page": "landing-page",
+    "partner-page": "landing-page",
+    "solution-page": "landing-page",
+    "demo-page": "landing-page",
+    "pricing-page": "product-page",
+    "integration-page": "product-page",
+    "marketplace-listing": "product-page",
+    "comparison-page": "product-page",
+    "alternatives-page": "product-page",
+}
+
+
+def doc_type_family(doc_type: str) -> str:
+    return DOC_TYPE_FAMILIES.get(doc_type, doc_type)
+
+
+def length_bucket(text: str) -> str:
+    """The document's length bucket by words: "0-150", "150-300", ..., "1000+"."""
+    words = len(text.split())
+    bounds = (0, *LENGTH_BOUNDS)
+    for low, high in zip(bounds, (*LENGTH_BOUNDS, None), strict=True):
+        if high is None or words < high:
+            return f"{low}-{high}" if high is not None else f"{low}+"
+    raise AssertionError(words)
+
+
 def make_split(docs: Sequence[Document], test_fraction: float = 0.2, seed: int = 13) -> dict[str, Any]:
-    """A split stratified by label x doc_type, so both halves see every kind of document."""
-    strata: dict[tuple[str, str], list[str]] = defaultdict(list)
+    """A deterministic train/test split, stratified so both halves see every kind of document.
+
+    The legacy batches keep the first rule (strata of label x doc type, the test share of each
+    rounded), so the original 192 test documents stay where they were. Each later batch is
+    split on its own, so adding a batch never moves a document already assigned: strata of
+    label x doc-type family x length bucket, each shuffled, laid end to end and sampled
+    systematically, which gives the batch its exact test share and every stratum its
+    proportional one, even strata of one or two documents. A hard triple (the same company
+    told as each message) goes to one side whole, so no fact of a test document is trained on.
+    """
+    train: list[str] = []
+    test: list[str] = []
+    by_batch: dict[str, list[Document]] = defaultdict(list)
     for doc in sorted(docs, key=lambda d: d.id):
+        by_batch[doc.batch].append(doc)
+    legacy = [d for batch in sorted(by_batch) if batch in LEGACY_BATCHES for d in by_batch[batch]]
+    strata: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for doc in legacy:
         strata[(doc.label, doc.doc_type)].append(doc.id)
     rng = random.Random(seed)
-    train, test = [], []
     for key in sorted(strata):
         ids = strata[key]
         rng.shuffle(ids)
         n_test = round(len(ids) * test_fraction)
         test += ids[:n_test]
         train += ids[n_test:]
+    for batch in sorted(set(by_batch) - LEGACY_BATCHES):
+        held, kept = _split_batch(by_batch[batch], test_fraction, random.Random(f"{seed}:{batch}"))
+        test += held
+        train += kept
     return {"seed": seed, "test_fraction": test_fraction, "train": sorted(train), "test": sorted(test)}
+
+
+def _split_batch(docs: Sequence[Document], test_fraction: float, rng: random.Random) -> tuple[list[str], list[str]]:
+    """(test ids, train ids) of one later batch: see `make_split`."""
+    triples: dict[str, list[str]] = defaultdict(list)
+    strata: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    for doc in docs:
+        if doc.pair:
+            triples[doc.pair].append(doc.id)
+        else:
+            strata[(doc.label, doc_type_family(doc.doc_type), length_bucket(doc.text))].append(doc.id)
+    units = [triples[name] for name in sorted(triples)]
+    rng.shuffle(units)
+    singles = []
+    for key in sorted(strata):
+        ids = strata[key]
+        rng.shuffle(ids)
+        singles += [[i] for i in ids]
+    test: list[str] = []
+    train: list[str] = []
+    for group in (units, singles):
+        offset = rng.random()
+        for position, unit in enumerate(group):
+            # Systematic sampling: a unit is drawn where the running quota crosses an integer.
+            drawn = int((position + 1) * test_fraction + offset) > int(position * test_fraction + offset)
+            (test if drawn else train).extend(unit)
+    return test, train
 
 
 def corpus_fingerprint(directory: Path) -> dict[str, Any]:

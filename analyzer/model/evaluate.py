@@ -9,6 +9,7 @@ import numpy as np
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
 
 from analyzer.labels import LABELS
+from analyzer.model.corpus import Document, length_bucket
 
 #: Bins for the expected calibration error, over the top label's probability.
 ECE_BINS = 10
@@ -20,8 +21,18 @@ def evaluate_predictions(
     """Score predicted probabilities (one column per label, in `labels` order) against truth."""
     labels = list(labels)
     predicted = [labels[i] for i in np.argmax(probabilities, axis=1)]
-    precision, recall, f1, support = precision_recall_fscore_support(truth, predicted, labels=labels, zero_division=0)
     onehot = np.array([[float(t == label) for label in labels] for t in truth])
+    return {
+        **label_metrics(truth, predicted, labels),
+        "brier": round(float(np.mean(np.sum((probabilities - onehot) ** 2, axis=1))), 4),
+        "ece": round(expected_calibration_error(onehot, probabilities), 4),
+    }
+
+
+def label_metrics(truth: Sequence[str], predicted: Sequence[str], labels: Sequence[str] = LABELS) -> dict[str, Any]:
+    """Accuracy, macro-F1, per-label scores and the confusion matrix of predicted labels."""
+    labels = list(labels)
+    precision, recall, f1, support = precision_recall_fscore_support(truth, predicted, labels=labels, zero_division=0)
     return {
         "n": len(truth),
         "accuracy": round(float(accuracy_score(truth, predicted)), 4),
@@ -39,23 +50,59 @@ def evaluate_predictions(
             "labels": labels,
             "rows_true_columns_predicted": confusion_matrix(truth, predicted, labels=labels).tolist(),
         },
-        "brier": round(float(np.mean(np.sum((probabilities - onehot) ** 2, axis=1))), 4),
-        "ece": round(expected_calibration_error(onehot, probabilities), 4),
     }
+
+
+def length_table(docs: Sequence[Document], predicted: Sequence[str]) -> list[dict[str, Any]]:
+    """Per length bucket (words), then for all: documents, the gold and predicted share of each
+    label, and macro-F1. A model that learned length as a message predicts more of one label
+    in the long buckets than their gold share."""
+    buckets = sorted({length_bucket(d.text) for d in docs}, key=lambda name: int(name.split("-")[0].rstrip("+")))
+    rows = []
+    for name in [*buckets, "all"]:
+        pick = [i for i, d in enumerate(docs) if name in ("all", length_bucket(d.text))]
+        truth = [docs[i].label for i in pick]
+        guess = [predicted[i] for i in pick]
+        rows.append(
+            {
+                "bucket": name,
+                "n": len(pick),
+                "gold": {label: round(truth.count(label) / len(pick), 4) for label in LABELS},
+                "predicted": {label: round(guess.count(label) / len(pick), 4) for label in LABELS},
+                "macro_f1": round(
+                    float(f1_score(truth, guess, labels=list(LABELS), average="macro", zero_division=0)), 4
+                ),
+            }
+        )
+    return rows
 
 
 def expected_calibration_error(onehot: np.ndarray, probabilities: np.ndarray) -> float:
     """Gap between confidence and accuracy, weighted over equal-width confidence bins."""
+    n = len(onehot)
+    return float(
+        sum(b["n"] / n * abs(b["confidence"] - b["accuracy"]) for b in reliability_bins(onehot, probabilities))
+    )
+
+
+def reliability_bins(onehot: np.ndarray, probabilities: np.ndarray) -> list[dict[str, float]]:
+    """Per non-empty confidence bin (top label's probability, `ECE_BINS` equal widths): its
+    bounds, size, mean confidence and accuracy: the points of a reliability diagram."""
     confidence = probabilities.max(axis=1)
     correct = onehot[np.arange(len(onehot)), probabilities.argmax(axis=1)]
     edges = np.linspace(0.0, 1.0, ECE_BINS + 1)
     bins = np.clip(np.digitize(confidence, edges[1:-1]), 0, ECE_BINS - 1)
-    error = 0.0
-    for b in range(ECE_BINS):
-        mask = bins == b
-        if mask.any():
-            error += mask.mean() * abs(confidence[mask].mean() - correct[mask].mean())
-    return float(error)
+    return [
+        {
+            "low": float(edges[b]),
+            "high": float(edges[b + 1]),
+            "n": int(mask.sum()),
+            "confidence": float(confidence[mask].mean()),
+            "accuracy": float(correct[mask].mean()),
+        }
+        for b in range(ECE_BINS)
+        if (mask := bins == b).any()
+    ]
 
 
 def format_report(metrics: dict[str, Any]) -> str:

@@ -20,6 +20,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import StandardScaler
 
+from analyzer.model.calibration import TemperatureScaled, scaled_probabilities
 from analyzer.model.features import CharNgrams
 
 
@@ -126,9 +127,17 @@ def _fast_branch(transformer: Any) -> Any:
 
 
 class FastHead:
-    """`predict_proba` of a fitted sigmoid-calibrated linear classifier (ensemble of folds)."""
+    """`predict_proba` of a fitted calibrated linear classifier: temperature-scaled, or
+    sigmoid-calibrated per fold (an ensemble of folds, as `CalibratedClassifierCV` fits it)."""
 
-    def __init__(self, calibrated: CalibratedClassifierCV) -> None:
+    def __init__(self, calibrated: CalibratedClassifierCV | TemperatureScaled) -> None:
+        self.temperature: float | None = None
+        if isinstance(calibrated, TemperatureScaled):
+            self.classes = list(calibrated.classes_)
+            self.temperature = float(calibrated.temperature)
+            self.weights = np.ascontiguousarray(np.atleast_2d(calibrated.coef_).T)
+            self.intercepts = np.atleast_1d(calibrated.intercept_)
+            return
         if calibrated.method != "sigmoid":
             raise ValueError("only sigmoid calibration has a fast path")
         self.classes = list(calibrated.classes_)
@@ -153,6 +162,8 @@ class FastHead:
     def predict_proba(self, matrix: sp.spmatrix | np.ndarray) -> np.ndarray:
         n = matrix.shape[0]
         decisions = np.asarray(matrix @ self.weights) + self.intercepts
+        if self.temperature is not None:
+            return scaled_probabilities(decisions[:, 0] if decisions.shape[1] == 1 else decisions, self.temperature)
         calibrated = expit(-(self.slopes * decisions + self.offsets))
         total = np.zeros((n, len(self.classes)))
         for fold in range(self.n_folds):

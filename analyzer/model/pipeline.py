@@ -7,6 +7,7 @@ costs microseconds next to the parse.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +21,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from analyzer.labels import LABELS
+from analyzer.model.calibration import TemperatureScaled
 from analyzer.model.features import CharNgrams, SpacyParser, identity, word_tokens
 from analyzer.model.signals import MessageSignals
 from analyzer.text.nlp import Parsed, parse
@@ -59,40 +61,73 @@ def feature_union() -> FeatureUnion:
     )
 
 
-def classifier(c: float = 4.0, seed: int = DEFAULT_SEED) -> LogisticRegression:
-    return LogisticRegression(C=c, class_weight="balanced", max_iter=5000, random_state=seed)
+def classifier(c: float = 4.0, seed: int = DEFAULT_SEED, balanced: bool = True) -> LogisticRegression:
+    """The linear head; `balanced` weighs each class by its inverse frequency (when the
+    training documents carry no sample weights of their own)."""
+    return LogisticRegression(C=c, class_weight="balanced" if balanced else None, max_iter=5000, random_state=seed)
+
+
+def length_balanced_weights(labels: Sequence[str], buckets: Sequence[str]) -> np.ndarray:
+    """A weight per training document so that, within each length bucket, every label carries
+    the same mass (and each bucket keeps the mass of its documents); mean 1.
+
+    In the first corpus most long documents were cases for change: unweighted, a model learns
+    that more text means more case for change. Weighted, length says nothing about the label.
+    """
+    cells = Counter(zip(buckets, labels, strict=True))
+    sizes = Counter(buckets)
+    labels_in = {bucket: len({lab for b, lab in cells if b == bucket}) for bucket in sizes}
+    weights = np.array([sizes[b] / (labels_in[b] * cells[(b, lab)]) for b, lab in zip(buckets, labels, strict=True)])
+    result: np.ndarray = weights / weights.mean()
+    return result
+
+
+def writer_folds(
+    labels: Sequence[str], groups: Sequence[str], seed: int = DEFAULT_SEED
+) -> tuple[list[tuple[np.ndarray, np.ndarray]], str]:
+    """(train, held-out) index pairs holding out one writer's batch at a time, and their name.
+
+    Every setting of the model is chosen on these folds: the score of a fold says how the
+    model does on prose by someone it never read, which is what real collateral asks of it.
+    Fewer writers than `MIN_GROUPS` and the folds are stratified instead.
+    """
+    index = np.arange(len(labels))
+    if len(set(groups)) >= MIN_GROUPS:
+        folds = list(LeaveOneGroupOut().split(index, labels, groups))
+        return folds, f"leave-one-writer-out ({len(set(groups))} writer batches)"
+    folds = list(StratifiedKFold(CV_FOLDS, shuffle=True, random_state=seed).split(index, labels))
+    return folds, f"stratified {CV_FOLDS}-fold"
 
 
 def select_model(
-    docs: Sequence[Parsed], labels: Sequence[str], groups: Sequence[str], seed: int = DEFAULT_SEED
+    docs: Sequence[Parsed],
+    labels: Sequence[str],
+    groups: Sequence[str],
+    sample_weight: np.ndarray,
+    seed: int = DEFAULT_SEED,
 ) -> dict[str, Any]:
     """Cross-validate `PARAM_GRID` on parsed training documents; return the best settings.
 
-    Folds hold out one writer's batch at a time (`groups`), so the score says how the model
-    does on prose by someone it never read, which is the situation real collateral puts it
-    in; random folds reward memorizing each writer's habits (they preferred no signals at
-    all, and lost 4 points of macro-F1 on real passages for it). Runs on the uncalibrated
-    classifier: calibration barely moves the ranking and would multiply the fits by five.
+    Folds hold out one writer's batch at a time (`writer_folds`); random folds reward
+    memorizing each writer's habits (they preferred no signals at all, and lost 4 points of
+    macro-F1 on real passages for it). The fits carry the length-balancing weights; the
+    held-out folds are scored unweighted, as the world will score the model.
     """
-    if len(set(groups)) >= MIN_GROUPS:
-        folds = list(LeaveOneGroupOut().split(docs, labels, groups))
-        scheme = f"leave-one-writer-out ({len(set(groups))} writer batches)"
-    else:
-        folds = list(StratifiedKFold(CV_FOLDS, shuffle=True, random_state=seed).split(docs, labels))
-        scheme = f"stratified {CV_FOLDS}-fold"
+    folds, scheme = writer_folds(labels, groups, seed)
     search = GridSearchCV(
-        Pipeline([("features", feature_union()), ("classify", classifier(seed=seed))]),
+        Pipeline([("features", feature_union()), ("classify", classifier(seed=seed, balanced=False))]),
         PARAM_GRID,
         scoring="f1_macro",
         cv=folds,
         n_jobs=1,
     )
-    search.fit(list(docs), list(labels))
+    search.fit(list(docs), list(labels), classify__sample_weight=sample_weight)
     best = search.best_params_
     return {
         "C": best["classify__C"],
         "char_ngrams": True,
         "transformer_weights": best["features__transformer_weights"],
+        "sample_weights": "length-balanced",
         "selection": scheme,
         "cv_macro_f1": round(float(search.best_score_), 4),
         "cv_results": [
@@ -113,24 +148,38 @@ def select_model(
 
 
 def build_pipeline(params: dict[str, Any], seed: int = DEFAULT_SEED) -> Pipeline:
-    """The full text-in, probabilities-out pipeline for the chosen settings."""
+    """The full text-in, probabilities-out pipeline for the chosen settings.
+
+    Models selected before length-balanced weights (no `sample_weights` setting) keep their
+    per-fold sigmoid calibration, so a retrain that reuses their settings reproduces them.
+    """
     features = feature_union()
     features.set_params(transformer_weights=params["transformer_weights"])
     if not params["char_ngrams"]:
         features.set_params(chars="drop")
-    calibrated = CalibratedClassifierCV(
-        classifier(c=params["C"], seed=seed),
-        method="sigmoid",
-        cv=StratifiedKFold(CV_FOLDS, shuffle=True, random_state=seed),
-    )
-    return Pipeline([("parse", SpacyParser()), ("features", features), ("classify", calibrated)])
+    head: TemperatureScaled | CalibratedClassifierCV
+    if params.get("sample_weights") == "length-balanced":
+        head = TemperatureScaled(
+            classifier(c=params["C"], seed=seed, balanced=False), temperature=float(params.get("temperature", 1.0))
+        )
+    else:
+        head = CalibratedClassifierCV(
+            classifier(c=params["C"], seed=seed),
+            method="sigmoid",
+            cv=StratifiedKFold(CV_FOLDS, shuffle=True, random_state=seed),
+        )
+    return Pipeline([("parse", SpacyParser()), ("features", features), ("classify", head)])
 
 
 def fit_pipeline(
-    texts: Sequence[str], labels: Sequence[str], params: dict[str, Any], seed: int = DEFAULT_SEED
+    texts: Sequence[str],
+    labels: Sequence[str],
+    params: dict[str, Any],
+    seed: int = DEFAULT_SEED,
+    sample_weight: np.ndarray | None = None,
 ) -> Pipeline:
     pipeline = build_pipeline(params, seed)
-    pipeline.fit(list(texts), list(labels))
+    pipeline.fit(list(texts), list(labels), classify__sample_weight=sample_weight)
     if tuple(pipeline.classes_) != tuple(sorted(LABELS)):
         raise ValueError("the training data must contain every label")
     return pipeline
@@ -138,8 +187,13 @@ def fit_pipeline(
 
 @dataclass(frozen=True)
 class Prediction:
+    """A document's label and scores; `mixed` when no message dominates (see `abstain`), with
+    the two `leading` messages, highest first."""
+
     label: str
     scores: dict[str, float]
+    mixed: bool = False
+    leading: tuple[str, str] | None = None
 
 
 def probabilities(pipeline: Pipeline, texts: Sequence[str]) -> np.ndarray:
@@ -147,6 +201,15 @@ def probabilities(pipeline: Pipeline, texts: Sequence[str]) -> np.ndarray:
     if not texts:
         return np.zeros((0, len(LABELS)))
     raw = pipeline.predict_proba(list(texts))
+    order = [list(pipeline.classes_).index(label) for label in LABELS]
+    return np.asarray(raw[:, order])
+
+
+def decision_scores(pipeline: Pipeline, texts: Sequence[str]) -> np.ndarray:
+    """The linear scores of a temperature-scaled pipeline, one column per label in `LABELS` order."""
+    if not texts:
+        return np.zeros((0, len(LABELS)))
+    raw = pipeline.decision_function(list(texts))
     order = [list(pipeline.classes_).index(label) for label in LABELS]
     return np.asarray(raw[:, order])
 

@@ -15,21 +15,43 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from analyzer.errors import AnalyzerError
 from analyzer.labels import LABELS, RUBRIC_ELEMENTS
 from analyzer.model import tune
+from analyzer.model.abstain import MIXED_COST
 from analyzer.model.artifacts import library_versions, save_model
-from analyzer.model.corpus import Document, SentenceLabel, corpus_fingerprint, load_labeled, split_documents
-from analyzer.model.evaluate import evaluate_predictions
+from analyzer.model.calibration import scaled_probabilities
+from analyzer.model.corpus import (
+    LEGACY_BATCHES,
+    Document,
+    SentenceLabel,
+    corpus_fingerprint,
+    length_bucket,
+    load_labeled,
+    split_documents,
+)
+from analyzer.model.evaluate import evaluate_predictions, length_table, reliability_bins
 from analyzer.model.paths import MODEL_NAME, MODEL_VERSION, PROJECT_ROOT
-from analyzer.model.pipeline import DEFAULT_SEED, fit_pipeline, parse_all, probabilities, select_model
-from analyzer.model.registry import ModelVersion
+from analyzer.model.pipeline import (
+    DEFAULT_SEED,
+    fit_pipeline,
+    length_balanced_weights,
+    parse_all,
+    probabilities,
+    select_model,
+)
+from analyzer.model.registry import ModelVersion, file_sha256
+from analyzer.model.reliability import RELIABILITY_SVG, reliability_svg
 from analyzer.model.rubric import RubricSettings
 from analyzer.model.sentences import SentenceModel, sentence_examples
 from analyzer.text.nlp import Parsed
 
 DEFAULT_CORPUS_DIR = PROJECT_ROOT / "corpus"
-#: Fewer positive sentences than this for any rubric element and no sentence model is trained.
+#: The held-out long documents, relative to the corpus folder: never trained on.
+HELD_OUT_FILE = "eval/long.jsonl"
+#: Fewer positive sentences than this for any rubric element and the rubric cannot be learned.
 MIN_RUBRIC_EXAMPLES = 20
 DEFAULT_MODELS_DIR = PROJECT_ROOT / "models"
 
@@ -43,20 +65,33 @@ def default_devset() -> Path | None:
 DESCRIPTION = (
     "Labels marketing collateral as awareness-only, feature-pitch or case-for-change: "
     "spaCy blank-English parse, word (lemma 1-2) and char (3-5) n-gram tf-idf plus message "
-    "signals, logistic regression with sigmoid calibration. A sentence model (the same "
-    "features, a calibrated linear SVM for the label and calibrated logistic regressions for "
-    "the rubric elements) labels sentences and finds why change, the price of inaction and "
-    "the future state."
+    "signals, a logistic regression trained with length-balanced sample weights and "
+    "temperature-scaled out of fold. A sentence model (the same features without char "
+    "n-grams, calibrated linear SVMs for the label and for each rubric element) labels each "
+    "sentence from its own words, its neighbours' and, weakly, its document's, and finds why "
+    "change, the price of inaction and the future state."
+)
+HOW_THE_LABEL_IS_MADE = (
+    "The document's label is the top of one calibrated linear model over the whole text: "
+    "tf-idf of lemma 1-2-grams and character 3-5-grams (so a long text weighs as much as a "
+    "short one) and message signals that are rates and shares, never the length. Training "
+    "weighs documents so that every label carries the same mass within each length bucket, "
+    "so length says nothing about the label. Reading long documents chunk by chunk "
+    "(windows of 100 or 200 words, or the sentence model's mass per label and what the last "
+    "fifth says, combined by a learned model) was measured out of fold and did not beat the "
+    "whole-document model (docs/experiments.md), so it is not used. A document whose top "
+    "score is below the mixed threshold is shown as mixed with its two leading messages."
 )
 INTENDED_USE = (
     "Scoring drafts and content libraries of English marketing collateral (blog posts, press "
     "releases, product and landing pages, white papers, emails). Scores are advice for a "
-    "writer, not a verdict: read the uncertain ones."
+    "writer, not a verdict: read the mixed and uncertain ones."
 )
 LIMITATIONS = (
     "Trained on a team-written corpus; real-world collateral differs in voice and topic. "
     "English only. Short texts (under ~30 words) carry little signal. The dev-set figures come "
-    "from 36 real passages, so they move several points with one document."
+    "from 36 real passages, so they move several points with one document; the held-out long "
+    "set is team-written too, by writers who never saw the training corpus."
 )
 
 
@@ -70,13 +105,13 @@ def train(
     base: ModelVersion | None = None,
     reuse_params: bool = False,
 ) -> tuple[Path, dict[str, Any]]:
-    """Train on the train split, evaluate on the test split (and the dev set), save; return (dir, card).
+    """Train on the train split, evaluate on the test split (and the held-out sets), save; return (dir, card).
 
     With `feedback`, the corrections join the train split (`merge_feedback`). A retrain names
     the `base` model it derives from and goes in a directory of its own, never over another
-    version. With `reuse_params`, the base's selected hyperparameters, sentence-model settings
-    and tuned analysis settings are reused instead of searched again: a retrain is then one
-    fit of each model (about 25 s instead of 6 minutes).
+    version. With `reuse_params`, the base's selected hyperparameters, temperature, mixed
+    threshold, sentence-model settings and tuned analysis settings are reused instead of
+    searched again: a retrain is then one fit of each model.
     """
     if reuse_params and base is None:
         raise AnalyzerError("reusing hyperparameters needs a base model to take them from.")
@@ -85,32 +120,62 @@ def train(
         raise AnalyzerError(f"{target} exists; a retrain never overwrites a version. Choose another --version.")
     train_docs, test_docs = split_documents(corpus_dir)
     dev_docs = load_labeled(devset) if devset is not None else []
+    held_path = corpus_dir / HELD_OUT_FILE
+    held_docs = load_labeled(held_path) if held_path.is_file() else []
     corpus_train = len(train_docs)
     feedback_record: list[dict[str, Any]] = []
     if feedback:
-        train_docs, feedback_record = merge_feedback(train_docs, [*test_docs, *dev_docs], feedback)
+        train_docs, feedback_record = merge_feedback(train_docs, [*test_docs, *held_docs, *dev_docs], feedback)
     texts, labels = [d.text for d in train_docs], [d.label for d in train_docs]
     parsed = parse_all(texts)
-    if base is not None and reuse_params:
-        params = reused_hyperparameters(base)
+    examples = [e for d, p in zip(train_docs, parsed, strict=True) for e in sentence_examples(d, p)]
+    scarce = [e for e in RUBRIC_ELEMENTS if sum(e in x.rubric for x in examples) < MIN_RUBRIC_EXAMPLES]
+    if scarce:
+        raise AnalyzerError(
+            f"the train split marks fewer than {MIN_RUBRIC_EXAMPLES} sentences with {', '.join(scarce)}: too few "
+            "to learn the rubric detectors. Add case-for-change documents with rubric spans to the corpus."
+        )
+    weights = length_balanced_weights(labels, [length_bucket(t) for t in texts])
+    reused = base if reuse_params else None
+    if reused is not None:
+        params = reused_hyperparameters(reused)
     else:
-        params = select_model(parsed, labels, [d.batch for d in train_docs], seed=seed)
-    pipeline = fit_pipeline(texts, labels, params, seed=seed)
+        params = select_model(parsed, labels, [d.batch for d in train_docs], weights, seed=seed)
+    sentence_model, tuned = _tune(train_docs, parsed, params, weights, seed, reused)
+    params = {**params, **tuned["document"]}
+    pipeline = fit_pipeline(texts, labels, params, seed=seed, sample_weight=weights)
+    sentence_model.fit(examples)
 
     fingerprint = corpus_fingerprint(corpus_dir)
-    metrics = {"test": _evaluate(pipeline, test_docs)}
+    sets = {
+        "test": test_docs,
+        "test_original": [d for d in test_docs if d.batch in LEGACY_BATCHES],
+        **({"held_out_long": held_docs} if held_docs else {}),
+        **({"devset": dev_docs} if devset is not None else {}),
+    }
+    probabilities_of = {name: probabilities(pipeline, [d.text for d in docs]) for name, docs in sets.items()}
+    metrics = {
+        name: evaluate_predictions([d.label for d in sets[name]], probs) for name, probs in probabilities_of.items()
+    }
     # The data each figure was measured on, so the promotion gate knows when a figure is stale.
     evaluation_data: dict[str, Any] = {"test": {"sha256": fingerprint["sha256"]}}
+    if held_docs:
+        evaluation_data["held_out_long"] = {"file": HELD_OUT_FILE, "sha256": file_sha256(held_path)}
     if devset is not None:
-        metrics["devset"] = _evaluate(pipeline, dev_docs)
-        evaluation_data["devset"] = {"file": devset.name, "sha256": hashlib.sha256(devset.read_bytes()).hexdigest()}
-
-    reused = base if reuse_params else None
-    sentence_model, analysis = _train_sentence_model(train_docs, test_docs, parsed, pipeline, params, seed, reused)
+        evaluation_data["devset"] = {"file": devset.name, "sha256": file_sha256(devset)}
+    settings: RubricSettings = tuned["settings"]
+    analysis_metrics = {}
+    for name, docs in (("test", test_docs), ("held_out_long", held_docs)):
+        if docs:
+            predicted = tune.predict_documents(
+                docs, parse_all([d.text for d in docs]), probabilities_of[name], sentence_model
+            )
+            analysis_metrics[name] = _sentence_figures(predicted, settings)
     card = {
         "name": MODEL_NAME,
         "version": version,
         "description": DESCRIPTION,
+        "how_the_label_is_made": HOW_THE_LABEL_IS_MADE,
         "labels": list(LABELS),
         "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "seed": seed,
@@ -118,9 +183,22 @@ def train(
         "libraries": library_versions(),
         "corpus": {**fingerprint, "train": corpus_train, "test": len(test_docs)},
         "hyperparameters": params,
+        "abstention": tuned["abstention"],
         "metrics": metrics,
+        "length": {
+            name: length_table(sets[name], [LABELS[int(i)] for i in probs.argmax(axis=1)])
+            for name, probs in probabilities_of.items()
+            if name != "test_original"
+        },
+        "reliability": {
+            name: reliability_bins(_onehot(sets[name]), probs)
+            for name, probs in probabilities_of.items()
+            if name in ("test", "held_out_long")
+        },
         "evaluation_data": evaluation_data,
-        **analysis,
+        "sentence_model": sentence_model.get_params(),
+        "analysis": settings.to_card(),
+        "analysis_metrics": {**tuned["metrics"], **analysis_metrics},
         "intended_use": INTENDED_USE,
         "limitations": LIMITATIONS,
     }
@@ -139,9 +217,25 @@ def train(
             "corpus_train": corpus_train,
             "feedback": feedback_record,
         }
+
+    def write(directory: Path) -> Path:
+        save_model(pipeline, card, directory, sentences=sentence_model)
+        (directory / RELIABILITY_SVG).write_text(
+            reliability_svg(
+                {name.replace("_", " "): bins for name, bins in card["reliability"].items()},
+                f"{MODEL_NAME} {version}: reliability",
+            ),
+            encoding="utf-8",
+        )
+        return directory
+
     if base is None:
-        return save_model(pipeline, card, target, sentences=sentence_model), card
-    return _publish(target, lambda directory: save_model(pipeline, card, directory, sentences=sentence_model)), card
+        return write(target), card
+    return _publish(target, write), card
+
+
+def _onehot(docs: Sequence[Document]) -> np.ndarray:
+    return np.array([[float(d.label == label) for label in LABELS] for d in docs])
 
 
 def _publish(target: Path, write: Callable[[Path], Path]) -> Path:
@@ -175,6 +269,7 @@ def reused_hyperparameters(base: ModelVersion) -> dict[str, Any]:
         "C": chosen["C"],
         "char_ngrams": chosen["char_ngrams"],
         "transformer_weights": chosen["transformer_weights"],
+        **{key: chosen[key] for key in ("sample_weights", "temperature") if key in chosen},
         "selection": f"reused from {origin} ({chosen.get('selection', 'unknown')})",
         "cv_macro_f1": chosen.get("cv_macro_f1"),
     }
@@ -244,7 +339,7 @@ def merge_feedback(
     record = [
         {
             "file": path.name,
-            "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+            "sha256": file_sha256(path),
             **{name: count[name] for name in ("records", "added", "overriding", "duplicates_dropped", "held_out")},
         }
         for path, count in zip(paths, counts, strict=True)
@@ -298,56 +393,55 @@ def _complete_spans(text: str, label: str, spans: Sequence[SentenceLabel]) -> tu
     return tuple(result)
 
 
-def _train_sentence_model(
+def _tune(
     train_docs: list[Document],
-    test_docs: list[Document],
     parsed: list[Parsed],
-    pipeline: Any,
     params: dict[str, Any],
+    weights: np.ndarray,
     seed: int,
     base: ModelVersion | None = None,
-) -> tuple[SentenceModel | None, dict[str, Any]]:
-    """The sentence model, its settings tuned out of fold, then measured once on the test split.
+) -> tuple[SentenceModel, dict[str, Any]]:
+    """The (unfitted) sentence model and the settings chosen out of fold: the document model's
+    temperature, the mixed threshold, the sentence context and the rubric thresholds.
 
-    With a `base` that has them, its sentence-model settings and its tuned context weight and
-    thresholds are reused: the out-of-fold tuning refits both models three times and is three
-    quarters of a retrain's time, while a few corrections barely move those settings.
-    Skipped (None) when the corpus has too few rubric annotations to learn the detectors.
+    With a `base` that has them, its settings are reused: the out-of-fold pass refits both
+    models once per writer and is most of a training's time, while a few corrections barely
+    move what it chooses.
     """
-    examples = [e for d, p in zip(train_docs, parsed, strict=True) for e in sentence_examples(d, p)]
-    if any(sum(element in e.rubric for e in examples) < MIN_RUBRIC_EXAMPLES for element in RUBRIC_ELEMENTS):
-        return None, {}
-    measured: list[tuple[str, list[tune.DocumentPredictions]]] = []
     if base is not None and "analysis" in base.card:
         sentence_model = SentenceModel(**{**base.card["sentence_model"], "seed": seed})
-        reused = base.card["analysis"]
-        settings = RubricSettings(float(reused["context_weight"]), dict(reused["thresholds"]))
-    else:
-        # No char n-grams for sentences: half a point of sentence macro-F1 for 40% less featurizing time.
-        sentence_model = SentenceModel(seed=seed, char_ngrams=False)
-        predictions = tune.out_of_fold(train_docs, parsed, params, sentence_model, seed)
-        settings = tune.tune(predictions)
-        measured = [("out_of_fold_train", predictions)]
-    sentence_model.fit(examples)
-    test_predictions = tune.predict_documents(
-        test_docs,
-        parse_all([d.text for d in test_docs]),
-        probabilities(pipeline, [d.text for d in test_docs]),
-        sentence_model,
-    )
-    metrics = {
-        name: {
-            "sentences": tune.sentence_scores(predictions, settings.context_weight),
-            "rubric": tune.rubric_scores(predictions, settings),
+        document = {k: params[k] for k in ("temperature",) if k in params}
+        return sentence_model, {
+            "document": document,
+            "abstention": dict(base.card.get("abstention", {})),
+            "settings": RubricSettings.from_card(base.card["analysis"]),
+            "metrics": {},
         }
-        for name, predictions in (*measured, ("test", test_predictions))
-    }
+    # No char n-grams for sentences: half a point of sentence macro-F1 for 40% less featurizing time.
+    sentence_model = SentenceModel(seed=seed, char_ngrams=False, rubric_head="svm", rubric_c=0.5)
+    oof = tune.out_of_fold(train_docs, parsed, params, weights, sentence_model, seed)
+    chosen = tune.tune_document(oof)
+    settings = tune.tune(oof.documents)
+    probs = scaled_probabilities(oof.scores, chosen["temperature"])
     return sentence_model, {
-        "sentence_model": sentence_model.get_params(),
-        "analysis": {"context_weight": settings.context_weight, "thresholds": settings.thresholds},
-        "analysis_metrics": metrics,
+        "document": {"temperature": chosen["temperature"], "temperature_chosen_on": f"out of fold, {oof.scheme}"},
+        "abstention": {
+            "mixed_below": chosen["mixed_below"],
+            "mixed_cost": MIXED_COST,
+            "chosen_on": f"out of fold, {oof.scheme}",
+        },
+        "settings": settings,
+        "metrics": {
+            "out_of_fold_train": {
+                "documents": evaluate_predictions([d.label for d in train_docs], probs),
+                **_sentence_figures(oof.documents, settings),
+            }
+        },
     }
 
 
-def _evaluate(pipeline: Any, docs: list[Document]) -> dict[str, Any]:
-    return evaluate_predictions([d.label for d in docs], probabilities(pipeline, [d.text for d in docs]))
+def _sentence_figures(predictions: list[tune.DocumentPredictions], settings: RubricSettings) -> dict[str, Any]:
+    return {
+        "sentences": tune.sentence_scores(predictions, settings),
+        "rubric": tune.rubric_scores(predictions, settings),
+    }

@@ -27,6 +27,8 @@ class ClassifyResult(BaseModel):
     id: str | int
     label: str
     scores: dict[str, float]
+    mixed: bool = Field(default=False, description="No message dominates: show the two `leading` messages.")
+    leading: list[str] = Field(default_factory=list, description="The two highest-scoring messages, highest first.")
 
 
 class ClassifyFailure(BaseModel):
@@ -73,7 +75,15 @@ def classify(
             continue
         prediction = predictions[number]
         metrics.labels.labels(endpoint="classify", label=prediction.label).inc()
-        results.append(ClassifyResult(id=ids[number], label=prediction.label, scores=prediction.scores))
+        results.append(
+            ClassifyResult(
+                id=ids[number],
+                label=prediction.label,
+                scores=prediction.scores,
+                mixed=prediction.mixed,
+                leading=list(prediction.leading or ()),
+            )
+        )
     return ClassifyResponse(results=results)
 
 

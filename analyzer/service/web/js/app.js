@@ -165,15 +165,11 @@ function clearResults() {
   setStatus(editor.value.trim() ? "Not analyzed yet" : "", "empty");
 }
 
-// Sentences that are headings: the API counts a heading line as a sentence and as a section.
+// Headings: the API keeps them out of the sentences (a heading names a section, it is not labelled).
+// Each section's heading gets a span of its own, numbered below zero so it never meets a sentence's.
 function headingsOf(analysis) {
   const headings = new Map();
-  for (const section of analysis.sections || []) {
-    const end = section.start + String(section.heading).length;
-    for (const sentence of analysis.sentences) {
-      if (sentence.start < end && section.start < sentence.end) headings.set(sentence.index, section);
-    }
-  }
+  (analysis.sections || []).forEach((section, k) => headings.set(-1 - k, section));
   return headings;
 }
 
@@ -194,6 +190,9 @@ function show(analysis, text, since, reason) {
   state.analysis = analysis;
   state.sentences = new Map(analysis.sentences.map((s) => [s.index, s]));
   state.headings = headingsOf(analysis);
+  for (const [index, section] of state.headings) {
+    state.sentences.set(index, { index: index, heading: true, label: section.label, scores: section.scores, low_signal: true });
+  }
   // Every offset of the analysis points into analysis.text: map it onto what the writer wrote.
   const map = spanMapper(analysis.text, text);
   const spans = [];
@@ -201,6 +200,10 @@ function show(analysis, text, since, reason) {
     // A card is tied to its sentence's span (schema 1.1's suggestion offsets are the same span).
     const found = map(sentence.start, sentence.end);
     if (found) spans.push({ index: sentence.index, start: found[0], end: found[1] });
+  }
+  for (const [index, section] of state.headings) {
+    const found = map(section.start, section.start + String(section.heading).length);
+    if (found) spans.push({ index: index, start: found[0], end: found[1] });
   }
   editor.setSpans(spans, since);
   const items = cardItems(analysis);
@@ -224,7 +227,7 @@ function show(analysis, text, since, reason) {
   const mini = $("mini-score");
   mini.textContent = "Score " + analysis.case_for_change_score;
   mini.hidden = false;
-  const n = analysis.sentences.length - state.headings.size;
+  const n = analysis.sentences.length;
   setStatus("Analyzed: " + n + (n === 1 ? " sentence" : " sentences") + ", " + items.length + (items.length === 1 ? " suggestion" : " suggestions"), "analyzed");
   showFormat();
   if (editor.edits.length > since) setStatus("Edited: analyzing when you pause…", "edited");

@@ -1,0 +1,254 @@
+"""A model's README, generated from its card so the two never disagree (spaCy's habit)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from analyzer.labels import CHANGE, LABELS
+
+#: How each evaluation set is named in the README, in the order shown.
+SET_NAMES = {
+    "test_original": "test split, the original 192",
+    "test": "test split, all",
+    "held_out_long": "held-out long documents",
+    "devset": "real-world dev set",
+    "out_of_fold_train": "train split, out of fold",
+}
+SHORT = {"awareness-only": "aw", "feature-pitch": "fp", "case-for-change": "cfc"}
+
+
+def _name(key: str) -> str:
+    return SET_NAMES.get(key, key.replace("_", " "))
+
+
+def _ordered(block: dict[str, Any]) -> list[str]:
+    return sorted(block, key=lambda k: list(SET_NAMES).index(k) if k in SET_NAMES else len(SET_NAMES))
+
+
+def render_readme(card: dict[str, Any]) -> str:
+    lines = [
+        f"# {card['name']} {card['version']}",
+        "",
+        card.get("description", ""),
+        "",
+        "Generated from `model-card.json` by `analyzer train`; edit the card's source, not this file.",
+        "",
+        f"- Labels: {', '.join(card['labels'])}",
+        f"- Trained at: {card['trained_at']} with seed {card['seed']}",
+        f"- Corpus: {card['corpus']['documents']} documents, {card['corpus']['words']:,} words, "
+        f"train {card['corpus']['train']} / test {card['corpus']['test']}, sha256 `{card['corpus']['sha256'][:16]}…`",
+        *(
+            f"- Artifact ({role}): `{entry['file']}`, {entry['bytes']:,} bytes, sha256 `{entry['sha256']}`"
+            for role, entry in card["artifacts"].items()
+        ),
+        f"- Libraries: {', '.join(f'{k} {v}' for k, v in card['libraries'].items())}",
+    ]
+    if card.get("how_the_label_is_made"):
+        lines += ["", "## How the label is made", "", card["how_the_label_is_made"]]
+    lines += _settings(card)
+    lines += _evaluation(card)
+    lines += _length(card)
+    lines += _calibration(card)
+    lines += _sentences(card)
+    lines += _suggestions()
+    for section in ("intended_use", "limitations"):
+        if card.get(section):
+            lines += ["", f"## {section.replace('_', ' ').capitalize()}", "", card[section]]
+    return "\n".join(lines) + "\n"
+
+
+def _settings(card: dict[str, Any]) -> list[str]:
+    params = card["hyperparameters"]
+    lines = ["", "## Settings and how they were chosen", ""]
+    lines.append(
+        f"Hyperparameters by cross-validation on the train split only ({params.get('selection', 'unknown')}; "
+        f"macro-F1 {params.get('cv_macro_f1')}):"
+    )
+    shown = {k: v for k, v in params.items() if k != "cv_results"}
+    lines += ["", "```json", json.dumps(shown, indent=2), "```"]
+    if params.get("sample_weights") == "length-balanced":
+        lines += [
+            "",
+            "Training weighs every document so that, within each length bucket (under 150, 150-300, "
+            "300-600, 600-1000, 1000+ words), every label carries the same mass.",
+        ]
+    if "temperature" in params:
+        lines += [
+            "",
+            f"Temperature {params['temperature']}: the document model's scores are divided by it before the "
+            f"softmax; fitted by log loss on the train split's out-of-fold scores "
+            f"({params.get('temperature_chosen_on', 'out of fold')}).",
+        ]
+    abstention = card.get("abstention") or {}
+    if abstention.get("mixed_below") is not None:
+        lines += [
+            "",
+            f"Mixed below {abstention['mixed_below']}: a document whose top score is lower is shown as mixed, "
+            f"with its two leading messages (the label is kept). Chosen {abstention.get('chosen_on', 'out of fold')} "
+            f"as the threshold of least cost when a wrong label costs 1 and showing mixed "
+            f"{abstention.get('mixed_cost')}.",
+        ]
+    return lines
+
+
+def _evaluation(card: dict[str, Any]) -> list[str]:
+    metrics = card["metrics"]
+    lines = [
+        "",
+        "## Evaluation",
+        "",
+        "| set | documents | accuracy | macro-F1 | case-for-change precision | Brier | ECE |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for key in _ordered(metrics):
+        m = metrics[key]
+        change = m["per_label"][CHANGE]["precision"]
+        lines.append(
+            f"| {_name(key)} | {m['n']} | {m['accuracy']:.3f} | {m['macro_f1']:.3f} | {change:.3f} | "
+            f"{m['brier']:.3f} | {m['ece']:.3f} |"
+        )
+    for key in _ordered(metrics):
+        lines += ["", f"### {_name(key)}", "", *_label_table(metrics[key])]
+    return lines
+
+
+def _label_table(m: dict[str, Any]) -> list[str]:
+    labels = m["confusion_matrix"]["labels"]
+    lines = ["| label | precision | recall | F1 | support |", "|---|---|---|---|---|"]
+    for label in labels:
+        row = m["per_label"][label]
+        lines.append(f"| {label} | {row['precision']:.3f} | {row['recall']:.3f} | {row['f1']:.3f} | {row['support']} |")
+    lines += ["", "Confusion matrix (rows true, columns predicted):", ""]
+    lines += ["| true \\ predicted | " + " | ".join(labels) + " |", "|---" * (len(labels) + 1) + "|"]
+    for label, row in zip(labels, m["confusion_matrix"]["rows_true_columns_predicted"], strict=True):
+        lines.append(f"| {label} | " + " | ".join(str(n) for n in row) + " |")
+    return lines
+
+
+def _length(card: dict[str, Any]) -> list[str]:
+    tables = card.get("length")
+    if not tables:
+        return []
+    lines = [
+        "",
+        "## By length",
+        "",
+        "Share of each label, gold and predicted, and macro-F1 per length bucket (words): the predicted "
+        "case-for-change share should follow the gold one, not the length (`benchmarks/length.py`).",
+    ]
+    labels = [SHORT[label] for label in LABELS]
+    for key in _ordered(tables):
+        lines += [
+            "",
+            f"### {_name(key)}",
+            "",
+            "| words | documents | "
+            + " | ".join(f"gold {x}" for x in labels)
+            + " | "
+            + " | ".join(f"predicted {x}" for x in labels)
+            + " | macro-F1 |",
+            "|---" * (3 + 2 * len(labels)) + "|",
+        ]
+        for row in tables[key]:
+            gold = " | ".join(f"{row['gold'][label]:.2f}" for label in LABELS)
+            predicted = " | ".join(f"{row['predicted'][label]:.2f}" for label in LABELS)
+            lines.append(f"| {row['bucket']} | {row['n']} | {gold} | {predicted} | {row['macro_f1']:.3f} |")
+    return lines
+
+
+def _calibration(card: dict[str, Any]) -> list[str]:
+    curves = card.get("reliability")
+    if not curves:
+        return []
+    eces = ", ".join(f"{_name(key)} {card['metrics'][key]['ece']:.3f}" for key in _ordered(curves))
+    lines = [
+        "",
+        "## Calibration",
+        "",
+        f"Expected calibration error (10 equal-width bins of the top score): {eces}.",
+        "",
+        "![Reliability diagram: share right against mean top score per bin](reliability.svg)",
+        "",
+        "| set | bin | documents | mean top score | share right |",
+        "|---|---|---|---|---|",
+    ]
+    for key in _ordered(curves):
+        for b in curves[key]:
+            lines.append(
+                f"| {_name(key)} | {b['low']:.1f}-{b['high']:.1f} | {b['n']} | {b['confidence']:.3f} | "
+                f"{b['accuracy']:.3f} |"
+            )
+    return lines
+
+
+def _sentences(card: dict[str, Any]) -> list[str]:
+    blocks = card.get("analysis_metrics")
+    if not blocks:
+        return []
+    analysis = card["analysis"]
+    lines = [
+        "",
+        "## Sentences and rubric",
+        "",
+        f"A sentence's probabilities are {1 - analysis.get('neighbour_weight', 0) - analysis['context_weight']:.1f} "
+        f"its own, {analysis.get('neighbour_weight', 0):.1f} the mean of its neighbours' "
+        f"(within {analysis.get('neighbour_window', 0)} sentences either side) and {analysis['context_weight']:.1f} "
+        "its document's; the document's weight is capped at 0.3. Rubric evidence is the element detector's "
+        "probability times the sentence's own case-for-change probability"
+        + ("" if analysis.get("own_evidence") else " in context")
+        + f"; thresholds {analysis['thresholds']}. All chosen out of fold on the train split's writer-labelled "
+        "sentences (context: best sentence macro-F1; thresholds: best F1 at telling which documents have the "
+        "element).",
+        "",
+        "| set | sentences | writer-labelled | macro-F1 (writer-labelled) | macro-F1 (all) |",
+        "|---|---|---|---|---|",
+    ]
+    for key in _ordered(blocks):
+        s = blocks[key]["sentences"]
+        lines.append(
+            f"| {_name(key)} | {s['sentences']} | {s['annotated_sentences']} | {s['macro_f1_annotated']:.3f} | "
+            f"{s['macro_f1_all']:.3f} |"
+        )
+    for key in _ordered(blocks):
+        labelled = blocks[key]["sentences"].get("annotated")
+        if labelled:
+            lines += ["", f"### Sentences: {_name(key)} (writer-labelled)", "", *_label_table(labelled)]
+    lines += [
+        "",
+        "Rubric detection on documents with writer-labelled sentences (document: does it have the element; "
+        "sentence: is this sentence evidence):",
+        "",
+        "| set | element | threshold | doc precision | doc recall | sentence precision | sentence recall |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for key in _ordered(blocks):
+        for element, r in blocks[key]["rubric"].items():
+            d, s = r["documents"], r["sentences"]
+            lines.append(
+                f"| {_name(key)} | {element} | {r['threshold']} | {d['precision']:.3f} | {d['recall']:.3f} | "
+                f"{s['precision']:.3f} | {s['recall']:.3f} |"
+            )
+    return lines
+
+
+def _suggestions() -> list[str]:
+    """How the analysis's suggested rewrites use this model, and where their figures are."""
+    return [
+        "",
+        "## Suggested rewrites",
+        "",
+        "The analysis suggests rewrites for the few sentences an editor would rewrite (the announcement, the first",
+        "two features, the strongest result figure, the price; never headings, datelines, schedules, CTAs, quotes,",
+        "boilerplate or company news). Each is recast from its own parse: the reader's situation without the",
+        "capability (what the sentence ends, does without or does automatically, put as it is today), the status",
+        "quo's own figure for a result, the piece's measure for a price, in two or three alternatives (why change,",
+        "price of inaction, future state), with facts the draft lacks as [bracketed questions]. This model's",
+        "sentence head scores each alternative with its placeholders filled by neutral stand-ins (`scores_after`);",
+        "it does not choose or rank them. An independent check model (`models/rewrite-check-1.1.0/`, word n-grams,",
+        "the rewrite frames' phrases masked out of its training) reports its own gain beside it. How they are made",
+        "and what they cannot do: `docs/suggestions.md`. Their quality is judged against an editor's evaluation set",
+        "by `benchmarks/rewrites.py` (target precision and recall, chrF against the editor's rewrites beside two",
+        "baselines, content words kept, well-formed sentences, placeholders, repeated frames), figures in",
+        "`docs/benchmarks.md`; a gain from this model is a sanity check, not evidence of quality.",
+    ]
