@@ -63,7 +63,7 @@ _AUTOMATIC_PASSIVE = re.compile(
     r"(?P<done>\w+(?:ed|en|ent|ilt|own|ade|aid|ound|ept|old|ught))(?: automatically)?\b(?P<auto>.*\bautomatically\b)?"
 )
 _ARTICLE_SINGLE = re.compile(r"\ba single\b")
-_VENDOR_POSSESSIVE = re.compile(r"\b(?:our|its)\b")
+_VENDOR_POSSESSIVE = re.compile(r"\bour\b")  # "its" in a task is the object's own ("each string with its neighbours")
 _TEAM: Final = "your team"
 
 
