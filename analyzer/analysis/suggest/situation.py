@@ -170,6 +170,7 @@ def _without(doc: Doc, text: str, people: str | None, names: frozenset[str]) -> 
     if not match:
         return None
     what = _ARTICLE_SINGLE.sub("every", match.group("what").strip())
+    what = re.sub(r"\s+at all$", "", what)
     if what.split(" ", 1)[0].lower() in {"any", "the", "your"}:
         what = what.split(" ", 1)[1] if " " in what else ""
     head = _token_at(doc, text, match.start())
@@ -177,10 +178,13 @@ def _without(doc: Doc, text: str, people: str | None, names: frozenset[str]) -> 
     task = _task(verb, text, names) if verb is not None else None
     if not task or not what or len(what.split()) > 8:
         return None
+    # "without leaving Gearbase": structuring the offer still means leaving it; "with no PLC
+    # changes", "with no signal": fitting the sensor still needs them.
+    doing = what.split(" ", 1)[0].endswith("ing")
     return Situation(
         WITHOUT,
-        now=f"{task} still means {what}",
-        future=f"{task} should never mean {what}",
+        now=f"{task} still {'means' if doing else 'needs'} {what}",
+        future=f"{task} should never {'mean' if doing else 'need'} {what}",
         body=None,
         plural=False,
     )
@@ -370,12 +374,16 @@ def _predicate(verb: Token) -> list[Token]:
                 out.append(token)  # "the PLCs, drives and sensors": a list inside the object
                 continue
             break
-        if token.lower_ in _CLAUSE_ENDS:
+        if token.lower_ in _CLAUSE_ENDS or (token.lower_ == "with" and nxt is not None and nxt.lower_ == "no"):
             break
         if token.pos_ == "CCONJ" and nxt is not None and nxt.pos_ in {"VERB", "AUX"}:
             break
         aside = token.dep_ in {"prep", "npadvmod", "advmod"} and token.lower_ not in _OBJECT_PREPOSITIONS
         if aside and (any(t.like_num for t in token.subtree) or token.lower_ in {"up", "within"}):
+            break
+        if token.like_num and token.head.dep_ in {"npadvmod", "pobj", "advmod"}:
+            # "every 60 seconds" reached through its "every": the figure's phrase goes whole.
+            out = [t for t in out if t.i < token.head.left_edge.i]
             break
         out.append(token)
     if out[-1].pos_ == "ADP":

@@ -171,7 +171,7 @@ def _measure(root: Token, names: frozenset[str]) -> tuple[str, bool] | None:
         if head.pos_ != "NOUN" or ({lemma, head.lower_} & (_NOT_TOPIC | PEOPLE) and not compound):
             continue
         found = _noun_words(head)
-        if found is not None:
+        if found is not None and found[0] not in _NOT_TOPIC:  # "time", once its modifiers are gone
             return found
     return None
 
