@@ -2,8 +2,10 @@
 
     .venv/bin/python benchmarks/analyze.py [--docs 300] [--runs 3] [--suggestion-docs 40]
 
-The stage shares come from running each stage of `Analyzer.analyze` on its own over the
-same documents; they add up to the whole within measurement noise.
+Wall-time docs/s swing with whatever else the machine runs; the CPU time of this process is
+printed beside them (docs per CPU-second: one core of its own). The stage shares come from
+running each stage of `Analyzer.analyze` on its own over the same documents; they add up to the
+whole within measurement noise.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import argparse
 import platform
 from collections.abc import Callable
+from time import process_time
 from typing import Any
 
 from harness import documents, median_seconds
@@ -39,6 +42,10 @@ def main() -> None:
     with_suggestions = median_seconds(lambda: [analyzer.analyze(t, options=full) for t in few], args.runs)
     # The same documents both ways in one run: the ratio holds on a busy machine where docs/s do not.
     few_without = median_seconds(lambda: [analyzer.analyze(t, options=plain) for t in few], args.runs)
+    # CPU time of this process: one core's throughput, which other processes on a shared machine
+    # do not inflate; a second BLAS thread can only add to it, so the figure errs low.
+    cpu_without = median_seconds(lambda: [analyzer.analyze(t, options=plain) for t in texts], args.runs, process_time)
+    cpu_with = median_seconds(lambda: [analyzer.analyze(t, options=full) for t in few], args.runs, process_time)
 
     parsed = list(parse(texts))
     sentences = [[p.sentence(i) for i in range(len(p.sentences))] for p in parsed]
@@ -72,6 +79,10 @@ def main() -> None:
     print(
         f"suggestions cost {(with_suggestions - few_without) / len(few) * 1000:.1f} ms/doc; with/without on the same "
         f"{len(few)} docs: {few_without / with_suggestions:.2f} of the speed"
+    )
+    print(
+        f"per CPU-second of this process (one core of its own): {len(texts) / cpu_without:.1f} docs/s without "
+        f"suggestions, {len(few) / cpu_with:.1f} docs/s with"
     )
     total = sum(timings.values())
     print("share of time without suggestions, by stage:")

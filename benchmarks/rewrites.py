@@ -1,51 +1,61 @@
 """Suggested rewrites judged as an editor would, on corpus/eval/rewrites.jsonl (dev and test).
 
-    .venv/bin/python benchmarks/rewrites.py [--split dev|test|both] [--show N]
+    .venv/bin/python benchmarks/rewrites.py [--split dev|test|both]
 
 The set: 50 drafts written by an editor who never saw the engine, every sentence judged (its
-kind, whether to rewrite it), 2-3 good rewrites per target and the content words a faithful
-rewrite keeps. Each draft goes through the real `Analyzer` with the default options, and:
+kind, whether to rewrite it), 2-3 good rewrites per target, one per move, and the content words
+a faithful rewrite keeps. Develop on dev; read test only to confirm. Each draft goes through the
+real `Analyzer` with the default options, and:
 
 - Targets. The analyzer's sentences are aligned to the set's by character offsets in the
-  analysed text (a set sentence found in order; an analyzer sentence matches the set sentences
-  it overlaps). Precision: suggestions on a sentence the editor rewrote / all suggestions.
-  Recall: editor's targets that got a suggestion / all editor's targets.
-- Content words kept, over every alternative for an editor's target: lowercased words, numbers
-  normalized (thousands separators dropped, "per cent" -> "%"), a content word of several words
-  kept when its words appear in that order, contiguous, in the rewrite.
-- Well-formed: `analyzer.analysis.suggest.wellformed.problems` (spaCy's parser, each
-  placeholder read as "this": exactly one sentence whose root is a verb; starts and ends like a
-  sentence; no doubled word, dangling joint or touching placeholders).
-- Placeholders per rewrite; distinct openings (first three words) among a document's
-  alternatives; frames (skeletons) used more than once in a document.
-Both rules are also run on the editor's own rewrites, which should pass them.
+  analysed text (`analyzer.analysis.suggest.evalset`). Precision: suggestions on a sentence the
+  editor rewrote / all suggestions. Recall: editor's targets that got a suggestion / all.
+- Similarity to the editor's rewrites: chrF (character 1-6-gram F-score, recall weighted
+  twice, spaces ignored, 0-100) of every alternative on an editor's target against the editor's
+  rewrite for the same move, and against the closest editor's rewrite of any move; beside two
+  baselines on exactly the same rewrites: the original sentence unchanged, and the original
+  behind a fixed generic prefix ("Doing nothing costs your team [how much?]: ..."). An engine
+  worth shipping beats both.
+- Frame share: the share of a rewrite's words found neither in the original sentence, nor in
+  the draft, nor in a placeholder: the engine's own boilerplate (mean and worst).
+- Fact reuse: of the price-of-inaction alternatives whose draft has a number, the share whose
+  first clause (before the first ";", ":", dash or ", so/and/while/which is why") uses one of
+  the draft's numbers outside a placeholder.
+- Verbatim prefix: the share of alternatives that are the original sentence with words only
+  added in front (the issue asks for the sentence recast, not wrapped).
+- Content words kept (lowercased, numbers normalized, several-word content words contiguous
+  and in order); well-formed (`analyzer.analysis.suggest.wellformed.problems`, spaCy's parse);
+  placeholders per rewrite; distinct openings; strategies used twice in a document.
+The editor's own rewrites go through the same rules and are printed beside the engine's.
 
-The sentence model's gain is printed last, beside the independent check model's agreement: a
-sanity check only, never evidence of quality (the frames were written by people who could see
-the sentence model's scores).
+The sentence model's gain is printed last with the independent check model's agreement: a
+sanity check only, never evidence of quality.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import statistics
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from analyzer.analysis.analyzer import Analysis, AnalyzeOptions, Analyzer
-from analyzer.analysis.suggest.parse import parser
+from analyzer.analysis.suggest.evalset import EVAL_SET, align, load_drafts
+from analyzer.analysis.suggest.parse import clean, parser
 from analyzer.analysis.suggest.targets import PLACEHOLDER
 from analyzer.analysis.suggest.wellformed import problems
 from analyzer.text.extract import extract_text
 
-EVAL_SET = Path(__file__).resolve().parent.parent / "corpus" / "eval" / "rewrites.jsonl"
 _WORD = re.compile(r"[a-z0-9%$£€]+(?:['\u2019][a-z]+)?|\d+(?:\.\d+)?")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_CLAUSE_BREAK = re.compile(r";|:|\s[\u2014\u2013-]\s|,\s(?:so|and|while|but|which is why|because)\s")
+GENERIC_PREFIX = "Doing nothing costs your team [how much?]: "
+CHRF_ORDER = 6
+CHRF_BETA = 2.0
 
 
 def words(text: str) -> list[str]:
@@ -61,8 +71,68 @@ def keeps(content_word: str, rewrite: str) -> bool:
     return any(have[k : k + len(want)] == want for k in range(len(have) - len(want) + 1))
 
 
+def chrf(hypothesis: str, reference: str) -> float:
+    """chrF (Popovic 2015) as sacrebleu computes it by default: character n-grams of orders 1-6,
+    whitespace removed, precision and recall averaged over the orders, F-beta with beta 2, 0-100."""
+    hyp, ref = re.sub(r"\s+", "", hypothesis), re.sub(r"\s+", "", reference)
+    precisions, recalls = [], []
+    for n in range(1, CHRF_ORDER + 1):
+        h = Counter(hyp[k : k + n] for k in range(len(hyp) - n + 1))
+        r = Counter(ref[k : k + n] for k in range(len(ref) - n + 1))
+        if not h or not r:
+            continue
+        matched = sum((h & r).values())
+        precisions.append(matched / sum(h.values()))
+        recalls.append(matched / sum(r.values()))
+    if not precisions:
+        return 0.0
+    p, r = statistics.fmean(precisions), statistics.fmean(recalls)
+    if p + r == 0:
+        return 0.0
+    b2 = CHRF_BETA**2
+    return 100 * (1 + b2) * p * r / (b2 * p + r)
+
+
+def frame_share(rewrite: str, original: str, draft: str) -> float:
+    """The share of the rewrite's words (placeholders aside) that are in neither the original nor the draft."""
+    own = words(PLACEHOLDER.sub(" ", rewrite))
+    known = set(words(original)) | set(words(draft))
+    return sum(w not in known for w in own) / len(own) if own else 0.0
+
+
+def numbers(text: str) -> set[str]:
+    return {n.replace(",", "") for n in _NUMBER.findall(text)}
+
+
+def reuses_a_fact(rewrite: str, draft: str) -> bool:
+    """The rewrite's first clause (placeholders aside) uses a number the draft has."""
+    first = _CLAUSE_BREAK.split(PLACEHOLDER.sub(" ", rewrite), maxsplit=1)[0]
+    return bool(numbers(first) & numbers(draft))
+
+
+def verbatim_prefix(rewrite: str, original: str) -> bool:
+    """The rewrite is the original sentence with words only added in front."""
+    body = " ".join(clean(original).rstrip(".!?:;, ").split())[1:]
+    text = " ".join(rewrite.rstrip(".!?").split())
+    return len(text) > len(body) + 1 and text.endswith(body)
+
+
 def opening(text: str) -> str:
     return " ".join(words(PLACEHOLDER.sub("x", text))[:3])
+
+
+@dataclass
+class Similarity:
+    """chrF of the engine's alternatives and of the two baselines, on the same editor's rewrites."""
+
+    engine: list[float] = field(default_factory=list)
+    unchanged: list[float] = field(default_factory=list)
+    prefixed: list[float] = field(default_factory=list)
+
+    def add(self, rewrite: str, original: str, references: Sequence[str]) -> None:
+        self.engine.append(max(chrf(rewrite, r) for r in references))
+        self.unchanged.append(max(chrf(original, r) for r in references))
+        self.prefixed.append(max(chrf(GENERIC_PREFIX + original, r) for r in references))
 
 
 @dataclass
@@ -83,22 +153,18 @@ class Tally:
     gains: list[float] = field(default_factory=list)
     agree: list[bool] = field(default_factory=list)
     false_positives: Counter[str] = field(default_factory=Counter)
+    moves: Counter[str] = field(default_factory=Counter)
+    same_move: Similarity = field(default_factory=Similarity)
+    any_move: Similarity = field(default_factory=Similarity)
+    frame_shares: list[float] = field(default_factory=list)
+    fact_reuse: list[bool] = field(default_factory=list)
+    prefix_only: list[bool] = field(default_factory=list)
     editor_kept: list[bool] = field(default_factory=list)
     editor_well_formed: list[bool] = field(default_factory=list)
+    editor_frame_shares: list[float] = field(default_factory=list)
+    editor_fact_reuse: list[bool] = field(default_factory=list)
+    editor_prefix_only: list[bool] = field(default_factory=list)
     seconds: float = 0.0
-
-
-def locate(text: str, sentences: Sequence[dict[str, Any]]) -> list[tuple[int, int]]:
-    """Each set sentence's span in the analysed text, searched in order."""
-    spans, position = [], 0
-    for sentence in sentences:
-        at = text.find(sentence["text"], position)
-        if at < 0:
-            at = text.find(sentence["text"])
-        spans.append((at, at + len(sentence["text"])) if at >= 0 else (-1, -1))
-        if at >= 0:
-            position = at + len(sentence["text"])
-    return spans
 
 
 def judge(analyzer: Analyzer, drafts: Iterable[dict[str, Any]], nlp: Any) -> Tally:
@@ -110,42 +176,49 @@ def judge(analyzer: Analyzer, drafts: Iterable[dict[str, Any]], nlp: Any) -> Tal
         tally.seconds += time.perf_counter() - started
         tally.documents += 1
         _judge_draft(tally, analysis, draft, nlp)
+        _judge_editor(tally, draft, nlp)
     return tally
 
 
 def _judge_draft(tally: Tally, analysis: Analysis, draft: dict[str, Any], nlp: Any) -> None:
-    spans = locate(analysis.text, draft["sentences"])
-    by_sentence: dict[int, list[dict[str, Any]]] = {}
-    for sentence in analysis.sentences:
-        by_sentence[sentence.index] = [
-            judged
-            for judged, (start, end) in zip(draft["sentences"], spans, strict=True)
-            if start >= 0 and min(end, sentence.end) - max(start, sentence.start) > 0
-        ]
-    targets = [k for k, s in enumerate(draft["sentences"]) if s["rewrite"]]
-    tally.targets += len(targets)
+    judged = draft["sentences"]
+    by_sentence = align(analysis.text, analysis.sentences, judged)
+    tally.targets += sum(s["rewrite"] for s in judged)
     covered: set[int] = set()
     openings, frames = [], Counter[str]()
+    has_numbers = bool(numbers(draft["text"]))
     for suggestion in analysis.suggestions:
         tally.suggested += 1
-        judged = by_sentence.get(suggestion.sentence, [])
-        editor_targets = [j for j in judged if j["rewrite"]]
+        aligned = by_sentence.get(suggestion.sentence, [])
+        editor_targets = [j for j in aligned if j["rewrite"]]
         if editor_targets:
             tally.hits += 1
-            covered.update(draft["sentences"].index(j) for j in editor_targets)
+            covered.update(judged.index(j) for j in editor_targets)
         else:
-            tally.false_positives[judged[0]["kind"] if judged else "unaligned"] += 1
+            tally.false_positives[aligned[0]["kind"] if aligned else "unaligned"] += 1
         content = [w for j in editor_targets for w in j["content_words"]]
+        gold = [r for j in editor_targets for r in j["rewrites"]]
+        original = editor_targets[0]["text"] if editor_targets else suggestion.original
         for alternative in suggestion.alternatives:
             tally.alternatives += 1
+            tally.moves[alternative.move] += 1
             if content:
                 share = sum(keeps(w, alternative.text) for w in content) / len(content)
                 tally.kept.append(share)
                 tally.kept_all += share == 1.0
+            if gold:
+                tally.any_move.add(alternative.text, original, [r["text"] for r in gold])
+                same = [r["text"] for r in gold if r["move"] == alternative.move]
+                if same:
+                    tally.same_move.add(alternative.text, original, same)
             found = problems(alternative.text, nlp)
             tally.well_formed += not found
             tally.problems.update(p.split("'")[0].strip() for p in found)
             tally.placeholders.append(len(alternative.placeholders))
+            tally.frame_shares.append(frame_share(alternative.text, suggestion.original, draft["text"]))
+            tally.prefix_only.append(verbatim_prefix(alternative.text, suggestion.original))
+            if alternative.move == "price_of_inaction" and has_numbers:
+                tally.fact_reuse.append(reuses_a_fact(alternative.text, draft["text"]))
             openings.append(opening(alternative.text))
             frames[alternative.strategy] += 1
             if alternative.check is not None:
@@ -155,22 +228,62 @@ def _judge_draft(tally: Tally, analysis: Analysis, draft: dict[str, Any], nlp: A
     if openings:
         tally.openings.append(len(set(openings)) / len(openings))
         tally.repeated_frames += sum(n - 1 for n in frames.values() if n > 1)
+
+
+def _judge_editor(tally: Tally, draft: dict[str, Any], nlp: Any) -> None:
+    """The same rules on the editor's own rewrites: what the figures look like for the bar."""
+    has_numbers = bool(numbers(draft["text"]))
     for sentence in draft["sentences"]:
         for rewrite in sentence.get("rewrites", []):
-            tally.editor_kept.append(all(keeps(w, rewrite["text"]) for w in sentence["content_words"]))
-            tally.editor_well_formed.append(not problems(rewrite["text"], nlp))
+            text = rewrite["text"]
+            tally.editor_kept.append(all(keeps(w, text) for w in sentence["content_words"]))
+            tally.editor_well_formed.append(not problems(text, nlp))
+            tally.editor_frame_shares.append(frame_share(text, sentence["text"], draft["text"]))
+            tally.editor_prefix_only.append(verbatim_prefix(text, sentence["text"]))
+            if rewrite["move"] == "price_of_inaction" and has_numbers:
+                tally.editor_fact_reuse.append(reuses_a_fact(text, draft["text"]))
 
 
 def _share(n: float, d: float) -> str:
     return f"{n / d:.3f}" if d else "n/a"
 
 
+def _mean(values: Sequence[float]) -> float:
+    return statistics.fmean(values) if values else 0.0
+
+
+def _similarity_line(name: str, similarity: Similarity) -> str:
+    engine, unchanged, prefixed = (_mean(v) for v in (similarity.engine, similarity.unchanged, similarity.prefixed))
+    return (
+        f"  chrF vs editor, {name:<15} engine {engine:5.1f} | original unchanged {unchanged:5.1f} "
+        f"({engine - unchanged:+.1f}) | generic prefix {prefixed:5.1f} ({engine - prefixed:+.1f})  "
+        f"[{len(similarity.engine)} alternatives]"
+    )
+
+
 def report(name: str, tally: Tally) -> None:
-    kept_mean = statistics.fmean(tally.kept) if tally.kept else 0.0
+    kept_mean = _mean(tally.kept)
     print(f"== {name}: {tally.documents} drafts, {tally.targets} editor targets, {tally.suggested} suggestions")
     print(f"  target precision                 {_share(tally.hits, tally.suggested)}  ({tally.hits}/{tally.suggested})")
     print(f"  target recall                    {_share(tally.found, tally.targets)}  ({tally.found}/{tally.targets})")
     print(f"  false positives by editor's kind {dict(tally.false_positives.most_common())}")
+    print(_similarity_line("same move", tally.same_move))
+    print(_similarity_line("closest move", tally.any_move))
+    print(
+        f"  frame share (lower is better)    mean {_mean(tally.frame_shares):.3f}, worst "
+        f"{max(tally.frame_shares, default=0):.3f}  (editor: mean {_mean(tally.editor_frame_shares):.3f}, worst "
+        f"{max(tally.editor_frame_shares, default=0):.3f})"
+    )
+    print(
+        f"  fact reuse (price of inaction)   {_share(sum(tally.fact_reuse), len(tally.fact_reuse))}  "
+        f"({sum(tally.fact_reuse)}/{len(tally.fact_reuse)}; editor "
+        f"{_share(sum(tally.editor_fact_reuse), len(tally.editor_fact_reuse))})"
+    )
+    print(
+        f"  verbatim prefix (lower is better) {_share(sum(tally.prefix_only), len(tally.prefix_only))}  "
+        f"({sum(tally.prefix_only)}/{len(tally.prefix_only)}; editor "
+        f"{_share(sum(tally.editor_prefix_only), len(tally.editor_prefix_only))})"
+    )
     print(
         f"  content words kept (all)         {_share(tally.kept_all, len(tally.kept))}  "
         f"({tally.kept_all}/{len(tally.kept)} alternatives on editor targets; mean share {kept_mean:.3f})"
@@ -180,13 +293,13 @@ def report(name: str, tally: Tally) -> None:
         f"({tally.well_formed}/{tally.alternatives}); problems {dict(tally.problems.most_common())}"
     )
     print(
-        f"  placeholders per rewrite         {statistics.fmean(tally.placeholders) if tally.placeholders else 0:.2f}"
-        f"  (max {max(tally.placeholders, default=0)})"
+        f"  placeholders per rewrite         {_mean(tally.placeholders):.2f}  "
+        f"(max {max(tally.placeholders, default=0)})"
     )
-    print(f"  distinct openings per document   {statistics.fmean(tally.openings) if tally.openings else 0:.3f}")
-    print(f"  frames repeated within a document {tally.repeated_frames}")
+    print(f"  distinct openings per document   {_mean(tally.openings):.3f}")
+    print(f"  strategies repeated in a document {tally.repeated_frames}")
     print(
-        f"  alternatives per suggestion      {_share(tally.alternatives, tally.suggested)}; "
+        f"  alternatives per suggestion      {_share(tally.alternatives, tally.suggested)} {dict(tally.moves)}; "
         f"analysis with suggestions {tally.documents / tally.seconds:.1f} docs/s"
     )
     print(
@@ -196,7 +309,7 @@ def report(name: str, tally: Tally) -> None:
     )
     print(
         "  sanity check only, not evidence of quality: mean sentence-model gain of the shown rewrite "
-        f"{statistics.fmean(tally.gains) if tally.gains else 0:+.3f}; the independent check model agrees on "
+        f"{_mean(tally.gains):+.3f}; the independent check model agrees on "
         f"{_share(sum(tally.agree), len(tally.agree))} of alternatives"
     )
 
@@ -205,13 +318,12 @@ def main() -> None:
     parser_ = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser_.add_argument("--split", choices=["dev", "test", "both"], default="both")
     args = parser_.parse_args()
-    drafts = [json.loads(line) for line in EVAL_SET.read_text(encoding="utf-8").splitlines() if line.strip()]
     analyzer = Analyzer.load()
     nlp = parser()
     splits = ["dev", "test"] if args.split == "both" else [args.split]
-    print(f"model {analyzer.model.name}-{analyzer.model.version}; set {EVAL_SET.name}, {len(drafts)} drafts")
+    print(f"model {analyzer.model.name}-{analyzer.model.version}; set {EVAL_SET.name}, {len(load_drafts())} drafts")
     for split in splits:
-        report(split, judge(analyzer, [d for d in drafts if d["split"] == split], nlp))
+        report(split, judge(analyzer, load_drafts(split=split), nlp))
 
 
 if __name__ == "__main__":

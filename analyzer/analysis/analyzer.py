@@ -368,12 +368,12 @@ class Analyzer:
         options: AnalyzeOptions,
     ) -> tuple[list[SuggestionOut], dict[str, list[str]]]:
         """Suggested rewrites and coaching questions; the parser loads only if suggestions are asked for."""
-        from analyzer.analysis.suggest.coaching import coaching_questions
+        from analyzer.analysis.suggest.coaching import Focus, coaching_questions
         from analyzer.analysis.suggest.kinds import Line, main_name
 
         lines = [Line(s.text, s.start, s.end, s.label) for s in sentences]
         if not options.suggestions or options.max_suggestions == 0 or not sentences:
-            return [], coaching_questions(missing, None, main_name(lines))
+            return [], coaching_questions(missing, Focus(product=main_name(lines)))
         from analyzer.analysis.suggest.score import suggest
 
         advice = suggest(
@@ -388,7 +388,7 @@ class Analyzer:
             check=self.check_model,
         )
         out = [_suggestion_out(s, sentences[s.sentence]) for s in advice.suggestions]
-        return out, coaching_questions(missing, advice.topic, advice.product)
+        return out, coaching_questions(missing, advice.focus)
 
 
 def _suggestion_out(suggestion: Suggestion, sentence: SentenceOut) -> SuggestionOut:

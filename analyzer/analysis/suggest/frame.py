@@ -36,23 +36,48 @@ class Frame:
     kinds: frozenset[str]  # the sentence kinds it fits
     clause: str  # str.format pattern over `_fields`, with «question|stand-in» markers
     rationale: str
-    needs_topic: bool = True
+    needs: frozenset[str] = frozenset()  # the fields that must be filled for the frame to apply
+    sources: frozenset[str] = frozenset()  # if set, only situations read this way (see `situation`)
 
     def build(self, slots: Slots) -> Built | None:
-        if slots.kind not in self.kinds or (self.needs_topic and slots.topic is None):
+        if slots.kind not in self.kinds:
             return None
-        marked = self.clause.format(**_fields(slots))
+        fields = _fields(slots)
+        if any(not fields[name] for name in self.needs):
+            return None
+        if self.sources and (slots.situation is None or slots.situation.source not in self.sources):
+            return None
+        marked = _capitalized(self.clause.format(**fields))
         text = _MARKER.sub(lambda m: f"[{m.group(1)}]", marked)
         filled = _MARKER.sub(lambda m: m.group(2), marked)
         return Built(make_rewrite(self.name, self.move, text, self.rationale), filled)
+
+
+def _capitalized(text: str) -> str:
+    """The rewrite starts like a sentence, whatever clause a frame opened it with."""
+    return text[:1].upper() + text[1:]
 
 
 def _fields(slots: Slots) -> dict[str, str]:
     topic = slots.topic or ""
     plural = slots.plural
     people = slots.people or "your team"
+    situation = slots.situation
+    measure = slots.measure or ""
+    many = slots.measure_plural
     return {
         "lead": slots.lead,
+        # The original recast without the clause the situation took, or the original as it is.
+        "body": (situation.body if situation and situation.body else slots.lead),
+        "now": situation.now if situation else "",
+        "future": situation.future if situation else "",
+        "measure": measure,
+        "m_s": "" if many else "s",
+        "m_be": "are" if many else "is",
+        "m_it": "they" if many else "it",
+        "m_them": "them" if many else "it",
+        "m_do": "do" if many else "does",
+        "before": slots.before or "",
         # The joint: "so", unless the sentence already turns on its own "so".
         "so": "and" if re.search(r"\bso\b", slots.lead) else "so",
         "topic": topic,
@@ -68,12 +93,30 @@ def _fields(slots: Slots) -> dict[str, str]:
     }
 
 
+#: Fields a sentence may not have; a frame using one applies only when it is there.
+_OPTIONAL = frozenset({"topic", "Topic", "now", "future", "measure", "before"})
+
 #: Every frame, by name, in the order the moves modules register them.
 rewriters: Registry[Frame] = Registry("rewriters")
 
 
-def frame(name: str, move: str, kinds: set[str], clause: str, rationale: str, *, needs_topic: bool = True) -> Frame:
-    """Register a frame under `name`; the moves modules declare theirs with this."""
-    made = Frame(name, move, frozenset(kinds), clause, rationale, needs_topic)
+def frame(
+    name: str,
+    move: str,
+    kinds: set[str],
+    clause: str,
+    rationale: str,
+    *,
+    needs: set[str] | None = None,
+    sources: set[str] | None = None,
+) -> Frame:
+    """Register a frame under `name`; the moves modules declare theirs with this.
+
+    `needs` defaults to the fields the clause uses that a sentence may lack (topic, situation,
+    measure, status-quo figure).
+    """
+    used = set(re.findall(r"\{(\w+)\}", clause))
+    wanted = _OPTIONAL & used if needs is None else needs
+    made = Frame(name, move, frozenset(kinds), clause, rationale, frozenset(wanted), frozenset(sources or ()))
     rewriters.register(name)(made)
     return made

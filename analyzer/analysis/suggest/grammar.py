@@ -28,6 +28,8 @@ def gerund(verb: str) -> str:
     )
     if cvc or verb in DOUBLE_FINAL:
         return verb + verb[-1] + "ing"
+    if verb.startswith("re") and len(verb) > 4 and gerund(verb[2:]).endswith(verb[-1] * 2 + "ing"):
+        return verb + verb[-1] + "ing"  # "rerun" -> "rerunning", as "run" -> "running"
     return verb + "ing"
 
 
@@ -56,3 +58,54 @@ def cap(text: str) -> str:
     if not text or not text[0].isalpha() or (len(text) > 1 and text[1].isupper()):
         return text
     return text[0].upper() + text[1:]
+
+
+#: Past participles that do not end in -ed, for the verbs product copy uses.
+_IRREGULAR_PARTICIPLES = {
+    "build": "built",
+    "bring": "brought",
+    "buy": "bought",
+    "catch": "caught",
+    "do": "done",
+    "draw": "drawn",
+    "feed": "fed",
+    "find": "found",
+    "get": "got",
+    "give": "given",
+    "hold": "held",
+    "keep": "kept",
+    "know": "known",
+    "lay": "laid",
+    "lead": "led",
+    "make": "made",
+    "pay": "paid",
+    "put": "put",
+    "read": "read",
+    "run": "run",
+    "say": "said",
+    "see": "seen",
+    "sell": "sold",
+    "send": "sent",
+    "set": "set",
+    "show": "shown",
+    "spend": "spent",
+    "split": "split",
+    "take": "taken",
+    "tell": "told",
+    "think": "thought",
+    "write": "written",
+}
+
+
+def participle(verb: str) -> str:
+    """The past participle of a base-form verb: match -> matched, pick -> picked, send -> sent."""
+    if verb in _IRREGULAR_PARTICIPLES:
+        return _IRREGULAR_PARTICIPLES[verb]
+    if verb.endswith("e"):
+        return verb + "d"
+    if verb.endswith("y") and verb[-2:-1] not in set("aeiou"):
+        return verb[:-1] + "ied"
+    doubled = gerund(verb)  # "submitting": the -ing form already knows when the consonant doubles
+    if doubled.endswith(verb[-1] * 2 + "ing") and not verb.endswith(verb[-1] * 2):
+        return verb + verb[-1] + "ed"
+    return verb + "ed"

@@ -13,13 +13,14 @@ classifier it is graded by.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final, Protocol
 
 import numpy as np
 
 from analyzer.analysis.suggest import moves  # noqa: F401  (registers the frames)
 from analyzer.analysis.suggest.choose import choose_targets
+from analyzer.analysis.suggest.coaching import Focus
 from analyzer.analysis.suggest.frame import Built, rewriters
 from analyzer.analysis.suggest.kinds import (
     ANNOUNCEMENT,
@@ -27,6 +28,7 @@ from analyzer.analysis.suggest.kinds import (
     FEATURE,
     PRICE,
     Line,
+    capitalized_inside,
     main_name,
     product_names,
     read_kinds,
@@ -80,11 +82,10 @@ class GainChecker(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class Advice:
-    """A document's suggestions, and what coaching needs to ask about its topic."""
+    """A document's suggestions, and what coaching needs to ask about its subject."""
 
     suggestions: list[Suggestion]
-    topic: str | None  # the first reader-world topic among the targets ("dock doors")
-    product: str | None  # the name the draft mentions most
+    focus: Focus  # what the piece is about, as the parse of its targets found it
 
 
 def suggest(
@@ -110,15 +111,21 @@ def suggest(
         raise ValueError(f"unknown rubric elements {sorted(unknown)}; expected some of {TARGETS}")
     product = main_name(lines)
     if max_suggestions <= 0 or not lines:
-        return Advice([], None, product)
+        return Advice([], Focus(product=product))
     kinds = read_kinds(text, lines, headings)
     chosen = choose_targets(lines, kinds, document_label, max_suggestions, include_news=include_news)
     if not chosen:
-        return Advice([], None, product)
+        return Advice([], Focus(product=product))
     names = product_names(text, lines)
-    read = read_slots([lines[i].text for i in chosen], [_buildable(kinds[i]) for i in chosen], names)
-    read = _with_document_topic(read)
-    topic = next((s.topic for s in read if s is not None and s.topic and s.kind != ANNOUNCEMENT), None)
+    read = read_slots(
+        [lines[i].text for i in chosen],
+        [_buildable(kinds[i]) for i in chosen],
+        names,
+        capitalized_inside(lines),
+        product,
+    )
+    read = _with_document_topic(read, chosen)
+    focus = _focus(read, chosen, text or " ".join(line.text for line in lines), product)
     used: set[str] = set()
     order = _move_order(missing)
     planned: list[tuple[int, Slots, list[Built]]] = []
@@ -131,8 +138,8 @@ def suggest(
         if len(built) >= MIN_ALTERNATIVES:
             planned.append((index, slots, built))
     if not planned:
-        return Advice([], topic, product)
-    return Advice(_scored(planned, lines, scorer, check), topic, product)
+        return Advice([], focus)
+    return Advice(_scored(planned, lines, scorer, check), focus)
 
 
 def _buildable(kind: str) -> str:
@@ -140,19 +147,46 @@ def _buildable(kind: str) -> str:
     return kind if kind in {ANNOUNCEMENT, FEATURE, BENEFIT, PRICE, "claim"} else "claim"
 
 
-def _with_document_topic(read: list[Slots | None]) -> list[Slots | None]:
-    """A price or an announcement borrows the topic of the piece's first feature or result."""
-    topic = next((s for s in read if s is not None and s.topic and s.kind in {FEATURE, BENEFIT, "claim"}), None)
-    if topic is None:
-        return read
+def _with_document_topic(read: list[Slots | None], chosen: Sequence[int]) -> list[Slots | None]:
+    """A price or an announcement borrows from the piece's own features and results.
+
+    A price is set against what the piece's result measures ("no-shows"); an announcement
+    without a situation of its own takes that of the piece's first feature, so its "why now"
+    is the piece's own.
+    """
+    in_order = [s for _, s in sorted(zip(chosen, read, strict=True), key=lambda pair: pair[0]) if s is not None]
+    measured = next((s for s in in_order if s.kind == BENEFIT and s.measure), None)
+    situated = next((s for s in in_order if s.situation is not None and s.kind in {FEATURE, "claim"}), None)
     out: list[Slots | None] = []
     for slots in read:
-        if slots is not None and slots.kind in {PRICE, ANNOUNCEMENT} and slots.topic is None:
-            slots = Slots(
-                slots.kind, slots.original, slots.lead, topic.topic, topic.plural, slots.people, slots.figures
-            )
+        if slots is not None and slots.kind == PRICE:
+            measure = measured.measure if measured is not None else None
+            slots = replace(slots, topic=measure, plural=measured.measure_plural if measured else False)
+        elif slots is not None and slots.kind == ANNOUNCEMENT and slots.situation is None and situated is not None:
+            slots = replace(slots, situation=situated.situation)
         out.append(slots)
     return out
+
+
+def _focus(read: list[Slots | None], chosen: Sequence[int], text: str, product: str | None) -> Focus:
+    """What the piece is about: the targets' topic the draft mentions most, its first situation and measure."""
+    in_order = [s for _, s in sorted(zip(chosen, read, strict=True), key=lambda pair: pair[0]) if s is not None]
+    lowered = text.lower()
+    topics = [s.topic for s in in_order if s.topic and s.kind in {FEATURE, BENEFIT, "claim"}]
+    topics += [s.measure for s in in_order if s.measure]
+    # The topic whose head noun the draft repeats most; the first in the draft on a tie.
+    topic = max(topics, key=lambda t: lowered.count(t.split()[-1].lower().rstrip("s")), default=None)
+    situated = next((s.situation for s in in_order if s.situation is not None and s.kind != ANNOUNCEMENT), None)
+    measured = next((s for s in in_order if s.measure), None)
+    return Focus(
+        topic=topic,
+        product=product,
+        now=situated.now if situated else None,
+        future=situated.future if situated else None,
+        measure=measured.measure if measured else None,
+        measure_plural=measured.measure_plural if measured else False,
+        before=measured.before if measured else None,
+    )
 
 
 def _move_order(missing: Sequence[str]) -> list[str]:

@@ -12,18 +12,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Final
 
 from spacy.tokens import Doc, Token
 
-from analyzer.analysis.suggest.kinds import named_subject
+from analyzer.analysis.suggest.kinds import ANNOUNCEMENT, BENEFIT, CLAIM, FEATURE, named_subject
 from analyzer.analysis.suggest.lexicon import COMMON_CAPITALS, NOT_READER_TOPIC, PEOPLE, PRODUCT_NOUNS, VAGUE_NOUNS
 from analyzer.analysis.suggest.parse import clean, parser
+from analyzer.analysis.suggest.situation import Situation, read_situation
 
 #: Longest topic, in words, that still reads as the subject of a clause.
 MAX_TOPIC_WORDS = 4
-#: Pipes the slots never read: entity types come from the tagger's PROPN, lemmas from the tagger.
-_DISABLED = ("ner", "lemmatizer")
 #: Placeholders are the writer's to fill: a sentence's own brackets become parentheses.
 _MAX_CHARS = 600
 _LONG_RUN = re.compile(r"\S{65}")
@@ -43,20 +43,34 @@ class Slots:
     plural: bool  # `topic` takes a plural verb
     people: str | None  # who does the work in the sentence ("drivers"), when it says
     figures: tuple[str, ...]  # numbers the sentence already has
+    situation: Situation | None = None  # the reader's situation without it (see `situation`)
+    measure: str | None = None  # what a result moved ("detention charges", "median pipeline time")
+    measure_plural: bool = False
+    before: str | None = None  # the status quo's own figure ("14 minutes" in "from 14 minutes to 6")
 
 
 def read_slots(
-    sentences: Sequence[str], kinds: Sequence[str], names: frozenset[str] = frozenset()
+    sentences: Sequence[str],
+    kinds: Sequence[str],
+    names: frozenset[str] = frozenset(),
+    capitals: frozenset[str] | None = None,
+    product: str | None = None,
 ) -> list[Slots | None]:
     """The slots of each target sentence, parsed in one batch; None when it cannot be read.
 
-    `names` are the draft's own names (see `kinds.product_names`): a sentence that starts with
-    one keeps its capital after the clause put before it.
+    `names` are the draft's own names (see `kinds.product_names`); `capitals` the words it
+    capitalizes inside a sentence (`kinds.capitalized_inside`): a sentence that starts with one
+    keeps its capital after the clause put before it, any other first word is lowered. Without
+    `capitals` the tagger's proper nouns keep theirs. `product` is the name the draft mentions
+    most, which a recast sentence may name ("with Hireloop, they pick ...").
     """
     originals = [_original(s) for s in sentences]
     readable = [k for k, text in enumerate(originals) if _parseable(text)]
-    docs = dict(zip(readable, parser().pipe([originals[k] for k in readable], disable=list(_DISABLED)), strict=True))
-    return [_slots(docs[k], originals[k], kinds[k], names) if k in docs else None for k in range(len(originals))]
+    docs = dict(zip(readable, parser().pipe([originals[k] for k in readable]), strict=True))
+    return [
+        _slots(docs[k], originals[k], kinds[k], names, capitals, product) if k in docs else None
+        for k in range(len(originals))
+    ]
 
 
 def _parseable(text: str) -> bool:
@@ -72,7 +86,9 @@ def _original(sentence: str) -> str:
     return text
 
 
-def _slots(doc: Doc, text: str, kind: str, names: frozenset[str]) -> Slots | None:
+def _slots(
+    doc: Doc, text: str, kind: str, names: frozenset[str], capitals: frozenset[str] | None, product: str | None
+) -> Slots | None:
     sents = list(doc.sents)
     if len(text.split()) < 4 or text.endswith("?") or not sents:
         return None
@@ -80,15 +96,97 @@ def _slots(doc: Doc, text: str, kind: str, names: frozenset[str]) -> Slots | Non
         return None  # a fragment, an imperative or two sentences: a clause before it would not read
     root = sents[0].root
     topic = _topic(root, names)
+    people = _people(root)
+    lead = _lead(doc, text, names, capitals)
+    situation = (
+        read_situation(doc, text, people, names, said_only=kind == ANNOUNCEMENT, product=product)
+        if kind in {FEATURE, CLAIM, ANNOUNCEMENT}
+        else None
+    )
+    if situation is not None and situation.body and situation.body[:1].lower() == lead[:1].lower():
+        situation = replace(situation, body=lead[:1] + situation.body[1:])  # the lead's casing
+    measure = _measure(root, names) if kind == BENEFIT else None
+    before = _BEFORE.search(text) if kind == BENEFIT and measure is not None else None
+    if before is not None and not _from_the_root(doc, before.start("before"), root):
+        before = None  # "wrote off €38,000, down from €410,000": not the figure of what the result measures
     return Slots(
         kind=kind,
         original=text,
-        lead=_lead(doc, text, names),
+        lead=lead,
         topic=topic[0] if topic else None,
         plural=topic[1] if topic else False,
-        people=_people(root),
+        people=people,
         figures=tuple(t.text for t in doc if t.like_num and any(ch.isdigit() for ch in t.text)),
+        situation=situation,
+        measure=measure[0] if measure else None,
+        measure_plural=measure[1] if measure else False,
+        before=before.group("before").rstrip(".,") if before else None,
     )
+
+
+#: "from 14 minutes to 6 minutes", "down from 10 minutes", "from €410,000": the status quo's own figure.
+_BEFORE = re.compile(
+    r"\b(?:down |up )?from (?P<before>(?:[$\u00a3\u20ac]?\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten)"
+    r"(?:\s(?:hours?|minutes?|days?|weeks?|months?|seconds?|ms|%|per ?cent)(?: \d+ minutes)?)?)"
+)
+#: Verbs whose subject is what a result moved: "median pipeline time fell from 14 minutes to 6".
+_MOVED: Final = frozenset({"fall", "drop", "rise", "grow", "shrink", "go", "come", "decline", "improve", "climb"})
+
+
+def _measure(root: Token, names: frozenset[str]) -> tuple[str, bool] | None:
+    """What a result sentence says moved: the subject of "fell", the object of "cut", or "on shipping".
+
+    "collected client documents 9 days faster": what moved is the time it takes, not the documents.
+    """
+    if any(c.lower_ in _SPEED for c in root.subtree if c.dep_ in {"advmod", "acomp", "npadvmod", "amod"}):
+        obj = next((c for c in root.children if c.dep_ == "dobj"), None)
+        if obj is None or obj.pos_ != "NOUN" or any(t.like_num or t.text in names for t in obj.subtree):
+            return None
+        words = "".join(t.text_with_ws for t in obj.subtree).strip()
+        if len(words.split()) > _MAX_MEASURE_WORDS or any(ch.isupper() for ch in words):
+            return None
+        return (f"the time it takes to {root.lemma_.lower()} {words}", False)
+    if root.lemma_.lower() in _MOVED:
+        subject = next((c for c in root.children if c.dep_ == "nsubj"), None)
+        if subject is None or subject.pos_ != "NOUN":
+            return None
+        kept = [
+            t
+            for t in subject.subtree
+            if not (t.dep_ == "det" and t.i == subject.left_edge.i) and not t.like_num and t.lower_ not in _VENDOR
+        ]
+        if len(kept) != len(list(subject.subtree)) - (subject.left_edge.dep_ == "det") or len(kept) > 7:
+            kept = [
+                t for t in subject.subtree if (t.i <= subject.i and t.dep_ in {"compound", "amod"}) or t.i == subject.i
+            ]
+        text = " ".join(t.text for t in kept)
+        if not text or any(n in text for n in names) or any(ch.isupper() for ch in text[1:]):
+            return None
+        return (text[:1].lower() + text[1:], subject.tag_ == "NNS")
+    heads = [c for c in root.children if c.dep_ == "dobj"]
+    heads += [g for c in root.children if c.dep_ == "prep" and c.lower_ == "on" for g in c.children if g.dep_ == "pobj"]
+    for head in heads:
+        lemma = head.lemma_.lower() if head.lemma_ else head.lower_
+        compound = any(c.dep_ == "compound" for c in head.children)  # "first response time" is a measure
+        if head.pos_ != "NOUN" or ({lemma, head.lower_} & (_NOT_TOPIC | PEOPLE) and not compound):
+            continue
+        found = _noun_words(head)
+        if found is not None and found[0] not in _NOT_TOPIC:  # "time", once its modifiers are gone
+            return found
+    return None
+
+
+_VENDOR = frozenset({"our", "we", "us", "own"})
+_SPEED = frozenset({"faster", "quicker", "sooner"})
+_MAX_MEASURE_WORDS = 5
+_DETERMINERS = frozenset({"the", "a", "an", "our", "your", "its", "their", "this", "these", "every", "each"})
+
+
+def _from_the_root(doc: Doc, offset: int, root: Token) -> bool:
+    """Is the "from" before the figure at `offset` attached to the sentence's main verb?"""
+    figure = next((t for t in doc if t.idx == offset), None)
+    preposition = next((t for t in reversed(doc[: figure.i]) if t.lower_ == "from"), None) if figure else None
+    return preposition is not None and preposition.head.i == root.i
 
 
 def _clause(root: Token) -> bool:
@@ -106,11 +204,23 @@ def _clause(root: Token) -> bool:
     return not any(c.dep_ == "dobj" and c.i < subjects[0].i for c in root.children)
 
 
-def _lead(doc: Doc, text: str, names: frozenset[str]) -> str:
+def _lead(doc: Doc, text: str, names: frozenset[str], capitals: frozenset[str] | None = None) -> str:
     """The sentence lowered at its first letter, unless that word is a name, an acronym or "I"."""
     first = doc[0]
     if first.text == "I" or any(ch.isupper() or ch.isdigit() for ch in first.text[1:]):
         return text  # "I", "iOS", "EG-400"
+    if capitals is not None:
+        # The draft itself says which words are names: those it capitalizes inside a sentence.
+        following = doc[1] if len(doc) > 1 else None
+        before_name = (
+            following is not None
+            and (following.text[:1].isupper() or following.like_num)
+            and first.lower_ not in COMMON_CAPITALS | _DETERMINERS
+        )
+        # "Closewise matches ...": a singular name doing something; "Client portals send" is a plural noun.
+        acting = first.tag_ == "NNP" and following is not None and following.tag_ in {"VBZ", "VBD"}
+        keep = first.text in names or first.text in capitals or before_name or acting  # "Kiln CI", "Yardstack 2"
+        return text if keep or not text[:1].isalpha() else text[:1].lower() + text[1:]
     # A name is followed by a verb, a number or another capitalized word; "Dock doors" and
     # "National regulators" start with a common word, whatever the small tagger says.
     following = doc[1] if len(doc) > 1 else None
@@ -205,6 +315,6 @@ def _people(root: Token) -> str | None:
         return None
     if subject.lemma_.lower() not in PEOPLE and subject.lower_ not in PEOPLE:
         return None
-    words = [t.text for t in subject.subtree if t.dep_ in {"compound", "amod"} or t is subject]
+    words = [t.text for t in subject.subtree if t.dep_ in {"compound", "amod"} or t.i == subject.i]
     text = " ".join(words)
     return text[:1].lower() + text[1:] if not text[1:2].isupper() else text

@@ -1,4 +1,4 @@
-"""The price of inaction: what doing nothing costs the reader per day, week, order or season."""
+"""The price of inaction: what doing nothing costs the reader per week, month or quarter."""
 
 from __future__ import annotations
 
@@ -8,21 +8,28 @@ FEATURE = {"feature", "claim"}
 RATIONALE = "Puts a running cost on the reader's situation without it, so the feature answers a loss."
 
 frame(
-    "feature-cost-by-hand.v1",
+    "capability-week-of-situation.v1",
     "price_of_inaction",
     FEATURE,
-    "Handling {topic} by hand costs {people} «how many hours a week does it take today?|time each week», {so} {lead}",
+    "Every week that {now} costs you «how many hours a week does that take?|time each week», {so} {body}",
     RATIONALE,
 )
 frame(
-    "feature-cost-of-working-around.v1",
+    "capability-pay-for-situation.v1",
     "price_of_inaction",
     FEATURE,
-    "Every week spent working around {topic} is «what does that week cost you?|a cost», {so} {lead}",
+    "As long as {now}, you pay for it in «what does that cost you each month?|hours and money»; {body}",
     RATIONALE,
 )
 frame(
-    "feature-cost-of-one-miss.v1",
+    "capability-one-bad-week.v1",
+    "price_of_inaction",
+    FEATURE,
+    "When {now}, one bad week costs «what did the last one cost you?|more than it should», {so} {body}",
+    RATIONALE,
+)
+frame(
+    "feature-cost-of-one-miss.v2",
     "price_of_inaction",
     FEATURE,
     "One mistake with {topic} can cost you «what did the last one cost?|something», {so} {lead}",
@@ -34,15 +41,22 @@ frame(
     FEATURE,
     "Standing still costs your team «how many hours a week go to the workaround?|time each week», {so} {lead}",
     RATIONALE,
-    needs_topic=False,
 )
+# A result: what the status quo costs, with the sentence's own "before" figure where it has one.
 frame(
-    "result-status-quo-cost.v1",
+    "result-cost-at-the-old-figure.v1",
     "price_of_inaction",
     {"benefit"},
-    "Each month you leave {topic} as {it} {be} costs you «how much {be} {it} costing you a month today?|this much», "
-    "and {lead}",
-    "Turns the result into what the status quo costs each month, so doing nothing has a price.",
+    "At {before}, {measure} cost{m_s} your team «what does that add up to each month?|time every month», while {lead}",
+    "Puts a price on the status quo's own figure, so doing nothing has a cost the reader can check.",
+)
+frame(
+    "result-status-quo-cost.v2",
+    "price_of_inaction",
+    {"benefit"},
+    "{measure} left as {m_it} {m_be} cost{m_s} you «how much did {m_it} cost you last quarter?|money each quarter», "
+    "while {lead}",
+    "Turns the result into what the status quo costs each quarter, so doing nothing has a price.",
 )
 frame(
     "result-doing-nothing.v1",
@@ -50,10 +64,10 @@ frame(
     {"benefit"},
     "Doing nothing has a price, «what does the current way cost you each quarter?|a steady cost», while {lead}",
     "Turns the result into what the status quo costs each month, so doing nothing has a price.",
-    needs_topic=False,
 )
+# A price: set against what standing still costs, not against zero.
 frame(
-    "price-against-standing-still.v1",
+    "price-against-standing-still.v2",
     "price_of_inaction",
     {"price"},
     "Set against «what {do} {topic} cost you each month today?|the current cost», {lead}",
@@ -65,20 +79,18 @@ frame(
     {"price"},
     "Set against «what does a month of the current way cost you?|the current cost», {lead}",
     "Weighs the price against what standing still costs, not against zero.",
-    needs_topic=False,
+)
+frame(
+    "launch-cost-of-situation.v1",
+    "price_of_inaction",
+    {"announcement"},
+    "For as long as {now}, your team pays «how much does that cost each month?|a monthly cost», which is why {lead}",
+    "Puts a price on waiting, so the announcement reads as a reason to act now.",
 )
 frame(
     "launch-cost-of-waiting.v1",
     "price_of_inaction",
     {"announcement"},
     "Every week your team waits costs «what does the current way lose you each week?|something», which is why {lead}",
-    "Puts a price on waiting, so the announcement reads as a reason to act now.",
-    needs_topic=False,
-)
-frame(
-    "launch-cost-of-topic.v1",
-    "price_of_inaction",
-    {"announcement"},
-    "Handling {topic} the current way costs «how many hours a week?|time each week», which is why {lead}",
     "Puts a price on waiting, so the announcement reads as a reason to act now.",
 )

@@ -1,0 +1,59 @@
+"""The editor's rewrite evaluation set (`corpus/eval/rewrites.jsonl`), read and aligned to an analysis.
+
+The set is the truth both the benchmark (`benchmarks/rewrites.py`) and the target chooser's
+training (`choose_model.py`) read: every sentence of 50 drafts judged by an editor (its kind,
+whether to rewrite it, gold rewrites, the content words to keep). An analysis splits the text
+its own way, so a sentence of the analysis is matched to the set's sentences it overlaps by
+character offsets in the analysed text.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+from analyzer.model.paths import PROJECT_ROOT
+
+EVAL_SET = PROJECT_ROOT / "corpus" / "eval" / "rewrites.jsonl"
+
+
+class Span(Protocol):
+    """A sentence of an analysis: its index and character offsets into the analysed text."""
+
+    index: int
+    start: int
+    end: int
+
+
+def load_drafts(path: Path = EVAL_SET, split: str | None = None) -> list[dict[str, Any]]:
+    """The set's drafts, in file order, of one split ("dev" or "test") or all."""
+    drafts = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [d for d in drafts if split is None or d["split"] == split]
+
+
+def locate(text: str, sentences: Sequence[dict[str, Any]]) -> list[tuple[int, int]]:
+    """Each judged sentence's span in the analysed text, searched in order ((-1, -1) if absent)."""
+    spans, position = [], 0
+    for sentence in sentences:
+        at = text.find(sentence["text"], position)
+        if at < 0:
+            at = text.find(sentence["text"])
+        spans.append((at, at + len(sentence["text"])) if at >= 0 else (-1, -1))
+        if at >= 0:
+            position = at + len(sentence["text"])
+    return spans
+
+
+def align(text: str, spans: Sequence[Span], judged: Sequence[dict[str, Any]]) -> dict[int, list[dict[str, Any]]]:
+    """For each sentence of the analysis (by index), the judged sentences it overlaps."""
+    located = locate(text, judged)
+    return {
+        span.index: [
+            j
+            for j, (start, end) in zip(judged, located, strict=True)
+            if start >= 0 and min(end, span.end) > max(start, span.start)
+        ]
+        for span in spans
+    }

@@ -1,0 +1,493 @@
+"""The reader's situation without the capability, read off the sentence itself.
+
+An editor turns "Dock doors are now assigned automatically" into "dock doors are still assigned
+by hand" and "..., so a pull request no longer rebuilds what main already built" into "a pull
+request still rebuilds what main already built": the sentence says what it ends, and the case
+for change starts from that. `read_situation` finds it, in this order:
+
+1. a consequence the sentence says is over: "so X no longer Y", "so nobody has to Y";
+2. what it does without: "without a CAPTCHA" (telling a customer from a bot still means one);
+3. what it does automatically: the same work, by hand;
+4. people who can now do something: without it, they can't;
+5. the product doing a task: the task, still falling to the reader's team.
+
+Each gives the situation now ("dock doors are still assigned by hand"), the future state the
+reader must reach ("dock doors should never be assigned by hand") and, when the sentence's own
+consequence clause became the situation, the original without it ("..., so that no longer
+happens"), so the rewrite recasts the sentence rather than repeating it. Nothing is invented:
+every clause is made of the sentence's own words and a few fixed ones.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Final
+
+from spacy.tokens import Doc, Token
+
+from analyzer.analysis.suggest.grammar import gerund, participle
+from analyzer.analysis.suggest.lexicon import CAPABILITY_VERBS, LAUNCH_VERBS, PEOPLE, PRODUCT_NOUNS
+
+#: A clause longer than this reads as a list inside the rewrite: the sentence gets no situation.
+MAX_CLAUSE_WORDS: Final = 16
+
+#: A subject longer than this ("the driver and the dispatch team") is cut to its head.
+_MAX_SUBJECT_WORDS: Final = 6
+
+NO_LONGER: Final = "no-longer"
+WITHOUT: Final = "without"
+BY_HAND: Final = "by-hand"
+CANNOT: Final = "cannot-yet"
+TASK: Final = "task-by-hand"
+
+
+@dataclass(frozen=True, slots=True)
+class Situation:
+    """The reader's situation without the capability, in the forms the moves need."""
+
+    source: str  # which reading found it (NO_LONGER, WITHOUT, ...)
+    now: str  # a clause, lowercase: "dock doors are still assigned by hand"
+    future: str  # a clause, lowercase: "dock doors should never be assigned by hand"
+    body: str | None  # the original recast without the clause that became `now`, or None
+    plural: bool  # `now` has a plural subject ("dock doors are"): "they cost" / "it costs"
+
+
+_SO_NO_LONGER = re.compile(r"^(?P<main>.+?),?\s+so (?:that )?(?P<subject>[^,;]+?) no longer (?P<rest>[^;]+?)[.!]$")
+_SO_NOBODY = re.compile(
+    r"^(?P<main>.+?),?\s+so (?:that )?(?:nobody|no one|no-one) (?:has|needs) to (?P<rest>[^,;]+?)[.!]$"
+)
+_WITHOUT = re.compile(r"\b(?:without|with no) (?P<what>(?!a word\b|ever\b|extra\b)[^,;.]+)")
+_AUTOMATIC_PASSIVE = re.compile(
+    r"^(?P<subject>(?:the |your |every |each |all )?[A-Za-z][\w' -]{2,40}?) (?P<be>is|are) (?:now |also )?"
+    r"(?P<done>\w+(?:ed|en|ent|ilt|own|ade|aid|ound|ept|old|ught))(?: automatically)?\b(?P<auto>.*\bautomatically\b)?"
+)
+_ARTICLE_SINGLE = re.compile(r"\ba single\b")
+_VENDOR_POSSESSIVE = re.compile(r"\bour\b")  # "its" in a task is the object's own ("each string with its neighbours")
+_TEAM: Final = "your team"
+
+
+def read_situation(
+    doc: Doc,
+    text: str,
+    people: str | None,
+    names: frozenset[str],
+    *,
+    said_only: bool = False,
+    product: str | None = None,
+) -> Situation | None:
+    """The reader's situation without what `text` describes (see the module docstring), or None.
+
+    `said_only` keeps to what the sentence says is over or automatic (readings 1 to 3): an
+    announcement's own verb ("brings", "launches") is no task anyone did by hand.
+    """
+    body = text.rstrip()
+    readers = (_ended, _without, _automatic)
+    for reader in readers if said_only else (*readers, _cannot_yet, _task_by_hand):
+        found = reader(doc, body, people, names)
+        if found is not None and len(found.now.split()) <= MAX_CLAUSE_WORDS:
+            return _with_product(found, doc, text, product)
+    return None
+
+
+def _with_product(found: Situation, doc: Doc, text: str, product: str | None) -> Situation:
+    """ "Candidates pick a slot ..." after "candidates can't pick a slot": "with Hireloop, they pick ...".
+
+    The subject just named in the situation becomes a pronoun and the product that changed it
+    is named, when the sentence starts with that subject and the draft names its product.
+    """
+    if product is None or found.body is not None or found.source not in {CANNOT, BY_HAND} or product in text:
+        return found
+    subject = next((t for t in doc if t.dep_ in {"nsubj", "nsubjpass"}), None)
+    if subject is None or subject.left_edge.i != 0 or subject.head.dep_ != "ROOT":
+        return found
+    end = subject.right_edge
+    if subject.lower_ == "you":
+        pronoun = "you"
+    elif subject.tag_ in {"NNS", "NNPS"} or any(c.dep_ == "conj" for c in subject.children):
+        pronoun = "they"
+    else:
+        return found
+    rest = text[end.idx + len(end.text) :]
+    if not rest.startswith(" "):
+        return found
+    return replace(found, body=f"with {product}, {pronoun}{rest}")
+
+
+def _ended(doc: Doc, text: str, people: str | None, names: frozenset[str]) -> Situation | None:
+    """A consequence the sentence says is over: "so X no longer Y", "so nobody has to Y"."""
+    match = _SO_NO_LONGER.match(text)
+    clause = _no_longer(doc, text, match, people, names) if match else None
+    if match is None:
+        match = _SO_NOBODY.match(text)
+        clause = _nobody(match, people, names) if match else None
+    if match is None or clause is None:
+        return None
+    now, future, plural, ending = clause
+    body = f"{match.group('main').rstrip(',')}, so {ending}."
+    return Situation(NO_LONGER, now=now, future=future, body=body, plural=plural)
+
+
+def _no_longer(
+    doc: Doc, text: str, match: re.Match[str], people: str | None, names: frozenset[str]
+) -> tuple[str, str, bool, str] | None:
+    """ "so a pull request no longer rebuilds what main already built": it still does, today."""
+    subject = match.group("subject").strip()
+    if subject.lower() in {"they", "you", "it", "he", "she", "we"}:
+        subject = _TEAM if subject.lower() in {"you", "we"} else (people or "")
+        if not subject:
+            return None
+    rest = match.group("rest").strip()
+    verb = _token_at(doc, text, match.start("rest"))
+    if verb is None or verb.pos_ not in {"VERB", "AUX"}:
+        return None
+    plural = _plural_subject(subject)
+    base = verb.lemma_.lower() + rest[len(verb.text) :]
+    subject = _mid_sentence(subject, names)
+    return (
+        f"{subject} still {_agree(verb, rest, plural)}",
+        f"{subject} should never {base}",
+        plural,
+        "that no longer happens",
+    )
+
+
+def _nobody(match: re.Match[str], people: str | None, names: frozenset[str]) -> tuple[str, str, bool, str]:
+    """ "so nobody has to log in to a portal": the people who do the work still have to."""
+    who = people or _TEAM
+    rest = match.group("rest").strip()
+    have = "have" if _plural_subject(who) else "has"
+    return (
+        f"{_mid_sentence(who, names)} still {have} to {rest}",
+        f"no one should have to {rest}",
+        False,
+        "no one has to",
+    )
+
+
+def _without(doc: Doc, text: str, people: str | None, names: frozenset[str]) -> Situation | None:
+    match = _WITHOUT.search(text)
+    if not match:
+        return None
+    what = _ARTICLE_SINGLE.sub("every", match.group("what").strip())
+    what = re.sub(r"\s+at all$", "", what)
+    if what.split(" ", 1)[0].lower() in {"any", "the", "your"}:
+        what = what.split(" ", 1)[1] if " " in what else ""
+    head = _token_at(doc, text, match.start())
+    verb = _verb_before(head) if head is not None else None
+    task = _task(verb, text, names) if verb is not None else None
+    if not task or not what or len(what.split()) > 8:
+        return None
+    # "without leaving Gearbase": structuring the offer still means leaving it; "with no PLC
+    # changes", "with no signal": fitting the sensor still needs them.
+    doing = what.split(" ", 1)[0].endswith("ing")
+    return Situation(
+        WITHOUT,
+        now=f"{task} still {'means' if doing else 'needs'} {what}",
+        future=f"{task} should never {'mean' if doing else 'need'} {what}",
+        body=None,
+        plural=False,
+    )
+
+
+def _automatic(doc: Doc, text: str, people: str | None, names: frozenset[str]) -> Situation | None:
+    if "automatically" not in text:
+        return None
+    passive = _AUTOMATIC_PASSIVE.match(text)
+    if passive and (passive.group("auto") is not None or "automatically" in text[: passive.end() + 15]):
+        subject = _mid_sentence(passive.group("subject"), names)
+        if not _names_product(subject, names):
+            return _by_hand(subject, passive.group("be") == "are", passive.group("done"), None)
+    verb = _main_verb(doc)
+    if verb is None or verb.tag_ not in {"VBZ", "VBP"}:
+        return None
+    start = verb.idx + len(verb.text) + 1
+    end = text.find(" automatically", start)
+    obj = text[start:end].strip(" ,") if end > start else ""
+    listed = "," not in obj or re.search(r"\b(?:and|or)\b", obj)  # "bank, card and intercompany transactions"
+    if not obj or len(obj.split()) > 8 or not listed or _names_product(obj, names):
+        return None
+    body = None if "," in obj else text[:start] + ("them" if _plural_subject(obj) else "it") + text[end:]
+    obj = _VENDOR_POSSESSIVE.sub("the", obj)
+    return _by_hand(obj, _plural_subject(obj), participle(verb.lemma_.lower()), body)
+
+
+def _by_hand(thing: str, plural: bool, done: str, body: str | None) -> Situation:
+    """ "dock doors are still assigned by hand", and the future where they never are."""
+    be = "are" if plural else "is"
+    return Situation(
+        BY_HAND,
+        now=f"{thing} {be} still {done} by hand",
+        future=f"{thing} should never be {done} by hand",
+        body=body,
+        plural=plural,
+    )
+
+
+def _cannot_yet(doc: Doc, text: str, people: str | None, names: frozenset[str]) -> Situation | None:
+    """ "Patients book online 24/7 ...": without it, patients can't."""
+    verb = _main_verb(doc)
+    if verb is None:
+        return None
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subject is None:
+        return None
+    lemma = subject.lemma_.lower()
+    if subject.lower_ != "you" and lemma not in PEOPLE and subject.lower_ not in PEOPLE:
+        return None
+    edge = subject.right_edge if len(list(subject.subtree)) <= _MAX_SUBJECT_WORDS else subject
+    who = "you" if subject.lower_ == "you" else text[subject.left_edge.idx : edge.idx + len(edge.text)]
+    if any(c.dep_ == "neg" for c in verb.children) or verb.lemma_.lower() in {"be", "have", "need"}:
+        return None
+    if verb.tag_ not in {"VBZ", "VBP", "VB"} or any(
+        c.dep_ == "aux" and c.lower_ not in {"can", "now"} for c in verb.children
+    ):
+        return None  # "will have", "had": not something people can do today that they could not
+    predicate = _predicate(verb)  # "can reroute" and "reroute" both become "can't reroute"
+    if len(predicate) < 2:
+        return None
+    base = f"{verb.lemma_.lower()} {_join(predicate[1:])}"
+    who = _mid_sentence(who, names)
+    return Situation(
+        CANNOT,
+        now=f"{who} can't {base}",
+        future=f"{who} should be able to {base}",
+        body=None,
+        plural=who != "you" and _plural_subject(who),
+    )
+
+
+def _task_by_hand(doc: Doc, text: str, people: str | None, names: frozenset[str]) -> Situation | None:
+    """ "Kiln CI caches dependencies across branches": caching them still falls to your team."""
+    verb = _main_verb(doc)
+    if verb is None:
+        return None
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subject is None or not _is_the_product(subject, names):
+        return None  # "Dr. Okafor still remembers the fax machine": a person's story, not a task taken over
+    # "listens to your feed and returns captions": the first of its verbs that takes an object.
+    verbs = [verb, *(c for c in verb.children if c.dep_ == "conj" and c.pos_ == "VERB")]
+    found = next(
+        (
+            (v, task)
+            for v in verbs
+            if v.tag_ in {"VBZ", "VBP"} and v.lemma_.lower() not in _NOT_A_TASK
+            for task in [_task(v, text, names)]
+            if task
+        ),
+        None,
+    )
+    if found is None:
+        return None
+    verb, task = found
+    return Situation(
+        TASK,
+        now=f"{task} still falls to {_TEAM}",
+        future=f"no one on {_TEAM} should spend time {task}",
+        body=_object_as_pronoun(verb, text),
+        plural=False,
+    )
+
+
+def _is_the_product(subject: Token, names: frozenset[str]) -> bool:
+    """Is the subject the product: its name, "it", "its models", "our app", "the new checker"?"""
+    words = list(subject.subtree)
+    if any(t.text in names for t in words) or subject.lower_ == "it":
+        return True
+    if any(t.lower_ in {"its", "our"} for t in words) or subject.lemma_.lower() in PRODUCT_NOUNS:
+        return True
+    return any(t.lower_ == "new" for t in words) and words[0].lower_ in {"the", "our"}
+
+
+def _object_as_pronoun(verb: Token, text: str) -> str | None:
+    """The sentence with the verb's object, just named in the situation, as a pronoun.
+
+    "Quarry now caches the results of repeated queries for up to 24 hours" after "caching the
+    results of repeated queries still falls to your team" reads "Quarry now caches them for up
+    to 24 hours". A list ("email, chat and form submission") stays as it is (None).
+    """
+    obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    if obj is None or any(t.dep_ in {"conj", "cc", "appos", "relcl", "acl"} or t.is_punct for t in obj.subtree):
+        return None
+    first, last = obj.left_edge, obj.right_edge
+    for token in obj.subtree:  # the object as the task named it: without a phrase that carries a figure
+        if token.i > obj.i and token.like_num:
+            phrase = token
+            while phrase.dep_ != "prep" and phrase.i != obj.i:
+                phrase = phrase.head
+            if phrase.dep_ == "prep":
+                last = token.doc[phrase.i - 1]
+            break
+    det = next((c.lower_ for c in obj.children if c.dep_ in {"det", "poss"} and c.i == first.i), "")
+    if obj.tag_ in {"NNS", "NNPS"}:
+        pronoun = "them"
+    elif det in {"every", "each", "any"}:
+        pronoun = "each one"
+    elif det in {"a", "an"}:
+        pronoun = "one"
+    else:
+        pronoun = "it"
+    return text[: first.idx] + pronoun + text[last.idx + len(last.text) :]
+
+
+#: Verbs whose object is not work anyone did by hand ("is", "has", "works with", "costs").
+_NOT_A_TASK: Final = (
+    frozenset({"be", "have", "work", "cost", "come", "get", "need", "use", "take", "start"})
+    | CAPABILITY_VERBS
+    | LAUNCH_VERBS
+)
+
+
+def _task(verb: Token, text: str, names: frozenset[str]) -> str | None:
+    """The verb's predicate as a task, in the -ing form: "telling a real customer from a bot".
+
+    Only a verb with a direct object is a task someone did by hand ("deploys as a line of
+    JavaScript" and "learns from your tickets" are not).
+    """
+    if verb.pos_ != "VERB" or verb.tag_ not in {"VBZ", "VBP", "VB"}:
+        return None
+    objects = [c for c in verb.children if c.dep_ == "dobj"]
+    if not objects or objects[0].pos_ == "PRON" or objects[0].lower_ in {"itself", "themselves", "one", "each", "all"}:
+        return None
+    predicate = _predicate(verb)
+    if len(predicate) < 2:
+        return None
+    rest = _join(predicate[1:])
+    if re.search(r"\b(?:itself|themselves|you|it|them)\b", rest):
+        return None
+    task = f"{gerund(verb.lemma_.lower())} {_VENDOR_POSSESSIVE.sub('the', rest)}"
+    return task if len(task.split()) <= 12 else None
+
+
+def _predicate(verb: Token) -> list[Token]:
+    """`verb` and the words after it up to the end of its first clause, without figures or consequences.
+
+    It stops at a comma, at "and"/"or" before another verb, at a consequence ("so", "without",
+    "automatically") and at a preposition whose phrase carries a figure ("in under 50 ms").
+    """
+    doc = verb.doc
+    out = [verb]
+    for token in doc[verb.i + 1 : verb.sent.end]:
+        nxt = doc[token.i + 1] if token.i + 1 < len(doc) else None
+        if token.is_punct and token.text not in {"-", "'", "\u2019", "/"}:
+            if token.text == "," and nxt is not None and nxt.dep_ == "conj" and nxt.pos_ in {"NOUN", "PROPN"}:
+                out.append(token)  # "the PLCs, drives and sensors": a list inside the object
+                continue
+            break
+        if token.lower_ in _CLAUSE_ENDS or (token.lower_ == "with" and nxt is not None and nxt.lower_ == "no"):
+            break
+        if token.pos_ == "CCONJ" and nxt is not None and nxt.pos_ in {"VERB", "AUX"}:
+            break
+        aside = token.dep_ in {"prep", "npadvmod", "advmod"} and token.lower_ not in _OBJECT_PREPOSITIONS
+        if aside and (any(t.like_num for t in token.subtree) or token.lower_ in {"up", "within"}):
+            break
+        if token.like_num and token.head.dep_ in {"npadvmod", "pobj", "advmod"}:
+            # "every 60 seconds" reached through its "every": the figure's phrase goes whole.
+            out = [t for t in out if t.i < token.head.left_edge.i]
+            break
+        out.append(token)
+    if out[-1].pos_ == "ADP":
+        out = out[: _phrase_start(out, out[-1])]  # "with a delay of [under two seconds]" goes whole
+    commas = [k for k, t in enumerate(out) if t.text == ","]
+    if commas and not any(t.lower_ in {"and", "or"} for t in out[commas[-1] :]):
+        out = out[: commas[0]]  # "email, chat" and then a verb: the list was not the object's after all
+    if len(out) > _MAX_PREDICATE_TOKENS:
+        # Too long to repeat: keep the verb and its object, up to the first place or manner phrase.
+        cut = next((k for k, t in enumerate(out) if k > 2 and t.dep_ == "prep" and t.lower_ != "of"), len(out))
+        out = out[:cut]
+    return out
+
+
+def _phrase_start(kept: list[Token], token: Token) -> int:
+    """Where in `kept` the outermost prepositional phrase around `token` starts (len(kept) if none)."""
+    positions = {t.i: k for k, t in enumerate(kept)}
+    start, head = len(kept), token
+    while head.i in positions and head.dep_ in {"prep", "pobj", "pcomp"}:
+        if head.dep_ == "prep":
+            start = positions[head.i]
+        head = head.head
+    return start
+
+
+#: A predicate longer than this (in tokens) is cut after its object.
+_MAX_PREDICATE_TOKENS: Final = 12
+
+
+#: Words that end a predicate worth repeating: a consequence, a manner or an aside follows.
+_CLAUSE_ENDS: Final = frozenset(
+    {"so", "without", "automatically", "instead", "because", "while", "which", "when", "now", "but", "then"}
+    | {"whose", "that", "who", "where"}  # a relative clause: cut whole, never halfway
+)
+#: Prepositions that belong to the object ("tell a customer from a bot", "sensor to each machine").
+_OBJECT_PREPOSITIONS: Final = frozenset({"from", "to", "of", "into", "onto", "with", "between", "across"})
+
+
+def _join(tokens: list[Token]) -> str:
+    return "".join(t.text + t.whitespace_ for t in tokens).strip()
+
+
+def _main_verb(doc: Doc) -> Token | None:
+    """The sentence's main verb: the root when it is one, else the first finite verb."""
+    sent = next(iter(doc.sents), None)
+    if sent is None:
+        return None
+    if sent.root.pos_ == "VERB":
+        return sent.root
+    return next((t for t in sent if t.tag_ in {"VBZ", "VBP"} and t.pos_ == "VERB"), None)
+
+
+def _verb_before(token: Token) -> Token | None:
+    """The verb a "without" phrase hangs from (its head, or the nearest verb before it)."""
+    head = token.head
+    while head.pos_ not in {"VERB"} and head.head.i != head.i:
+        head = head.head
+    if head.pos_ == "VERB":
+        return head
+    return next((t for t in reversed(list(token.doc[: token.i])) if t.pos_ == "VERB"), None)
+
+
+def _token_at(doc: Doc, text: str, offset: int) -> Token | None:
+    """The token starting at character `offset` of `text` (the text the doc was parsed from)."""
+    return next((t for t in doc if t.idx == offset), None)
+
+
+def _agree(verb: Token, rest: str, plural: bool) -> str:
+    """`rest` (which starts with `verb`) with the verb agreeing with a plural or singular subject."""
+    word = verb.text
+    if verb.tag_ == "VBZ" and plural:
+        word = "have" if verb.lemma_ == "have" else ("are" if verb.lemma_ == "be" else verb.lemma_)
+    elif verb.tag_ == "VBP" and not plural:
+        word = {"have": "has", "be": "is", "do": "does"}.get(verb.lemma_, _third_person(verb.lemma_))
+    return word + rest[len(verb.text) :]
+
+
+def _third_person(verb: str) -> str:
+    if verb.endswith(("s", "x", "ch", "sh", "o")):
+        return verb + "es"
+    if verb.endswith("y") and verb[-2:-1] not in set("aeiou"):
+        return verb[:-1] + "ies"
+    return verb + "s"
+
+
+def _plural_subject(phrase: str) -> bool:
+    words = phrase.lower().split()
+    if not words or words[0] in {"every", "each", "a", "an", "one", "nobody", "someone"}:
+        return False
+    if " and " in f" {phrase.lower()} ":
+        return True
+    head = words[-1]
+    return head in {"you", "they", "we", "people", "staff", "salespeople"} or (
+        head.endswith("s") and not head.endswith(("ss", "us", "is"))
+    )
+
+
+def _names_product(phrase: str, names: frozenset[str]) -> bool:
+    return any(re.search(rf"\b{re.escape(n)}\b", phrase) for n in names)
+
+
+def _mid_sentence(phrase: str, names: frozenset[str]) -> str:
+    """A phrase cased for the middle of a sentence: "Dock doors" -> "dock doors", "Slotwise" kept."""
+    first = phrase.split(" ", 1)[0]
+    if not first or first in names or (len(first) > 1 and any(ch.isupper() for ch in first[1:])):
+        return phrase
+    return phrase[:1].lower() + phrase[1:]
