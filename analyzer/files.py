@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -38,3 +39,43 @@ def write_atomically(path: Path, text: str) -> None:
     """`text` as UTF-8 into `path`, whole or not at all."""
     with atomic_writer(path, "w", encoding="utf-8") as handle:
         handle.write(text)
+
+
+@contextlib.contextmanager
+def replaced_directory(path: Path) -> Iterator[Path]:
+    """A new, empty folder beside `path`, which takes its place once everything is in it.
+
+    For outputs of thousands of files (an audit's document pages): the files are written into a
+    folder this process just created and only it may write to (0700 until it is complete), so
+    none needs a temporary name or an fsync of its own, and nothing can be planted in it. At the
+    end the old folder is moved aside and removed; a symbolic link at `path` is removed, never
+    followed. On an error the new folder is removed and the old one stays.
+    """
+    staging = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"))
+    aside = staging.with_name(staging.name.removesuffix(".tmp") + ".old")
+    moved_aside = False
+    try:
+        yield staging
+        os.chmod(staging, 0o755)
+        if path.is_symlink() or path.exists():
+            os.rename(path, aside)
+            moved_aside = True
+        os.rename(staging, path)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        if moved_aside and not (path.is_symlink() or path.exists()):
+            os.rename(aside, path)
+        raise
+    if moved_aside:
+        if aside.is_symlink() or not aside.is_dir():
+            aside.unlink()
+        else:
+            shutil.rmtree(aside)
+
+
+def write_new_file(path: Path, data: bytes) -> None:
+    """`data` into `path`, which must not exist yet (not even as a link): for files inside a
+    `replaced_directory`, where a name taken twice is a bug, not something to overwrite."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(data)

@@ -6,8 +6,9 @@ joblib's dask backend); each worker loads the `Analyzer` once and turns a chunk 
 lines (extraction and analysis are the expensive part). The main process appends each line to
 `results.jsonl` as its chunk completes, so a run killed at any moment keeps every finished
 result, and `resume=True` continues where it stopped. At the end it writes `results.csv` and
-the report (`audit.report`) from the whole file. A result line and the CSV are shaped in
-`records.py`, progress is shown by `progress.py`.
+the report (`audit.report`) in one streaming pass over the whole file, in memory that does
+not grow with the number of documents. A result line is shaped in `records.py`, the files are
+read and written by `results.py`, progress is shown by `progress.py`.
 
 Nothing from a source chooses where a file is written: every output has a fixed name in the
 output folder.
@@ -18,12 +19,14 @@ from __future__ import annotations
 import contextlib
 import csv
 import fcntl
+import json
 import logging
 import os
+import shutil
 import socket
 import threading
 import time
-from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import chain, islice
@@ -31,14 +34,17 @@ from pathlib import Path
 from typing import Any, Final
 
 from analyzer.analysis.analyzer import Analyzer
+from analyzer.audit.compare import COMPARE_FILE, check_audit_dir
+from analyzer.audit.identity import PAGES_DIR
 from analyzer.audit.progress import Progress
-from analyzer.audit.records import (
+from analyzer.audit.records import audit_record
+from analyzer.audit.report import REPORT_FILE, SUMMARY_FILE, ReportOutcome, write_report
+from analyzer.audit.results import (
     CSV_COLUMNS,
     RESULTS_CSV,
     RESULTS_FILE,
     Existing,
     ResultsWriter,
-    audit_record,
     csv_row,
     encode_record,
     iter_records,
@@ -53,7 +59,7 @@ from analyzer.model.paths import resolve_model_dir
 from analyzer.text.extract import DEFAULT_LIMITS, Limits
 
 #: Written by `analyzer.audit.report`; removed with the results on `overwrite` so no stale report survives.
-REPORT_FILES: Final = ("summary.json", "report.html")
+REPORT_FILES: Final = (SUMMARY_FILE, REPORT_FILE, COMPARE_FILE)
 #: Documents per chunk sent to a worker: large enough that a chunk's overhead (pickling,
 #: one round trip) is noise, small enough that progress moves every second or so.
 CHUNK_SIZE: Final = 48
@@ -137,8 +143,8 @@ class AuditOutcome:
     #: Documents listed more than once in the sources, analyzed once.
     duplicates: int
     seconds: float
-    #: False when `analyzer.audit.report` is not installed: then only results.jsonl and results.csv.
-    report: bool
+    #: What the report pass wrote (its figures, the comparison, the number of pages).
+    report: ReportOutcome
 
 
 @dataclass
@@ -165,17 +171,22 @@ def run_audit(
     progress: Progress | None = None,
     total: int | None = None,
     sources: Sequence[str] = (),
+    compare_with: Path | None = None,
 ) -> AuditOutcome:
-    """Analyze every document into `out_dir`: results.jsonl, results.csv, summary.json, report.html.
+    """Analyze every document into `out_dir`: results.jsonl, results.csv, summary.json,
+    report.html, docs/ (a page per document), and compare.json when `compare_with` is given.
 
     `jobs` worker processes (1 runs in this process); `cluster` a Dask scheduler address whose
     workers run the chunks instead (they must see `model_dir` at the same path). With `resume`,
     documents whose key is in results.jsonl are skipped; without it, an existing results.jsonl
-    is refused unless `overwrite`.
+    is refused unless `overwrite`. `compare_with` is an earlier audit's folder, checked before
+    any work.
     """
     started, clock = datetime.now(UTC), time.monotonic()
     if resume and overwrite:
         raise AuditError("--resume continues an audit and --overwrite starts it again: choose one.")
+    if compare_with is not None:
+        check_audit_dir(compare_with, "--compare")
     model_path = resolve_model_dir(model_dir).resolve()
     model = _check_model(model_path)
     out_dir = _prepare_out_dir(out_dir)
@@ -226,7 +237,7 @@ def run_audit(
             "resumed": tally.skipped,
             "duplicates": tally.duplicates,
         }
-        documents_total, failed, report = _write_outputs(out_dir, tally, run)
+        documents_total, failed, report = _write_outputs(out_dir, tally, run, compare_with)
     return AuditOutcome(
         documents=documents_total,
         failed=failed,
@@ -276,6 +287,11 @@ def _clear(out_dir: Path) -> None:
     for name in (RESULTS_FILE, RESULTS_CSV, *REPORT_FILES):
         with contextlib.suppress(FileNotFoundError):
             (out_dir / name).unlink()
+    pages = out_dir / PAGES_DIR
+    if pages.is_symlink() or pages.is_file():
+        pages.unlink()  # a link is removed, never followed
+    elif pages.is_dir():
+        shutil.rmtree(pages)
 
 
 def _first_checked(documents: Iterable[SourceDocument]) -> Iterator[SourceDocument]:
@@ -408,8 +424,10 @@ def _probe_scheduler(address: str) -> None:
         ) from None
 
 
-def _write_outputs(out_dir: Path, tally: _Tally, run: dict[str, Any]) -> tuple[int, int, bool]:
-    """results.csv and the report from the whole results.jsonl; (records, failed, report written).
+def _write_outputs(
+    out_dir: Path, tally: _Tally, run: dict[str, Any], compare_with: Path | None
+) -> tuple[int, int, ReportOutcome]:
+    """results.csv and the report in one pass over results.jsonl; (records, failed, the report).
 
     When the sources were read to the end, records of documents no longer in them (edited or
     removed since the earlier run) are dropped first, so a resumed audit ends with exactly the
@@ -424,38 +442,56 @@ def _write_outputs(out_dir: Path, tally: _Tally, run: dict[str, Any]) -> tuple[i
     try:
         if tally.complete and any(map(stale, iter_records(results))):
             rewrite_lines(results, lambda record: not stale(record))
-        records: list[dict[str, Any]] = []
         with atomic_writer(
             out_dir / RESULTS_CSV, "w", encoding="utf-8", errors="backslashreplace", newline=""
         ) as handle:
             table = csv.writer(handle)
             table.writerow(CSV_COLUMNS)
-            for record in iter_records(results):
-                table.writerow(csv_row(record))
-                records.append(record)
-        failed = sum(record["error"] is not None for record in records)
-        run = {**run, "documents": len(records), "analyzed": len(records) - failed, "failed": failed}
-        report = _write_report(records, out_dir, run)
+            report = _write_report(
+                iter_records(results), out_dir, run, compare_with, lambda record: table.writerow(csv_row(record))
+            )
     except OSError as exc:
         raise AuditError(
             f"cannot write the audit's outputs in {out_dir}: {exc.strerror or exc}. results.jsonl is complete; "
             "make room and run the same command with --resume to write results.csv and the report."
         ) from exc
-    return len(records), failed, report
+    totals = report.summary["totals"]
+    return totals["documents"], totals["failed"], report
 
 
-def _write_report(records: Sequence[Mapping[str, Any]], out_dir: Path, run: Mapping[str, Any]) -> bool:
+def _write_report(
+    records: Iterator[dict[str, Any]],
+    out_dir: Path,
+    run: Mapping[str, Any],
+    compare_with: Path | None,
+    each: Callable[[Mapping[str, Any]], Any] | None = None,
+) -> ReportOutcome:
+    """The report; a bug in it says the results are safe rather than show a traceback."""
     try:
-        from analyzer.audit.report import write_report  # type: ignore[import-not-found, unused-ignore]
-    except ImportError:
-        return False
-    try:
-        write_report(records, out_dir, run)
-    except OSError:
+        return write_report(records, out_dir, run, compare_with=compare_with, each=each)
+    except (OSError, AnalyzerError):
         raise
     except Exception as exc:  # the results are safe; say so rather than show a traceback
         raise AuditError(
             f"the report could not be written ({type(exc).__name__}: {exc}); results.jsonl and results.csv "
             "are complete. This is a bug: please report it."
         ) from exc
-    return True
+
+
+def rewrite_report(out_dir: Path, *, compare_with: Path | None = None) -> ReportOutcome:
+    """The report of the audit in `out_dir` written again from its results.jsonl (with the
+    facts of its run kept from summary.json), compared with `compare_with` when given."""
+    results = check_audit_dir(out_dir, "the audit folder")
+    if compare_with is not None:
+        check_audit_dir(compare_with, "the earlier audit")
+    with _locked(out_dir):
+        try:
+            run = json.loads((out_dir / SUMMARY_FILE).read_text(encoding="utf-8")).get("run") or {}
+        except (OSError, ValueError, AttributeError):
+            run = {}
+        try:
+            return _write_report(iter_records(results), out_dir, run, compare_with)
+        except OSError as exc:
+            raise AuditError(
+                f"cannot write the report in {out_dir}: {exc.strerror or exc}. results.jsonl is untouched."
+            ) from exc

@@ -7,6 +7,7 @@ that goes with it, not an exception: it becomes a result line of its own.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
@@ -87,9 +88,16 @@ def normalize_date(value: str | None) -> str | None:
 
 
 def url_section(url: str) -> str:
-    """The first folder of a URL's path: `/blog/launch` is in `blog`; `/pricing/` is at the top level ("")."""
+    """The first folder of a URL's path: `/blog/launch` is in `blog`; `/pricing/` is at the top
+    level (""). Date folders are not sections: WordPress's `/2024/05/launch/` is at the top level,
+    and `/news/2024/05/launch` in `news`."""
     try:
         segments = urlsplit(url).path.strip("/").split("/")
     except ValueError:  # an export's url can be anything, an unclosed IPv6 bracket included
         return ""
+    segments = [segment for segment in segments if not _DATE_SEGMENT.fullmatch(segment)]
     return unquote(segments[0]) if len(segments) > 1 else ""
+
+
+#: A year, a month or a day as a URL folder (`2024`, `05`, `2024-05`, `2024-05-17`).
+_DATE_SEGMENT = re.compile(r"(19|20)\d\d(-\d\d){0,2}|\d{1,2}")

@@ -53,13 +53,17 @@ def extract(
     filename: str | None = None,
     media_type: str | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    *,
+    name: str | None = None,
 ) -> Extracted:
     """Clean text and structure of a document given as bytes.
 
     The format comes from `media_type`, else the extension of `filename`, else the bytes
-    themselves; file signatures (a PDF, a zip, an image) win over a misleading name.
+    themselves; file signatures (a PDF, a zip, an image) win over a misleading name. Error
+    messages name the document `name`, else `filename` (an audit's export row has a made-up
+    file name, and its messages must name the export and the row instead).
     """
-    source = filename or "the document"
+    source = name or filename or "the document"
     if len(data) > limits.max_bytes:
         raise TooLargeError(
             f"{source} is {len(data):,} bytes, over the limit of {limits.max_bytes:,}. "

@@ -1,0 +1,266 @@
+"""A page per document (`docs/<name>.html`): its analysis as the writer's web page shows it.
+
+The verdict and scores, each question of a case for change with the sentences that answer it,
+the suggested rewrites (every alternative), and the text with each sentence marked by its
+message. Rendered from the record alone, escaped throughout, no script, the report's policy.
+A file of a folder is linked by its path relative to the page; a web page by its URL.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Final
+from urllib.parse import quote
+
+from analyzer.audit.identity import describe, display_title, doc_type_of, is_web_url, local_file, page_name
+from analyzer.audit.report.page import asset, head, tail
+from analyzer.audit.report.words import (
+    ELEMENT_NAMES,
+    alternatives_of,
+    chip,
+    escape,
+    fields,
+    link,
+    pct,
+    placeholders,
+    sentence_number,
+    verdict,
+)
+from analyzer.audit.summary import advice
+from analyzer.files import write_new_file
+from analyzer.labels import CHANGE, LABELS, RUBRIC_ELEMENTS
+
+QUESTIONS: Final = {
+    "why_change": "Why change? What has shifted in the reader's world, so the current way no longer works.",
+    "price_of_inaction": "What does inaction cost? What the reader loses, risks or pays by doing nothing.",
+    "future_state": "What must the future look like? Where the reader has to get to, and the first step.",
+}
+MOVE_NAMES: Final = {**ELEMENT_NAMES, "": "a stronger case"}
+
+
+class DocumentPages:
+    """Writes each record's page into `staging` (a new folder that becomes `final`)."""
+
+    def __init__(self, staging: Path, final: Path) -> None:
+        self.staging = staging
+        self.final = final.absolute()
+        self.written = 0
+
+    def add(self, record: Mapping[str, Any]) -> None:
+        html = render_document(record, self.final)
+        write_new_file(self.staging / page_name(record), html.encode("utf-8", "backslashreplace"))
+        self.written += 1
+
+
+def render_document(record: Mapping[str, Any], pages_dir: Path) -> str:
+    """The page of one record; `pages_dir` is where it will live (for links to local files)."""
+    title = display_title(record)
+    parts = [
+        head(f"{title} · content audit", asset("document.css")),
+        '<header class="top"><p><a href="../report.html">Content audit</a> \u203a document</p>',
+        f"<h1>{escape(title)}</h1>",
+        f'<p class="meta">{_meta(record, pages_dir)}</p></header>',
+        "<main>",
+    ]
+    if record.get("error") or record.get("label") not in LABELS:
+        parts.append(_failure(record))
+    else:
+        parts += [_verdict(record), _rubric(record), _suggestion(record), _text(record)]
+    parts += ["</main>", tail()]
+    return "\n".join(parts)
+
+
+def _meta(record: Mapping[str, Any], pages_dir: Path) -> str:
+    doc_type, inferred = doc_type_of(record)
+    facts = []
+    if doc_type:
+        facts.append(escape(doc_type) + (" (type inferred from its path or text)" if inferred else ""))
+    for key, name in (("section", "section"), ("published", "published")):
+        if record.get(key):
+            facts.append(f"{name} {escape(str(record[key]))}")
+    if isinstance(record.get("words"), int):
+        facts.append(f"{record['words']:,} words")
+    url, path = record.get("url"), local_file(record)
+    if is_web_url(url):
+        facts.append(link(str(url), url))
+    if path:
+        target = os.path.relpath(os.path.abspath(path), pages_dir)
+        facts.append(f'<a href="{escape(quote(Path(target).as_posix()))}">{escape(path)}</a>')
+    elif not is_web_url(url):
+        where = describe(
+            str(record.get("source") or ""), str(record.get("id") or ""), str(record.get("location")), None
+        )
+        facts.append(escape(where))
+    return " · ".join(facts)
+
+
+def _failure(record: Mapping[str, Any]) -> str:
+    error = fields(record.get("error"))
+    code = str(error.get("code") or "analysis_failed")
+    what, action = advice(code)
+    return "\n".join(
+        [
+            '<section class="card" aria-labelledby="failure-title">',
+            '<h2 id="failure-title">Could not be analyzed</h2>',
+            f'<p><span class="error-code">{escape(code)}</span> {escape(what)}.</p>',
+            f"<p>{escape(str(error.get('message') or ''))}</p>",
+            f"<p><strong>What to do:</strong> {escape(action)}</p>",
+            "</section>",
+        ]
+    )
+
+
+def _verdict(record: Mapping[str, Any]) -> str:
+    scores = record.get("scores") or {}
+    rows = "".join(
+        f'<div class="score"><span>{chip(label)}</span><span class="bar"><span class="fill {label}" '
+        f'style="width:{100 * float(scores.get(label, 0)):.1f}%"></span></span>'
+        f'<span class="num">{pct(float(scores.get(label, 0)))}</span></div>'
+        for label in LABELS
+    )
+    uncertain = (
+        ' <span class="muted">(uncertain: the model was under 60% sure; read it yourself)</span>'
+        if record.get("uncertain")
+        else ""
+    )
+    score = int(record.get("case_for_change_score") or 0)
+    return "\n".join(
+        [
+            '<section class="card" aria-labelledby="verdict-title">',
+            '<h2 id="verdict-title">What it does to a reader</h2>',
+            f"<p>Reads as {verdict(record.get('label'), record.get('mixed'), scores)}{uncertain}</p>",
+            f'<div class="scores">{rows}</div>',
+            f'<p class="cfc">Case-for-change score <strong id="cfc-score">{score}</strong>/100</p>',
+            "</section>",
+        ]
+    )
+
+
+def _rubric(record: Mapping[str, Any]) -> str:
+    present = record.get("rubric") or {}
+    evidence = fields(record.get("evidence"))
+    coaching = fields(record.get("coaching"))
+    items = []
+    for element in RUBRIC_ELEMENTS:
+        found = bool(present.get(element))
+        detail = fields(evidence.get(element))
+        sentences = [i for i in detail.get("sentences") or () if isinstance(i, int)]
+        shown = ", ".join(f'<a href="#s{i + 1}">{sentence_number(i)}</a>' for i in sentences)
+        score = f" Evidence {pct(float(detail['score']))}." if isinstance(detail.get("score"), int | float) else ""
+        questions = [str(q) for q in coaching.get(element) or () if not found]
+        items.append(
+            f'<li class="{"present" if found else "missing"}"><strong>{"✓ answered" if found else "✗ missing"}'
+            f"</strong> {escape(QUESTIONS[element])}{score}"
+            + (f" Shown by {shown}." if shown else "")
+            + ("<ul>" + "".join(f"<li>{escape(q)}</li>" for q in questions) + "</ul>" if questions else "")
+            + "</li>"
+        )
+    return "\n".join(
+        [
+            '<section class="card" aria-labelledby="rubric-title">',
+            '<h2 id="rubric-title">The three questions of a case for change</h2>',
+            f'<ul class="rubric">{"".join(items)}</ul>',
+            "</section>",
+        ]
+    )
+
+
+def _suggestion(record: Mapping[str, Any]) -> str:
+    suggestion = record.get("suggestion")
+    parts = [
+        '<section class="card" aria-labelledby="rewrites-title">',
+        '<h2 id="rewrites-title">Suggested rewrite</h2>',
+    ]
+    rewrites = alternatives_of(suggestion) if isinstance(suggestion, Mapping) else []
+    if not isinstance(suggestion, Mapping) or not rewrites:
+        parts += ["<p>No rewrite on offer for this piece.</p>", "</section>"]
+        return "\n".join(parts)
+    index = suggestion.get("sentence")
+    first, *others = rewrites
+    anchor = f'<a href="#s{index + 1}">{sentence_number(index)}</a>' if isinstance(index, int) else "A sentence"
+    parts += [
+        f"<p>{anchor}, toward {escape(MOVE_NAMES.get(first['move'], first['move']))}. "
+        "Bracketed parts are yours to fill in.</p>",
+        '<dl class="rewrite">',
+        f'<dt>Before</dt><dd class="before">{escape(str(suggestion.get("original") or ""))}</dd>',
+        f'<dt>After</dt><dd class="after">{placeholders(first["text"])}</dd>',
+        f'<dt>Why</dt><dd class="why">{escape(first["rationale"])}</dd>',
+        "</dl>",
+    ]
+    if others:
+        parts.append("<h3>Other ways to rewrite it</h3>")
+        parts.append('<ol class="alternatives">')
+        parts += [
+            f"<li><p>Toward {escape(MOVE_NAMES.get(a['move'], a['move']))}: "
+            f'<span class="after">{placeholders(a["text"])}</span></p>'
+            f'<p class="why">{escape(a["rationale"])}</p></li>'
+            for a in others
+        ]
+        parts.append("</ol>")
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+def _text(record: Mapping[str, Any]) -> str:
+    text, sentences = record.get("text"), record.get("sentences")
+    parts = [
+        '<section class="card" aria-labelledby="text-title">',
+        '<h2 id="text-title">The text, sentence by sentence</h2>',
+    ]
+    if not isinstance(text, str) or not isinstance(sentences, list):
+        parts += [
+            '<p class="muted">This result was written before audits kept each document\'s text. Run the audit '
+            "again with --overwrite to see its sentences here.</p>",
+            "</section>",
+        ]
+        return "\n".join(parts)
+    legend = " ".join(chip(label) for label in LABELS)
+    parts += [
+        f'<p class="muted">Each sentence is coloured by its message: {legend}. Faded sentences carry no '
+        "message of their own; outlined ones answer a question of a case for change; the underlined one has "
+        "a suggested rewrite.</p>",
+        f'<div class="text">{"".join(_marked(text, sentences, _roles(record)))}</div>',
+        "</section>",
+    ]
+    return "\n".join(parts)
+
+
+def _roles(record: Mapping[str, Any]) -> dict[int, str]:
+    """Extra classes per sentence index: evidence of a rubric element, the rewritten sentence."""
+    roles: dict[int, str] = {}
+    for detail in (record.get("evidence") or {}).values():
+        for index in (detail or {}).get("sentences") or ():
+            roles[index] = " ev"
+    suggestion = record.get("suggestion")
+    if isinstance(suggestion, Mapping) and isinstance(suggestion.get("sentence"), int):
+        roles[suggestion["sentence"]] = roles.get(suggestion["sentence"], "") + " sg"
+    return roles
+
+
+def _marked(text: str, sentences: Sequence[Any], roles: Mapping[int, str]) -> Iterator[str]:
+    """The text, escaped, each sentence in a span with its number, label and case-for-change score."""
+    cursor = 0
+    for index, sentence in enumerate(sentences):
+        try:
+            start, end, label, change, low = sentence
+            start, end = max(int(start), cursor), min(int(end), len(text))
+        except (TypeError, ValueError):
+            continue  # a malformed entry: the text around it is still shown
+        if end <= start:
+            continue
+        if start > cursor:
+            yield escape(text[cursor:start])
+        css = escape(str(label)) if label in LABELS else ""
+        faded = " low" if low else ""
+        tip = f"{sentence_number(index)}: {label}, {CHANGE} {pct(float(change))}" + (
+            " (no message of its own)" if low else ""
+        )
+        yield (
+            f'<span class="s {css}{faded}{roles.get(index, "")}" id="s{index + 1}" title="{escape(tip)}">'
+            f"<sup>{index + 1}</sup>{escape(text[start:end])}</span>"
+        )
+        cursor = end
+    if cursor < len(text):
+        yield escape(text[cursor:])
