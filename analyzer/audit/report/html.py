@@ -323,10 +323,12 @@ def _fixes_section(summary: Mapping[str, Any]) -> str:
         meta += [escape(str(item[key])) for key in ("section", "published") if item.get(key)]
         if item.get("url"):
             meta.append(link("web page", item.get("url")))
+        where = item.get("location") or ""
         parts += [
             "<li>",
             f'<div class="piece-title">{_page_link(item)}</div>',
             f'<div class="piece-meta">{" · ".join(meta)}</div>',
+            f'<div class="piece-meta">{escape(str(where))}</div>' if where and where != item.get("url") else "",
             f"<div>Missing: {escape(capital(missing))}</div>",
         ]
         suggestion = item["suggestion"]

@@ -72,9 +72,15 @@ def row(record: Mapping[str, Any]) -> tuple[int, str]:
         f'<tr data-l="{escape(str(label))}"{mixed} data-t="{kind}" data-m="{" ".join(missing)}">'
         f"<td>{link}</td><td>{type_cell}</td><td>{verdict(label, record.get('mixed'), record.get('scores'))}</td>"
         f'<td class="num" data-v="{score}">{score}</td>'
-        f"<td>{escape(', '.join(ELEMENT_NAMES[e] for e in missing))}</td>"
+        f"<td>{_missing(missing)}</td>"
         f"<td>{placeholders(shorten(rewrite['text'], SUGGESTION_CHARS)) if rewrite else ''}</td></tr>\n"
     )
+
+
+def _missing(elements: list[str]) -> str:
+    if len(elements) == len(RUBRIC_ELEMENTS):
+        return "all three"
+    return escape(", ".join(ELEMENT_NAMES[e].removeprefix("the ") for e in elements))
 
 
 class DocumentsTable:
