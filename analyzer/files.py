@@ -77,5 +77,9 @@ def write_new_file(path: Path, data: bytes) -> None:
     """`data` into `path`, which must not exist yet (not even as a link): for files inside a
     `replaced_directory`, where a name taken twice is a bug, not something to overwrite."""
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(data)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(descriptor, view) :]
+    finally:
+        os.close(descriptor)

@@ -332,6 +332,8 @@ def test_dates_are_normalized(value: str | None, expected: str | None) -> None:
         ("https://acme.example/pricing/", ""),
         ("https://acme.example/", ""),
         ("https://acme.example/case%20studies/x", "case studies"),
+        ("https://acme.example/2024/05/launch/", ""),  # WordPress date permalinks: no "2024" section
+        ("https://acme.example/news/2024/05/17/launch", "news"),
     ],
 )
 def test_url_sections(url: str, section: str) -> None:

@@ -11,22 +11,19 @@ not grow with the number of documents. A result line is shaped in `records.py`, 
 read and written by `results.py`, progress is shown by `progress.py`.
 
 Nothing from a source chooses where a file is written: every output has a fixed name in the
-output folder.
+output folder (`outputs.py`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import csv
-import fcntl
-import json
 import logging
 import os
-import shutil
 import socket
 import threading
 import time
-from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import chain, islice
@@ -34,11 +31,11 @@ from pathlib import Path
 from typing import Any, Final
 
 from analyzer.analysis.analyzer import Analyzer
-from analyzer.audit.compare import COMPARE_FILE, check_audit_dir
-from analyzer.audit.identity import PAGES_DIR
+from analyzer.audit.compare import check_audit_dir
+from analyzer.audit.outputs import AuditError, clear, locked, prepare_out_dir, report_results
 from analyzer.audit.progress import Progress
 from analyzer.audit.records import audit_record
-from analyzer.audit.report import REPORT_FILE, SUMMARY_FILE, ReportOutcome, write_report
+from analyzer.audit.report import ReportOutcome
 from analyzer.audit.results import (
     CSV_COLUMNS,
     RESULTS_CSV,
@@ -52,14 +49,11 @@ from analyzer.audit.results import (
     rewrite_lines,
 )
 from analyzer.audit.sources import SourceDocument
-from analyzer.errors import AnalyzerError
 from analyzer.files import atomic_writer
 from analyzer.model.artifacts import ARTIFACTS, read_card, verify
 from analyzer.model.paths import resolve_model_dir
 from analyzer.text.extract import DEFAULT_LIMITS, Limits
 
-#: Written by `analyzer.audit.report`; removed with the results on `overwrite` so no stale report survives.
-REPORT_FILES: Final = (SUMMARY_FILE, REPORT_FILE, COMPARE_FILE)
 #: Documents per chunk sent to a worker: large enough that a chunk's overhead (pickling,
 #: one round trip) is noise, small enough that progress moves every second or so.
 CHUNK_SIZE: Final = 48
@@ -70,12 +64,6 @@ PARENT_CHECK_SECONDS: Final = 1.0
 #: How long to wait for a Dask scheduler to answer.
 CLUSTER_CONNECT_TIMEOUT: Final = "10s"
 CONNECT_PROBE_SECONDS: Final = 5.0
-
-
-class AuditError(AnalyzerError):
-    """An audit cannot start or go on: its output folder, its results file, its workers."""
-
-    code = "E020"
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,9 +177,9 @@ def run_audit(
         check_audit_dir(compare_with, "--compare")
     model_path = resolve_model_dir(model_dir).resolve()
     model = _check_model(model_path)
-    out_dir = _prepare_out_dir(out_dir)
+    out_dir = prepare_out_dir(out_dir)
     progress = progress or Progress()
-    with _locked(out_dir):
+    with locked(out_dir):
         results = out_dir / RESULTS_FILE
         earlier = results.exists() and results.stat().st_size > 0
         if earlier and not (resume or overwrite):
@@ -201,7 +189,7 @@ def run_audit(
             )
         pending = _first_checked(documents)  # a SOURCE that cannot be read fails before anything changes
         if overwrite:
-            _clear(out_dir)
+            clear(out_dir)
         existing = read_existing(results) if earlier and resume else Existing()
         tally = _Tally()
         writer = ResultsWriter(results)
@@ -256,42 +244,6 @@ def _check_model(directory: Path) -> str:
         if role in ARTIFACTS:
             verify(directory, card, role)
     return f"{card['name']}@{card['version']}"
-
-
-def _prepare_out_dir(out_dir: Path) -> Path:
-    if out_dir.exists() and not out_dir.is_dir():
-        raise AuditError(f"--out {out_dir} is a file. Give a folder for the audit's results.")
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise AuditError(f"cannot create {out_dir}: {exc.strerror}. Check the path and its permissions.") from exc
-    return out_dir
-
-
-@contextlib.contextmanager
-def _locked(out_dir: Path) -> Iterator[None]:
-    """Hold the output folder for this audit; two audits writing one results file would mix it."""
-    fd = os.open(out_dir, os.O_RDONLY)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise AuditError(f"another audit is writing to {out_dir}. Wait for it, or choose another --out.") from None
-        yield
-    finally:
-        os.close(fd)  # releases the lock
-
-
-def _clear(out_dir: Path) -> None:
-    """Remove an earlier audit's outputs (fixed names only), so none outlives a new run."""
-    for name in (RESULTS_FILE, RESULTS_CSV, *REPORT_FILES):
-        with contextlib.suppress(FileNotFoundError):
-            (out_dir / name).unlink()
-    pages = out_dir / PAGES_DIR
-    if pages.is_symlink() or pages.is_file():
-        pages.unlink()  # a link is removed, never followed
-    elif pages.is_dir():
-        shutil.rmtree(pages)
 
 
 def _first_checked(documents: Iterable[SourceDocument]) -> Iterator[SourceDocument]:
@@ -447,7 +399,7 @@ def _write_outputs(
         ) as handle:
             table = csv.writer(handle)
             table.writerow(CSV_COLUMNS)
-            report = _write_report(
+            report = report_results(
                 iter_records(results), out_dir, run, compare_with, lambda record: table.writerow(csv_row(record))
             )
     except OSError as exc:
@@ -457,41 +409,3 @@ def _write_outputs(
         ) from exc
     totals = report.summary["totals"]
     return totals["documents"], totals["failed"], report
-
-
-def _write_report(
-    records: Iterator[dict[str, Any]],
-    out_dir: Path,
-    run: Mapping[str, Any],
-    compare_with: Path | None,
-    each: Callable[[Mapping[str, Any]], Any] | None = None,
-) -> ReportOutcome:
-    """The report; a bug in it says the results are safe rather than show a traceback."""
-    try:
-        return write_report(records, out_dir, run, compare_with=compare_with, each=each)
-    except (OSError, AnalyzerError):
-        raise
-    except Exception as exc:  # the results are safe; say so rather than show a traceback
-        raise AuditError(
-            f"the report could not be written ({type(exc).__name__}: {exc}); results.jsonl and results.csv "
-            "are complete. This is a bug: please report it."
-        ) from exc
-
-
-def rewrite_report(out_dir: Path, *, compare_with: Path | None = None) -> ReportOutcome:
-    """The report of the audit in `out_dir` written again from its results.jsonl (with the
-    facts of its run kept from summary.json), compared with `compare_with` when given."""
-    results = check_audit_dir(out_dir, "the audit folder")
-    if compare_with is not None:
-        check_audit_dir(compare_with, "the earlier audit")
-    with _locked(out_dir):
-        try:
-            run = json.loads((out_dir / SUMMARY_FILE).read_text(encoding="utf-8")).get("run") or {}
-        except (OSError, ValueError, AttributeError):
-            run = {}
-        try:
-            return _write_report(iter_records(results), out_dir, run, compare_with)
-        except OSError as exc:
-            raise AuditError(
-                f"cannot write the report in {out_dir}: {exc.strerror or exc}. results.jsonl is untouched."
-            ) from exc

@@ -25,7 +25,7 @@ def compare(old_dir: Path, new_dir: Path) -> None:
 
     Example: analyzer report compare audit-2026q1/ audit-2026q2/
     """
-    from analyzer.audit.run import rewrite_report
+    from analyzer.audit.outputs import rewrite_report
 
     outcome = rewrite_report(new_dir, compare_with=old_dir)
     assert outcome.compare is not None
@@ -40,7 +40,7 @@ def build(out_dir: Path) -> None:
 
     Example: analyzer report build audit-2026q2/
     """
-    from analyzer.audit.run import rewrite_report
+    from analyzer.audit.outputs import rewrite_report
 
     outcome = rewrite_report(out_dir)
     totals = outcome.summary["totals"]

@@ -391,7 +391,7 @@ def _failures_section(summary: Mapping[str, Any]) -> str:
         where = item.get("location") or ""
         parts.append(
             f"<tr><td>{_page_link(item)}"
-            + (f'<div class="piece-meta">{escape(str(where))}</div>' if where and where != item["title"] else "")
+            + (f'<div class="piece-meta">{link(str(where), item.get("url"))}</div>' if where else "")
             + f'</td><td><span class="error-code">{escape(item["code"])}</span></td>'
             + f"<td>{escape(item['message'])}</td></tr>"
         )
