@@ -73,9 +73,17 @@ def replaced_directory(path: Path) -> Iterator[Path]:
             shutil.rmtree(aside)
 
 
+@contextlib.contextmanager
+def new_file(path: Path) -> Iterator[IO[str]]:
+    """A text file created at `path`, which must not exist yet (not even as a link): for files
+    inside a `replaced_directory`, where a name taken twice is a bug, not something to overwrite."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    with os.fdopen(descriptor, "w", encoding="utf-8", errors="backslashreplace") as handle:
+        yield handle
+
+
 def write_new_file(path: Path, data: bytes) -> None:
-    """`data` into `path`, which must not exist yet (not even as a link): for files inside a
-    `replaced_directory`, where a name taken twice is a bug, not something to overwrite."""
+    """`data` into `path`, created as `new_file` does (one write, no buffer: for many small files)."""
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
     try:
         view = memoryview(data)

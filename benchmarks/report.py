@@ -79,8 +79,9 @@ def write_results(path: Path, count: int, bases: list[dict[str, Any]]) -> int:
     return path.stat().st_size
 
 
-def report_step(out: Path) -> tuple[float, int]:
-    """`analyzer report build` in a child process: (seconds, the child's peak RSS in bytes)."""
+def report_step(out: Path) -> tuple[float, int, float]:
+    """`analyzer report build` in a child process: (seconds, the child's peak RSS in bytes, its
+    CPU seconds, user and system: on a shared machine the steadier figure)."""
     start = time.perf_counter()
     process = subprocess.Popen([ANALYZER, "report", "build", str(out)], stdout=subprocess.DEVNULL)
     _, status, usage = os.wait4(process.pid, 0)
@@ -88,7 +89,7 @@ def report_step(out: Path) -> tuple[float, int]:
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise SystemExit(f"analyzer report build failed with exit code {process.returncode}")
-    return seconds, usage.ru_maxrss * 1024  # kilobytes on Linux
+    return seconds, usage.ru_maxrss * 1024, usage.ru_utime + usage.ru_stime  # ru_maxrss: KiB on Linux
 
 
 def folder_size(folder: Path) -> tuple[int, int]:
@@ -102,12 +103,13 @@ def measure(count: int, runs: int, bases: list[dict[str, Any]], scratch: Path) -
     results_bytes = write_results(out / "results.jsonl", count, bases)
     timings = [report_step(out) for _ in range(runs)]
     pages, docs_bytes = folder_size(out / "docs")
-    seconds = statistics.median(t for t, _ in timings)
+    seconds = statistics.median(t for t, _, _ in timings)
     figures = {
         "records": count,
         "seconds": round(seconds, 2),
+        "cpu_seconds": round(statistics.median(cpu for _, _, cpu in timings), 2),
         "records_per_second": round(count / seconds),
-        "peak_rss_mib": round(max(rss for _, rss in timings) / 2**20, 1),
+        "peak_rss_mib": round(max(rss for _, rss, _ in timings) / 2**20, 1),
         "report_html_bytes": (out / "report.html").stat().st_size,
         "summary_json_bytes": (out / "summary.json").stat().st_size,
         "docs_files": pages,
@@ -143,7 +145,8 @@ def main() -> None:
             figures = measure(count, args.runs, bases, Path(scratch))
             results.append(figures)
             print(
-                f"{count:>8,} records: {figures['seconds']:7.1f} s ({figures['records_per_second']:,}/s), "
+                f"{count:>8,} records: {figures['seconds']:7.1f} s ({figures['records_per_second']:,}/s, "
+                f"CPU {figures['cpu_seconds']:.1f} s), "
                 f"peak RSS {figures['peak_rss_mib']:6.1f} MiB, "
                 f"report.html {figures['report_html_bytes'] / 1e6:5.2f} MB, "
                 f"docs/ {figures['docs_files']:,} files {figures['docs_bytes'] / 1e6:,.0f} MB, "

@@ -12,7 +12,8 @@ number: the figures are counted (`audit/summary.py`), the table's rows spooled t
 document's page written as its record goes by, and an earlier audit matched in SQLite
 (`audit/compare.py`). The pages go into a new folder that replaces `docs/` at the end; the
 other files are written to temporary files and moved into place, so a crash never leaves half
-a report. `html.py` is the main page, `table.py` the documents table, `document.py` a
+a report (report.html is moved into place just before docs/, so for a moment it may link to
+pages of the run before). `html.py` is the main page, `table.py` the documents table, `document.py` a
 document's page, `trends.py` the comparison, `charts.py` the charts, `page.py` what they share.
 """
 
@@ -25,12 +26,12 @@ from pathlib import Path
 from typing import Any, Final
 
 from analyzer.audit.compare import COMPARE_FILE, comparing
-from analyzer.audit.identity import PAGES_DIR
+from analyzer.audit.identity import PAGES_DIR, page_name
 from analyzer.audit.report.document import DocumentPages
-from analyzer.audit.report.html import render_html
+from analyzer.audit.report.html import page_parts
 from analyzer.audit.report.table import DocumentsTable, spool
 from analyzer.audit.summary import Summary
-from analyzer.files import replaced_directory, write_atomically
+from analyzer.files import atomic_writer, replaced_directory, write_atomically
 
 SUMMARY_FILE: Final = "summary.json"
 REPORT_FILE: Final = "report.html"
@@ -72,18 +73,21 @@ def write_report(
             if each is not None:
                 each(record)
             summary.add(record)
-            table.add(record)
-            pages.add(record)
+            name = page_name(record)
+            table.add(record, name)
+            pages.add(record, name)
             if comparison is not None:
                 comparison.add(record)
         figures = summary.figures(run)
         trends = comparison.figures() if comparison is not None else None
-        documents = table.pages_into(staging)
-        page = render_html(figures, documents=documents, trends=trends)
+        before, after = page_parts(figures, trends=trends)
+        with atomic_writer(out_dir / REPORT_FILE, "w", encoding="utf-8") as page:
+            page.write(before)
+            table.write_pages(page, staging)
+            page.write(after)
     write_atomically(out_dir / SUMMARY_FILE, json.dumps(figures, ensure_ascii=False, indent=2) + "\n")
     if trends is not None:
         write_atomically(out_dir / COMPARE_FILE, json.dumps(trends, ensure_ascii=False, indent=2) + "\n")
     else:
         (out_dir / COMPARE_FILE).unlink(missing_ok=True)
-    write_atomically(out_dir / REPORT_FILE, page)
     return ReportOutcome(figures, trends, pages.written)

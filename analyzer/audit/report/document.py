@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Final
 from urllib.parse import quote
 
-from analyzer.audit.identity import describe, display_title, doc_type_of, is_web_url, local_file, page_name
+from analyzer.audit.identity import describe, display_title, doc_type_of, is_web_url, local_file
 from analyzer.audit.report.page import asset, head, tail
 from analyzer.audit.report.words import (
     ELEMENT_NAMES,
@@ -49,9 +49,10 @@ class DocumentPages:
         self.final = final.absolute()
         self.written = 0
 
-    def add(self, record: Mapping[str, Any]) -> None:
+    def add(self, record: Mapping[str, Any], name: str) -> None:
+        """Write the page of `record` as `name` (its `page_name`)."""
         html = render_document(record, self.final)
-        write_new_file(self.staging / page_name(record), html.encode("utf-8", "backslashreplace"))
+        write_new_file(self.staging / name, html.encode("utf-8", "backslashreplace"))
         self.written += 1
 
 
@@ -95,7 +96,7 @@ def _meta(record: Mapping[str, Any], pages_dir: Path) -> str:
     if path:
         folder, name = os.path.split(path)
         target = os.path.join(_relative_folder(folder or ".", pages_dir), name)
-        facts.append(f'<a href="{escape(quote(Path(target).as_posix()))}">{escape(path)}</a>')
+        facts.append(f'<a href="{escape(quote(target.replace(os.sep, "/")))}">{escape(path)}</a>')
     elif not is_web_url(url):
         where = describe(
             str(record.get("source") or ""), str(record.get("id") or ""), str(record.get("location")), None
@@ -253,28 +254,32 @@ def _marked(text: str, sentences: Sequence[Any], roles: Mapping[int, str]) -> It
     The pieces of text are escaped in one call (joined by NUL, which clean text never holds):
     a call per sentence was most of the time of writing 10,000 pages.
     """
-    cursor, pieces, spans = 0, [], []
+    cursor, size, pieces, spans = 0, len(text), [], []
     for index, sentence in enumerate(sentences):
         try:
             start, end, label, change, low = sentence
-            start, end, change = max(int(start), cursor), min(int(end), len(text)), float(change)
+            start, end = max(int(start), cursor), min(int(end), size)
+            share = round(100 * float(change))
         except (TypeError, ValueError):
             continue  # a malformed entry: the text around it is still shown
         if end <= start:
             continue
-        pieces += [text[cursor:start], text[start:end]]
-        css = label if label in LABELS else ""
-        tip = f"Sentence {index + 1}: {css or 'no label'}, {CHANGE} {pct(change)}" + (
-            " (no message of its own)" if low else ""
+        pieces.append(text[cursor:start])
+        pieces.append(text[start:end])
+        css = label if label in _LABEL_SET else ""
+        number = index + 1
+        spans.append(
+            f'<span class="s {css}{" low" if low else ""}{roles.get(index, "")}" id="s{number}" '
+            f'title="Sentence {number}: {css or "no label"}, {CHANGE} {share}%'
+            f'{" (no message of its own)" if low else ""}"><sup>{number}</sup>'
         )
-        faded = " low" if low else ""
-        spans.append(f'<span class="s {css}{faded}{roles.get(index, "")}" id="s{index + 1}" title="{tip}">')
-        spans.append(f"<sup>{index + 1}</sup>")
         cursor = end
     pieces.append(text[cursor:])
-    joined = "\0".join(pieces)
-    escaped = escape(joined).split("\0") if "\0" not in text else [escape(piece) for piece in pieces]
-    for k in range(0, len(spans), 2):
-        yield escaped[k]
-        yield spans[k] + spans[k + 1] + escaped[k + 1] + "</span>"
+    escaped = escape("\0".join(pieces)).split("\0") if "\0" not in text else [escape(piece) for piece in pieces]
+    for k, span in enumerate(spans):
+        yield escaped[2 * k]
+        yield span + escaped[2 * k + 1] + "</span>"
     yield escaped[-1]
+
+
+_LABEL_SET = frozenset(LABELS)

@@ -72,16 +72,24 @@ SCORE_FORMULA = (
 )
 
 
-def render_html(summary: Mapping[str, Any], *, documents: str = "", trends: Mapping[str, Any] | None = None) -> str:
-    """The briefing page: the summary from `Summary.figures`, the first page of the documents
-    table (`DocumentsTable.pages`), and the comparison with an earlier audit, if any."""
+#: Where the documents table goes in the page; `page_parts` splits the page there.
+DOCUMENTS_TABLE = "<!-- the documents table -->"
+
+
+def page_parts(
+    summary: Mapping[str, Any], *, trends: Mapping[str, Any] | None = None, script: bool = True
+) -> tuple[str, str]:
+    """The briefing page for `Summary.figures` (and the comparison with an earlier audit), as
+    the part before the documents table and the part after it: the writer streams the table in
+    between (`DocumentsTable.write_pages`). With `script`, the table's script is inlined and its
+    hash is in the policy."""
     run = summary["run"]
     sources = run.get("sources")
     sources_text = ", ".join(str(s) for s in sources) if isinstance(sources, list) and sources else "the library"
     totals = summary["totals"]
-    script = asset("table.js") if documents else None
+    code = asset("table.js") if script else None
     parts = [
-        head(f"Content audit: {sources_text}", asset("report.css"), script=script),
+        head(f"Content audit: {sources_text}", asset("report.css"), script=code),
         '<header class="top">',
         "<h1>Content audit</h1>",
         f"<p>{plural(totals['documents'], 'document')} from {escape(sources_text)}{escape(audited(run))}</p>",
@@ -92,13 +100,14 @@ def render_html(summary: Mapping[str, Any], *, documents: str = "", trends: Mapp
         _labels_section(),
         _charts_section(summary),
         _fixes_section(summary),
-        documents,
+        DOCUMENTS_TABLE,
         _failures_section(summary),
         _run_section(summary),
         "</main>",
-        tail(script),
+        tail(code),
     ]
-    return "\n".join(part for part in parts if part)
+    before, after = "\n".join(part for part in parts if part).split(DOCUMENTS_TABLE)
+    return before, after
 
 
 def headlines(summary: Mapping[str, Any]) -> list[str]:

@@ -3,7 +3,8 @@
 Rows are rendered as the records stream past and spooled to one temporary file per score band
 (0-9, 10-19, ..., failed last), so the table costs no memory per document and comes out
 weakest first without a sort. The first `PAGE_ROWS` rows are the table in report.html; the
-rest are continuation pages `docs/documents-2.html`, ... with the same table. The table reads
+rest are continuation pages `docs/documents-2.html`, ... with the same table; rows are copied
+from the spool into the pages as they are written. The table reads
 without script; `table.js` (inlined, allowed by its hash) adds sorting and filters.
 """
 
@@ -15,7 +16,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any, Final
 
-from analyzer.audit.identity import PAGES_DIR, display_title, doc_type_of, page_name
+from analyzer.audit.identity import PAGES_DIR, display_title, doc_type_of
 from analyzer.audit.report.page import asset, head, tail
 from analyzer.audit.report.words import (
     ELEMENT_NAMES,
@@ -28,7 +29,7 @@ from analyzer.audit.report.words import (
     shorten,
     verdict,
 )
-from analyzer.files import write_new_file
+from analyzer.files import new_file
 from analyzer.labels import LABELS, RUBRIC_ELEMENTS
 
 #: Rows per table page: report.html holds the first page.
@@ -44,13 +45,13 @@ def continuation_name(number: int) -> str:
     return f"documents-{number}.html"
 
 
-def row(record: Mapping[str, Any]) -> tuple[int, str]:
-    """(band, the `<tr>`) of a record: band 0-9 by score, 10 for a failure."""
+def row(record: Mapping[str, Any], name: str) -> tuple[int, str]:
+    """(band, the `<tr>`) of a record whose page is `name`: band 0-9 by score, 10 for a failure."""
     title = escape(display_title(record))
     doc_type, inferred = doc_type_of(record)
     kind = escape(doc_type or "")
     type_cell = f"{kind}<small> inferred</small>" if inferred else kind
-    link = f'<a {_HREF}{page_name(record)}">{title}</a>'
+    link = f'<a {_HREF}{name}">{title}</a>'
     label = record.get("label")
     if record.get("error") or label not in LABELS:
         error = fields(record.get("error"))
@@ -102,8 +103,9 @@ class DocumentsTable:
     def __exit__(self, *exc: object) -> None:
         self._stack.close()
 
-    def add(self, record: Mapping[str, Any]) -> None:
-        band, html = row(record)
+    def add(self, record: Mapping[str, Any], name: str) -> None:
+        """Spool the row of `record`, whose page is `name`."""
+        band, html = row(record, name)
         self._bands[band].write(html)
         self.rows += 1
         doc_type = doc_type_of(record)[0]
@@ -120,32 +122,25 @@ class DocumentsTable:
             band.seek(0)
             yield from band
 
-    def pages_into(self, docs: Path) -> str:
-        """The first page of the table (for report.html); the other pages are written into `docs`."""
+    def write_pages(self, report: IO[str], docs: Path) -> None:
+        """The table's first page into `report` (report.html, where the caller is writing), the
+        other pages into `docs`; rows are copied from the spool, never all held in memory."""
         lines = self._lines()
-        first = self._section(1, lines, in_docs=False)
+        self._write_section(report, 1, lines, in_docs=False)
         script = asset("table.js")
         for number in range(2, self.pages + 1):
-            page = "\n".join(
-                [
-                    head(f"Content audit: all documents, page {number}", asset("report.css"), script=script),
-                    '<header class="top"><h1>All documents</h1>',
-                    '<p><a href="../report.html">Back to the report</a></p></header>',
-                    "<main>",
-                    self._section(number, lines, in_docs=True),
-                    "</main>",
-                    tail(script),
-                ]
-            )
-            write_new_file(docs / continuation_name(number), page.encode("utf-8"))
-        return first
+            with new_file(docs / continuation_name(number)) as page:
+                page.write(head(f"Content audit: all documents, page {number}", asset("report.css"), script=script))
+                page.write(
+                    '\n<header class="top"><h1>All documents</h1>\n'
+                    '<p><a href="../report.html">Back to the report</a></p></header>\n<main>\n'
+                )
+                self._write_section(page, number, lines, in_docs=True)
+                page.write("</main>\n" + tail(script))
 
-    def _section(self, number: int, lines: Iterator[str], *, in_docs: bool) -> str:
+    def _write_section(self, out: IO[str], number: int, lines: Iterator[str], *, in_docs: bool) -> None:
         first, last = (number - 1) * PAGE_ROWS + 1, min(number * PAGE_ROWS, self.rows)
-        rows = [next(lines) for _ in range(last - first + 1)]
-        if in_docs:  # the pages' links are relative to docs/ here (the prefix is ours, never a document's text)
-            rows = [line.replace(_HREF, 'href="', 1) for line in rows]
-        parts = [
+        opening = [
             '<section class="card" id="documents" aria-labelledby="documents-title">',
             '<h2 id="documents-title">All documents</h2>',
             f"<p>{self._span(first, last)} Each title opens the document's page: its sentences, what "
@@ -162,13 +157,14 @@ class DocumentsTable:
             '<th scope="col" data-sort="text">Best rewrite</th>'
             "</tr></thead>",
             "<tbody>",
-            "".join(rows),
-            "</tbody>",
-            "</table>",
-            self._pager(number, in_docs),
-            "</section>",
         ]
-        return "\n".join(part for part in parts if part) + "\n"
+        out.write("\n".join(part for part in opening if part) + "\n")
+        for _ in range(last - first + 1):
+            line = next(lines)
+            # on pages in docs/, rows link beside them (the prefix is ours, never a document's text)
+            out.write(line.replace(_HREF, 'href="', 1) if in_docs else line)
+        closing = ["</tbody>", "</table>", self._pager(number, in_docs), "</section>"]
+        out.write("\n".join(part for part in closing if part) + "\n")
 
     def _span(self, first: int, last: int) -> str:
         if self.rows == 0:
