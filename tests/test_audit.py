@@ -27,14 +27,8 @@ import pytest
 
 from analyzer.analysis.analyzer import AnalyzeOptions, Analyzer
 from analyzer.analysis.suggest import suggest
-from analyzer.audit.records import (
-    ANALYSIS_FAILED,
-    AUDIT_OPTIONS,
-    RESULTS_CSV,
-    RESULTS_FILE,
-    audit_record,
-    read_existing,
-)
+from analyzer.audit.records import ANALYSIS_FAILED, AUDIT_OPTIONS, audit_record
+from analyzer.audit.results import RESULTS_CSV, RESULTS_FILE, read_existing
 from analyzer.audit.run import AuditError, run_audit
 from analyzer.audit.sources import SourceDocument, iter_documents
 from analyzer.labels import LABELS, RUBRIC_ELEMENTS

@@ -109,13 +109,22 @@ def _failure(record: Mapping[str, Any]) -> str:
     error = fields(record.get("error"))
     code = str(error.get("code") or "analysis_failed")
     what, action = advice(code)
+    return _card(
+        "failure",
+        "Could not be analyzed",
+        f'<p><span class="error-code">{escape(code)}</span> {escape(what)}.</p>',
+        f"<p>{escape(str(error.get('message') or ''))}</p>",
+        f"<p><strong>What to do:</strong> {escape(action)}</p>",
+    )
+
+
+def _card(name: str, title: str, *body: str) -> str:
+    """A section of the page, labelled by its heading."""
     return "\n".join(
         [
-            '<section class="card" aria-labelledby="failure-title">',
-            '<h2 id="failure-title">Could not be analyzed</h2>',
-            f'<p><span class="error-code">{escape(code)}</span> {escape(what)}.</p>',
-            f"<p>{escape(str(error.get('message') or ''))}</p>",
-            f"<p><strong>What to do:</strong> {escape(action)}</p>",
+            f'<section class="card" aria-labelledby="{name}-title">',
+            f'<h2 id="{name}-title">{title}</h2>',
+            *body,
             "</section>",
         ]
     )
@@ -135,15 +144,12 @@ def _verdict(record: Mapping[str, Any]) -> str:
         else ""
     )
     score = int(record.get("case_for_change_score") or 0)
-    return "\n".join(
-        [
-            '<section class="card" aria-labelledby="verdict-title">',
-            '<h2 id="verdict-title">What it does to a reader</h2>',
-            f"<p>Reads as {verdict(record.get('label'), record.get('mixed'), scores)}{uncertain}</p>",
-            f'<div class="scores">{rows}</div>',
-            f'<p class="cfc">Case-for-change score <strong id="cfc-score">{score}</strong>/100</p>',
-            "</section>",
-        ]
+    return _card(
+        "verdict",
+        "What it does to a reader",
+        f"<p>Reads as {verdict(record.get('label'), record.get('mixed'), scores)}{uncertain}</p>",
+        f'<div class="scores">{rows}</div>',
+        f'<p class="cfc">Case-for-change score <strong id="cfc-score">{score}</strong>/100</p>',
     )
 
 
@@ -166,30 +172,18 @@ def _rubric(record: Mapping[str, Any]) -> str:
             + ("<ul>" + "".join(f"<li>{escape(q)}</li>" for q in questions) + "</ul>" if questions else "")
             + "</li>"
         )
-    return "\n".join(
-        [
-            '<section class="card" aria-labelledby="rubric-title">',
-            '<h2 id="rubric-title">The three questions of a case for change</h2>',
-            f'<ul class="rubric">{"".join(items)}</ul>',
-            "</section>",
-        ]
-    )
+    return _card("rubric", "The three questions of a case for change", f'<ul class="rubric">{"".join(items)}</ul>')
 
 
 def _suggestion(record: Mapping[str, Any]) -> str:
     suggestion = record.get("suggestion")
-    parts = [
-        '<section class="card" aria-labelledby="rewrites-title">',
-        '<h2 id="rewrites-title">Suggested rewrite</h2>',
-    ]
     rewrites = alternatives_of(suggestion) if isinstance(suggestion, Mapping) else []
     if not isinstance(suggestion, Mapping) or not rewrites:
-        parts += ["<p>No rewrite on offer for this piece.</p>", "</section>"]
-        return "\n".join(parts)
+        return _card("rewrites", "Suggested rewrite", "<p>No rewrite on offer for this piece.</p>")
     index = suggestion.get("sentence")
     first, *others = rewrites
     anchor = f'<a href="#s{index + 1}">{sentence_number(index)}</a>' if isinstance(index, int) else "A sentence"
-    parts += [
+    parts = [
         f"<p>{anchor}, toward {escape(MOVE_NAMES.get(first['move'], first['move']))}. "
         "Bracketed parts are yours to fill in.</p>",
         '<dl class="rewrite">',
@@ -199,41 +193,39 @@ def _suggestion(record: Mapping[str, Any]) -> str:
         "</dl>",
     ]
     if others:
-        parts.append("<h3>Other ways to rewrite it</h3>")
-        parts.append('<ol class="alternatives">')
         parts += [
-            f"<li><p>Toward {escape(MOVE_NAMES.get(a['move'], a['move']))}: "
-            f'<span class="after">{placeholders(a["text"])}</span></p>'
-            f'<p class="why">{escape(a["rationale"])}</p></li>'
-            for a in others
+            "<h3>Other ways to rewrite it</h3>",
+            '<ol class="alternatives">',
+            *(
+                f"<li><p>Toward {escape(MOVE_NAMES.get(a['move'], a['move']))}: "
+                f'<span class="after">{placeholders(a["text"])}</span></p>'
+                f'<p class="why">{escape(a["rationale"])}</p></li>'
+                for a in others
+            ),
+            "</ol>",
         ]
-        parts.append("</ol>")
-    parts.append("</section>")
-    return "\n".join(parts)
+    return _card("rewrites", "Suggested rewrite", *parts)
 
 
 def _text(record: Mapping[str, Any]) -> str:
     text, sentences = record.get("text"), record.get("sentences")
-    parts = [
-        '<section class="card" aria-labelledby="text-title">',
-        '<h2 id="text-title">The text, sentence by sentence</h2>',
-    ]
+    title = "The text, sentence by sentence"
     if not isinstance(text, str) or not isinstance(sentences, list):
-        parts += [
+        return _card(
+            "text",
+            title,
             '<p class="muted">This result was written before audits kept each document\'s text. Run the audit '
             "again with --overwrite to see its sentences here.</p>",
-            "</section>",
-        ]
-        return "\n".join(parts)
+        )
     legend = " ".join(chip(label) for label in LABELS)
-    parts += [
+    return _card(
+        "text",
+        title,
         f'<p class="muted">Each sentence is coloured by its message: {legend}. Faded sentences carry no '
         "message of their own; outlined ones answer a question of a case for change; the underlined one has "
         "a suggested rewrite.</p>",
         f'<div class="text">{"".join(_marked(text, sentences, _roles(record)))}</div>',
-        "</section>",
-    ]
-    return "\n".join(parts)
+    )
 
 
 def _roles(record: Mapping[str, Any]) -> dict[int, str]:
