@@ -74,12 +74,13 @@ class _Side:
         self.scores[score] += 1
         return str(label), score
 
-    def figures(self) -> dict[str, Any]:
+    def figures(self, finished: Any = None) -> dict[str, Any]:
+        """This side's figures; `finished` when the run is known, else read from its summary.json."""
         analyzed = sum(self.labels)
         counted = sum(value * n for value, n in enumerate(self.scores))
         return {
             "dir": str(self.directory),
-            "finished": _finished(self.directory),
+            "finished": _when(finished) if finished else _finished(self.directory),
             "documents": self.documents,
             "analyzed": analyzed,
             "failed": self.failed,
@@ -95,7 +96,11 @@ def _finished(directory: Path) -> str | None:
         run = json.loads((directory / "summary.json").read_text(encoding="utf-8")).get("run") or {}
     except (OSError, ValueError, AttributeError):
         return None
-    moment = parse_datetime(run.get("finished") or run.get("started"))
+    return _when(run.get("finished") or run.get("started"))
+
+
+def _when(value: Any) -> str | None:
+    moment = parse_datetime(value)
     return moment.isoformat() if moment else None
 
 
@@ -160,8 +165,9 @@ class Comparison:
             self.db.executemany(f"INSERT INTO new ({_NAMES}) VALUES (?, ?, ?, ?, ?, ?, ?)", self._pending)
         self._pending.clear()
 
-    def figures(self) -> dict[str, Any]:
-        """compare.json: both sides' figures, what was added, removed and changed, who moved most.
+    def figures(self, finished: Any = None) -> dict[str, Any]:
+        """compare.json: both sides' figures, what was added, removed and changed, who moved most
+        (`finished`: when the new audit ended).
 
         Keys: `compare_version`; `old` and `new` (`dir`, `finished`, `documents`, `analyzed`,
         `failed`, `labels` {counts, shares}, `median`, `mean`); `matched_by` ("source and id" or
@@ -204,7 +210,7 @@ class Comparison:
         return {
             "compare_version": COMPARE_VERSION,
             "old": self.old.figures(),
-            "new": self.new.figures(),
+            "new": self.new.figures(finished),
             "matched_by": matched_by,
             "counts": counts,
             "added": self._listed(

@@ -54,7 +54,7 @@ def compare_line(compare: dict[str, Any]) -> str:
     """One line on what moved between two audits."""
     counts, old, new = compare["counts"], compare["old"], compare["new"]
     median = (
-        f"; median case-for-change score {old['median']} -> {new['median']}"
+        f"; median case-for-change score {old['median']:g} -> {new['median']:g}"
         if old["median"] is not None and new["median"] is not None
         else ""
     )

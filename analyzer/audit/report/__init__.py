@@ -79,7 +79,8 @@ def write_report(
             if comparison is not None:
                 comparison.add(record)
         figures = summary.figures(run)
-        trends = comparison.figures() if comparison is not None else None
+        finished = run.get("finished") or run.get("started")
+        trends = comparison.figures(finished) if comparison is not None else None
         before, after = page_parts(figures, trends=trends)
         with atomic_writer(out_dir / REPORT_FILE, "w", encoding="utf-8") as page:
             page.write(before)
