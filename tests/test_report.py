@@ -86,6 +86,7 @@ def records() -> list[dict[str, Any]]:
     analyzer = Analyzer.load()
     documents = [source_document(document, i) for i, document in enumerate(chosen)]
     documents[-1] = replace(documents[-1], title=HOSTILE, url="javascript:alert(1)", section="<b>promo</b>")
+    documents[-2] = replace(documents[-2], title="A title\non two lines\r\nor three")  # one row in the table
     documents += [
         failure("scan.pdf", "E012", "content/news/scan.pdf is not a readable PDF. Export it again."),
         failure("image-only.html", "E015", "No text <b>here</b>.", title=HOSTILE),
@@ -434,6 +435,7 @@ def test_the_page_in_chromium_is_self_contained_safe_and_complete(
     # Every document in the table; sorting and filters work in the page.
     rows = page.locator("#documents-table tbody tr")
     assert rows.count() == len(records)
+    assert rows.filter(has_text="A title on two lines or three").count() == 1
     inferred = sum(doc_type_of(r)[1] for r in records)
     assert page.locator("#documents-table td small", has_text="inferred").count() == inferred > 0
     page.locator("#documents-table th", has_text="Score").locator("button").click()

@@ -18,8 +18,10 @@ from typing import Final
 from analyzer.analysis.analyzer import Analysis, AnalyzeOptions, Analyzer, SentenceOut
 from analyzer.audit.check.config import Policy
 from analyzer.audit.check.places import Place, locate
+from analyzer.errors import AnalyzerError
 from analyzer.labels import AWARENESS, CHANGE, RUBRIC_ELEMENTS
-from analyzer.text.extract import TEXT_FORMATS, extract
+from analyzer.text.extract import TEXT_FORMATS, detect_format, extract
+from analyzer.text.extract.decode import decode
 
 #: Sentences pointed at as the weakest, per failing draft.
 WEAKEST: Final = 3
@@ -73,8 +75,6 @@ class FileCheck:
 
 def check_file(analyzer: Analyzer, path: str, policy: Policy) -> FileCheck:
     """Analyze one file and hold it to `policy`; an unreadable file is a result with an error."""
-    from analyzer.errors import AnalyzerError
-
     result = FileCheck(path)
     try:
         data = Path(path).read_bytes()
@@ -89,9 +89,14 @@ def check_file(analyzer: Analyzer, path: str, policy: Policy) -> FileCheck:
     result.analysis = analysis
     result.problems = problems(analysis, policy)
     if result.problems:
-        source = data.decode("utf-8", "replace") if extracted.format in TEXT_FORMATS else None
-        result.findings = findings(analysis, source)
+        result.findings = findings(analysis, _as_written(data, path) if extracted.format in TEXT_FORMATS else None)
     return result
+
+
+def _as_written(data: bytes, path: str) -> str:
+    """The file's text as written, decoded as `extract` decoded it: its lines are the file's."""
+    fmt, charset = detect_format(data, path, None)
+    return decode(data, path, charset, detect=True, html=fmt == "html")
 
 
 def problems(analysis: Analysis, policy: Policy) -> list[str]:

@@ -46,7 +46,14 @@ def continuation_name(number: int) -> str:
 
 
 def row(record: Mapping[str, Any], name: str) -> tuple[int, str]:
-    """(band, the `<tr>`) of a record whose page is `name`: band 0-9 by score, 10 for a failure."""
+    """(band, the `<tr>` on one line) of a record whose page is `name`: band 0-9 by score, 10 for
+    a failure. The spool is read back line by line, so a line break in a title or a message
+    becomes a space (HTML shows it as one anyway)."""
+    band, html = _row(record, name)
+    return band, html.replace("\r", " ").replace("\n", " ") + "\n"
+
+
+def _row(record: Mapping[str, Any], name: str) -> tuple[int, str]:
     title = escape(display_title(record))
     doc_type, inferred = doc_type_of(record)
     kind = escape(doc_type or "")
@@ -62,7 +69,7 @@ def row(record: Mapping[str, Any], name: str) -> tuple[int, str]:
         return BANDS - 1, (
             f'<tr data-l="failed" data-t="{kind}" data-m=""><td>{link}</td><td>{type_cell}</td>'
             f'<td><span class="chip failed">failed</span></td><td class="num" data-v="-1">\u2013</td><td></td>'
-            f'<td><span class="error-code">{code}</span> {message}</td></tr>\n'
+            f'<td><span class="error-code">{code}</span> {message}</td></tr>'
         )
     score = min(100, max(0, int(record.get("case_for_change_score") or 0)))
     present = record.get("rubric") or {}
@@ -74,7 +81,7 @@ def row(record: Mapping[str, Any], name: str) -> tuple[int, str]:
         f"<td>{link}</td><td>{type_cell}</td><td>{verdict(label, record.get('mixed'), record.get('scores'))}</td>"
         f'<td class="num" data-v="{score}">{score}</td>'
         f"<td>{_missing(missing)}</td>"
-        f"<td>{placeholders(shorten(rewrite['text'], SUGGESTION_CHARS)) if rewrite else ''}</td></tr>\n"
+        f"<td>{placeholders(shorten(rewrite['text'], SUGGESTION_CHARS)) if rewrite else ''}</td></tr>"
     )
 
 
@@ -93,7 +100,7 @@ class DocumentsTable:
         self.types: set[str] = set()
         self._stack = contextlib.ExitStack()
         self._bands: list[IO[str]] = [
-            self._stack.enter_context((workdir / f"band-{k:02d}.html").open("w+", encoding="utf-8"))
+            self._stack.enter_context((workdir / f"band-{k:02d}.html").open("w+", encoding="utf-8", newline="\n"))
             for k in range(BANDS)
         ]
 
