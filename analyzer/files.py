@@ -67,10 +67,27 @@ def replaced_directory(path: Path) -> Iterator[Path]:
             os.rename(aside, path)
         raise
     if moved_aside:
-        if aside.is_symlink() or not aside.is_dir():
-            aside.unlink()
-        else:
-            shutil.rmtree(aside)
+        remove_tree(aside)
+
+
+def remove_tree(path: Path) -> None:
+    """Remove a file, a link (never followed) or a folder of any number of files, in memory that
+    does not grow with them: `shutil.rmtree` lists a whole folder first (20 MB for 100,000 pages)."""
+    if path.is_symlink() or not path.is_dir():
+        path.unlink(missing_ok=True)
+        return
+    while True:
+        removed = 0
+        with os.scandir(path) as entries:
+            for entry in entries:  # removing while listing: what is left is listed again
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path)
+                else:
+                    os.unlink(entry.path)
+                removed += 1
+        if not removed:
+            break
+    path.rmdir()
 
 
 @contextlib.contextmanager

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from analyzer.audit.doctype import infer_doc_type
 from analyzer.audit.identity import describe, local_file, page_name
 from analyzer.audit.records import first_line
-from analyzer.files import replaced_directory, write_new_file
+from analyzer.files import remove_tree, replaced_directory, write_new_file
 from analyzer.text.extract import extract
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -137,3 +137,20 @@ def test_a_replaced_directory_swaps_whole_and_keeps_the_old_one_on_error(tmp_pat
             write_new_file(staging / "b.html", b"twice")  # a name taken twice is a bug, never an overwrite
     assert [p.name for p in target.iterdir()] == ["b.html"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["docs"]  # nothing left beside it
+
+
+def test_a_tree_is_removed_without_following_its_links(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keep.txt").write_text("kept", encoding="utf-8")
+    tree = tmp_path / "docs"
+    (tree / "nested").mkdir(parents=True)
+    for k in range(300):
+        (tree / f"{k}.html").write_bytes(b"x")
+    (tree / "nested" / "a.html").write_bytes(b"x")
+    (tree / "link").symlink_to(outside, target_is_directory=True)
+    remove_tree(tree)
+    assert not tree.exists() and (outside / "keep.txt").read_text(encoding="utf-8") == "kept"
+    (tmp_path / "docs").symlink_to(outside, target_is_directory=True)
+    remove_tree(tmp_path / "docs")  # a link in place of the folder: the link goes, its target stays
+    assert not (tmp_path / "docs").exists() and (outside / "keep.txt").exists()

@@ -11,7 +11,6 @@ import contextlib
 import fcntl
 import json
 import os
-import shutil
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Final
@@ -21,6 +20,7 @@ from analyzer.audit.identity import PAGES_DIR
 from analyzer.audit.report import REPORT_FILE, SUMMARY_FILE, ReportOutcome, write_report
 from analyzer.audit.results import RESULTS_CSV, RESULTS_FILE, iter_records
 from analyzer.errors import AnalyzerError
+from analyzer.files import remove_tree
 
 #: Written by `analyzer.audit.report`; removed with the results on `overwrite` so no stale report survives.
 REPORT_FILES: Final = (SUMMARY_FILE, REPORT_FILE, COMPARE_FILE)
@@ -62,11 +62,7 @@ def clear(out_dir: Path) -> None:
     for name in (RESULTS_FILE, RESULTS_CSV, *REPORT_FILES):
         with contextlib.suppress(FileNotFoundError):
             (out_dir / name).unlink()
-    pages = out_dir / PAGES_DIR
-    if pages.is_symlink() or pages.is_file():
-        pages.unlink()  # a link is removed, never followed
-    elif pages.is_dir():
-        shutil.rmtree(pages)
+    remove_tree(out_dir / PAGES_DIR)  # a link is removed, never followed
 
 
 def report_results(
