@@ -2,7 +2,10 @@
 #   docker build -t messaging-analyzer .
 #   docker run --rm -p 8000:8000 -e ANALYZER_API_KEYS=editor:change-me messaging-analyzer
 # Without ANALYZER_API_KEYS the server refuses to listen beyond loopback (see README).
-FROM python:3.11-slim
+# BASE: any image that gives python 3.11 with pip first on PATH (scripts/container-test passes a
+# stand-in where python:3.11-slim cannot be pulled; docs/container.md).
+ARG BASE=python:3.11-slim
+FROM ${BASE}
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
@@ -22,7 +25,8 @@ RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml
 
 COPY README.md ./
 COPY analyzer ./analyzer
-COPY models ./models
+# Owned by the service user as copied: a `chown -R` in a later layer stored the model twice.
+COPY --chown=10001:10001 models ./models
 # Installed in place, so /app/models is the models folder: the bundled model is the default,
 # and `analyzer models promote` and POST /v1/admin/reload can write their pointer beside it.
 # Feedback and the analyses log go to /data (mount a volume to keep them, and one on /app/models
@@ -30,7 +34,8 @@ COPY models ./models
 RUN python -m pip install --no-deps -e . \
     && useradd --create-home --uid 10001 analyzer \
     && mkdir -p /data \
-    && chown -R 10001 /app/models /data
+    && chown 10001:10001 /data \
+    && chmod 700 /data
 VOLUME ["/data"]
 
 USER 10001

@@ -15,9 +15,11 @@ class AnalyzerError(Exception):
     #: The HTTP status the API answers with; subclasses narrow it.
     http_status = 400
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, hint: str | None = None) -> None:
         super().__init__(f"[{self.code}] {message}")
         self.message = message
+        #: What the API's caller can do, where the status's usual hint would mislead.
+        self.hint = hint
 
 
 class InputError(AnalyzerError):
@@ -50,6 +52,13 @@ class ModelNotFoundError(AnalyzerError):
     """No model directory where one was expected."""
 
     code = "E005"
+    http_status = 503  # the server's model, not the client's request, is at fault
+
+
+class ModelTrustError(AnalyzerError):
+    """A model directory is intact but not vouched for: no valid signature, or not a pinned card."""
+
+    code = "E006"
     http_status = 503  # the server's model, not the client's request, is at fault
 
 

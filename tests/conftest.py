@@ -124,12 +124,14 @@ def start_service(
     *args: str,
     ready: tuple[int, ...] = (200,),
     timeout: float = 90,
+    files_limit: int | None = None,
 ) -> Service:
     """`analyzer serve` on a free port, ready when /readyz answers one of `ready`.
 
     It sees none of this environment's ANALYZER_* settings but those in `env`, keeps its data
     (feedback, the analyses log) in `workdir/data` unless `env` says otherwise, and writes its
-    output to `workdir/server.log`. A server that does not come up fails the test with its log.
+    output to `workdir/server.log`. `files_limit` lowers its RLIMIT_NOFILE (soft and hard), as a
+    small server's would be. A server that does not come up fails the test with its log.
     """
     port = free_port()
     log = workdir / "server.log"
@@ -137,7 +139,11 @@ def start_service(
     full_env = {**clean, "ANALYZER_DATA_DIR": str(workdir / "data"), **(env or {})}
     with log.open("wb") as sink:
         process = subprocess.Popen(
-            [ANALYZER, "serve", "--port", str(port), *args], env=full_env, stdout=sink, stderr=subprocess.STDOUT
+            [ANALYZER, "serve", "--port", str(port), *args],
+            env=full_env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            preexec_fn=None if files_limit is None else lambda: _limit_files(files_limit),
         )
     service = Service(f"http://127.0.0.1:{port}", log, process)
     deadline = time.monotonic() + timeout
@@ -154,6 +160,12 @@ def start_service(
     pytest.fail(f"server did not start: {service.output()}")
 
 
+def _limit_files(limit: int) -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))
+
+
 def stop_service(service: Service) -> None:
     """Terminate the server (and kill it if it will not go), unless it has already exited."""
     if service.process.poll() is not None:
@@ -164,6 +176,14 @@ def stop_service(service: Service) -> None:
     except subprocess.TimeoutExpired:
         service.process.kill()
         service.process.wait()
+
+
+@pytest.fixture(scope="session")
+def page_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One `analyzer serve` without keys for the writer's page's browser tests; its base URL."""
+    service = start_service(tmp_path_factory.mktemp("page-server"), timeout=60)
+    yield service.base
+    stop_service(service)
 
 
 @pytest.fixture(scope="module")

@@ -1,19 +1,23 @@
-"""A real HTTP server on 127.0.0.1 for the sitemap tests: each test writes its answers, and the
-server logs every request (path, user agent) and counts the requests in flight."""
+"""A real HTTP server on a loopback address for the sitemap tests: each test writes its answers,
+and the server logs every request (path, user agent) and counts the requests in flight."""
 
 from __future__ import annotations
 
+import socket
+import ssl
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 
 @dataclass
 class Reply:
-    """One answer. `length=False` sends no Content-Length: the body ends when the connection does."""
+    """One answer. `length=False` sends no Content-Length: the body ends when the connection does.
+    `trickle` seconds between `trickle_lines` extra header lines, each sent on its own."""
 
     status: int = 200
     body: bytes = b""
@@ -21,6 +25,8 @@ class Reply:
     content_type: str = "text/html; charset=utf-8"
     delay: float = 0.0
     length: bool = True
+    trickle: float = 0.0
+    trickle_lines: int = 0
 
 
 def page(text: str, **kwargs: object) -> Reply:
@@ -46,8 +52,10 @@ def sitemap_index(*urls: str) -> Reply:
 class Site:
     """The routes a test serves. A list of replies is answered in turn, its last one repeating."""
 
-    def __init__(self, port: int) -> None:
+    def __init__(self, port: int, host: str = "127.0.0.1", scheme: str = "http") -> None:
         self.port = port
+        self.host = host
+        self.scheme = scheme
         self.routes: dict[str, Reply | list[Reply]] = {}
         self.requests: list[tuple[str, str]] = []
         self.lock = threading.Lock()
@@ -55,7 +63,8 @@ class Site:
         self.max_in_flight = 0
 
     def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{self.scheme}://{host}:{self.port}{path}"
 
     def count(self, path: str) -> int:
         with self.lock:
@@ -88,6 +97,11 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
                 reply = site._reply(self.path)
                 time.sleep(reply.delay)
                 self.send_response(reply.status)
+                if reply.trickle_lines:
+                    self.flush_headers()
+                    for line in range(reply.trickle_lines):
+                        self.wfile.write(f"X-Trickle-{line}: {line}\r\n".encode())
+                        time.sleep(reply.trickle)
                 self.send_header("Content-Type", reply.content_type)
                 if reply.length:
                     self.send_header("Content-Length", str(len(reply.body)))
@@ -107,11 +121,21 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+class _ServerV6(ThreadingHTTPServer):
+    address_family = socket.AF_INET6
+
+
 @contextmanager
-def serve_site() -> Iterator[Site]:
-    """Serve a `Site` from a thread for the length of a test."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(Site(0)))
-    site = Site(server.server_address[1])
+def serve_site(host: str = "127.0.0.1", port: int = 0, tls: tuple[Path, Path] | None = None) -> Iterator[Site]:
+    """Serve a `Site` on `host` (a loopback address: 127.0.0.1, 127.0.0.2, ::1) from a thread for
+    the length of a test, on `port` (0: any free one); over HTTPS with `tls` (certificate, key)."""
+    server_class = _ServerV6 if ":" in host else ThreadingHTTPServer
+    server = server_class((host, port), _handler(Site(0, host)))
+    if tls is not None:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(*tls)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+    site = Site(server.server_address[1], host, "https" if tls else "http")
     server.RequestHandlerClass = _handler(site)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()

@@ -23,7 +23,16 @@ CASE = (
     "Every quarter you wait, the backlog grows and clients pay later."
 )
 FAST = {"suggestions": False}
-KEYS = "alice:key-alice,bob:key-bob,carol:key-carol,dave:key-dave,erin:key-erin"
+#: Each reviewer's key: the name and a random suffix (keys have at least 16 characters).
+KEY_OF = {
+    name: f"key-{name}-{suffix}"
+    for name, suffix in zip(
+        ("alice", "bob", "carol", "dave", "erin"),
+        ("0f3a9c2e", "7d41b8e6", "2c9e51a7", "e83f06b4", "5ab27c9d"),
+        strict=True,
+    )
+}
+KEYS = ",".join(f"{name}:{key}" for name, key in KEY_OF.items())
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +86,7 @@ def engine(bundled_model: LoadedModel) -> Analyzer:
 
 
 def _bearer(name: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer key-{name}"}
+    return {"Authorization": f"Bearer {KEY_OF[name]}"}
 
 
 def assert_error(response: httpx.Response, status: int, code: str | None = None) -> dict[str, str]:
@@ -263,7 +272,7 @@ def test_keys_are_required_on_v1(guarded: httpx.Client) -> None:
     wrong = guarded.get("/v1/model", headers={"Authorization": "Bearer key-mallory"})
     assert_error(wrong, 401, "unauthorized")
     assert "key-mallory" not in wrong.text
-    assert_error(guarded.get("/v1/model", headers={"Authorization": "Basic key-alice"}), 401)
+    assert_error(guarded.get("/v1/model", headers={"Authorization": "Basic key-alice-0f3a9c2e"}), 401)
     right = guarded.get("/v1/model", headers=_bearer("alice"))
     assert right.status_code == 200
     assert right.json()["name"] == "messaging"
@@ -275,7 +284,7 @@ def test_rate_limit_per_key(guarded: httpx.Client) -> None:
     limited = guarded.get("/v1/model", headers=_bearer("bob"))
     assert_error(limited, 429, "rate_limited")
     assert int(limited.headers["Retry-After"]) >= 1
-    assert "key-bob" not in limited.text
+    assert "key-bob-7d41b8e6" not in limited.text
 
 
 def test_too_large(guarded: httpx.Client) -> None:
@@ -333,12 +342,15 @@ def test_not_ready_without_a_model(start: Any, tmp_path_factory: pytest.TempPath
 
 
 def test_settings_read_named_keys(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("ANALYZER_API_KEYS", "alice:k1, k2 ,")
+    monkeypatch.setenv("ANALYZER_API_KEYS", "alice:k1-0123456789abcdef, k2-0123456789abcdef ,")
     monkeypatch.setenv("ANALYZER_CORS_ORIGINS", "https://a.example,https://b.example")
     monkeypatch.setenv("ANALYZER_MAX_BATCH", "8")
     settings = Settings()
-    assert [(k.name, k.key.get_secret_value()) for k in settings.api_keys] == [("alice", "k1"), ("key2", "k2")]
-    assert "k1" not in repr(settings)
+    assert [(k.name, k.key.get_secret_value()) for k in settings.api_keys] == [
+        ("alice", "k1-0123456789abcdef"),
+        ("key2", "k2-0123456789abcdef"),
+    ]
+    assert "k1-0123456789abcdef" not in repr(settings)
     assert settings.cors_origins == ["https://a.example", "https://b.example"]
     assert settings.max_batch == 8
     assert Settings().rate_limit_per_minute == 120

@@ -26,14 +26,14 @@ import psutil
 import pytest
 
 from analyzer.analysis.analyzer import AnalyzeOptions, Analyzer
-from analyzer.analysis.suggest import suggest
+from analyzer.analysis.suggest.parse import clean
 from analyzer.audit.records import ANALYSIS_FAILED, AUDIT_OPTIONS, audit_record
 from analyzer.audit.results import RESULTS_CSV, RESULTS_FILE, read_existing
 from analyzer.audit.run import AuditError, run_audit
 from analyzer.audit.sources import SourceDocument, iter_documents
 from analyzer.labels import LABELS, RUBRIC_ELEMENTS
 from analyzer.model.corpus import Document
-from analyzer.text.extract import Limits, extract
+from analyzer.text.extract import Limits, extract, extract_text
 from tests.conftest import free_port, run_cli
 from tests.make_files import sample_docx, text_pdf
 
@@ -72,14 +72,17 @@ ANALYSIS_FIELDS = [*RECORD_FIELDS[10:21], *RECORD_FIELDS[-3:]]
 #: The suggestion is kept whole, as the Analysis gives it (so newer fields, like alternatives, flow through).
 SUGGESTION_FIELDS = [
     "sentence",
+    "start",
+    "end",
     "original",
-    "rewrite",
     "target",
     "strategy",
+    "rewrite",
     "rationale",
     "placeholders",
     "scores_after",
     "gain",
+    "alternatives",
 ]
 MAX_BYTES = 60_000
 #: The documents that must fail, and how.
@@ -200,10 +203,12 @@ def test_every_document_gets_a_record_by_the_contract(
         if record["suggestion"] is not None:
             assert list(record["suggestion"]) == SUGGESTION_FIELDS
             start, end = spans[record["suggestion"]["sentence"]][:2]
+            assert (record["suggestion"]["start"], record["suggestion"]["end"]) == (start, end)
             assert record["text"][start:end] == record["suggestion"]["original"]
-            assert (
-                record["suggestion"]["gain"] > 0 and record["suggestion"]["rewrite"] != record["suggestion"]["original"]
-            )
+            assert isinstance(record["suggestion"]["gain"], float)
+            kept = clean(record["suggestion"]["original"])[1:].rstrip(".:")
+            assert kept in record["suggestion"]["rewrite"]  # the writer's sentence, whole
+            assert record["suggestion"]["alternatives"][0]["text"] == record["suggestion"]["rewrite"]
     assert sum(r["suggestion"] is not None for r in records) >= 10
 
     found = {r["id"]: r for r in records}
@@ -534,15 +539,30 @@ def test_resume_repairs_a_truncated_file_in_place(tmp_path: Path) -> None:
     assert path.read_text(encoding="utf-8") == "".join(good)
 
 
-def test_max_candidates_caps_the_sentences_tried_for_rewrites(engine: Analyzer, corpus_docs: list[Document]) -> None:
-    feature = next(d for d in corpus_docs if d.label == "feature-pitch" and d.text.count(".") > 12)
-    analysis = engine.analyze(feature.text, options=AnalyzeOptions(suggestions=False))
-    sentences = [s.text for s in analysis.sentences]
-    labels = [s.label for s in analysis.sentences]
-    everything = suggest(sentences, labels, engine.sentence_probabilities, max_suggestions=20)
-    capped = suggest(sentences, labels, engine.sentence_probabilities, max_suggestions=20, max_candidates=2)
-    assert len({s.sentence for s in everything}) > 2
-    assert 0 < len({s.sentence for s in capped}) <= 2
+def test_max_candidates_caps_the_sentences_read_for_rewrites(engine: Analyzer) -> None:
+    draft = (Path(__file__).resolve().parent / "drafts" / "feature-launch.md").read_text(encoding="utf-8")
+    extracted = extract_text(draft, "markdown")
+    everything = engine.analyze(extracted, options=AnalyzeOptions(max_suggestions=20))
+    capped = engine.analyze(extracted, options=AnalyzeOptions(max_suggestions=20, max_candidates=2))
+    assert len({s.sentence for s in everything.suggestions}) > 2
+    assert 0 < len({s.sentence for s in capped.suggestions}) <= 2
+
+
+def test_company_news_enters_the_audit_only_with_include_news(tmp_path: Path) -> None:
+    library = tmp_path / "library"
+    library.mkdir()
+    drafts = Path(__file__).resolve().parent / "drafts"
+    for name in ("office-and-hiring.txt", "press-release.txt"):
+        shutil.copy(drafts / name, library / name)
+    suggestions = {}
+    for include_news in (False, True):
+        out = tmp_path / f"audit-{include_news}"
+        run_audit(iter_documents([str(library)]), out, jobs=1, include_news=include_news)
+        suggestions[include_news] = {r["id"]: r["suggestion"] for r in records_of(out)}
+        assert json.loads((out / "summary.json").read_text(encoding="utf-8"))["run"]["include_news"] is include_news
+    assert suggestions[False]["office-and-hiring.txt"] is None
+    assert suggestions[True]["office-and-hiring.txt"] is not None
+    assert suggestions[False]["press-release.txt"] is not None
 
 
 def test_the_audit_never_audits_its_own_outputs(tmp_path: Path) -> None:

@@ -43,6 +43,9 @@ SERVER_ENV = {
     "ANALYZER_ADMIN_KEYS": f"ops:{ADMIN_KEY}",
     "ANALYZER_RATE_LIMIT_PER_MINUTE": str(RATE_LIMIT),
     "ANALYZER_FEEDBACK_RATE_LIMIT_PER_MINUTE": str(RATE_LIMIT),
+    "ANALYZER_ADMIN_RATE_LIMIT_PER_MINUTE": str(RATE_LIMIT),
+    # The run without a key sends thousands of wrong ones from one address, on purpose.
+    "ANALYZER_FAILED_AUTH_PER_MINUTE": str(RATE_LIMIT),
 }
 #: Not `negative_data_rejection`: form fields are strings on the wire, so "false" is a valid title,
 #: and pydantic's lax mode reads `false` as 0 for an integer option; both are deliberate leniency.
@@ -140,7 +143,8 @@ def test_admin_without_a_key(case: Case[Any], server: str) -> None:
 def test_other_methods_are_405_with_allow(server: str, path: str) -> None:
     """What the generated cases never send: a method the path does not take."""
     declared = {method.upper() for method in PUBLISHED["paths"][path]}
-    headers = {"Authorization": f"Bearer {KEY}"}
+    # The key the path takes: the guard answers a wrong one (401/403) before routing can say 405.
+    headers = {"Authorization": f"Bearer {ADMIN_KEY if path.startswith('/v1/admin/') else KEY}"}
     for method in sorted(set(METHODS) - declared):
         response = httpx.request(method, server + path, headers=headers, timeout=30)
         assert response.status_code == 405, (method, path, response.text)

@@ -38,9 +38,9 @@ from tests.conftest import Service, run_cli, start_service, stop_service
 
 pytestmark = pytest.mark.slow
 
-KEYS = "alice:key-alice,bob:key-bob"
-ALICE = {"Authorization": "Bearer key-alice"}
-BOB = {"Authorization": "Bearer key-bob"}
+KEYS = "alice:key-alice-0f3a9c2e,bob:key-bob-7d41b8e6"
+ALICE = {"Authorization": "Bearer key-alice-0f3a9c2e"}
+BOB = {"Authorization": "Bearer key-bob-7d41b8e6"}
 FAST = {"suggestions": False, "explanations": False}
 CASE = (
     "Manual invoicing costs your team two days every month. "
@@ -253,9 +253,9 @@ def test_queue_ranks_real_analyses_by_margin(
     assert result.returncode == 0, result.stderr
     queue = [json.loads(line) for line in result.stdout.splitlines()]
     expected = sorted((margin(a["scores"]), text) for text, a in analyses.items() if text_sha256(text) not in corrected)
-    assert [(item["margin"], item["text"]) for item in queue] == expected
+    assert [(item["margin"], item["excerpt"]) for item in queue] == [(m, text[:200]) for m, text in expected]
     assert queue and all(item["kind"] == "document" and item["start"] is None for item in queue)
-    assert DRAFTS[0] not in {item["text"] for item in queue}
+    assert DRAFTS[0][:200] not in {item["excerpt"] for item in queue}
 
     result = run_cli("feedback", "queue", "--kind", "sentence", "--format", "jsonl", "--limit", "50", env=env)
     assert result.returncode == 0, result.stderr
@@ -270,7 +270,8 @@ def test_queue_ranks_real_analyses_by_margin(
         if not s["low_signal"]
     }
     assert {(i["text_sha256"], i["start"], i["end"]): i["margin"] for i in sentences} == shown
-    assert all(item["sentence"] == item["text"][item["start"] : item["end"]] for item in sentences)
+    said = {(text_sha256(text), s["start"]): s["text"] for text, a in analyses.items() for s in a["sentences"]}
+    assert all(item["sentence"] == said[item["text_sha256"], item["start"]] for item in sentences)
 
     table = run_cli("feedback", "queue", "--limit", "2", env=env)
     assert table.returncode == 0, table.stderr
@@ -389,7 +390,7 @@ def test_a_fresh_database_is_migrated_with_wal_and_full_sync(tmp_path: Path) -> 
     url = f"sqlite:///{tmp_path / 'fresh' / 'analyzer.db'}"
     store = FeedbackStore.open(url)
     try:
-        assert current_revision(store.engine) == "0002"
+        assert current_revision(store.engine) == "0003"
         with store.engine.connect() as connection:
             assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
             assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
@@ -419,7 +420,7 @@ def test_workers_starting_together_migrate_one_fresh_database(tmp_path: Path) ->
         _, stderr = worker.communicate(timeout=120)
         assert worker.returncode == 0, stderr.decode()
     engine = make_engine(url)
-    assert current_revision(engine) == "0002"
+    assert current_revision(engine) == "0003"
     engine.dispose()
 
 
@@ -444,7 +445,7 @@ def test_an_older_database_is_upgraded_and_keeps_its_rows(tmp_path: Path) -> Non
 
     store = FeedbackStore.open(url)
     try:
-        assert current_revision(store.engine) == "0002"
+        assert current_revision(store.engine) == "0003"
         items, _ = store.page(FeedbackQuery(reviewer="carol"))
         assert [(i.reviewer, i.label, i.excerpt) for i in items] == [("carol", "feature-pitch", "An old draft.")]
         added, created = store.add(Correction(text="A new draft.", label="awareness-only", reviewer="dan"), 1000)

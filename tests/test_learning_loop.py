@@ -31,8 +31,8 @@ from analyzer.model.paths import CARD, DEFAULT_MODEL_DIR, POINTER
 from analyzer.model.train import merge_feedback, next_version, text_key
 from tests.conftest import ANALYZER, CORPUS_DIR, DEVSET, free_port
 
-EDITOR = {"Authorization": "Bearer editor-key"}
-ADMIN = {"Authorization": "Bearer admin-key"}
+EDITOR = {"Authorization": "Bearer editor-key-41c7e2a9"}
+ADMIN = {"Authorization": "Bearer admin-key-9b3f6d05"}
 #: The bundled model reads a product benefit ("with X, you never lose Y") as a case for change;
 #: the annotation guide says a benefit stated as a product attribute is a feature pitch.
 MISLABELLED = "With automatic backups every hour, you never lose more than sixty minutes of work."
@@ -189,9 +189,10 @@ def loop_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     return _clean_env(
         ANALYZER_MODELS_DIR=str(root / "models"),
         ANALYZER_DATA_DIR=str(root / "data"),
-        ANALYZER_API_KEYS="editor:editor-key",
-        ANALYZER_ADMIN_KEYS="ops:admin-key",
+        ANALYZER_API_KEYS="editor:editor-key-41c7e2a9",
+        ANALYZER_ADMIN_KEYS="ops:admin-key-9b3f6d05",
         ANALYZER_RATE_LIMIT_PER_MINUTE="0",
+        ANALYZER_ADMIN_RATE_LIMIT_PER_MINUTE="0",
     )
 
 
@@ -400,7 +401,7 @@ def test_admin_endpoints_need_an_admin_key(server: Server) -> None:
             assert response.json()["error"]["code"] == {401: "unauthorized", 403: "forbidden"}[status]
     assert server.client.get("/v1/admin/status", headers=ADMIN).status_code == 200
     log = Path(server.log.name).read_text(encoding="utf-8")
-    assert "admin-key" not in log and "editor-key" not in log
+    assert "admin-key-9b3f6d05" not in log and "editor-key-41c7e2a9" not in log
 
 
 @pytest.mark.slow

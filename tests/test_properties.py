@@ -30,8 +30,9 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from analyzer.analysis import suggest
 from analyzer.analysis.analyzer import Analysis, AnalyzeOptions, Analyzer
+from analyzer.analysis.suggest import TARGET_KINDS, TARGETS, rewriters
+from analyzer.analysis.suggest.slots import read_slots
 from analyzer.errors import AnalyzerError, EmptyDocumentError, UndecodableError
 from analyzer.labels import LABELS, RUBRIC_ELEMENTS
 from analyzer.text.extract import FORMATS, TEXT_FORMATS, Extracted, check_text, extract, extract_text
@@ -487,11 +488,25 @@ def test_lone_surrogates_are_refused_not_crashed(engine: Analyzer) -> None:
 @given(sentence=st.lists(st.one_of(words, words, specials, runs), min_size=1, max_size=12).map(" ".join))
 @example(sentence="Our platform offers dashboards for your team" + "!" * 10_000)
 def test_rewrites_of_any_sentence(engine: Analyzer, sentence: str) -> None:
-    found = timed("propose", len(sentence), ANALYZE_BASE, ANALYZE_PER_CHAR, lambda: suggest.propose(sentence))
-    for proposal in found:
-        assert proposal.strategy in suggest.rewriters and proposal.target in suggest.TARGETS
-        assert proposal.text[:1].isupper() and proposal.text.endswith(".")
-        assert all(p in proposal.text for p in proposal.placeholders)
+    kinds = sorted(TARGET_KINDS)
+    found = timed(
+        "rewrite",
+        len(sentence),
+        ANALYZE_BASE,
+        ANALYZE_PER_CHAR,
+        lambda: read_slots([sentence] * len(kinds), kinds),
+    )
+    for slots in found:
+        if slots is None:
+            continue
+        for name in rewriters.names():
+            built = rewriters.get(name).build(slots)
+            if built is None:
+                continue
+            text = built.rewrite.text
+            assert built.rewrite.target in TARGETS and slots.lead in text
+            assert text[:1].isupper() and len(built.rewrite.placeholders) <= 2
+            assert "[" not in built.filled and "]" not in built.filled
 
 
 # --- Scaling: time at n and at 8n ---------------------------------------------------------------

@@ -15,6 +15,7 @@ Covered elsewhere and not repeated here: the exact security headers on the page
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import threading
@@ -25,12 +26,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import docx
 import httpx
 import pytest
 from playwright.sync_api import Browser, Dialog, FilePayload, Page, Route, expect
 
 from analyzer.model.paths import DEFAULT_MODEL_DIR
 from tests.conftest import Service, start_service, stop_service
+from tests.webpage import click_sentence, draft, wait_analyzed
 
 pytestmark = pytest.mark.slow
 
@@ -70,6 +73,9 @@ def guarded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
         "ANALYZER_API_KEYS": f"alice:{ALICE},bob:{BOB}",
         "ANALYZER_ADMIN_KEYS": f"ops:{ADMIN}",
         "ANALYZER_RATE_LIMIT_PER_MINUTE": "100000",
+        # 120 wrong attempts from one address, on purpose; the throttle has a test of its own.
+        "ANALYZER_FAILED_AUTH_PER_MINUTE": "0",
+        "ANALYZER_ADMIN_RATE_LIMIT_PER_MINUTE": "0",
     }
     server = start_service(tmp_path_factory.mktemp("guarded"), env)
     yield server
@@ -235,18 +241,36 @@ def active_elements(page: Page) -> dict[str, int]:
     return counts
 
 
+def docx_with(text: str) -> bytes:
+    document = docx.Document()
+    document.add_paragraph(text)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
 def analyze_in_page(page: Page, text: str) -> None:
-    page.get_by_label("Paste your draft").fill(text)
+    draft(page).fill(text)
     page.get_by_role("button", name="Analyze").click()
-    expect(page.locator("#doc-label")).to_be_visible()
+    wait_analyzed(page)
 
 
 def touch_everything(page: Page) -> None:
-    """Hover and click every sentence and rubric item, so tooltips and evidence render too."""
-    for sentence in page.locator("#draft-view .sent").all():
-        sentence.hover()
-        sentence.click()
-    for item in page.locator("#rubric [data-element]").all():
+    """Hover and click every sentence, open every card and fill its blanks with markup, click
+    every rubric item: tooltips, panels, cards and evidence all render."""
+    for node in page.locator("#backdrop .sent").all():
+        index = int(node.get_attribute("data-index") or -1)
+        node.scroll_into_view_if_needed()
+        click_sentence(page, index)
+        expect(page.locator("#sentence-panel")).to_be_visible()
+        rect = node.evaluate("n => { const r = n.getClientRects()[0]; return [r.x + 5, r.y + r.height / 2]; }")
+        page.mouse.move(rect[0], rect[1])
+    for card in page.locator("#suggestions .card").all():
+        if card.locator("details").get_attribute("open") is None:
+            card.locator("summary").click()
+        for blank in card.locator(".blank-input").all():
+            blank.fill(HOSTILE[0])
+    for item in page.locator("#rubric button[data-element]").all():
         item.click()
 
 
@@ -264,16 +288,20 @@ def test_a_hostile_draft_shows_as_text_and_never_runs(watched: Watched) -> None:
     page.goto("/")
     baseline = active_elements(page)
     lines = [f"Our dashboard has 40 integrations {payload} and a mobile app." for payload in HOSTILE]
-    draft = "Manual invoicing costs your team two days every month.\n\n" + "\n\n".join(lines)
-    analyze_in_page(page, draft)
-    shown = page.locator("#draft-view").inner_text()
+    text = "Manual invoicing costs your team two days every month.\n\n" + "\n\n".join(lines)
+    analyze_in_page(page, text)
+    shown = page.locator("#backdrop").inner_text()
     for payload in HOSTILE:
         assert payload in shown, payload
     touch_everything(page)
-    apply = page.locator("#suggestions .suggestion").first.get_by_role("button", name="Apply")
-    if apply.count():  # a rewrite of a hostile sentence goes back into the draft and is re-analyzed
-        apply.click()
-        expect(page.locator("#cfc-delta")).to_be_visible()
+    # A rewrite of a hostile sentence, its blanks filled with markup, goes into the draft and is re-analyzed.
+    card = page.locator("#suggestions .card").first
+    if card.count():
+        card.locator("summary").click()
+        card.locator(".accept").click()
+        expect(page.locator("#apply-status")).to_contain_text("→")
+        wait_analyzed(page)
+        assert HOSTILE[0] in draft(page).input_value() or not page.locator("#suggestions .blank").count()
         touch_everything(page)
     assert_nothing_ran(watched, baseline)
 
@@ -285,19 +313,27 @@ def test_hostile_files_and_file_names_show_as_text(watched: Watched) -> None:
     # Escaped markup in an HTML file is text after extraction, so it reaches the page as "<script>...".
     escaped = "".join(f"<p>Costs grow every month {p.replace('&', '&amp;').replace('<', '&lt;')}.</p>" for p in HOSTILE)
     html = f"<html><head><title>x</title></head><body><h1>Draft</h1>{escaped}</body></html>".encode()
-    page.get_by_label("Or choose a file").set_input_files(
+    page.get_by_label("Open a file…").set_input_files(
         files=[FilePayload(name="draft.html", mimeType="text/html", buffer=html)]
     )
-    page.get_by_role("button", name="Analyze").click()
-    expect(page.locator("#doc-label")).to_be_visible()
-    assert "<script>alert(1)</script>" in page.locator("#draft-view").inner_text()
+    wait_analyzed(page)
+    # The HTML stays as written in the editor: its escaped markup is text, shown as the writer typed it.
+    assert draft(page).input_value() == html.decode()
+    assert "&lt;script>alert(1)&lt;/script>" in page.locator("#backdrop").inner_text()
+    touch_everything(page)
+    # The same markup unescaped, in a file the server extracts: it reaches the editor as text.
+    docx_text = "Costs grow every month. " + " ".join(HOSTILE)
+    page.get_by_label("Open a file…").set_input_files(
+        files=[FilePayload(name="draft.docx", mimeType="", buffer=docx_with(docx_text))]
+    )
+    wait_analyzed(page)
+    assert "<script>alert(1)</script>" in page.locator("#backdrop").inner_text()
     touch_everything(page)
     # A refused upload whose name is markup: the error message names the file, as text.
     hostile_name = "<img src=x onerror=alert(1)>.exe"
-    page.get_by_label("Or choose a file").set_input_files(
+    page.get_by_label("Open a file…").set_input_files(
         files=[FilePayload(name=hostile_name, mimeType="application/octet-stream", buffer=b"MZ\x90\x00")]
     )
-    page.get_by_role("button", name="Analyze").click()
     message = page.get_by_role("alert")
     expect(message).to_contain_text("it is a program")
     assert "onerror" in message.inner_text()
@@ -306,11 +342,12 @@ def test_hostile_files_and_file_names_show_as_text(watched: Watched) -> None:
 
 def test_the_page_cannot_be_framed_by_another_site(browser: Browser, open_server: Service) -> None:
     """CSP frame-ancestors 'none', as Chromium enforces it: no clickjacking of the Analyze button."""
-    # Another origin on the same machine: a second little web server on its own port. /docs
-    # carries no CSP (Swagger UI needs its CDN): the control that framing works at all here.
+    # Another origin on the same machine: a second little web server on its own port. /healthz
+    # carries no CSP: the control that framing works at all here. /docs has the page's CSP.
     framing = (
         f'<html><body><iframe name="page" src="{open_server.base}/"></iframe>'
-        f'<iframe name="docs" src="{open_server.base}/docs"></iframe></body></html>'
+        f'<iframe name="docs" src="{open_server.base}/docs"></iframe>'
+        f'<iframe name="probe" src="{open_server.base}/healthz"></iframe></body></html>'
     ).encode()
 
     class Attacker(BaseHTTPRequestHandler):
@@ -330,13 +367,14 @@ def test_the_page_cannot_be_framed_by_another_site(browser: Browser, open_server
     page = context.new_page()
     try:
         page.goto(f"http://127.0.0.1:{attacker.server_address[1]}/")
-        docs = page.frame(name="docs")
-        assert docs is not None
-        expect(docs.locator("#swagger-ui")).to_be_attached()
-        framed = page.frame(name="page")
-        assert framed is not None
-        assert framed.locator("#analyze").count() == 0
-        assert not framed.url.startswith(open_server.base)  # Chromium swapped in its error page
+        probe = page.frame(name="probe")
+        assert probe is not None
+        expect(probe.locator("body")).to_contain_text("ok")
+        for name, control in (("page", "#analyze"), ("docs", "#swagger-ui")):
+            framed = page.frame(name=name)
+            assert framed is not None
+            assert framed.locator(control).count() == 0, name
+            assert not framed.url.startswith(open_server.base), name  # Chromium swapped in its error page
     finally:
         context.close()
         attacker.shutdown()

@@ -4,14 +4,20 @@ exports, WordPress exports, sitemap files and sitemap URLs."""
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 import os
+import shutil
+import socket
+import subprocess
 import tempfile
 import time
 import tracemalloc
 from collections.abc import Iterator
 from dataclasses import replace
+from ipaddress import ip_address, ip_network
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -22,6 +28,7 @@ from analyzer.audit.sources import (
     FETCH_ERROR,
     INVALID_ERROR,
     READ_ERROR,
+    REFUSED_ERROR,
     ROBOTS_ERROR,
     FetchSettings,
     SourceDocument,
@@ -29,14 +36,23 @@ from analyzer.audit.sources import (
     normalize_date,
     url_section,
 )
+from analyzer.audit.sources.network import non_public_kind
 from analyzer.errors import InputError, TooLargeError, UndecodableError, UnsupportedFormatError
 from analyzer.text.extract import Limits, extract
 from tests.conftest import free_port
 from tests.sources_server import Reply, Site, page, serve_site, sitemap_index, urlset
 
-#: Retries and backoff kept short so a test of three attempts takes milliseconds.
+#: Retries and backoff kept short so a test of three attempts takes milliseconds; the test
+#: servers are on 127.0.0.1, so these tests opt in to private addresses.
 FAST = FetchSettings(
-    concurrency=4, connect_timeout=2.0, read_timeout=2.0, retries=2, backoff=0.01, max_backoff=0.05, max_retry_after=2.0
+    concurrency=4,
+    connect_timeout=2.0,
+    read_timeout=2.0,
+    retries=2,
+    backoff=0.01,
+    max_backoff=0.05,
+    max_retry_after=2.0,
+    allow_private_addresses=True,
 )
 
 BILLION_LAUGHS = (
@@ -269,6 +285,20 @@ def test_jsonl_export_rows_and_bad_rows(tmp_path: Path) -> None:
     assert len({d.key for d in docs}) == len(docs)
 
 
+def test_lone_surrogates_in_export_fields_become_replacement_characters(tmp_path: Path) -> None:
+    """JSON can carry "\\ud800"; a field that names a document must be writable text."""
+    export = tmp_path / "export.jsonl"
+    row = '{"id": "p\\ud800", "title": "Half \\udc00 a title", "url": "https://acme.example/\\ud83d/x",'
+    export.write_text(row + ' "doc_type": "blog\\udfff", "published": "2024-03-05\\ud800", "text": "Costs rise."}\n')
+    (doc,) = documents(export)
+    assert (doc.id, doc.title, doc.url, doc.doc_type) == (
+        "p\ufffd", "Half \ufffd a title", "https://acme.example/\ufffd/x", "blog\ufffd",
+    )  # fmt: skip
+    assert doc.location == doc.url and doc.section == "\ufffd" and doc.filename == "p.txt"
+    for text in (doc.id, doc.title, doc.url, doc.doc_type, doc.location):
+        (text or "").encode("utf-8")  # strict: no surrogate left
+
+
 def test_csv_export_with_bom_multiline_and_huge_fields(tmp_path: Path) -> None:
     huge = "Every quarter you wait costs you a renewal. " * 12_000  # ~530 KB: over csv's default 128 KiB field limit
     export = tmp_path / "export.csv"
@@ -411,6 +441,30 @@ def test_wordpress_export_reads_published_posts_and_pages_only(tmp_path: Path) -
     assert text == "Closing the books takes your team a week.\n\nEvery week of it is a week nobody plans."
     assert (about.title, about.doc_type, about.section) == ("About & team", "page", "")
     assert b"An excerpt" not in (audits.data or b"") and extract(audits.data or b"", "18.html").headings
+
+
+def test_wordpress_content_held_as_child_elements_keeps_its_text(tmp_path: Path) -> None:
+    """An export made by another tool can hold the content as elements instead of CDATA."""
+    item = wxr_item(21, "post", "publish", "Close faster", "PLACEHOLDER", "blog/close-faster/")
+    markup = (
+        "Intro before the first tag. <p>Closing the books takes <b>a week</b>.</p><!-- a note -->"
+        '<p xmlns="http://www.w3.org/1999/xhtml">Every week of it is a week nobody plans.</p>'
+    )
+    item = item.replace(
+        "<content:encoded><![CDATA[PLACEHOLDER]]></content:encoded>", f"<content:encoded>{markup}</content:encoded>"
+    )
+    item = item.replace("<title>Close faster</title>", "<title>Close <em>faster</em></title>")
+    export = tmp_path / "export.xml"
+    export.write_text(wxr(item))
+    (post,) = documents(export)
+    assert post.title == "Close faster"
+    paragraphs = extract(post.data or b"", post.filename).text.split("\n\n")
+    assert paragraphs == [
+        "Intro before the first tag.",
+        "Closing the books takes a week.",
+        "Every week of it is a week nobody plans.",
+    ]
+    assert b"wordpress.org" not in (post.data or b"")  # the export's namespaces stay out of the content
 
 
 def test_truncated_wordpress_export_keeps_the_items_before_the_break(tmp_path: Path) -> None:
@@ -691,6 +745,203 @@ def test_a_bomb_in_a_child_sitemap_is_an_error_record(site: Site) -> None:
     bomb, ok = documents(site.url("/index.xml"))
     assert bomb.id == site.url("/bomb.xml") and "declares a DTD" in (bomb.error or "")
     assert ok.error is None
+
+
+# Attacks through sitemaps (issue 12) ---------------------------------------------------------
+
+SECRET = "Payroll export for the finance team only"
+#: A hostile site on 127.0.0.2 may be fetched (as an intranet audit would allow its CMS's
+#: network); the secret page on 127.0.0.1 and [::1] is as private as ever.
+HOSTILE_ONLY = replace(FAST, allow_private_addresses=False, allowed_networks=(ip_network("127.0.0.2/32"),))
+
+
+def secret_urls(port: int) -> list[str]:
+    """The secret page's address spelled every way an attacker would try, one path each."""
+    return [
+        f"http://127.0.0.1:{port}/secret/dotted",
+        f"http://localhost:{port}/secret/localhost",
+        f"http://0x7f000001:{port}/secret/hex",
+        f"http://2130706433:{port}/secret/decimal",
+        f"http://127.1:{port}/secret/short",
+        f"http://[::1]:{port}/secret/ipv6",
+        f"http://[::ffff:127.0.0.1]:{port}/secret/mapped",
+        f"http://0.0.0.0:{port}/secret/unspecified",
+        f"http://admin:hunter2@127.0.0.1:{port}/secret/userinfo",
+        f"http://www.acme.example@127.0.0.1:{port}/secret/confusing",
+    ]
+
+
+@pytest.fixture
+def secret() -> Iterator[tuple[Site, Site]]:
+    """The secret page, served on 127.0.0.1 and on [::1] at the same port."""
+    with serve_site() as v4, serve_site("::1", v4.port) as v6:
+        for site in (v4, v6):
+            site.routes = {"/secret/" + url.rpartition("/")[2]: page(SECRET) for url in secret_urls(v4.port)}
+            site.routes["/secret/redirected"] = page(SECRET)
+            site.routes["/sitemap.xml"] = urlset(v4.url("/secret/dotted"))
+        yield v4, v6
+
+
+@pytest.fixture
+def hostile(secret: tuple[Site, Site]) -> Iterator[Site]:
+    """A sitemap on 127.0.0.2 that lists the secret page in every spelling, and redirects to it."""
+    port = secret[0].port
+    with serve_site("127.0.0.2") as site:
+        site.routes = {
+            "/sitemap.xml": urlset(*secret_urls(port), site.url("/go"), site.url("/public")),
+            "/go": Reply(302, headers={"Location": f"http://127.0.0.1:{port}/secret/redirected"}),
+            "/public": page("A public page"),
+        }
+        yield site
+
+
+def test_a_sitemap_cannot_reach_private_addresses_in_any_spelling(secret: tuple[Site, Site], hostile: Site) -> None:
+    docs = documents(hostile.url("/sitemap.xml"), fetch=HOSTILE_ONLY)
+    assert secret[0].paths() == [] and secret[1].paths() == []  # not even robots.txt was asked for
+    *refused, go, public = docs
+    assert len(refused) == len(secret_urls(0)) and go.id == hostile.url("/go")
+    port = secret[0].port
+    for doc in [*refused, go]:
+        assert doc.error_code == REFUSED_ERROR and doc.data is None, doc
+        assert "; pass --allow-private-addresses for an intranet audit." in (doc.error or "")
+    reasons = {doc.id.rpartition("/")[2]: (doc.error or "").partition(": ")[2] for doc in refused}
+    assert (
+        reasons["dotted"]
+        == "refused: 127.0.0.1 is a loopback address; pass --allow-private-addresses for an intranet audit."
+    )
+    assert reasons["hex"].startswith("refused: 0x7f000001 resolves to 127.0.0.1, a loopback address")
+    assert reasons["decimal"].startswith("refused: 2130706433 resolves to 127.0.0.1, a loopback address")
+    assert reasons["localhost"].startswith("refused: localhost resolves to 127.0.0.1, a loopback address")
+    assert reasons["ipv6"].startswith("refused: ::1 is a loopback address")
+    assert "a loopback address" in reasons["mapped"] and "an unspecified address" in reasons["unspecified"]
+    # User names and passwords are dropped, from what is fetched and from what is written.
+    assert {d.id for d in refused} >= {
+        f"http://127.0.0.1:{port}/secret/userinfo",
+        f"http://127.0.0.1:{port}/secret/confusing",
+    }
+    assert not any("hunter2" in f"{d.id}{d.url}{d.error}" for d in docs)
+    # The redirect hop into loopback is refused, and the audit goes on.
+    assert hostile.count("/go") == 1 and "127.0.0.1 is a loopback address" in (go.error or "")
+    assert public.error is None and b"A public page" in (public.data or b"")
+    # A sitemap URL given as a SOURCE is refused at the call.
+    with pytest.raises(InputError, match=r"refused: 127\.0\.0\.1 is a loopback address; pass --allow-private"):
+        iter_documents([secret[0].url("/sitemap.xml")])
+    with pytest.raises(InputError, match="user name or password") as refusal:
+        iter_documents([f"http://admin:hunter2@127.0.0.1:{port}/sitemap.xml"], fetch=FAST)
+    assert "hunter2" not in str(refusal.value)
+    assert secret[0].paths() == [] and secret[1].paths() == []
+
+
+def test_an_intranet_audit_opts_in_to_private_addresses(secret: tuple[Site, Site], hostile: Site) -> None:
+    """The same sitemap with the opt-in reads the page in every spelling: the refusal above is real."""
+    docs = documents(hostile.url("/sitemap.xml"), fetch=FAST)
+    assert all(SECRET.encode() in (doc.data or b"") for doc in docs[:-1]), [d.error for d in docs if d.error]
+    assert secret[1].count("/secret/ipv6") == 1  # [::1] reached the IPv6 server
+    assert "/secret/redirected" in secret[0].paths()
+
+
+def test_names_are_checked_on_the_address_they_resolve_to(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """DNS tricks: a public-looking name that resolves to loopback, and one that answers a
+    permitted address to one lookup and loopback to the next (rebinding). The address is checked
+    where the connection is made, and the connection goes to the address that was checked."""
+    real = socket.getaddrinfo
+    rebound = itertools.cycle(["127.0.0.2", "127.0.0.1"])
+
+    def resolve(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+        if host not in ("cms.example.com", "rebind.example.com"):
+            return real(host, port, *args, **kwargs)
+        address = "127.0.0.1" if host == "cms.example.com" else next(rebound)
+        return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (address, port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)  # in this process only
+    pages = [f"/page-{n}" for n in range(6)]
+    with serve_site() as secret, serve_site("127.0.0.2", secret.port) as decoy:
+        secret.routes = {path: page(SECRET) for path in ["/secret", *pages]}
+        decoy.routes = {path: page("Decoy") for path in pages}
+        sitemap = tmp_path / "sitemap.xml"
+        urls = [f"http://cms.example.com:{secret.port}/secret"]
+        urls += [f"http://rebind.example.com:{secret.port}{path}" for path in pages]
+        sitemap.write_bytes(urlset(*urls).body)
+        cms, *rebinding = documents(sitemap, fetch=HOSTILE_ONLY)
+        assert secret.paths() == []
+        assert cms.error_code == REFUSED_ERROR and "cms.example.com resolves to 127.0.0.1, a loopback address" in (
+            cms.error or ""
+        )
+        fetched = [doc for doc in rebinding if doc.error is None]
+        refused = [doc for doc in rebinding if doc.error_code == REFUSED_ERROR]
+        assert fetched and refused and len(fetched) + len(refused) == len(pages)
+        assert all(b"Decoy" in (doc.data or b"") for doc in fetched)
+        assert all("rebind.example.com resolves to 127.0.0.1" in (doc.error or "") for doc in refused)
+        # With the opt-in, the name is fetched from the address it resolved to.
+        sitemap.write_bytes(urlset(urls[0]).body)
+        [opted_in] = documents(sitemap, fetch=FAST)
+        assert SECRET.encode() in (opted_in.data or b"") and secret.paths()[-1] == "/secret"
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command to make a certificate")
+def test_https_goes_through_the_same_checks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """TLS is started on the checked, pinned connection, and its handshake is under the deadline too."""
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+         "-days", "1", "-subj", "/CN=127.0.0.2", "-addext", "subjectAltName=IP:127.0.0.2"],
+        check=True, capture_output=True, timeout=60,
+    )  # fmt: skip
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # trusted by this test's fetches only
+    with serve_site("127.0.0.2", tls=(cert, key)) as site:
+        site.routes = {
+            "/sitemap.xml": urlset(site.url("/page"), site.url("/drip")),
+            "/page": page("Over TLS"),
+            "/drip": Reply(trickle=0.5, trickle_lines=20),
+        }
+        tls, drip = documents(site.url("/sitemap.xml"), fetch=replace(HOSTILE_ONLY, total_timeout=2.0))
+        assert b"Over TLS" in (tls.data or b"") and "took over 2 s" in (drip.error or "")
+        with pytest.raises(InputError, match=r"refused: 127\.0\.0\.2 is a loopback address"):
+            iter_documents([site.url("/sitemap.xml")])
+        assert site.paths().count("/sitemap.xml") == 1
+
+
+@pytest.mark.parametrize(
+    ("address", "kind"),
+    [
+        ("93.184.215.14", None),
+        ("2001:4860:4860::8888", None),
+        ("::ffff:8.8.8.8", None),
+        ("127.0.0.1", "a loopback address"),
+        ("127.255.0.9", "a loopback address"),
+        ("::1", "a loopback address"),
+        ("::ffff:127.0.0.1", "a loopback address"),
+        ("2002:7f00:1::", "a loopback address"),  # 6to4 of 127.0.0.1
+        ("0.0.0.0", "an unspecified address (it reaches this machine)"),
+        ("::", "an unspecified address (it reaches this machine)"),
+        ("10.1.2.3", "a private address"),
+        ("172.16.0.1", "a private address"),
+        ("192.168.1.1", "a private address"),
+        ("fd12:3456::1", "a private address"),
+        ("169.254.169.254", "a link-local address"),  # a cloud's metadata service
+        ("64:ff9b::a9fe:a9fe", "a link-local address"),  # the same through NAT64
+        ("fe80::1", "a link-local address"),
+        ("224.0.0.1", "a multicast address"),
+        ("100.64.0.1", "not a public address"),  # carrier-grade NAT
+    ],
+)
+def test_non_public_addresses_are_named(address: str, kind: str | None) -> None:
+    assert non_public_kind(ip_address(address)) == kind
+
+
+def test_a_server_that_trickles_its_headers_is_cut_off_at_the_deadline(site: Site) -> None:
+    """One header line a second never trips a 2 s read timeout; the 2.5 s deadline ends it."""
+    site.routes = {
+        "/sitemap.xml": urlset(site.url("/drip"), site.url("/quick")),
+        "/drip": Reply(body=b"<p>Never read.</p>", trickle=1.0, trickle_lines=20),
+        "/quick": page("Quick"),
+    }
+    started = time.monotonic()
+    drip, quick = documents(site.url("/sitemap.xml"), fetch=replace(FAST, read_timeout=2.0, total_timeout=2.5))
+    assert time.monotonic() - started < 6.0
+    assert drip.error_code == FETCH_ERROR and drip.data is None
+    assert "the response took over 2.5 s; cut off." in (drip.error or "")
+    assert quick.error is None and site.count("/drip") == 1  # not retried
 
 
 # Streaming and arbitrary input ---------------------------------------------------------------

@@ -11,15 +11,14 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 from pydantic import BaseModel, Field
 from typing_extensions import TypedDict
 
 from analyzer.analysis.explain import Explanation, LinearExplainer
-from analyzer.analysis.suggest import MAX_CANDIDATES
-from analyzer.errors import ModelIntegrityError
+from analyzer.errors import AnalyzerError, ModelIntegrityError
 from analyzer.labels import CHANGE, LABELS, RUBRIC_ELEMENTS
 from analyzer.model.artifacts import LoadedModel, load_model
 from analyzer.model.rubric import RubricSettings, blend, case_for_change_score, detect, evidence_scores, sentence_labels
@@ -27,7 +26,12 @@ from analyzer.text.extract import Extracted, check_text
 from analyzer.text.nlp import parse
 from analyzer.text.sentences import is_low_signal
 
-SCHEMA_VERSION = "1.0"
+if TYPE_CHECKING:
+    from analyzer.analysis.suggest.score import GainChecker, Suggestion
+
+SCHEMA_VERSION = "1.1"
+#: The most target sentences one document's suggestions read with the parser.
+MAX_CANDIDATES = 25
 #: Below this top probability a label is flagged uncertain: read it yourself.
 UNCERTAIN_BELOW = 0.6
 
@@ -43,7 +47,13 @@ class AnalyzeOptions(BaseModel):
         default=MAX_CANDIDATES,
         ge=1,
         le=MAX_CANDIDATES,
-        description="Sentences tried for rewrites, the least case-for-change first; fewer is faster.",
+        description="Most target sentences read by the parser (targets are chosen first, the most important first); "
+        "fewer is faster.",
+    )
+    include_news: bool = Field(
+        default=False,
+        description="Also rewrite company news meant to inform (events, hires, awards, offices), after every other "
+        "target. Off by default: an editor leaves news alone.",
     )
 
 
@@ -101,16 +111,44 @@ class RubricOut(BaseModel):
     future_state: ElementOut
 
 
-class SuggestionOut(BaseModel):
-    sentence: int
-    original: str
-    rewrite: str
-    target: str
-    strategy: str
+class PlaceholderOut(BaseModel):
+    start: int = Field(description="Offset into the alternative's `text` of the opening bracket.")
+    end: int = Field(description="Offset just past the closing bracket: text[start:end] is the placeholder.")
+    question: str = Field(description="What the writer answers to fill it: the label of its input.")
+
+
+class CheckOut(BaseModel):
+    model: str = Field(description="Name and version of the independent check model.")
+    gain: float = Field(description="The check model's case-for-change gain for the same texts.")
+    agrees: bool = Field(description="Both models see a gain above a small margin, or neither does.")
+
+
+class AlternativeOut(BaseModel):
+    move: str = Field(description='"why_change" | "price_of_inaction" | "future_state"')
+    strategy: str = Field(description="Versioned name of the frame that built it.")
+    text: str = Field(description="The rewrite; placeholders are [bracketed questions]. Never splice it unfilled.")
+    placeholders: list[PlaceholderOut]
     rationale: str
-    placeholders: list[str]
+    scores_after: dict[str, float] = Field(
+        description="Sentence-level scores of `text` with its placeholders filled by neutral stand-ins."
+    )
+    gain: float = Field(description="scores_after[case-for-change] minus the original sentence's.")
+    check: CheckOut | None = Field(description="The independent check; null only if its model is unavailable.")
+
+
+class SuggestionOut(BaseModel):
+    sentence: int = Field(description="Index into `sentences` (show it as index + 1).")
+    start: int = Field(description="The sentence's character offsets into `text`.")
+    end: int
+    original: str
+    target: str = Field(description="The move of the first alternative.")
+    strategy: str
+    rewrite: str = Field(description="The first alternative's text.")
+    rationale: str
+    placeholders: list[str] = Field(description="The first alternative's placeholders, brackets included.")
     scores_after: dict[str, float]
     gain: float
+    alternatives: list[AlternativeOut] = Field(description="Two or three, each a different move; the first is shown.")
 
 
 class ModelOut(BaseModel):
@@ -141,6 +179,10 @@ class Analysis(BaseModel):
     sections: list[SectionOut]
     explanation: ExplanationOut | None = None
     suggestions: list[SuggestionOut]
+    coaching: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="For each missing rubric element, questions about the document's own topic.",
+    )
 
 
 def _scores(row: np.ndarray) -> dict[str, float]:
@@ -223,7 +265,8 @@ class Analyzer:
             )
             for i in range(len(labels))
         ]
-        suggestions = self._suggestions(sentences, elements, options) if options.suggestions else []
+        missing = [name for name in RUBRIC_ELEMENTS if not elements[name].present]
+        suggestions, coaching = self._advice(extracted, sentences, doc_label, missing, options)
         top = float(np.max(doc_probs))
         return Analysis(
             model=ModelOut(name=self.model.name, version=self.model.version),
@@ -250,6 +293,7 @@ class Analyzer:
                 else None
             ),
             suggestions=suggestions,
+            coaching=coaching,
         )
 
     def _sections(self, extracted: Extracted, sentences: list[SentenceOut]) -> list[SectionOut]:
@@ -279,33 +323,80 @@ class Analyzer:
             for (h, start, end), row in zip(spans, probs, strict=True)
         ]
 
-    def _suggestions(
-        self, sentences: list[SentenceOut], elements: dict[str, Any], options: AnalyzeOptions
-    ) -> list[SuggestionOut]:
-        if options.max_suggestions == 0 or not sentences:
-            return []
-        from analyzer.analysis import suggest  # loads spaCy's parser lazily: only when suggestions are asked for
+    @cached_property
+    def check_model(self) -> GainChecker | None:
+        """The independent check of rewrites' gains, loaded (checksum first) on the first suggestion."""
+        from analyzer.analysis.suggest.check import load_check
 
-        missing = [name for name in RUBRIC_ELEMENTS if not elements[name].present]
-        found = suggest.suggest(
-            [s.text for s in sentences],
-            [s.label for s in sentences],
+        try:
+            return load_check()
+        except AnalyzerError:
+            return None  # the alternatives then carry check: null; the suggestions themselves stand
+
+    def _advice(
+        self,
+        extracted: Extracted,
+        sentences: list[SentenceOut],
+        doc_label: str,
+        missing: list[str],
+        options: AnalyzeOptions,
+    ) -> tuple[list[SuggestionOut], dict[str, list[str]]]:
+        """Suggested rewrites and coaching questions; the parser loads only if suggestions are asked for."""
+        from analyzer.analysis.suggest.coaching import coaching_questions
+        from analyzer.analysis.suggest.kinds import Line, main_name
+
+        lines = [Line(s.text, s.start, s.end, s.label) for s in sentences]
+        if not options.suggestions or options.max_suggestions == 0 or not sentences:
+            return [], coaching_questions(missing, None, main_name(lines))
+        from analyzer.analysis.suggest.score import suggest
+
+        advice = suggest(
+            lines,
             self.sentence_probabilities,
-            max_suggestions=options.max_suggestions,
+            text=extracted.text,
+            headings=[(h.start, h.end) for h in extracted.headings],
+            document_label=doc_label,
             missing=missing,
-            max_candidates=options.max_candidates,
+            max_suggestions=min(options.max_suggestions, options.max_candidates),
+            include_news=options.include_news,
+            check=self.check_model,
         )
-        return [
-            SuggestionOut(
-                sentence=s.sentence,
-                original=s.original,
-                rewrite=s.rewrite,
-                target=s.target,
-                strategy=s.strategy,
-                rationale=s.rationale,
-                placeholders=list(s.placeholders),
-                scores_after={k: round(float(v), 6) for k, v in s.scores_after.items()},
-                gain=round(float(s.gain), 6),
-            )
-            for s in found
-        ]
+        out = [_suggestion_out(s, sentences[s.sentence]) for s in advice.suggestions]
+        return out, coaching_questions(missing, advice.topic, advice.product)
+
+
+def _suggestion_out(suggestion: Suggestion, sentence: SentenceOut) -> SuggestionOut:
+    alternatives = [
+        AlternativeOut(
+            move=a.rewrite.target,
+            strategy=a.rewrite.strategy,
+            text=a.rewrite.text,
+            placeholders=[
+                PlaceholderOut(start=p.start, end=p.end, question=p.question) for p in a.rewrite.placeholders
+            ],
+            rationale=a.rewrite.rationale,
+            scores_after={k: round(v, 6) for k, v in a.scores_after.items()},
+            gain=round(a.gain, 6),
+            check=(
+                CheckOut(model=a.check.model, gain=round(a.check.gain, 6), agrees=a.check.agrees)
+                if a.check is not None
+                else None
+            ),
+        )
+        for a in suggestion.alternatives
+    ]
+    first = alternatives[0]
+    return SuggestionOut(
+        sentence=suggestion.sentence,
+        start=sentence.start,
+        end=sentence.end,
+        original=suggestion.original,
+        target=first.move,
+        strategy=first.strategy,
+        rewrite=first.text,
+        rationale=first.rationale,
+        placeholders=[first.text[p.start : p.end] for p in first.placeholders],
+        scores_after=first.scores_after,
+        gain=first.gain,
+        alternatives=alternatives,
+    )

@@ -19,12 +19,10 @@ from analyzer.text.extract import DEFAULT_LIMITS, Extracted, Limits, extract
 #: The error code of an unexpected exception while analyzing one document.
 ANALYSIS_FAILED: Final = "analysis_failed"
 
-#: An audit keeps one suggestion per document, so it tries the 4 least case-for-change
-#: sentences instead of 25: measured, 49 instead of 11 documents/s per process. Sentences are
+#: An audit keeps one suggestion per document, the editor's first target: the parser reads one
+#: sentence. Company news gets none unless the audit is run with --include-news. Sentences are
 #: computed either way; keeping them costs nothing but their bytes in results.jsonl.
-AUDIT_OPTIONS: Final = AnalyzeOptions(
-    sentences=True, explanations=False, suggestions=True, max_suggestions=1, max_candidates=4
-)
+AUDIT_OPTIONS: Final = AnalyzeOptions(sentences=True, explanations=False, suggestions=True, max_suggestions=1)
 #: The analysis of a document, in record order (all null when it failed).
 ANALYSIS_FIELDS: Final = (
     "words",
@@ -96,7 +94,7 @@ def analysis_record(document: SourceDocument, analysis: Analysis, extracted: Ext
             for name in RUBRIC_ELEMENTS
         },
         "suggestion": best.model_dump(mode="json") if best else None,
-        "coaching": getattr(analysis, "coaching", None) or None,
+        "coaching": analysis.coaching or None,
         "model": f"{analysis.model.name}@{analysis.model.version}",
         "error": None,
         "format": analysis.format,
@@ -119,7 +117,12 @@ def first_line(extracted: Extracted) -> str | None:
     return line or None
 
 
-def audit_record(document: SourceDocument, analyzer: Analyzer, limits: Limits = DEFAULT_LIMITS) -> dict[str, Any]:
+def audit_record(
+    document: SourceDocument,
+    analyzer: Analyzer,
+    limits: Limits = DEFAULT_LIMITS,
+    options: AnalyzeOptions = AUDIT_OPTIONS,
+) -> dict[str, Any]:
     """One document's record; never raises: a failure becomes a record with an `error`."""
     model = f"{analyzer.model.name}@{analyzer.model.version}"
     if document.data is None:
@@ -128,7 +131,7 @@ def audit_record(document: SourceDocument, analyzer: Analyzer, limits: Limits = 
     name = describe(document.source, document.id, document.location, document.url)
     try:
         extracted = extract(document.data, document.filename, document.media_type, limits, name=name)
-        analysis = analyzer.analyze(extracted, source=document.location, title=document.title, options=AUDIT_OPTIONS)
+        analysis = analyzer.analyze(extracted, source=document.location, title=document.title, options=options)
     except AnalyzerError as exc:
         return error_record(document, exc.code, exc.message, model)
     except Exception as exc:  # one bad document must never stop the audit

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-from analyzer.files import atomic_writer
+from analyzer.audit.sources.document import printable
+from analyzer.files import atomic_writer, open_output
 from analyzer.labels import LABELS, RUBRIC_ELEMENTS
 
 RESULTS_FILE: Final = "results.jsonl"
@@ -46,6 +47,22 @@ def encode_record(record: Mapping[str, Any]) -> bytes:
     return (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8", "backslashreplace")
 
 
+def printable_record(value: Any) -> Any:
+    """A record (or any part of one) with every lone surrogate in its strings as U+FFFD.
+
+    results.jsonl keeps a file name that is not UTF-8 as it is, so `--resume` finds its
+    document again; what people read (results.csv, the report) gets text that can be written,
+    so one such record, even one an older version wrote, never stops the report.
+    """
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, Mapping):
+        return {key: printable_record(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [printable_record(item) for item in value]
+    return value
+
+
 @dataclass
 class Existing:
     """What a previous run left in results.jsonl."""
@@ -65,7 +82,7 @@ def read_existing(path: Path) -> Existing:
     existing = Existing()
     good_end = 0  # the offset after the last good line
     bad_before_good = False
-    with path.open("rb") as handle:
+    with open(open_output(path, os.O_RDWR), "rb") as handle:
         offset = 0
         for line in handle:
             offset += len(line)
@@ -78,10 +95,10 @@ def read_existing(path: Path) -> Existing:
             existing.keys.add(record["key"])
             existing.failed += record.get("error") is not None
             good_end = offset
+        if existing.dropped and not bad_before_good:
+            os.ftruncate(handle.fileno(), good_end)
     if bad_before_good:
         rewrite_lines(path, lambda record: True)
-    elif existing.dropped:
-        os.truncate(path, good_end)
     return existing
 
 
@@ -99,7 +116,7 @@ def _parse_line(line: bytes) -> dict[str, Any] | None:
 
 def iter_records(path: Path) -> Iterator[dict[str, Any]]:
     """The complete records of a results file, in file order."""
-    with path.open("rb") as handle:
+    with open(open_output(path, os.O_RDONLY), "rb") as handle:
         for line in handle:
             record = _parse_line(line)
             if record is not None:
@@ -120,12 +137,13 @@ class ResultsWriter:
     """Appends whole lines to results.jsonl; each write reaches the OS before the next chunk.
 
     The file descriptor is unbuffered, so a SIGKILL loses nothing that `write` returned from.
-    When a write fails (disk full), the file is cut back to its last complete line.
+    When a write fails (disk full), the file is cut back to its last complete line. A link or
+    anything but a regular file in its place is refused (`open_output`).
     """
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        self._fd = open_output(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
         self._size = os.fstat(self._fd).st_size
         self._synced_at = time.monotonic()
 

@@ -11,7 +11,9 @@ not grow with the number of documents. A result line is shaped in `records.py`, 
 read and written by `results.py`, progress is shown by `progress.py`.
 
 Nothing from a source chooses where a file is written: every output has a fixed name in the
-output folder (`outputs.py`).
+output folder (`outputs.py`). Nothing already in the folder does either: an output folder that
+is a symbolic link, or an output name taken by a link, a folder or a pipe, is refused before any
+work (`analyzer.files`), so a link planted there cannot send the audit's writes elsewhere.
 """
 
 from __future__ import annotations
@@ -32,9 +34,17 @@ from typing import Any, Final
 
 from analyzer.analysis.analyzer import Analyzer
 from analyzer.audit.compare import check_audit_dir
-from analyzer.audit.outputs import AuditError, clear, locked, prepare_out_dir, report_results
+from analyzer.audit.outputs import (
+    AuditError,
+    check_output_names,
+    clear,
+    locked,
+    output_size,
+    prepare_out_dir,
+    report_results,
+)
 from analyzer.audit.progress import Progress
-from analyzer.audit.records import audit_record
+from analyzer.audit.records import AUDIT_OPTIONS, audit_record
 from analyzer.audit.report import ReportOutcome
 from analyzer.audit.results import (
     CSV_COLUMNS,
@@ -49,8 +59,8 @@ from analyzer.audit.results import (
     rewrite_lines,
 )
 from analyzer.audit.sources import SourceDocument
-from analyzer.files import atomic_writer
-from analyzer.model.artifacts import ARTIFACTS, read_card, verify
+from analyzer.files import UnsafeOutputError, atomic_writer
+from analyzer.model.artifacts import verify_model
 from analyzer.model.paths import resolve_model_dir
 from analyzer.text.extract import DEFAULT_LIMITS, Limits
 
@@ -64,15 +74,6 @@ PARENT_CHECK_SECONDS: Final = 1.0
 #: How long to wait for a Dask scheduler to answer.
 CLUSTER_CONNECT_TIMEOUT: Final = "10s"
 CONNECT_PROBE_SECONDS: Final = 5.0
-
-
-@dataclass(frozen=True, slots=True)
-class ChunkResult:
-    """A worker's answer for one chunk: its records as JSON lines, ready to append."""
-
-    data: bytes
-    records: int
-    failed: int
 
 
 _ANALYZERS: dict[str, Analyzer] = {}
@@ -101,15 +102,27 @@ def exit_with(audit_pid: int) -> None:
     threading.Thread(target=watch, name="exit-with-audit", daemon=True).start()
 
 
-def analyze_chunk(model_dir: str, documents: Sequence[SourceDocument], limits: Limits) -> ChunkResult:
+@dataclass(frozen=True, slots=True)
+class ChunkResult:
+    """A worker's answer for one chunk: its records as JSON lines, ready to append."""
+
+    data: bytes
+    records: int
+    failed: int
+
+
+def analyze_chunk(
+    model_dir: str, documents: Sequence[SourceDocument], limits: Limits, include_news: bool = False
+) -> ChunkResult:
     """Records for a chunk of documents (the task a worker runs).
 
     A model that cannot be loaded raises: that stops the audit instead of failing every document.
     """
     analyzer = _analyzer(model_dir)
+    options = AUDIT_OPTIONS.model_copy(update={"include_news": include_news})
     lines, failed = [], 0
     for document in documents:
-        record = audit_record(document, analyzer, limits)
+        record = audit_record(document, analyzer, limits, options)
         failed += record["error"] is not None
         lines.append(encode_record(record))
     return ChunkResult(b"".join(lines), len(lines), failed)
@@ -160,6 +173,7 @@ def run_audit(
     total: int | None = None,
     sources: Sequence[str] = (),
     compare_with: Path | None = None,
+    include_news: bool = False,
 ) -> AuditOutcome:
     """Analyze every document into `out_dir`: results.jsonl, results.csv, summary.json,
     report.html, docs/ (a page per document), and compare.json when `compare_with` is given.
@@ -168,7 +182,8 @@ def run_audit(
     workers run the chunks instead (they must see `model_dir` at the same path). With `resume`,
     documents whose key is in results.jsonl are skipped; without it, an existing results.jsonl
     is refused unless `overwrite`. `compare_with` is an earlier audit's folder, checked before
-    any work.
+    any work. Company news gets a suggestion (and so a place in "Fix these first") only with
+    `include_news`.
     """
     started, clock = datetime.now(UTC), time.monotonic()
     if resume and overwrite:
@@ -180,8 +195,9 @@ def run_audit(
     out_dir = prepare_out_dir(out_dir)
     progress = progress or Progress()
     with locked(out_dir):
+        check_output_names(out_dir)
         results = out_dir / RESULTS_FILE
-        earlier = results.exists() and results.stat().st_size > 0
+        earlier = output_size(results) > 0
         if earlier and not (resume or overwrite):
             raise AuditError(
                 f"{results} already holds results of an audit. Add --resume to continue it, "
@@ -197,7 +213,7 @@ def run_audit(
         progress.start(total, len(existing.keys), existing.failed)
         chunks = _chunks(_pending(pending, existing.keys, tally, out_dir))
         try:
-            with contextlib.closing(_analyzed(chunks, str(model_path), limits, jobs, cluster)) as answers:
+            with contextlib.closing(_analyzed(chunks, str(model_path), limits, jobs, cluster, include_news)) as answers:
                 for answer in answers:
                     try:
                         writer.write(answer.data)
@@ -224,6 +240,7 @@ def run_audit(
             "analyzed_now": analyzed_now,
             "resumed": tally.skipped,
             "duplicates": tally.duplicates,
+            "include_news": include_news,
         }
         documents_total, failed, report = _write_outputs(out_dir, tally, run, compare_with)
     return AuditOutcome(
@@ -238,11 +255,8 @@ def run_audit(
 
 
 def _check_model(directory: Path) -> str:
-    """Verify the model's checksums here, before any worker starts; its name@version."""
-    card = read_card(directory)
-    for role in card["artifacts"]:
-        if role in ARTIFACTS:
-            verify(directory, card, role)
+    """Verify the model (trust and checksums) here, before any worker starts; its name@version."""
+    card, _ = verify_model(directory)
     return f"{card['name']}@{card['version']}"
 
 
@@ -295,7 +309,12 @@ def _chunks(documents: Iterator[SourceDocument]) -> Iterator[list[SourceDocument
 
 
 def _analyzed(
-    chunks: Iterator[list[SourceDocument]], model_dir: str, limits: Limits, jobs: int, cluster: str | None
+    chunks: Iterator[list[SourceDocument]],
+    model_dir: str,
+    limits: Limits,
+    jobs: int,
+    cluster: str | None,
+    include_news: bool = False,
 ) -> Generator[ChunkResult, None, None]:
     """Each chunk's records, in the order chunks complete.
 
@@ -304,7 +323,7 @@ def _analyzed(
     """
     if cluster is None and jobs == 1:
         for chunk in chunks:
-            yield analyze_chunk(model_dir, chunk, limits)
+            yield analyze_chunk(model_dir, chunk, limits, include_news)
         return
     from joblib import Parallel, delayed
     from joblib.externals.loky.process_executor import TerminatedWorkerError
@@ -321,7 +340,7 @@ def _analyzed(
             **watch,
         )
         try:
-            yield from parallel(delayed(analyze_chunk)(model_dir, chunk, limits) for chunk in chunks)
+            yield from parallel(delayed(analyze_chunk)(model_dir, chunk, limits, include_news) for chunk in chunks)
         except TerminatedWorkerError as exc:
             raise AuditError(
                 "a worker process died (out of memory?). The results written so far are intact; "
@@ -402,6 +421,8 @@ def _write_outputs(
             report = report_results(
                 iter_records(results), out_dir, run, compare_with, lambda record: table.writerow(csv_row(record))
             )
+    except UnsafeOutputError:
+        raise
     except OSError as exc:
         raise AuditError(
             f"cannot write the audit's outputs in {out_dir}: {exc.strerror or exc}. results.jsonl is complete; "

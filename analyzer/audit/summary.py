@@ -10,8 +10,10 @@ up to a limit (a library where every document sits in a folder of its own stays 
     (100 - case-for-change score) x gain of its top suggested rewrite
 
 where the gain is how much the rewrite raises its sentence's case-for-change probability (0-1).
-A weak piece with a strong, ready fix comes first; a piece with no rewrite on offer has
-priority 0 and only fills the list when fewer pieces have one. Ties go to the lower score.
+A weak piece with a strong, ready fix comes first; ties go to the lower score. Only pieces with
+a rewrite on offer are listed: the others (company news an editor leaves alone, unless the
+audit runs with --include-news; pieces with nothing to rewrite) are in the documents table,
+with their pages saying what they miss.
 """
 
 from __future__ import annotations
@@ -60,6 +62,15 @@ FAILURE_ADVICE: dict[str, tuple[str, str]] = {
         "The page could not be downloaded",
         "Open the URL in a browser: it may be gone, moved, or blocking automated visits.",
     ),
+    "robots_disallowed": (
+        "The site's robots.txt asks automated visitors not to fetch this page",
+        "Audit it from a CMS export instead, or ask the site's owner to allow the audit's user agent.",
+    ),
+    "address_refused": (
+        "Not fetched: its address is on this machine or a private network, not the public web",
+        "If the sitemap is your own intranet's, run the audit again with --allow-network CIDR (or "
+        "--allow-private-addresses); otherwise the sitemap points where it should not, so leave the page out.",
+    ),
     "analysis_failed": (
         "An unexpected error while analyzing it",
         "Send the message below to whoever runs the audit; the other documents are not affected.",
@@ -69,7 +80,8 @@ UNKNOWN_FAILURE = ("Could not be analyzed", "See the message for what to do.")
 RANKING = (
     "Ranked by what a rewrite could win: the room a piece has to grow (100 minus its case-for-change score) "
     "times how much its top suggested rewrite raises that sentence's case-for-change probability. A weak "
-    "piece with a strong, ready fix comes first; pieces with no rewrite on offer come last."
+    "piece with a strong, ready fix comes first. Pieces with no rewrite on offer (such as company news) are not "
+    "listed; the table of all documents has them."
 )
 _DATE = re.compile(r"(\d{4})-(0[1-9]|1[0-2])-\d{2}")
 
@@ -138,7 +150,8 @@ class Summary:
             self.rubric[element] += bool(present.get(element))
         if record.get("model"):
             self.models[str(record["model"])] += 1
-        self._rank(record, score, index)
+        if isinstance(record.get("suggestion"), Mapping):
+            self._rank(record, score, index)
 
     def _month(self, published: Any) -> str | None:
         if not isinstance(published, str):
@@ -181,8 +194,8 @@ class Summary:
           `{from, to, count, counts}` of case-for-change scores, 0-9 ... 90-100, counts per label.
         - `rubric`: per element `{present, missing, share}` over the analyzed documents.
         - `fix_first`: `ranking` (how "most to gain" is defined) and `items`, the top
-          `TOP_PIECES` pieces with their priority, identity (with `page`, the document's page),
-          label, `mixed`, score, missing elements and top suggestion.
+          `TOP_PIECES` pieces that have a suggestion, with their priority, identity (with `page`,
+          the document's page), label, `mixed`, score, missing elements and top suggestion.
         - `failures`: `count`, `by_code` (`{code, count, what, action}`, most common first), and
           `items` (the first `SUMMARY_FAILURES` failed documents with their code and message).
         """

@@ -182,20 +182,38 @@ def _print_report(analysis: Any) -> None:
     click.echo("")
     for sentence in analysis.sentences:
         colour = None if sentence.low_signal else LABEL_COLOURS[sentence.label]
-        click.echo(f"  {sentence.index:>3} " + click.style(sentence.text, fg=colour) + f"  [{sentence.label}]")
+        click.echo(f"  {sentence.index + 1:>3} " + click.style(sentence.text, fg=colour) + f"  [{sentence.label}]")
     click.echo("")
     click.echo(click.style("  Rubric", bold=True))
     for name, description in RUBRIC_NAMES.items():
         element = getattr(analysis.rubric, name)
         mark = click.style("[x]", fg="green") if element.present else click.style("[ ]", fg="red")
-        evidence = f"  sentences {', '.join(map(str, element.evidence))}" if element.evidence else ""
+        evidence = f"  sentences {', '.join(str(i + 1) for i in element.evidence)}" if element.evidence else ""
         click.echo(f"  {mark} {description} ({element.score:.2f}){evidence}")
     if analysis.suggestions:
         click.echo("")
-        click.echo(click.style("  Suggested rewrites", bold=True))
+        click.echo(
+            click.style("  Suggested rewrites", bold=True) + "  (answer each [bracketed question] before pasting)"
+        )
         for s in analysis.suggestions:
-            click.echo(f"  sentence {s.sentence} -> {s.target.replace('_', ' ')} (+{s.gain:.2f} case-for-change)")
-            click.echo(f"    was: {s.original}")
-            click.echo("    now: " + click.style(s.rewrite, fg="green"))
-            click.echo(f"    why: {s.rationale}")
+            click.echo(f"  Sentence {s.sentence + 1}: {s.original}")
+            for k, alternative in enumerate(s.alternatives, start=1):
+                move = alternative.move.replace("_", " ")
+                after = alternative.scores_after.get("case-for-change", 0.0)
+                check = ""
+                if alternative.check is not None:
+                    check = "; check model agrees" if alternative.check.agrees else "; check model disagrees"
+                click.echo(f"    {k}. {move}: " + click.style(alternative.text, fg="green"))
+                click.echo(
+                    f"       {alternative.rationale} (this sentence, filled in: {after:.0%} case-for-change{check})"
+                )
+                for placeholder in alternative.placeholders:
+                    click.echo(f"       fill in: {placeholder.question}")
+    if analysis.coaching:
+        click.echo("")
+        click.echo(click.style("  Questions to answer", bold=True) + "  (for the elements the piece is missing)")
+        for name, questions in analysis.coaching.items():
+            click.echo(f"  {RUBRIC_NAMES[name].split(':')[0]}:")
+            for question in questions:
+                click.echo(f"    - {question}")
     click.echo("")

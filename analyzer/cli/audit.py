@@ -1,8 +1,9 @@
-"""`analyzer audit`: the command line of a batch audit (the work is in `analyzer.audit`)."""
+"""`analyzer audit`: the command line of a batch audit (the work is in `analyzer.audit.run`)."""
 
 from __future__ import annotations
 
 import sys
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 
 import click
@@ -52,6 +53,27 @@ from analyzer.text.extract import DEFAULT_LIMITS, Limits
     help="An earlier audit's --out folder: write compare.json and the report's trends since it.",
 )
 @click.option("--quiet", is_flag=True, help="No progress and no closing summary.")
+@click.option(
+    "--allow-private-addresses",
+    is_flag=True,
+    help="Fetch sitemap pages from loopback, private, link-local and reserved addresses too (an intranet "
+    "audit). Without it, a sitemap cannot point the audit at this machine or its network.",
+)
+@click.option(
+    "--allow-network",
+    "allowed_networks",
+    metavar="CIDR",
+    multiple=True,
+    callback=lambda _ctx, _param, values: tuple(_network(value) for value in values),
+    help="Fetch from this non-public network all the same (repeatable): an intranet audit that may reach "
+    "its CMS (10.20.0.0/16) and nothing else.",
+)
+@click.option(
+    "--include-news",
+    is_flag=True,
+    help="Suggest rewrites for company news too (events, hires, awards, offices), so it can enter "
+    '"Fix these first". Off by default: news meant to inform is not a rewrite target.',
+)
 @model_option
 def audit(
     sources: tuple[str, ...],
@@ -64,6 +86,9 @@ def audit(
     progress_every: float,
     compare_with: Path | None,
     quiet: bool,
+    allow_private_addresses: bool,
+    allowed_networks: tuple[IPv4Network | IPv6Network, ...],
+    include_news: bool,
     model_dir: Path | None,
 ) -> None:
     """Audit a content library: analyze every document of SOURCE... into --out.
@@ -82,14 +107,15 @@ def audit(
 
     from analyzer.audit.progress import format_duration, make_progress
     from analyzer.audit.run import run_audit
-    from analyzer.audit.sources import count_documents, iter_documents
+    from analyzer.audit.sources import FetchSettings, count_documents, iter_documents
 
     if cluster and jobs:
         fail("--jobs does not apply with --cluster: the cluster's workers set how many documents run at once.")
     limits = Limits(max_bytes=max_bytes)
+    fetch = FetchSettings(allow_private_addresses=allow_private_addresses, allowed_networks=allowed_networks)
     try:
         outcome = run_audit(
-            iter_documents(sources, limits=limits),
+            iter_documents(sources, limits=limits, fetch=fetch),
             out_dir,
             model_dir=model_dir,
             jobs=jobs or cpu_count(),
@@ -101,6 +127,7 @@ def audit(
             total=count_documents(sources),
             sources=sources,
             compare_with=compare_with,
+            include_news=include_news,
         )
     except KeyboardInterrupt:
         click.echo("interrupted: the results written so far are intact; add --resume to continue.", err=True)
@@ -119,3 +146,10 @@ def audit(
             click.echo(compare_line(outcome.report.compare), err=True)
     if outcome.failed:
         sys.exit(1)
+
+
+def _network(value: str) -> IPv4Network | IPv6Network:
+    try:
+        return ip_network(value, strict=False)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a network: give one as CIDR, such as 10.20.0.0/16.") from None

@@ -15,6 +15,7 @@ from analyzer.cli.common import fail, load, model_option
 from analyzer.errors import InputError
 from analyzer.labels import LABELS
 from analyzer.text.extract import check_text, decode_text
+from analyzer.text.ids import check_id
 
 if TYPE_CHECKING:
     from analyzer.model.pipeline import Prediction
@@ -55,15 +56,18 @@ def _read_jsonl_lines(path: str) -> Iterator[tuple[str, str | InputError]]:
                 where = f"{path}:{number}"
                 if not line.strip():
                     continue
+                doc_id = where
                 try:
                     obj = json.loads(line)
                     if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
                         raise InputError(f'{where}: expected an object with a "text" string.')
-                    yield str(obj.get("id", number)), check_text(obj["text"], where)
+                    raw_id = obj.get("id")
+                    doc_id = str(check_id(number if raw_id is None else raw_id, where))
+                    yield doc_id, check_text(obj["text"], where)
                 except json.JSONDecodeError as exc:
                     yield where, InputError(f"{where}: not valid JSON ({exc.msg}).")
                 except InputError as exc:
-                    yield str(obj.get("id", where)) if isinstance(obj, dict) else where, exc
+                    yield doc_id, exc
         except UnicodeDecodeError:
             fail(f"{path} is not UTF-8 text. Re-save it as UTF-8.")
 

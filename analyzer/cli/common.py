@@ -17,6 +17,7 @@ from analyzer.errors import AnalyzerError
 
 if TYPE_CHECKING:
     from analyzer.model.artifacts import LoadedModel
+    from analyzer.settings import Settings
 
 model_option = click.option(
     "--model",
@@ -72,3 +73,20 @@ def load(model_dir: Path | None) -> LoadedModel:
     from analyzer.model.paths import resolve_model_dir
 
     return load_model(resolve_model_dir(model_dir))
+
+
+def read_settings() -> Settings:
+    """The ANALYZER_* settings, or one line naming the variable (and entry) to fix; never a value."""
+    from pydantic import ValidationError
+
+    from analyzer.settings import Settings
+
+    try:
+        return Settings()
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = f"ANALYZER_{str(error['loc'][0]).upper()}"
+        if len(error["loc"]) > 1 and isinstance(error["loc"][1], int):
+            where += f" (entry {error['loc'][1] + 1})"
+        message = str(error["msg"]).removeprefix("Value error, ")
+        fail(f"{where}: {message}. Fix the environment variable.")

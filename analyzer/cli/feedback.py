@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from analyzer.cli.common import Group, fail
+from analyzer.cli.common import Group, fail, read_settings
 from analyzer.files import write_atomically
 
 if TYPE_CHECKING:
@@ -28,18 +28,12 @@ database_option = click.option(
 
 def _open_store(database_url: str | None) -> FeedbackStore:
     """The server's store, from the same settings `analyzer serve` reads; never a new empty one."""
-    from pydantic import ValidationError
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
 
     from analyzer.feedback.store import FeedbackStore
-    from analyzer.settings import Settings
 
-    try:
-        url = database_url or Settings().database
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        fail(f"ANALYZER_{str(error['loc'][0]).upper()}: {error['msg']}. Fix the environment variable.")
+    url = database_url or read_settings().database
     try:
         parsed = make_url(url)
     except ArgumentError:
@@ -140,12 +134,11 @@ def queue(limit: int, kind: str, fmt: str, database_url: str | None) -> None:
     try:
         wanted: Kind = "sentence" if kind == "sentence" else "document"
         items = rank_queue(store.queue_candidates(wanted), store.corrected_texts(), limit)
-        texts = store.texts(item.text_sha256 for item in items)
     finally:
         store.close()
     if fmt == "jsonl":
         for item in items:
-            click.echo(json.dumps(_queue_record(item, texts[item.text_sha256]), ensure_ascii=False))
+            click.echo(json.dumps(_queue_record(item), ensure_ascii=False))
         return
     if not items:
         click.echo("nothing to review: no analyses logged, or every analyzed text is corrected.")
@@ -156,17 +149,16 @@ def queue(limit: int, kind: str, fmt: str, database_url: str | None) -> None:
         click.echo(
             f"{item.margin:6.3f} {item.label:<16} {scores.get('awareness-only', 0):5.2f} "
             f"{scores.get('feature-pitch', 0):5.2f} {scores.get('case-for-change', 0):6.2f}  "
-            f"{item.analyzed_at:%Y-%m-%d %H:%M} {_excerpt(item, texts[item.text_sha256])}"
+            f"{item.analyzed_at:%Y-%m-%d %H:%M} {_excerpt(item)}"
         )
 
 
-def _excerpt(item: QueueItem, text: str) -> str:
-    piece = text if item.start is None or item.end is None else text[item.start : item.end]
-    flat = " ".join(piece.split())
+def _excerpt(item: QueueItem) -> str:
+    flat = " ".join(item.excerpt.split())
     return flat if len(flat) <= EXCERPT else flat[: EXCERPT - 1] + "…"
 
 
-def _queue_record(item: QueueItem, text: str) -> dict[str, Any]:
+def _queue_record(item: QueueItem) -> dict[str, Any]:
     from analyzer.feedback.queue import entropy
 
     return {
@@ -180,6 +172,6 @@ def _queue_record(item: QueueItem, text: str) -> dict[str, Any]:
         "entropy": entropy(item.scores),
         "model_version": item.model_version,
         "analyzed_at": item.analyzed_at.isoformat(),
-        "sentence": None if item.start is None else text[item.start : item.end],
-        "text": text,
+        "sentence": item.excerpt if item.kind == "sentence" else None,
+        "excerpt": item.excerpt if item.kind == "document" else None,
     }

@@ -163,3 +163,24 @@ def promote(
     for line in decision.lines():
         click.echo(f"  {line}")
     click.echo("Services pick it up on restart or on POST /v1/admin/reload.")
+
+
+@models.command("sign")
+@click.argument("version")
+@models_dir_option
+def sign(version: str, models_dir: Path | None) -> None:
+    """Sign a model's card with the key in ANALYZER_MODEL_SIGNING_KEY, and print its sha256.
+
+    A model folder is code (its pickles run when loaded): a server or an audit worker whose
+    environment has ANALYZER_MODEL_SIGNING_KEY loads only models signed with that key, and one
+    with ANALYZER_MODEL_CARD_SHA256 only the cards pinned there. Sign where you trained it.
+
+    Example: ANALYZER_MODEL_SIGNING_KEY=... analyzer models sign 1.1.0-r1
+    """
+    from analyzer.model import paths, registry
+    from analyzer.model.artifacts import card_sha256, sign_model
+
+    directory = registry.find_model(paths.models_dir(models_dir), version).directory
+    signature = sign_model(directory)
+    click.echo(f"wrote {signature}")
+    click.echo(f"card sha256 (for ANALYZER_MODEL_CARD_SHA256): {card_sha256(directory)}")

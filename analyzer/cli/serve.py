@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from analyzer.cli.common import fail, model_option
+from analyzer.cli.common import fail, model_option, read_settings
 
 
 @click.command()
@@ -26,21 +26,16 @@ def serve(host: str, port: int, workers: int, insecure: bool, model_dir: Path | 
     import os
 
     import uvicorn
-    from pydantic import ValidationError
 
     from analyzer.model.paths import resolve_model_dir
-    from analyzer.settings import Settings
+    from analyzer.service.protocol import GuardedH11Protocol
 
     # Each worker builds its app from the environment, so options travel through it.
     if model_dir is not None:
         os.environ["ANALYZER_MODEL_DIR"] = str(model_dir)
     if insecure:
         os.environ["ANALYZER_INSECURE"] = "true"
-    try:
-        settings = Settings()
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        fail(f"ANALYZER_{str(error['loc'][0]).upper()}: {error['msg']}. Fix the environment variable.")
+    settings = read_settings()
     directory = resolve_model_dir(settings.model_dir)
     if not directory.is_dir():
         fail(f"no model directory at {directory}. Pass --model DIR or set ANALYZER_MODEL_DIR.")
@@ -53,6 +48,7 @@ def serve(host: str, port: int, workers: int, insecure: bool, model_dir: Path | 
             f"refusing to serve on {host} without API keys: set ANALYZER_API_KEYS, "
             "bind to 127.0.0.1, or pass --insecure."
         )
+    connections, backlog = connection_budget(settings.max_connections, settings.backlog)
     shown = f"[{host.strip('[]')}]" if ":" in host else host
     click.echo(f"serving on http://{shown}:{port} with {workers} worker(s); docs at http://{shown}:{port}/docs")
     # uvicorn kills a worker that misses a 5 s health ping and starts another; a worker spends
@@ -64,4 +60,29 @@ def serve(host: str, port: int, workers: int, insecure: bool, model_dir: Path | 
         port=port,
         workers=workers,
         timeout_worker_healthcheck=60,
+        http=GuardedH11Protocol,
+        limit_concurrency=connections,
+        backlog=backlog,
     )
+
+
+#: File descriptors a worker keeps for itself: the listening socket, the model's and the
+#: database's files (a few per pooled connection), logs, uploads spooled to disk, pipes. About
+#: 12 when idle with the bundled model; the rest is headroom.
+RESERVED_FILES = 64
+
+
+def connection_budget(connections: int, backlog: int) -> tuple[int, int]:
+    """(connections, backlog) a worker can hold without running out of file descriptors.
+
+    asyncio accepts up to `backlog` queued connections at once before any of them is seen by
+    the protocol that sheds idle ones, so both, plus `RESERVED_FILES`, must fit under the soft
+    RLIMIT_NOFILE: past it accept() fails with EMFILE and nothing, `/healthz` included, gets in.
+    """
+    import resource
+
+    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY:
+        return connections, backlog
+    backlog = max(16, min(backlog, soft // 4))
+    return max(16, min(connections, soft - RESERVED_FILES - backlog)), backlog

@@ -7,6 +7,7 @@ crash), any SQLAlchemy URL for a shared server. The schema is migrated in code, 
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from pathlib import Path
@@ -38,13 +39,7 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() != "sqlite":
         return create_engine(parsed, pool_pre_ping=True)
     if parsed.database and parsed.database != ":memory:":
-        try:
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise FeedbackStoreError(
-                f"cannot create the data directory {Path(parsed.database).parent}: {exc.strerror}. "
-                "Set ANALYZER_DATA_DIR to a writable directory."
-            ) from exc
+        _private_file(Path(parsed.database))
     engine = create_engine(parsed, connect_args={"timeout": 30})
 
     @event.listens_for(engine, "connect")
@@ -65,6 +60,32 @@ def make_engine(url: str) -> Engine:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+def _private_file(path: Path) -> None:
+    """Create the database's folder (0700) and file (0600) before SQLite does: they hold drafts.
+
+    A folder that exists is left as it is (it may be a volume or shared on purpose); the
+    database file and its WAL and shared-memory files are made private if they are not.
+    """
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        for companion in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            if companion.exists() and companion.stat().st_mode & 0o077:
+                companion.chmod(0o600)
+    except OSError as exc:
+        raise FeedbackStoreError(
+            f"cannot create the database {path}: {exc.strerror}. Set ANALYZER_DATA_DIR to a writable directory."
+        ) from exc
+
+
+def database_file(engine: Engine) -> Path | None:
+    """The file of a SQLite engine; None for a database server or an in-memory database."""
+    url = engine.url
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    return Path(url.database)
 
 
 def alembic_config(connection: Any) -> Any:

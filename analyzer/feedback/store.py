@@ -10,6 +10,12 @@ functions over what the store returns, so they are tested without a database.
 from __future__ import annotations
 
 import hashlib
+import json
+import logging
+import re
+import shutil
+import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,15 +23,17 @@ from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
 from typing import TYPE_CHECKING, Any, Final, Literal
 
-from sqlalchemy import Engine, case, func, select
+from sqlalchemy import Delete, Engine, case, delete, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from analyzer.errors import InputError
-from analyzer.feedback.engine import FeedbackStoreError, make_engine, migrate
+from analyzer.feedback.engine import FeedbackStoreError, database_file, make_engine, migrate
 from analyzer.feedback.tables import MAX_MODEL_VERSION, MAX_REVIEWER, AnalysisRow, FeedbackRow, TextRow
 from analyzer.labels import LABELS
+
+logger = logging.getLogger("analyzer.feedback")
 
 if TYPE_CHECKING:
     from analyzer.analysis.analyzer import Analysis
@@ -34,7 +42,15 @@ MAX_COMMENT: Final = 2000
 #: Sentences kept per logged analysis: the least certain ones are all the queue reads.
 LOGGED_SENTENCES: Final = 5
 EXCERPT_CHARS: Final = 200
+#: Characters kept of each logged sentence: a run-on "sentence" is not a whole draft.
+SENTENCE_CHARS: Final = 500
 DOCUMENT_SPAN: Final = "document"
+#: Seconds between two prunings of the analyses log by one worker.
+PRUNE_INTERVAL: Final = 60.0
+#: Characters a correction may not hold: C0 and C1 controls but tab and newlines, and DEL.
+#: Analyses return text without them; in a corpus record they would reach training and every
+#: terminal the export is printed on.
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 Kind = Literal["document", "sentence"]
 
@@ -122,6 +138,18 @@ class QueueItem:
     margin: float
     model_version: str
     analyzed_at: datetime
+    #: The sentence (sentence items) or the text's opening (document items), as logged.
+    excerpt: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysesLog:
+    """How much of the analyses log to keep: `Settings` values, in one place for the store."""
+
+    retention_days: int = 30
+    max_bytes: int = 500 * 1024 * 1024
+    #: Below this many free bytes on the database's disk, nothing more is logged.
+    min_free_bytes: int = 200 * 1024 * 1024
 
 
 def text_sha256(text: str) -> str:
@@ -158,6 +186,11 @@ def validate(correction: Correction, max_chars: int) -> None:
         if value is not None and not _encodable(value):
             raise FeedbackError(
                 f"{name} holds an unpaired surrogate (\\ud800-\\udfff), which is not text. Send valid Unicode."
+            )
+        if value is not None and (control := _UNPRINTABLE.search(value)):
+            raise FeedbackError(
+                f"{name} holds a control character (U+{ord(control.group()):04X}) at {control.start():,}. "
+                "Send the text as the analysis returned it (it has none)."
             )
     if not correction.text.strip():
         raise FeedbackError("text is empty. Send the text that was analyzed.")
@@ -196,6 +229,7 @@ class FeedbackStore:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._pruned_at = -PRUNE_INTERVAL
 
     @classmethod
     def open(cls, url: str) -> FeedbackStore:
@@ -228,7 +262,29 @@ class FeedbackStore:
             with Session(self.engine) as session, session.begin():
                 yield session
         except OperationalError as exc:
+            if self._disk_full(exc):
+                raise FeedbackStoreError(
+                    f"the feedback database cannot grow: its disk is full ({exc.orig}).",
+                    hint="The server's disk is full: tell its operator to free space where ANALYZER_DATA_DIR is, "
+                    "then retry.",
+                ) from exc
             raise FeedbackStoreError(f"the feedback database failed: {exc.orig}.") from exc
+
+    def _disk_full(self, exc: OperationalError) -> bool:
+        if getattr(exc.orig, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
+            return True
+        free = self.free_bytes()
+        return free is not None and free < 64 * 1024
+
+    def free_bytes(self) -> int | None:
+        """Free bytes on the disk of a SQLite database file; None for a database server."""
+        path = database_file(self.engine)
+        if path is None:
+            return None
+        try:
+            return shutil.disk_usage(path.parent).free
+        except OSError:
+            return None
 
     def add(self, correction: Correction, max_chars: int) -> tuple[Feedback, bool]:
         """Store a correction; (the row, True) if new, (the existing row, False) if a repeat."""
@@ -322,17 +378,23 @@ class FeedbackStore:
                     model_version=row.model_version,
                     comment=row.comment,
                 )
-                for row, text in session.execute(statement).tuples()
+                for row, text in session.execute(statement)
             ]
 
     def corrected_texts(self) -> set[str]:
         with self._session() as session:
             return set(session.scalars(select(FeedbackRow.text_sha256).distinct()))
 
-    def record_analysis(self, analysis: Analysis) -> None:
-        """Log a served analysis: its probabilities and its least certain sentences."""
+    def record_analysis(self, analysis: Analysis, log: AnalysesLog | None = None) -> bool:
+        """Log a served analysis: its probabilities, its least certain sentences, its text's hash
+        and opening. False (and nothing written) when the disk is short of `min_free_bytes`,
+        which then go to corrections; the log is pruned to `log` at most once a minute."""
+        log = log or AnalysesLog()
+        self.prune_analyses(log)
+        free = self.free_bytes()
+        if free is not None and free < log.min_free_bytes:
+            return False
         text = analysis.text
-        sha = text_sha256(text)
         sentences = sorted(
             (
                 {
@@ -341,30 +403,57 @@ class FeedbackStore:
                     "label": s.label,
                     "scores": dict(s.scores),
                     "margin": margin(s.scores),
+                    "text": s.text[:SENTENCE_CHARS],
                 }
                 for s in analysis.sentences
                 if not s.low_signal  # they take the document's label: nothing to teach
             ),
             key=lambda s: (s["margin"], s["start"]),
         )[:LOGGED_SENTENCES]
-        for _ in range(2):
-            try:
-                with self._session() as session:
-                    _ensure_text(session, sha, text)
-                    session.add(
-                        AnalysisRow(
-                            created_at=_utcnow(),
-                            text_sha256=sha,
-                            model_version=f"{analysis.model.name}-{analysis.model.version}",
-                            label=analysis.label,
-                            scores=dict(analysis.scores),
-                            margin=margin(analysis.scores),
-                            sentences=sentences,
-                        )
-                    )
-                return
-            except IntegrityError:
-                continue
+        row = AnalysisRow(
+            created_at=_utcnow(),
+            text_sha256=text_sha256(text),
+            excerpt=text[:EXCERPT_CHARS],
+            model_version=f"{analysis.model.name}-{analysis.model.version}",
+            label=analysis.label,
+            scores=dict(analysis.scores),
+            margin=margin(analysis.scores),
+            sentences=sentences,
+        )
+        row.bytes = _row_bytes(row)
+        with self._session() as session:
+            session.add(row)
+        return True
+
+    def prune_analyses(self, log: AnalysesLog, force: bool = False) -> int:
+        """Delete logged analyses past their retention, then the oldest ones past the size cap,
+        and, on a disk short of `min_free_bytes`, the older half: SQLite reuses what they held
+        for corrections. Once a minute per store unless `force`; the rows deleted."""
+        now = time.monotonic()
+        if not force and now - self._pruned_at < PRUNE_INTERVAL:
+            return 0
+        self._pruned_at = now
+        cutoff = _utcnow() - timedelta(days=log.retention_days)
+        with self._session() as session:
+            deleted = _deleted(session, delete(AnalysisRow).where(AnalysisRow.created_at < cutoff))
+            running = func.sum(AnalysisRow.bytes).over(order_by=AnalysisRow.id.desc())
+            sizes = select(AnalysisRow.id, running.label("running")).subquery()
+            over = session.scalar(select(func.max(sizes.c.id)).where(sizes.c.running > log.max_bytes))
+            if over is not None:
+                deleted += _deleted(session, delete(AnalysisRow).where(AnalysisRow.id <= over))
+            free = self.free_bytes()
+            if free is not None and free < log.min_free_bytes:
+                middle = session.scalar(select(func.avg(AnalysisRow.id)))
+                if middle is not None:
+                    deleted += _deleted(session, delete(AnalysisRow).where(AnalysisRow.id <= middle))
+        if deleted:
+            logger.info("analyses log pruned: %d analyses deleted", deleted)
+        return int(deleted)
+
+    def analyses_bytes(self) -> int:
+        """What the analyses log takes, about (the sum the size cap compares)."""
+        with self._session() as session:
+            return int(session.scalar(select(func.coalesce(func.sum(AnalysisRow.bytes), 0))) or 0)
 
     def queue_candidates(self, kind: Kind) -> list[QueueItem]:
         """Every logged document (or logged sentence) with its margin, for `rank_queue`."""
@@ -375,17 +464,21 @@ class FeedbackStore:
             AnalysisRow.margin,
             AnalysisRow.model_version,
             AnalysisRow.created_at,
+            AnalysisRow.excerpt,
         )
         items: list[QueueItem] = []
         with self._session() as session:
             if kind == "document":
-                for sha, label, scores, row_margin, version, created in session.execute(select(*columns)).tuples():
+                rows = session.execute(select(*columns))
+                for sha, label, scores, row_margin, version, created, excerpt in rows:
                     items.append(
-                        QueueItem("document", sha, None, None, label, scores, row_margin, version, _aware(created))
+                        QueueItem(
+                            "document", sha, None, None, label, scores, row_margin, version, _aware(created), excerpt
+                        )
                     )
                 return items
             statement = select(AnalysisRow.sentences, *columns)
-            for sentences, sha, _, _, _, version, created in session.execute(statement).tuples():
+            for sentences, sha, _, _, _, version, created, _ in session.execute(statement):
                 for s in sentences:
                     items.append(
                         QueueItem(
@@ -398,15 +491,10 @@ class FeedbackStore:
                             float(s["margin"]),
                             version,
                             _aware(created),
+                            str(s.get("text", "")),
                         )
                     )
         return items
-
-    def texts(self, hashes: Iterable[str]) -> dict[str, str]:
-        wanted = sorted(set(hashes))
-        with self._session() as session:
-            rows = session.execute(select(TextRow.sha256, TextRow.text).where(TextRow.sha256.in_(wanted)))
-            return {sha: text for sha, text in rows.tuples()}
 
     def latest_analysis_labels(self, hashes: Iterable[str]) -> dict[str, tuple[str, str]]:
         """(label, model version) of the most recent logged analysis of each text."""
@@ -420,7 +508,7 @@ class FeedbackStore:
             AnalysisRow.id.in_(latest)
         )
         with self._session() as session:
-            return {sha: (label, version) for sha, label, version in session.execute(statement).tuples()}
+            return {sha: (label, version) for sha, label, version in session.execute(statement)}
 
 
 def _safe(url: str) -> str:
@@ -429,6 +517,23 @@ def _safe(url: str) -> str:
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
         return "(unparseable URL)"
+
+
+def _deleted(session: Session, statement: Delete) -> int:
+    """Run a DELETE; the rows it deleted."""
+    result = session.execute(statement)
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def _row_bytes(row: AnalysisRow) -> int:
+    """About what a logged analysis takes on disk: its text columns and a row's overhead."""
+    return (
+        len(row.excerpt.encode("utf-8"))
+        + len(json.dumps(row.sentences, ensure_ascii=False).encode("utf-8"))
+        + len(json.dumps(row.scores))
+        + len(row.model_version)
+        + 200
+    )
 
 
 def _ensure_text(session: Session, sha: str, text: str) -> None:

@@ -49,16 +49,24 @@ class FeedbackRow(Base):
 
 
 class AnalysisRow(Base):
-    """One served analysis: what the model said and how sure it was, for the review queue."""
+    """One served analysis: what the model said and how sure it was, for the review queue.
+
+    Its text's hash and opening, never the whole text: the log must stay small and hold as
+    little of a writer's draft as the queue needs (`texts` keeps only corrected texts).
+    """
 
     __tablename__ = "analyses"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, index=True)
-    text_sha256: Mapped[str] = mapped_column(String(64), ForeignKey("texts.sha256"), index=True)
+    text_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    #: The text's first characters (`EXCERPT_CHARS`), for the queue's listing.
+    excerpt: Mapped[str] = mapped_column(Text)
     model_version: Mapped[str] = mapped_column(String(MAX_MODEL_VERSION))
     label: Mapped[str] = mapped_column(String(32))
     scores: Mapped[dict[str, float]] = mapped_column(JSON)
     margin: Mapped[float] = mapped_column(Float, index=True)
-    #: The least certain sentences: [{"start", "end", "label", "scores", "margin"}].
+    #: The least certain sentences: [{"start", "end", "label", "scores", "margin", "text"}].
     sentences: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    #: What the row takes, about: the size cap on the log adds these up.
+    bytes: Mapped[int] = mapped_column(Integer)

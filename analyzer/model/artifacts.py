@@ -1,17 +1,30 @@
 """Model directories: writing them with their card, and loading them only when they verify.
 
-A joblib file is a pickle, and unpickling runs code. So a model is loaded only after the
-sha256 of its artifact matches the card beside it, and only under the library versions it
-was trained with (scikit-learn does not support loading across versions).
+A joblib file is a pickle, and unpickling runs code: **a model directory is code**, as
+trusted as whoever could write to it. So a model is loaded only after
+
+1. its card is vouched for, when the environment asks for it: signed with the HMAC key in
+   `ANALYZER_MODEL_SIGNING_KEY` (`analyzer models sign`), or one of the card hashes pinned in
+   `ANALYZER_MODEL_CARD_SHA256`. The checksums below prove a folder intact, not trusted: whoever
+   can replace `model.joblib` can rewrite the card beside it too, but not forge its signature;
+2. the sha256 of each artifact matches the card;
+3. the installed library versions are the ones it was trained with (scikit-learn does not
+   support loading across versions).
+
+Every loader goes through `load_model` (the service's workers, `audit` workers on a Dask
+cluster, the CLI), so setting the variable where a worker runs is enough for it to refuse an
+unsigned model before unpickling a byte of it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import importlib
 import json
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from importlib import metadata
@@ -24,7 +37,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.pipeline import FeatureUnion, Pipeline
 
-from analyzer.errors import ModelCompatibilityError, ModelIntegrityError, ModelNotFoundError
+from analyzer.errors import ModelCompatibilityError, ModelIntegrityError, ModelNotFoundError, ModelTrustError
 from analyzer.labels import LABELS
 from analyzer.model.fastpath import FastFeatures, FastHead
 from analyzer.model.paths import CARD, resolve_model_dir
@@ -49,6 +62,15 @@ PICKLED_MODULES = {
     "analyzer.signals": "analyzer.model.signals",
     "analyzer.sentences": "analyzer.model.sentences",
 }
+
+
+#: The card's HMAC-SHA256 (hex), beside it: `analyzer models sign` writes it.
+SIGNATURE = "model-card.sig"
+SIGNING_KEY_VARIABLE = "ANALYZER_MODEL_SIGNING_KEY"
+PINNED_CARDS_VARIABLE = "ANALYZER_MODEL_CARD_SHA256"
+MIN_SIGNING_KEY_LENGTH = 32
+#: Put before the card's bytes, so this HMAC can never be mistaken for one made for another use.
+_SIGNED_PREFIX = b"messaging-analyzer model card v1\n"
 
 
 def library_versions() -> dict[str, str]:
@@ -124,6 +146,7 @@ def save_model(
         joblib.dump(objects[role], path, compress=3)
         manifest[role] = {"file": name, "sha256": sha256_file(path), "bytes": path.stat().st_size}
     card = {**card, "artifacts": manifest}
+    (directory / SIGNATURE).unlink(missing_ok=True)  # it vouched for the card being replaced
     (directory / CARD).write_text(json.dumps(card, indent=2, sort_keys=False) + "\n", encoding="utf-8")
     (directory / README).write_text(render_readme(card), encoding="utf-8")
     return directory
@@ -141,18 +164,85 @@ def _drop_process_state(features: FeatureUnion) -> None:
 
 
 def read_card(directory: Path) -> dict[str, Any]:
+    return _parse_card(directory / CARD, _card_bytes(directory))
+
+
+def _card_bytes(directory: Path) -> bytes:
     path = directory / CARD
     if not path.is_file():
         raise ModelNotFoundError(
             f"no model card at {path}. Point --model (or ANALYZER_MODEL_DIR) at a directory "
             "written by `analyzer train`."
         )
+    return path.read_bytes()
+
+
+def _parse_card(path: Path, data: bytes) -> dict[str, Any]:
     try:
-        card: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        card: dict[str, Any] = json.loads(data.decode("utf-8"))
         card["artifacts"]["document"]["sha256"]
-    except (json.JSONDecodeError, KeyError, TypeError) as exc:
+    except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as exc:
         raise ModelIntegrityError(f"{path} is not a valid model card ({exc}). Re-run `analyzer train`.") from exc
     return card
+
+
+def card_sha256(directory: Path) -> str:
+    """The sha256 of a model's card: what `ANALYZER_MODEL_CARD_SHA256` pins."""
+    return hashlib.sha256(_card_bytes(directory)).hexdigest()
+
+
+def _signing_key(environ: Mapping[str, str]) -> bytes | None:
+    key = environ.get(SIGNING_KEY_VARIABLE, "")
+    if not key:
+        return None
+    if len(key) < MIN_SIGNING_KEY_LENGTH:
+        raise ModelTrustError(
+            f"{SIGNING_KEY_VARIABLE} has {len(key)} characters, fewer than {MIN_SIGNING_KEY_LENGTH}. "
+            "Make one with `python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
+        )
+    return key.encode("utf-8")
+
+
+def _card_signature(card: bytes, key: bytes) -> str:
+    return hmac.new(key, _SIGNED_PREFIX + card, hashlib.sha256).hexdigest()
+
+
+def sign_model(directory: Path, environ: Mapping[str, str] = os.environ) -> Path:
+    """Write the card's signature with the key in `ANALYZER_MODEL_SIGNING_KEY`; its path."""
+    key = _signing_key(environ)
+    if key is None:
+        raise ModelTrustError(f"set {SIGNING_KEY_VARIABLE} to the key the servers will check signatures with.")
+    card = _card_bytes(directory)
+    _parse_card(directory / CARD, card)
+    path = directory / SIGNATURE
+    path.write_text(_card_signature(card, key) + "\n", encoding="ascii")
+    return path
+
+
+def check_trust(directory: Path, card: bytes, environ: Mapping[str, str] = os.environ) -> None:
+    """Refuse a card the environment does not vouch for: unsigned or wrongly signed when a
+    signing key is set, not among the pinned hashes when some are. Neither set: no check."""
+    key = _signing_key(environ)
+    pinned = {part.strip().lower() for part in environ.get(PINNED_CARDS_VARIABLE, "").split(",") if part.strip()}
+    if key is not None:
+        path = directory / SIGNATURE
+        try:
+            presented = path.read_text(encoding="ascii").strip()
+        except (OSError, UnicodeDecodeError):
+            raise ModelTrustError(
+                f"{directory} is not signed ({SIGNATURE} is missing) and {SIGNING_KEY_VARIABLE} requires it. "
+                "Sign it where it was trained (`analyzer models sign`), or load a signed model."
+            ) from None
+        if not hmac.compare_digest(presented, _card_signature(card, key)):
+            raise ModelTrustError(
+                f"{path} does not match {CARD} under {SIGNING_KEY_VARIABLE}: the card was changed after signing, "
+                "or signed with another key. Restore the model directory, or sign it again if you trust it."
+            )
+    if pinned and hashlib.sha256(card).hexdigest() not in pinned:
+        raise ModelTrustError(
+            f"the card of {directory} (sha256 {hashlib.sha256(card).hexdigest()[:12]}…) is not one of those "
+            f"pinned in {PINNED_CARDS_VARIABLE}. Pin it (`analyzer models sign` prints it) if you trust it."
+        )
 
 
 def verify(directory: Path, card: dict[str, Any], role: str) -> Path:
@@ -180,14 +270,24 @@ def verify(directory: Path, card: dict[str, Any], role: str) -> Path:
     return artifact
 
 
+def verify_model(path: Path) -> tuple[dict[str, Any], dict[str, Path]]:
+    """The card and each artifact's path, once the card is trusted (signing key or pinned hashes,
+    if set) and every artifact matches it; nothing is unpickled. Callers that start workers
+    verify here first, so a refused model fails before any worker starts."""
+    data = _card_bytes(path)
+    check_trust(path, data)
+    card = _parse_card(path / CARD, data)
+    return card, {role: verify(path, card, role) for role in card["artifacts"] if role in ARTIFACTS}
+
+
 def load_model(directory: str | Path | None = None) -> LoadedModel:
     """Load a verified model directory (see `resolve_model_dir` for the default).
 
-    Every artifact is checked against the card before any is unpickled.
+    The card is checked against the signing key or pinned hashes (if set), and every artifact
+    against the card, before any is unpickled.
     """
     path = resolve_model_dir(directory)
-    card = read_card(path)
-    verified = {role: verify(path, card, role) for role in card["artifacts"] if role in ARTIFACTS}
+    card, verified = verify_model(path)
     _alias_pickled_modules()
     pipeline = joblib.load(verified["document"])
     if not isinstance(pipeline, Pipeline):
@@ -204,6 +304,26 @@ def _alias_pickled_modules() -> None:
     """Make the module paths in `PICKLED_MODULES` resolve to today's modules (idempotent)."""
     for old, new in PICKLED_MODULES.items():
         sys.modules.setdefault(old, importlib.import_module(new))
+
+
+def _suggestions_section() -> list[str]:
+    """How the analysis's suggested rewrites use this model, and where their figures are."""
+    return [
+        "",
+        "## Suggested rewrites",
+        "",
+        "The analysis suggests rewrites for the few sentences an editor would rewrite (the announcement, the main",
+        "features, the strongest result figure, the price; never headings, datelines, schedules, CTAs, quotes,",
+        "boilerplate or company news). Each keeps the writer's sentence whole behind a clause with the reader's",
+        "situation, in two or three alternatives (why change, price of inaction, future state), with facts the",
+        "draft lacks as [bracketed questions]. This model's sentence head scores each alternative with its",
+        "placeholders filled by neutral stand-ins (`scores_after`); it does not choose or rank them. An",
+        "independent check model (`models/rewrite-check-1.0.0/`, character n-grams, the rewrite frames' phrases",
+        "masked out of its training) reports its own gain beside it. The suggestions' quality is judged against an",
+        "editor's evaluation set by `benchmarks/rewrites.py` (target precision and recall, content words kept,",
+        "well-formed sentences, placeholders, repeated frames), figures in `docs/benchmarks.md`; a gain from this",
+        "model is a sanity check, not evidence of quality.",
+    ]
 
 
 def render_readme(card: dict[str, Any]) -> str:
@@ -254,6 +374,7 @@ def render_readme(card: dict[str, Any]) -> str:
         lines += ["", "Confusion (rows true, columns predicted): " + ", ".join(labels), ""]
         for label, row in zip(labels, metrics["confusion_matrix"]["rows_true_columns_predicted"], strict=True):
             lines.append(f"- {label}: {row}")
+    lines += _suggestions_section()
     if card.get("analysis_metrics"):
         lines += [
             "",

@@ -120,7 +120,7 @@ class SentenceModel:
         return raw[:, order], rubric
 
     def _fast(self) -> tuple[FastFeatures, FastHead, dict[str, FastHead]]:
-        """The fitted models as NumPy arithmetic (see `analyzer.fastpath`), built on first use."""
+        """The fitted models as NumPy arithmetic (see `analyzer.model.fastpath`), built on first use."""
         fast = self.__dict__.get("_fast_models")
         if fast is None:
             fast = (

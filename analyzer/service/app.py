@@ -4,7 +4,7 @@ Start it with `analyzer serve`. Keys, rate limits and body sizes are checked at 
 one ASGI middleware (`guard.py`), before a body is parsed; every error leaves as
 `{"error": {"code", "message", "hint"}}` (`errors.py`); the analysis runs in the thread pool
 (sync endpoints), never on the event loop. This module only assembles the app: the routes
-(`routes/`), the error handlers, the middleware in their order, the page's static files.
+(`routes/`), the error handlers, the middleware in their order, the page's static files and docs.
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ from analyzer.service.errors import install_error_handlers
 from analyzer.service.guard import GuardMiddleware, PageHeadersMiddleware
 from analyzer.service.metrics import Metrics, MetricsMiddleware
 from analyzer.service.reload import ModelReloader, load_analyzer, start_watching, stop_watching
-from analyzer.service.routes import admin, analyze, classify, feedback, meta
-from analyzer.service.routes.meta import WEB_DIR
+from analyzer.service.routes import admin, analyze, classify, feedback, meta, pages
+from analyzer.service.routes.pages import PAGE_PATHS, WEB_DIR
 from analyzer.settings import Settings
 
 logger = logging.getLogger("analyzer.api")
@@ -51,6 +51,9 @@ def create_app(settings: Settings) -> FastAPI:
         version=__version__,
         description="Tells what a piece of marketing collateral does to its reader.",
         lifespan=lifespan,
+        # /docs is served by routes/pages.py from a package, not from a CDN; ReDoc is not offered.
+        docs_url=None,
+        redoc_url=None,
     )
     metrics = Metrics()
     app.state.settings = settings
@@ -58,14 +61,24 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.analyzer = None
     app.state.feedback_store = None
     install_error_handlers(app, metrics)
-    for router in (analyze.router, classify.router, meta.router, feedback.router, admin.router, meta.probes):
+    routers = (analyze.router, classify.router, meta.router, feedback.router, admin.router, meta.probes, pages.router)
+    for router in routers:
         app.include_router(router)
     # Read before the model loads: a reload signalled during start-up is followed.
     app.state.reloader = ModelReloader(settings)
     app.mount("/static", StaticFiles(directory=WEB_DIR), name="static")
 
+    # No redirect from /healthz/ to /healthz: Starlette builds its Location from the Host header.
+    app.router.redirect_slashes = False
+    schema = app.openapi()
+    body_routes = {
+        (method.upper(), path)
+        for path, operations in schema["paths"].items()
+        for method, operation in operations.items()
+        if "requestBody" in operation
+    }
     # Added innermost first: metrics see everything, CORS answers preflights before the key check.
-    app.add_middleware(GuardMiddleware, settings=settings, metrics=metrics)
+    app.add_middleware(GuardMiddleware, settings=settings, metrics=metrics, body_routes=body_routes)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -74,7 +87,7 @@ def create_app(settings: Settings) -> FastAPI:
             allow_headers=["Authorization", "Content-Type"],
         )
     # Route templates from the schema: included routers do not list their paths in app.routes.
-    routes = frozenset([*app.openapi()["paths"], app.openapi_url, app.docs_url, app.redoc_url])
+    routes = frozenset([*schema["paths"], app.openapi_url, *PAGE_PATHS])
     app.add_middleware(MetricsMiddleware, metrics=metrics, routes=routes)
     app.add_middleware(PageHeadersMiddleware)
     if not settings.api_keys:

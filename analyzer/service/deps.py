@@ -7,13 +7,14 @@ them; `record_analysis` logs a served analysis for the review queue.
 from __future__ import annotations
 
 import logging
+import time
 from typing import Annotated
 
 from fastapi import Depends, Request
 
 from analyzer.analysis.analyzer import Analysis, Analyzer
 from analyzer.errors import AnalyzerError
-from analyzer.feedback.store import FeedbackStore
+from analyzer.feedback.store import AnalysesLog, FeedbackStore
 from analyzer.service.errors import ApiError
 from analyzer.service.metrics import Metrics
 from analyzer.settings import Settings
@@ -68,7 +69,29 @@ def record_analysis(request: Request, analysis: Analysis) -> None:
     store: FeedbackStore | None = getattr(request.app.state, "feedback_store", None)
     if not settings.record_analyses or store is None:
         return
+    log = AnalysesLog(
+        retention_days=settings.analyses_retention_days,
+        max_bytes=settings.analyses_max_mb * 1024 * 1024,
+        min_free_bytes=settings.min_free_disk_mb * 1024 * 1024,
+    )
     try:
-        store.record_analysis(analysis)
+        if not store.record_analysis(analysis, log) and _time_to_warn():
+            logger.warning(
+                "analyses are not logged: under %d MB free on the database's disk, kept for corrections",
+                settings.min_free_disk_mb,
+            )
     except Exception as exc:  # a log entry lost must never cost the writer their analysis
         logger.warning("analysis not logged for the review queue: %s: %s", type(exc).__name__, exc)
+
+
+_warned_at = -60.0
+
+
+def _time_to_warn() -> bool:
+    """At most one warning a minute: on a full disk, a line per request would fill it faster."""
+    global _warned_at
+    now = time.monotonic()
+    if now - _warned_at < 60:
+        return False
+    _warned_at = now
+    return True

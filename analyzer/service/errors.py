@@ -20,11 +20,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match, Mount
 
 from analyzer.errors import AnalyzerError, TooLargeError
-from analyzer.service.metrics import Metrics
+from analyzer.service.metrics import HTTP_METHODS, Metrics
 
 logger = logging.getLogger("analyzer.api")
 
-HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 HINTS = {
     400: "Send a well-formed request: valid JSON, or multipart/form-data for uploads.",
@@ -32,6 +31,7 @@ HINTS = {
     403: "Use a key listed in ANALYZER_ADMIN_KEYS for /v1/admin/*.",
     404: "See /docs for the endpoints.",
     405: "See /docs for the methods each endpoint takes.",
+    408: "Send the whole request at once, or faster; then retry.",
     413: "Send less: split the document into sections, or send fewer documents per batch.",
     415: "Send .txt, .md, .html, .pdf or .docx.",
     422: "Fix the request as the message says; /docs has the schema.",
@@ -39,12 +39,17 @@ HINTS = {
     500: "Try again; if it keeps failing, tell the server's operator.",
     503: "The server's model is not loaded yet; retry shortly or tell the server's operator.",
 }
+#: Hints for codes whose status is shared with others that need a different one.
+CODE_HINTS = {
+    "busy": "The server is receiving many requests at once; retry after the seconds in Retry-After.",
+}
 STATUS_CODES = {
     400: "bad_request",
     401: "unauthorized",
     403: "forbidden",
     404: "not_found",
     405: "method_not_allowed",
+    408: "request_timeout",
     413: TooLargeError.code,
     415: "unsupported_media_type",
     422: "invalid_request",
@@ -82,10 +87,16 @@ class ApiError(Exception):
 
 
 def error_response(
-    metrics: Metrics, status: int, code: str, message: str, headers: Mapping[str, str] | None = None
+    metrics: Metrics,
+    status: int,
+    code: str,
+    message: str,
+    headers: Mapping[str, str] | None = None,
+    hint: str | None = None,
 ) -> JSONResponse:
     metrics.errors.labels(code=code).inc()
-    detail = ErrorDetail(code=code, message=message, hint=HINTS.get(status, HINTS[400]))
+    hint = hint or CODE_HINTS.get(code) or HINTS.get(status, HINTS[400])
+    detail = ErrorDetail(code=code, message=message, hint=hint)
     return JSONResponse(ErrorBody(error=detail).model_dump(), status_code=status, headers=headers)
 
 
@@ -111,10 +122,16 @@ def _allowed_methods(request: Request) -> list[str]:
     ]
 
 
+def _unparsable_json(exc: StarletteHTTPException) -> bool:
+    """FastAPI's own 400 for a JSON body its parser gave up on with something other than a decode
+    error: nesting past the recursion limit, or bytes that are not UTF-8."""
+    return isinstance(exc.__cause__, RecursionError | UnicodeDecodeError)
+
+
 def install_error_handlers(app: FastAPI, metrics: Metrics) -> None:
     async def analyzer_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, AnalyzerError)
-        return error_response(metrics, exc.http_status, exc.code, exc.message)
+        return error_response(metrics, exc.http_status, exc.code, exc.message, hint=exc.hint)
 
     async def api_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, ApiError)
@@ -133,6 +150,8 @@ def install_error_handlers(app: FastAPI, metrics: Metrics) -> None:
         # Starlette's Allow names the first route's methods; a path can have several routes.
         if status == 405 and (allowed := _allowed_methods(request)):
             headers = {**(headers or {}), "Allow": ", ".join(allowed)}
+        if status == 400 and _unparsable_json(exc):
+            return error_response(metrics, 400, "malformed_json", "the body is not valid JSON (or nests too deep).")
         return error_response(metrics, status, STATUS_CODES.get(status, "error"), str(exc.detail), headers)
 
     async def unexpected(request: Request, exc: Exception) -> Response:

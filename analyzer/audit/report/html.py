@@ -151,11 +151,9 @@ def headlines(summary: Mapping[str, Any]) -> list[str]:
             )
     items = summary["fix_first"]["items"]
     if items:
-        with_rewrite = sum(1 for item in items if item["suggestion"])
         lines.append(
-            f"“Fix these first” lists the {plural(len(items), 'piece')} with the most to gain; "
-            + ("each comes" if with_rewrite == len(items) else f"{with_rewrite} come")
-            + " with a rewrite to start from."
+            f"“Fix these first” lists the {plural(len(items), 'piece')} with the most to gain, "
+            "each with a rewrite to start from."
         )
     if failed:
         by_code = summary["failures"]["by_code"]
@@ -318,7 +316,14 @@ def _fixes_section(summary: Mapping[str, Any]) -> str:
         "Bracketed parts of a rewrite are yours to fill in.</p>",
     ]
     if not items:
-        parts += ["<p>No piece was analyzed, so there is nothing to rank.</p>", "</section>"]
+        nothing = (
+            "No piece has a rewrite on offer"
+            + ("" if summary["run"].get("include_news") else " (company news gets none without --include-news)")
+            + ": the table of all documents shows what each one misses."
+            if summary["totals"]["analyzed"]
+            else "No piece was analyzed, so there is nothing to rank."
+        )
+        parts += [f"<p>{escape(nothing)}</p>", "</section>"]
         return "\n".join(parts)
     parts.append('<ol class="fixes">')
     for item in items:

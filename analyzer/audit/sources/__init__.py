@@ -12,8 +12,9 @@ element by element, and a sitemap's pages fetched a few at a time, so a library 
 costs the memory of a handful of documents.
 
 One module per kind of source: `folder`, `exports` (JSONL and CSV), `wordpress` (WXR) and
-`sitemap`; `fetch` is the HTTP client sitemaps use (timeouts, retries, robots.txt), and
-`xmlstream` the streamed, size-capped XML both XML sources read. This module tells a SOURCE's
+`sitemap`; `fetch` is the HTTP client sitemaps use (timeouts, retries, robots.txt), `network`
+the sockets under it (public addresses only, a deadline per request), and `xmlstream` the
+streamed, size-capped XML both XML sources read. This module tells a SOURCE's
 kind and hands it to its reader.
 """
 
@@ -28,9 +29,11 @@ from analyzer.audit.sources.document import (
     FETCH_ERROR,
     INVALID_ERROR,
     READ_ERROR,
+    REFUSED_ERROR,
     ROBOTS_ERROR,
     SourceDocument,
     normalize_date,
+    printable,
     url_section,
 )
 from analyzer.audit.sources.exports import (
@@ -54,12 +57,14 @@ __all__ = [
     "FETCH_ERROR",
     "INVALID_ERROR",
     "READ_ERROR",
+    "REFUSED_ERROR",
     "ROBOTS_ERROR",
     "FetchSettings",
     "SourceDocument",
     "count_documents",
     "iter_documents",
     "normalize_date",
+    "printable",
     "source_kind",
     "url_section",
 ]

@@ -15,12 +15,15 @@ from urllib.parse import unquote, urlsplit
 
 from analyzer.errors import InputError
 from analyzer.text.extract import Limits
+from analyzer.text.extract.layout import SURROGATES
 
 #: Error codes of documents that never reached extraction. A row or page that breaks the
 #: export's schema uses `InputError.code`, one over a size limit `TooLargeError.code`.
 READ_ERROR = "read_failed"
 FETCH_ERROR = "fetch_failed"
 ROBOTS_ERROR = "robots_disallowed"
+#: A URL on a loopback, private, link-local or reserved address, not fetched (`FetchSettings.allow_private_addresses`).
+REFUSED_ERROR = "address_refused"
 INVALID_ERROR = InputError.code
 
 
@@ -64,6 +67,15 @@ class SourceDocument:
             digest.update(b"\0")
         digest.update(self.data if self.data is not None else b"\0error\0" + (self.error or "").encode())
         return digest.hexdigest()
+
+
+def printable(text: str) -> str:
+    """`text` with each lone surrogate as U+FFFD (the replacement character).
+
+    JSON can carry one (`"\\ud800"`) and a file name that is not UTF-8 decodes to them; either
+    is not a character, cannot be written as UTF-8, and would stop every page that shows it.
+    """
+    return SURROGATES.sub("\ufffd", text)
 
 
 def too_large_reason(what: str, size: int, limits: Limits) -> str:

@@ -10,7 +10,14 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
 
-from analyzer.audit.sources.document import INVALID_ERROR, SourceDocument, normalize_date, too_large_reason, url_section
+from analyzer.audit.sources.document import (
+    INVALID_ERROR,
+    SourceDocument,
+    normalize_date,
+    printable,
+    too_large_reason,
+    url_section,
+)
 from analyzer.errors import InputError, TooLargeError, UndecodableError
 from analyzer.text.extract import DEFAULT_LIMITS, Limits
 
@@ -176,7 +183,8 @@ class _ExportRows:
         row_id = row.get("id")
         if isinstance(row_id, bool) or not isinstance(row_id, str | int | None):
             return self.error(line, f"line {line}: id must be a string or a number.")
-        row_id = str(row_id).strip() if row_id is not None else ""
+        # Fields that name the document are shown in the report: no lone surrogate may reach it.
+        row_id = printable(str(row_id).strip()) if row_id is not None else ""
         if row_id in self.first_line_of_id:
             first = self.first_line_of_id[row_id]
             return self.error(line, f"line {line} repeats the id {row_id!r} of line {first}.")
@@ -187,6 +195,8 @@ class _ExportRows:
         for name, value in fields.items():
             if value is not None and not isinstance(value, str):
                 return self.error(line, f"line {line}: {name} must be a string.", row_id=row_id or None)
+            if name not in ("html", "text") and value is not None:  # the text is cleaned by extraction
+                fields[name] = printable(value)
         # HTML keeps the headings that delimit sections, so it wins when a row has both.
         html, text = fields["html"], fields["text"]
         body, extension = (html, ".html") if html else (text, ".txt")

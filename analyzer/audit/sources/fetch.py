@@ -1,7 +1,9 @@
 """HTTP for sitemap audits: polite, bounded fetching (timeouts, retries, redirects) that obeys robots.txt.
 
 Every request names us (`USER_AGENT`) so robots.txt rules for `messaging-analyzer` apply; a
-response is read up to the size limit and no further; robots.txt is read once per origin.
+response is read up to the size limit and no further, and within its deadline; robots.txt is
+read once per origin. Connections go to public addresses only unless the settings allow more
+(`network`), and no URL carries a user name or password.
 """
 
 from __future__ import annotations
@@ -11,13 +13,21 @@ import threading
 import time
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 from urllib.robotparser import RobotFileParser
 
 import httpx
 
 from analyzer import __version__
-from analyzer.audit.sources.document import FETCH_ERROR, ROBOTS_ERROR
+from analyzer.audit.sources.document import FETCH_ERROR, REFUSED_ERROR, ROBOTS_ERROR
+from analyzer.audit.sources.network import (
+    AddressPolicy,
+    AddressRefusedError,
+    DeadlineExceededError,
+    IPNetwork,
+    guarded_transport,
+    request_deadline,
+)
 from analyzer.errors import TooLargeError
 
 #: Product token and version first, so robots.txt rules for `messaging-analyzer` match us.
@@ -36,7 +46,7 @@ class FetchSettings:
     connect_timeout: float = 10.0
     #: Longest silence while waiting for a response or its next bytes.
     read_timeout: float = 30.0
-    #: Longest one response may take from request to last byte (against slow-drip servers).
+    #: Longest one request may take, connection, headers and body (against servers that trickle bytes).
     total_timeout: float = 120.0
     #: Retries after the first attempt, on connection errors, 429 and 5xx.
     retries: int = 3
@@ -53,19 +63,36 @@ class FetchSettings:
     max_urls: int = 50_000
     #: One sitemap file, uncompressed (the sitemap protocol's own limit is 50 MB).
     max_sitemap_bytes: int = 50_000_000
+    #: Fetch from loopback, private, link-local and reserved addresses too (an intranet audit).
+    #: Off, a sitemap cannot point the audit at this machine or its network.
+    allow_private_addresses: bool = False
+    #: Non-public networks that may be fetched all the same: an intranet audit that may reach its
+    #: CMS's network (`ip_network("10.20.0.0/16")`) but not the rest (a cloud's metadata service).
+    allowed_networks: tuple[IPNetwork, ...] = ()
+
+    @property
+    def address_policy(self) -> AddressPolicy:
+        return AddressPolicy(self.allow_private_addresses, self.allowed_networks)
 
 
 DEFAULT_FETCH = FetchSettings()
 
 
 def http_url(loc: str, base: str) -> str | None:
-    """`loc` as an absolute http(s) URL with a host (relative to `base` when that is a URL), else None."""
+    """`loc` as an absolute http(s) URL with a host (relative to `base` when that is a URL), else None.
+
+    A user name and password (`http://user:pass@host/`) are dropped: a sitemap's URLs are fetched
+    without credentials, and none is written into the results.
+    """
     try:
         url = urljoin(base, loc) if base.startswith(("http://", "https://")) else loc
         split = urlsplit(url)
-    except ValueError:  # a malformed URL, such as an unclosed IPv6 bracket
+        if split.scheme not in ("http", "https") or not split.hostname:
+            return None
+        netloc = split.netloc.rpartition("@")[2]
+        return urlunsplit(split._replace(netloc=netloc)) if netloc != split.netloc else url
+    except ValueError:  # a malformed URL, such as an unclosed IPv6 bracket or a port out of range
         return None
-    return url if split.scheme in ("http", "https") and split.hostname else None
 
 
 class FetchError(Exception):
@@ -117,10 +144,11 @@ class Fetcher:
         self.robots = robots
         # Every request, from any thread, takes a slot: the bound holds for pages, sitemaps and robots.txt alike.
         self.slots = threading.BoundedSemaphore(settings.concurrency)
+        limits = httpx.Limits(max_connections=settings.concurrency, max_keepalive_connections=settings.concurrency)
         self.client = httpx.Client(
             headers={"User-Agent": settings.user_agent},
             timeout=httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout),
-            limits=httpx.Limits(max_connections=settings.concurrency, max_keepalive_connections=settings.concurrency),
+            transport=guarded_transport(settings.address_policy, limits),
             follow_redirects=False,  # followed by hand, so each hop is checked against robots.txt
         )
 
@@ -130,8 +158,10 @@ class Fetcher:
     def get(self, url: str, max_bytes: int, *, check_robots: bool = True, truncate: bool = False) -> _Response:
         """The body of `url` after redirects; `FetchError` says why not."""
         for _hop in range(self.settings.max_redirects + 1):
-            if http_url(url, base="") is None:
+            checked = http_url(url, base="")
+            if checked is None:
                 raise FetchError(f"redirected to {url!r}, which is not an http(s) URL.")
+            url = checked
             if check_robots and not self.robots.allowed(url, self):
                 raise FetchError("disallowed by robots.txt; not fetched.", ROBOTS_ERROR)
             attempt = self._with_retries(url, max_bytes, truncate)
@@ -150,6 +180,10 @@ class Fetcher:
             try:
                 with self.slots:
                     attempt = self._once(url, max_bytes, truncate)
+            except AddressRefusedError as refused:
+                raise FetchError(refused.reason, REFUSED_ERROR) from None
+            except DeadlineExceededError:
+                raise FetchError(f"the response took over {settings.total_timeout:g} s; cut off.") from None
             except _RETRYABLE_ERRORS as exc:
                 if last_try:
                     raise FetchError(f"{_describe(exc)} ({tries} attempts).") from None
@@ -172,8 +206,7 @@ class Fetcher:
         raise AssertionError("unreachable: the last try returns or raises")
 
     def _once(self, url: str, max_bytes: int, truncate: bool) -> _Attempt:
-        deadline = time.monotonic() + self.settings.total_timeout
-        with self.client.stream("GET", url) as response:
+        with request_deadline(self.settings.total_timeout), self.client.stream("GET", url) as response:
             if not 200 <= response.status_code < 300:
                 return _Attempt(
                     response.status_code,
@@ -196,8 +229,6 @@ class Fetcher:
                     raise FetchError(
                         f"the response is over the limit of {max_bytes:,} bytes; cut off.", TooLargeError.code
                     )
-                if time.monotonic() > deadline:
-                    raise FetchError(f"the response took over {self.settings.total_timeout:g} s; cut off.")
             return _Attempt(response.status_code, bytes(body), response.headers.get("content-type"))
 
     def _backoff(self, tries: int) -> float:
@@ -235,7 +266,8 @@ class RobotsCache:
     - 4xx (no robots.txt): everything is allowed;
     - 5xx, a timeout or no connection, after retries: nothing is fetched from that origin, and
       its pages say why. A server that cannot answer for its rules has not allowed anything,
-      and one under stress is the last one to crawl.
+      and one under stress is the last one to crawl;
+    - an address the audit may not connect to: its pages are refused for that reason.
     """
 
     def __init__(self) -> None:
@@ -251,8 +283,11 @@ class RobotsCache:
             if rules.parser is None and rules.unavailable is None:
                 self._load(origin, rules, fetcher)
         if rules.unavailable is not None:
+            if rules.unavailable.code == REFUSED_ERROR:
+                raise FetchError(rules.unavailable.reason, REFUSED_ERROR)
             raise FetchError(
-                f"robots.txt of {origin} could not be read ({rules.unavailable}); not fetched, to be safe.",
+                f"robots.txt of {origin} could not be read ({rules.unavailable.reason.rstrip('.')}); "
+                "not fetched, to be safe.",
                 ROBOTS_ERROR,
             )
         assert rules.parser is not None
@@ -268,7 +303,7 @@ class RobotsCache:
             if failure.status is not None and 400 <= failure.status < 500:
                 parser.parse([])  # no rules: everything allowed
             else:
-                rules.unavailable = failure.reason.rstrip(".")
+                rules.unavailable = failure
                 return
         rules.parser = parser
 
@@ -277,4 +312,4 @@ class _OriginRules:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.parser: RobotFileParser | None = None
-        self.unavailable: str | None = None
+        self.unavailable: FetchError | None = None

@@ -184,8 +184,14 @@ def _without_fragment(url: str) -> str:
 
 def fetch_root_sitemap(url: str, settings: FetchSettings, robots: RobotsCache) -> _RootSitemap:
     """Fetch a sitemap URL given as a SOURCE: failing here is a bad argument, not a bad page."""
-    if http_url(url, base="") is None:
+    checked = http_url(url, base="")
+    if checked is None:
         raise InputError(f"{url} is not an http(s) URL with a host.")
+    if checked != url:  # the message leaves out what was dropped: it may be a password
+        raise InputError(
+            f"{checked} was given with a user name or password, which an audit never sends (nor writes into "
+            "its results). Give the sitemap's URL without them."
+        )
     fetcher = Fetcher(settings, robots)
     try:
         data = gunzip(fetcher.get(url, settings.max_sitemap_bytes).data, settings.max_sitemap_bytes, url)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 import zlib
 from collections.abc import Iterator
@@ -77,7 +78,7 @@ def _wxr_document(item: Any, path: Path, source: str, limits: Limits) -> SourceD
         prefix = "wp:" if _WXR_NAMESPACE.fullmatch(namespace) else ""
         prefix = "content:" if namespace == CONTENT_NAMESPACE else prefix
         if prefix or not namespace:
-            fields.setdefault(prefix + qname.localname, (child.text or "").strip())
+            fields.setdefault(prefix + qname.localname, _field_text(child, markup=prefix == "content:"))
     post_type = fields.get("wp:post_type", "")
     if post_type not in WXR_DOC_TYPES or fields.get("wp:status", "publish") != "publish":
         return None
@@ -99,6 +100,20 @@ def _wxr_document(item: Any, path: Path, source: str, limits: Limits) -> SourceD
         doc_type=WXR_DOC_TYPES[post_type],
         published=normalize_date(fields.get("wp:post_date")) or normalize_date(fields.get("pubDate")),
     )
+
+
+def _field_text(element: Any, markup: bool) -> str:
+    """An item field's text. WordPress wraps content in CDATA, but an export made or converted by
+    other tools may hold it as child elements: then content keeps their markup, other fields
+    their text."""
+    if len(element) == 0:
+        return (element.text or "").strip()
+    if not markup:
+        return "".join(element.itertext()).strip()
+    content = copy.deepcopy(element)
+    etree.cleanup_namespaces(content)  # the export's own namespaces are not the content's
+    whole: str = etree.tostring(content, encoding="unicode", with_tail=False)
+    return whole[whole.index(">") + 1 : whole.rindex("</")].strip()
 
 
 _BLOCK_START = re.compile(r"<(p|div|h[1-6]|ul|ol|li|table|blockquote|pre|figure|section|hr|!--)[\s>/]", re.I)

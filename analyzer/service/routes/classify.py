@@ -13,6 +13,7 @@ from analyzer.model.pipeline import Prediction
 from analyzer.service.deps import AnalyzerDep, MetricsDep, SettingsDep
 from analyzer.service.errors import ERROR_RESPONSES, ApiError, ErrorDetail
 from analyzer.text.extract import check_text
+from analyzer.text.ids import check_id
 
 
 class ClassifyRequest(BaseModel):
@@ -51,9 +52,13 @@ def classify(
     ids: list[str | int] = []
     texts: dict[int, str | AnalyzerError] = {}
     for number, item in enumerate(body.documents):
-        raw_id = item.get("id") if isinstance(item, dict) else None
-        ids.append(raw_id if isinstance(raw_id, str | int) and not isinstance(raw_id, bool) else number)
+        ids.append(number)  # until the document's own id is known to be one
         texts[number] = _document_text(item, number, settings.max_chars)
+        if isinstance(item, dict) and item.get("id") is not None:
+            try:
+                ids[number] = check_id(item["id"], f"documents[{number}]")
+            except AnalyzerError as exc:
+                texts[number] = exc
     good = [n for n, text in texts.items() if isinstance(text, str)]
     predictions: dict[int, Prediction] = dict(
         zip(good, analyzer.model.classify([str(texts[n]) for n in good]), strict=True)

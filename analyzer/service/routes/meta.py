@@ -1,20 +1,16 @@
-"""What the service says about itself: the model card, health and readiness, metrics, the page."""
+"""What the service says about itself: the model card, health and readiness, metrics."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request, Security
-from fastapi.responses import FileResponse, Response
+from fastapi.responses import Response
 from fastapi.security import HTTPBearer
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from analyzer.service.deps import AnalyzerDep, MetricsDep, current_analyzer
 from analyzer.service.errors import ERROR_RESPONSES, ErrorBody
-
-#: The writer's page (`/`) and its files (`/static/*`): open, like /docs; only /v1/* needs a key.
-WEB_DIR = Path(__file__).parent.parent / "web"
 
 # Declared for the OpenAPI page only; GuardMiddleware checks the key before the body is read.
 router = APIRouter(prefix="/v1", dependencies=[Security(HTTPBearer(auto_error=False))], responses=ERROR_RESPONSES)
@@ -45,9 +41,3 @@ async def readyz(request: Request) -> dict[str, Any]:
 async def prometheus(metrics: MetricsDep) -> Response:
     """Prometheus metrics of this worker."""
     return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
-
-
-@probes.get("/", include_in_schema=False)
-async def page() -> FileResponse:
-    """The writer's page: paste or drop a draft, see its analysis, apply rewrites."""
-    return FileResponse(WEB_DIR / "index.html", media_type="text/html")

@@ -1,0 +1,413 @@
+"""What each sentence of a draft is, as an editor sorts them: a heading, a dateline, a feature, a price...
+
+Only five kinds can be rewrite targets (`TARGET_KINDS`): the announcement, a feature, a benefit
+figure, a price and a claim about the product. Everything else is structure (headings, datelines,
+bylines, schedules, addresses, contact lines, calls to action, list fragments, attributions,
+legal and About boilerplate), someone's words (quotes), company news meant to inform (events,
+hires, awards, funding, offices, anniversaries, photos) or a sentence that already argues for
+change. The rules read the raw text and its place in the draft, not spaCy's parser: every
+sentence of every document goes through them, and the parser is kept for the few targets.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Final
+
+from analyzer.analysis.suggest import lexicon
+from analyzer.analysis.suggest.lexicon import CTA_VERBS, IMPERATIVE_VERBS
+
+HEADING: Final = "heading"
+DATELINE: Final = "dateline"
+BYLINE: Final = "byline"
+SCHEDULE: Final = "schedule"
+CONTACT: Final = "contact"
+CTA: Final = "cta"
+LIST_FRAGMENT: Final = "list-fragment"
+ATTRIBUTION: Final = "attribution"
+BOILERPLATE: Final = "boilerplate"
+NEWS: Final = "news"
+QUOTE: Final = "quote"
+ARGUMENT: Final = "argument"
+OTHER: Final = "other"
+ANNOUNCEMENT: Final = "announcement"
+FEATURE: Final = "feature"
+BENEFIT: Final = "benefit"
+PRICE: Final = "price"
+CLAIM: Final = "claim"
+
+#: The kinds an editor rewrites; every other kind is never a target.
+TARGET_KINDS: Final = frozenset({ANNOUNCEMENT, FEATURE, BENEFIT, PRICE, CLAIM})
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """A sentence of the draft and where it sits."""
+
+    text: str
+    start: int
+    end: int
+    label: str  # the sentence model's label: a case-for-change sentence already argues
+
+
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_WEEKDAY = r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*\.?"
+_DATE = re.compile(
+    rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?(?:[\u2013-]\d{{1,2}})?\s+{_MONTH}|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b)",
+    re.IGNORECASE,
+)
+_MORE_IMPERATIVES = lexicon.MORE_IMPERATIVES
+_OBJECT_STARTS = lexicon.OBJECT_STARTS
+_TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s?(?:a\.?m\.?|p\.?m\.?)(?!\w)", re.IGNORECASE)
+_DATELINE = re.compile(r"^[A-Z][A-Z.'\u2019 -]{2,},.{0,60}?\b(?:19|20)\d{2}\b.*(?:--|\u2014|\u2013)\s*$")
+_RELEASED = re.compile(r"^(?:released|published|posted|updated|last updated)\b")
+_BYLINE = re.compile(r"^(?:by|posted by|written by|words by|from)\s+[A-Z]|^the\s+\w+\s+team,?$", re.IGNORECASE)
+_CONTACT = re.compile(r"@|https?://|www\.|\b[\w-]+\.(?:com|io|dev|co|org|net|eu|ai|app)\b|\+?\d[\d ()-]{7,}\d")
+_CONTACT_WORDS = re.compile(r"^(?:media|press|contact|tel|phone|e-?mail|fax|write|reach|questions)\b")
+#: A list item's marker: "- ", "* ", "• ", "→ ", "1. ", "2) ".
+BULLET = re.compile(r"^\s*(?:[-*\u2022\u00b7\u2192\u2013\u2014\u25aa\u25b8\u2713\u2714>]+|\d{1,2}[.)])\s+")
+_QUOTE_OPEN = re.compile(r"[\u201c\u201d\"]")
+_SAID = re.compile(r"^(?:said|says|adds|added|explains|explained)\b|^[\u2014\u2013-]\s*[A-Z]", re.IGNORECASE)
+_HASHTAGS = re.compile(r"^(?:#\w+\s*)+$")
+_GREETING = re.compile(r"^(?:hi|hello|dear|hey|thanks|thank you|cheers|best|regards)\b.{0,30}[,!]?$")
+
+#: Company news meant to inform: events, hires, awards, funding, offices, anniversaries, photos.
+_NEWS = re.compile(
+    r"\b(?:hiring|we're hiring|join(?:ed|s)? (?:us|the team|our team)|appoint(?:s|ed)|welcom(?:e|es|ed|ing)|"
+    r"award(?:s|ed)?|winner|won|finalist|shortlisted|recogni[sz]ed|trophy|series [a-d]\b|funding|raised|"
+    r"investors?|led by|valuation|acquir(?:e|es|ed|ing)|acquisition|merger|new office|"
+    r"opens? (?:an |a |its |our )?office|"
+    r"headquarter(?:s|ed)|anniversary|birthday|years? ago today|celebrat(?:e|es|ed|ing)|photos?|swipe|pictured|"
+    r"conference|summit|expo|booth|keynote|exhibit(?:ion|ing|ors?)?|speakers?|panelists?|meetup|"
+    r"will (?:demonstrate|present|exhibit|speak)|(?:is|are) (?:now )?rolling .* out to|partnership|partners? with|"
+    r"donat(?:e|es|ed|ion)|volunteer(?:s|ed)?|charity|thank you|thanks to)\b"
+)
+# The patterns from here on without IGNORECASE are written in lower case and matched against
+# the lowered sentence.
+#: News whatever else the sentence says: "today announced a $24 million Series B" informs, it does not sell.
+_STRONG_NEWS = re.compile(
+    r"\b(?:we're hiring|hiring|series [a-d]\b|funding round|raised|investors?|valuation|acquisition|award(?:s|ed)?|"
+    r"trophy|anniversary|years? ago today|new office|headquarters|conference|summit|expo|booth|judges|"
+    r"grown to a team|brings together|open(?:s|ed)? (?:its|a|an|our) (?:new )?(?:\w+ )?(?:office|headquarters|branch)|"
+    r"(?:the|our) (?:new )?office (?:will|is|in)|open house|meetup|user group|community (?:event|day)|"
+    r"joins (?:us )?as|will house|joins (?:us |the company )?(?:from|as)|succeeds|retiring|"
+    r"previously (?:spent|served|led|worked)|served as|appoint(?:s|ed)|appointment of|"
+    r"named (?:chief|head|vice|ceo|cfo|cto|president)|"
+    r"team of \d+|photos?|swipe|celebrat(?:e|es|ed|ing))\b"
+)
+_BOILERPLATE = re.compile(
+    r"^(?:about\b|founded in|headquartered|[A-Z][\w.&-]*(?: [A-Z][\w.&-]*)* (?:is|are) (?:a|an|the) (?:leading )?"
+    r"(?:provider|maker|developer|subsidiary|company|team)\b|"
+    r"[A-Z][\w.&-]*(?: [A-Z][\w.&-]*)* (?:builds|makes|develops) "
+    r"\w+(?: \w+){0,4} (?:software|platforms?|tools|products|apps?|hardware|systems?)\b)|"
+    r"\b(?:all rights reserved|forward-looking|trademarks? of|terms and conditions|privacy policy|copyright)\b",
+    re.IGNORECASE,
+)
+#: "The Lindenhof is a family-run hotel in ...": a description of who someone is, not a claim to argue.
+_DESCRIPTION = re.compile(
+    r"^(?:The )?[A-Z][\w'\u2019&.-]*(?: [A-Z][\w'\u2019&.-]*)* (?:is|are) (?:a|an) (?!\w+ (?:way|tool|app)\b)"
+)
+_ABOUT_HEADING = re.compile(r"^(?:about|who we are|our story|media contact|contact|legal|disclaimer)\b")
+_MINOR_HEADING = re.compile(
+    r"^(?:fixes|bug fixes|fixed|deprecations?|deprecated|breaking changes|known issues|agenda|speakers|schedule|"
+    r"programme|program|who should attend|faq|frequently asked)\b"
+)
+
+_ANNOUNCE = re.compile(
+    r"\b(?:today (?:announced|launched|released|introduced|unveiled)|announc(?:e|es|ed|ing)|introduc(?:e|es|ing)|"
+    r"(?:we're|we are|we've|we have) (?:releasing|launching|shipping|rolling out|launched|released|introducing)|"
+    r"(?:now|generally) available|is (?:now )?live|starting today|from today|is here|launch(?:es|ed|ing)?|"
+    r"brings?\b.*\b(?:new|\d+\.\d+))"
+)
+_VERSION = re.compile(r"\b(?:v?\d+\.\d+(?:\.\d+)?|\d+\.0)\b")
+_CURRENCY = re.compile(
+    r"[$\u00a3\u20ac\u00a5\u20b9]\s?\d|\d\s?(?:usd|eur|gbp)\b|\b(?:at|for) no (?:extra )?cost\b|\bfree\b|"
+    r"\bbilled at\b|\bat cost\b"
+)
+_PER_UNIT = re.compile(
+    r"\bper\s+\w+|\b(?:a|each|every)\s+(?:month|year|user|seat|unit)\b|/(?:mo|month|yr|year|user|seat)\b|"
+    r"\bbilled\b|\bpriced\b|\bstarts? at\b|\bno (?:extra )?cost\b|\bno markup\b|\bmonthly minimum\b"
+)
+_EVENT_PRICE = re.compile(r"\b(?:tickets? (?:are|cost)|early[- ]bird|admission|registration (?:is|costs))\b")
+_FIGURE = re.compile(
+    r"\d|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundred|"
+    r"half|a (?:fifth|third|quarter)|paid for itself)\b"
+)
+#: "from 14 minutes to 6", "from nine days to five": a change measured in numbers.
+_FROM_TO = (
+    r"from (?:\$?\d|nine|eight|seven|six|five|four|three|two)\S* .{0,25}?\b"
+    r"to (?:\$?\d|one|two|three|four|five|six|seven|eight|nine|ten)"
+)
+_STRONG_RESULT = re.compile(
+    r"\b(?:pilot|beta|on average|typically|in tests?|early access|paid for itself|down from|up from|"
+    r"hours? a (?:week|month|day)|by .{1,30}'s own calculation)\b"
+)
+_RESULT = re.compile(
+    r"\b(?:cut|cuts|reduc(?:e|es|ed)|fell|fall(?:s)?|dropped|drop(?:s)?|sav(?:e|es|ed)|saving|fewer|less|faster|"
+    r"higher|lower|improv(?:e|es|ed)|increas(?:e|es|ed)|grew|rose|paid for itself|returned in|"
+    r"instead of|" + _FROM_TO + r"|down from|up from|halved|doubled|recovered|found|within|in under|get back|"
+    r"paid for itself|reached)\b"
+)
+_RESULT_CONTEXT = re.compile(
+    r"\b(?:customers?|clients?|teams?|users?|stores?|sites?|clinics?|retailers?|managers?|pilot|beta|"
+    r"on average|typical(?:ly)?|average|median|early access|using|on our|by .{1,30}'s own calculation)\b"
+)
+_PERCENT_OR_CHANGE = re.compile(
+    r"\d\s?%|\bper ?cent\b|\b" + _FROM_TO + r"|\b\d+x\b|\bhalf\b|\ba (?:fifth|third|quarter)\b"
+)
+_CAPABILITY = re.compile(
+    r"\b(?:lets?|helps?|allows?|enables?|can(?:not)?|now|automatically|so (?:you|your|they|that)|without)\b"
+)
+_PEOPLE_SUBJECT = re.compile(
+    r"^(?:your |the |each |every )?(?:customers?|clients?|patients?|tenants?|drivers?|admins?|administrators?|"
+    r"agents?|candidates?|owners?|managers?|staff|teams?|users?|dispatchers?|interviewers?|controllers?|developers?|"
+    r"engineers?|reps?|salespeople|buyers?|shoppers?|members?|recruiters?|operators?|technicians?|crews?|"
+    r"front-desk staff|new patients?|you|admins|firms|companies|businesses|stores|sites|clinics|practices)\b"
+)
+_FIRST_PERSON_STORY = re.compile(r"^(?:i|we|our team|my)\b")
+_MODAL_FUTURE = re.compile(r"\bwill be\b.*\b(?:upgraded|migrated|moved|contacted|in touch)\b|\breach out\b")
+_FIX_NOTE = re.compile(r"^(?:fixed|resolved|removed|deprecated|support for .* ends)\b")
+DATELINE_PREFIX = re.compile(
+    r"^[A-Z][A-Z.'\u2019 -]{2,},[^\n]{0,60}?\b(?:19|20)\d{2}\)?\s*(?:/[^/\n]{1,40}/\s*)?(?:--|\u2014|\u2013)\s*"
+)
+#: A story told in the past ("In 2024, unplanned stops cost the plant..."): context, not a feature.
+_PAST = re.compile(
+    r"\b(?:was|were|had|did|used to|has been|have been|ha(?:s|ve) \w+ed|(?:in|until|since|before) (?:19|20)\d{2}|"
+    r"last (?:year|month|season))\b"
+)
+#: A story told about a year gone by, anywhere in the sentence ("in October 2000, there were only three").
+_STORY = re.compile(r"\b(?:19|20)\d{2}\b.*\b(?:was|were|had)\b|\b(?:was|were|had)\b.*\b(?:19|20)\d{2}\b")
+#: A statement this long in a product piece says something about the product, whatever its subject.
+_LONG_STATEMENT = 12
+#: A present-tense verb after a subject of one to five words: what a product or its user does.
+_PRESENT = re.compile(
+    r"^(?:[\w'\u2019.-]+\s){1,5}(?:now\s|also\s|only\s|automatically\s)?[a-z]+(?<!ss)(?<!ous)(?<!is)s\b"
+)
+#: Who can have it and on which plan: logistics, not a claim ("available today for all customers on ...").
+_AVAILABILITY = re.compile(
+    r"\bavailable\b.*\b(?:plans?|customers|regions?|markets?|no (?:extra |additional )?(?:cost|charge))\b|"
+    r"\b(?:is|are) included (?:in|with|on)\b|"
+    r"^in this (?:session|webinar|post|article|guide|talk|episode|issue)\b"
+)
+_VERB_HINT = re.compile(
+    r"\b(?:is|are|was|were|has|have|had|can|will|does|do|did|gets?|makes?|\w+s|\w+ed)\b", re.IGNORECASE
+)
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[A-Za-z][A-Za-z'\u2019-]*", text)
+
+
+def _section_heading(line: Line, text: str, headings: Sequence[tuple[int, int]]) -> str:
+    """The heading the sentence sits under (`headings` sorted by start; a bisection, not a scan:
+    a draft of 10,000 headings would otherwise take quadratic time)."""
+    k = bisect_right(headings, (line.start, line.start)) - 1
+    while k >= 0 and headings[k][1] > line.start:
+        k -= 1
+    return text[headings[k][0] : headings[k][1]] if k >= 0 else ""
+
+
+def _bulleted(line: Line, text: str) -> bool:
+    head = text[text.rfind("\n", 0, line.start) + 1 : line.start + 4]
+    return bool(BULLET.match(head))
+
+
+def _is_heading(line: Line, headings: Sequence[tuple[int, int]]) -> bool:
+    k = bisect_right(headings, (line.start, line.end))
+    near = headings[max(0, k - 1) : k + 1]  # the heading starting at or before it, and the next one
+    if any(start <= line.start < end or line.start <= start < line.end for start, end in near):
+        return True
+    body = line.text.strip()
+    if body.endswith((".", "!", "?", ":", ",", "\u201d", '"')):
+        return False
+    words = _words(body)
+    long_words = [w for w in words if len(w) > 3]
+    titled = bool(long_words) and sum(w[0].isupper() for w in long_words) / len(long_words) >= 0.6
+    return len(words) <= 8 or titled
+
+
+def read_kinds(text: str, lines: Sequence[Line], headings: Sequence[tuple[int, int]] = ()) -> list[str]:
+    """The kind of each sentence of `text`, in order (see the module docstring)."""
+    names = product_names(text, lines)
+    headings = sorted(headings)
+    kinds: list[str] = []
+    in_quote = False
+    for line in lines:
+        kind, in_quote = _kind(line, text, headings, names, in_quote)
+        kinds.append(kind)
+    return kinds
+
+
+def _kind(
+    line: Line, text: str, headings: Sequence[tuple[int, int]], names: frozenset[str], in_quote: bool
+) -> tuple[str, bool]:
+    body = DATELINE_PREFIX.sub("", BULLET.sub("", line.text.strip())) or line.text.strip()
+    low = body.lower()  # case-blind patterns are written in lower case: IGNORECASE cost a fifth of the time
+    words = _words(body)
+    opened = in_quote or body[:1] in '\u201c"' or "\u201c" in body
+    in_quote_next = _still_quoting(body, in_quote)
+    if opened:
+        return QUOTE, in_quote_next
+    if _is_heading(line, headings):
+        return HEADING, False
+    if _SAID.match(body) or (
+        not body.endswith((".", "!", "?"))
+        and re.search(r"^[A-Z][\w.'-]+(?: [A-Z][\w.'-]+)+, ", body)
+        and not _VERB_HINT.search(body.split(",", 1)[1] if "," in body else "")
+    ):
+        return ATTRIBUTION, False
+    if (
+        _DATELINE.match(body)
+        or _RELEASED.match(low)
+        or (len(words) <= 8 and _DATE.search(body) and not body.endswith("."))
+    ):
+        return DATELINE, False
+    if _BYLINE.match(body) and len(words) <= 12:
+        return BYLINE, False
+    times = len(_TIME.findall(body))
+    if _TIME.match(body) or times >= 2 or (times and _DATE.search(body) and len(words) <= 12):
+        return SCHEDULE, False
+    if _HASHTAGS.match(body) or _GREETING.match(low):
+        return OTHER, False
+    if _CONTACT_WORDS.match(low) or (_CONTACT.search(body) and len(words) < 16):
+        return CONTACT if not _cta(body) else CTA, False
+    if _cta(body):
+        return CTA, False
+    bulleted = _bulleted(line, text)
+    if bulleted and not body.endswith((".", "!", "?")):
+        return LIST_FRAGMENT, False
+    section = _section_heading(line, text, headings)
+    if _ABOUT_HEADING.match(section.lower()) or _BOILERPLATE.search(body) or _DESCRIPTION.match(body):
+        return BOILERPLATE, False
+    if body.endswith("?") or len(words) < 5:
+        return OTHER, False
+    if _STRONG_NEWS.search(low) or (_NEWS.search(low) and not _ANNOUNCE.search(low)):
+        return NEWS, False
+    if (
+        _MINOR_HEADING.match(section.lower())
+        or _FIX_NOTE.match(low)
+        or _MODAL_FUTURE.search(low)
+        or _AVAILABILITY.search(low)
+    ):
+        return OTHER, False
+    if line.label == "case-for-change" and not (
+        mentions(body, names) or _PEOPLE_SUBJECT.match(low) or named_subject(body)
+    ):
+        return ARGUMENT, False
+    if _CURRENCY.search(low) and _PER_UNIT.search(low):
+        return (NEWS if _EVENT_PRICE.search(low) else PRICE), False
+    if _ANNOUNCE.search(low) and (mentions(body, names) or _VERSION.search(body) or "we" in body.lower().split()):
+        return ANNOUNCEMENT, False
+    if (
+        _FIGURE.search(low)
+        and _RESULT.search(low)
+        and (_RESULT_CONTEXT.search(low) or _PEOPLE_SUBJECT.match(low) or _STRONG_RESULT.search(low))
+        and (_PERCENT_OR_CHANGE.search(low) or _STRONG_RESULT.search(low))
+    ):
+        return BENEFIT, False
+    if not body.endswith((".", "!")):
+        return OTHER, False
+    if _FIRST_PERSON_STORY.match(low) or (_PAST.search(" ".join(low.split()[:8])) or _STORY.search(low)):
+        return OTHER, False
+    if _mentions_start(body, names) or _PEOPLE_SUBJECT.match(low) or _CAPABILITY.search(low) or _PRESENT.search(body):
+        return FEATURE, False
+    if mentions(body, names) or len(words) >= _LONG_STATEMENT:
+        return CLAIM, False
+    return OTHER, False
+
+
+def _still_quoting(body: str, in_quote: bool) -> bool:
+    """Does a quotation run on past this sentence? (a quote of several sentences is all theirs)"""
+    opens, closes = body.count("\u201c"), body.count("\u201d")
+    straight = body.count('"') % 2 == 1
+    if in_quote:
+        return closes == 0 and not straight
+    return opens > closes or (straight and body.lstrip()[:1] == '"')
+
+
+def is_news_headline(text: str) -> bool:
+    """A title or opening line that is company news: a hire, an award, an office, funding, an anniversary."""
+    return bool(_STRONG_NEWS.search(text.lower()))
+
+
+def is_product_sentence(text: str, names: frozenset[str]) -> bool:
+    """Does the sentence say what the product does ("Closewise matches ...", "Our app ...")?"""
+    body = BULLET.sub("", text.strip())
+    return _mentions_start(body, names) or named_subject(body)
+
+
+def named_subject(body: str) -> bool:
+    """ "Closewise matches ...": a name (not a common word) doing something in the present tense."""
+    match = re.match(r"([A-Z][\w-]+)(?: \d[\w.]*)? ([a-z]+s)\b", body)
+    if not match or match.group(1).lower() in _COMMON_CAPS or match.group(2).endswith("ss"):
+        return False
+    return not match.group(1).endswith("s")  # "Sales reps spend", "Stores see": a plural noun, then its verb
+
+
+def _cta(body: str) -> bool:
+    """A call to action or an instruction: it starts with a verb in the imperative."""
+    first, _, rest = body.lower().partition(" ")
+    first = first.strip(",.!")
+    if first in CTA_VERBS | _MORE_IMPERATIVES:
+        return True
+    if first in IMPERATIVE_VERBS and rest.split(" ", 1)[0] in _OBJECT_STARTS:
+        return True  # "Import your yield files": an instruction; "Build logs load faster" is not
+    lowered = body.lower()
+    return bool(
+        re.match(r"^(?:want|need|ready|interested|questions|can't|cannot|curious)\b.*\?$", lowered)
+        or re.search(
+            r"\b(?:book a demo|sign up|register (?:now|today|here|at)|learn more|get started|contact us)\b", lowered
+        )
+    )
+
+
+def product_names(text: str, lines: Sequence[Line]) -> frozenset[str]:
+    """Names the draft keeps coming back to: capitalized words not at a sentence's start, seen twice or more."""
+    return frozenset(name for name, n in _name_counts(lines).items() if n >= _NAME_MENTIONS)
+
+
+def main_name(lines: Sequence[Line]) -> str | None:
+    """The name the draft mentions most (its product, usually), if any is mentioned twice."""
+    ranked = _name_counts(lines).most_common(1)
+    return ranked[0][0] if ranked and ranked[0][1] >= _NAME_MENTIONS else None
+
+
+def _name_counts(lines: Sequence[Line]) -> Counter[str]:
+    """Capitalized words by mentions, for those seen capitalized inside a sentence at least once."""
+    counts: Counter[str] = Counter()
+    inside: set[str] = set()
+    for line in lines:
+        tokens = re.findall(r"[A-Za-z][\w.-]*", BULLET.sub("", line.text))
+        for k, token in enumerate(tokens):
+            token = token.rstrip(".")
+            if token[:1].isupper() and token.lower() not in _COMMON_CAPS and len(token) > 2:
+                counts[token] += 1
+                if k > 0:
+                    inside.add(token)  # "Five years ago" capitalizes "Five" only at a sentence's start
+    return Counter({name: n for name, n in counts.items() if name in inside})
+
+
+_NAME_MENTIONS = 2
+
+
+def mentions(body: str, names: frozenset[str]) -> bool:
+    return bool(names) and bool(_names_pattern(names).search(body))
+
+
+@lru_cache(maxsize=64)
+def _names_pattern(names: frozenset[str]) -> re.Pattern[str]:
+    """One pattern for all of a draft's names (every sentence of the draft is searched for them)."""
+    return re.compile(r"\b(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")\b")
+
+
+def _mentions_start(body: str, names: frozenset[str]) -> bool:
+    head = " ".join(body.split()[:4])
+    return mentions(head, names) or bool(re.match(r"^(?:it|its|our|the new|the)\b", body, re.IGNORECASE))
+
+
+_COMMON_CAPS = lexicon.COMMON_CAPITALS
