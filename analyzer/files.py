@@ -61,6 +61,12 @@ def open_output(path: Path, flags: int, mode: int = 0o644) -> int:
     return fd
 
 
+def read_output(path: Path) -> str:
+    """The UTF-8 text of an output read back (an audit's summary.json), opened as `open_output` does."""
+    with open(open_output(path, os.O_RDONLY), encoding="utf-8") as handle:
+        return handle.read()
+
+
 def check_output(path: Path) -> None:
     """Refuse (`UnsafeOutputError`) an output `path` that exists as anything but a regular file."""
     with contextlib.suppress(FileNotFoundError):
@@ -156,14 +162,14 @@ def remove_tree(path: Path) -> None:
 def new_file(path: Path) -> Iterator[IO[str]]:
     """A text file created at `path`, which must not exist yet (not even as a link): for files
     inside a `replaced_directory`, where a name taken twice is a bug, not something to overwrite."""
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    descriptor = open_output(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL)
     with os.fdopen(descriptor, "w", encoding="utf-8", errors="backslashreplace") as handle:
         yield handle
 
 
 def write_new_file(path: Path, data: bytes) -> None:
     """`data` into `path`, created as `new_file` does (one write, no buffer: for many small files)."""
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    descriptor = open_output(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL)
     try:
         view = memoryview(data)
         while view:

@@ -27,6 +27,7 @@ import pytest
 
 from analyzer.analysis.analyzer import AnalyzeOptions, Analyzer
 from analyzer.analysis.suggest.parse import clean
+from analyzer.audit.identity import page_name
 from analyzer.audit.records import ANALYSIS_FAILED, AUDIT_OPTIONS, audit_record
 from analyzer.audit.results import RESULTS_CSV, RESULTS_FILE, read_existing
 from analyzer.audit.run import AuditError, run_audit
@@ -554,15 +555,23 @@ def test_company_news_enters_the_audit_only_with_include_news(tmp_path: Path) ->
     drafts = Path(__file__).resolve().parent / "drafts"
     for name in ("office-and-hiring.txt", "press-release.txt"):
         shutil.copy(drafts / name, library / name)
-    suggestions = {}
+    suggestions, fix_first = {}, {}
     for include_news in (False, True):
         out = tmp_path / f"audit-{include_news}"
         run_audit(iter_documents([str(library)]), out, jobs=1, include_news=include_news)
         suggestions[include_news] = {r["id"]: r["suggestion"] for r in records_of(out)}
-        assert json.loads((out / "summary.json").read_text(encoding="utf-8"))["run"]["include_news"] is include_news
+        summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+        assert summary["run"]["include_news"] is include_news
+        fix_first[include_news] = {item["id"] for item in summary["fix_first"]["items"]}
+        # its page says what it misses, and offers a rewrite only when there is one
+        [news] = [r for r in records_of(out) if r["id"] == "office-and-hiring.txt"]
+        page = (out / "docs" / page_name(news)).read_text(encoding="utf-8")
+        assert ("No rewrite on offer" in page) is not include_news
     assert suggestions[False]["office-and-hiring.txt"] is None
     assert suggestions[True]["office-and-hiring.txt"] is not None
     assert suggestions[False]["press-release.txt"] is not None
+    # "Fix these first" never lists news the audit left alone; the table still has it
+    assert fix_first == {False: {"press-release.txt"}, True: {"press-release.txt", "office-and-hiring.txt"}}
 
 
 def test_the_audit_never_audits_its_own_outputs(tmp_path: Path) -> None:

@@ -26,6 +26,7 @@ from analyzer.audit.identity import identity
 from analyzer.audit.results import RESULTS_FILE, iter_records
 from analyzer.audit.summary import label_counts, label_shares, median_of_counts, parse_datetime
 from analyzer.errors import AnalyzerError
+from analyzer.files import UnsafeOutputError, check_output, read_output
 from analyzer.labels import LABELS
 
 COMPARE_FILE: Final = "compare.json"
@@ -49,6 +50,10 @@ def check_audit_dir(directory: Path, role: str) -> Path:
     results = directory / RESULTS_FILE
     if not directory.is_dir():
         raise CompareError(f"{role} {directory} is not a folder. Give the --out folder of an earlier audit.")
+    try:
+        check_output(results)  # read back only as a regular file, never through a link
+    except UnsafeOutputError as exc:
+        raise CompareError(f"{role}: {exc.strerror}.") from None
     if not results.is_file():
         raise CompareError(f"{role} {directory} holds no {RESULTS_FILE}: it is not the output folder of an audit.")
     return results
@@ -93,7 +98,7 @@ class _Side:
 def _finished(directory: Path) -> str | None:
     """When an audit ended, from its summary.json (None when it has none)."""
     try:
-        run = json.loads((directory / "summary.json").read_text(encoding="utf-8")).get("run") or {}
+        run = json.loads(read_output(directory / "summary.json")).get("run") or {}
     except (OSError, ValueError, AttributeError):
         return None
     return _when(run.get("finished") or run.get("started"))

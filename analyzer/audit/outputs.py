@@ -22,7 +22,7 @@ from analyzer.audit.identity import PAGES_DIR
 from analyzer.audit.report import REPORT_FILE, SUMMARY_FILE, ReportOutcome, write_report
 from analyzer.audit.results import RESULTS_CSV, RESULTS_FILE, iter_records, printable_record
 from analyzer.errors import AnalyzerError
-from analyzer.files import UnsafeOutputError, check_output, open_output, remove_tree
+from analyzer.files import UnsafeOutputError, check_output, open_output, read_output, remove_tree
 
 #: Written by `analyzer.audit.report`; removed with the results on `overwrite` so no stale report survives.
 REPORT_FILES: Final = (SUMMARY_FILE, REPORT_FILE, COMPARE_FILE)
@@ -129,12 +129,15 @@ def rewrite_report(out_dir: Path, *, compare_with: Path | None = None) -> Report
     if compare_with is not None:
         check_audit_dir(compare_with, "the earlier audit")
     with locked(out_dir):
-        try:
-            run = json.loads((out_dir / SUMMARY_FILE).read_text(encoding="utf-8")).get("run") or {}
+        check_output_names(out_dir)
+        try:  # the run's facts; a summary.json that is missing or not a regular file has none
+            run = json.loads(read_output(out_dir / SUMMARY_FILE)).get("run") or {}
         except (OSError, ValueError, AttributeError):
             run = {}
         try:
             return report_results(iter_records(results), out_dir, run, compare_with)
+        except UnsafeOutputError:
+            raise
         except OSError as exc:
             raise AuditError(
                 f"cannot write the report in {out_dir}: {exc.strerror or exc}. results.jsonl is untouched."
