@@ -433,7 +433,12 @@ def test_wordpress_export_reads_published_posts_and_pages_only(tmp_path: Path) -
     docs = documents(export)
     assert [d.id for d in docs] == ["11", "14", "18"]
     post, about, audits = docs
-    assert (post.title, post.doc_type, post.published, post.section) == ("Close faster", "blog", "2024-02-12", "blog")
+    assert (post.title, post.doc_type, post.published, post.section) == (
+        "Close faster",
+        "blog-post",
+        "2024-02-12",
+        "blog",
+    )
     assert (post.url, post.location, post.filename) == (
         "https://acme.example/blog/close-faster/", "https://acme.example/blog/close-faster/", "11.html",
     )  # fmt: skip

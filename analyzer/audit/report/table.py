@@ -81,7 +81,7 @@ def _row(record: Mapping[str, Any], name: str) -> tuple[int, str]:
         f"<td>{link}</td><td>{type_cell}</td><td>{verdict(label, record.get('mixed'), record.get('scores'))}</td>"
         f'<td class="num" data-v="{score}">{score}</td>'
         f"<td>{_missing(missing)}</td>"
-        f"<td>{placeholders(shorten(rewrite['text'], SUGGESTION_CHARS)) if rewrite else ''}</td></tr>"
+        f"<td><span>{placeholders(shorten(rewrite['text'], SUGGESTION_CHARS)) if rewrite else ''}</span></td></tr>"
     )
 
 
