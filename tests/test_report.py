@@ -487,7 +487,13 @@ def test_a_document_page_in_chromium_shows_the_analysis(
     browser: Browser, records: list[dict[str, Any]], tmp_path: Path
 ) -> None:
     write_report(records, tmp_path, RUN)
-    record = next(r for r in records if r["suggestion"] and any(e["sentences"] for e in r["evidence"].values()))
+    record = next(
+        r
+        for r in records
+        if r["suggestion"]
+        and len(r["suggestion"]["alternatives"]) > 1
+        and any(e["sentences"] for e in r["evidence"].values())
+    )
     path = tmp_path / "docs" / page_name(record)
     page, requests, dialogs, errors = open_report(browser, path)
     assert (requests, dialogs, errors) == ([path.as_uri()], [], [])
@@ -511,6 +517,10 @@ def test_a_document_page_in_chromium_shows_the_analysis(
     suggestion = record["suggestion"]
     assert page.locator("dd.before").inner_text() == suggestion["original"]
     assert page.locator("dd.after").inner_text() == suggestion["rewrite"]
+    others = page.locator("ol.alternatives > li")
+    assert others.count() == len(suggestion["alternatives"]) - 1
+    for shown, alternative in zip(others.all(), suggestion["alternatives"][1:], strict=True):
+        assert alternative["text"] in shown.inner_text()
     anchor = page.locator("#rewrites-title + p a")
     assert anchor.inner_text() == f"Sentence {suggestion['sentence'] + 1}"
     anchor.click()
@@ -522,6 +532,13 @@ def test_a_document_page_in_chromium_shows_the_analysis(
     assert source.evaluate("a => a.href") == Path(record["location"]).absolute().as_uri()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "report-document.png"), full_page=True)
+    # a piece missing questions: each with the analysis's coaching questions under it
+    missing = next(r for r in records if r["label"] and not any(r["rubric"].values()) and r["coaching"])
+    page.goto((tmp_path / "docs" / page_name(missing)).as_uri())
+    for k, element in enumerate(RUBRIC_ELEMENTS):
+        item = page.locator(".rubric > li").nth(k)
+        assert "✗ missing" in item.inner_text()
+        assert item.locator("li").all_inner_texts() == missing["coaching"][element]
     page.context.close()
 
 
