@@ -73,9 +73,13 @@ def test_added_removed_changed_and_moved(tmp_path: Path) -> None:
 def test_a_library_audited_from_another_path_is_matched_by_id(tmp_path: Path) -> None:
     old = [record(name, 50, source="/old/checkout/content") for name in ("a", "b", "c")]
     new = [record(name, 50, source="/ci/workspace/content") for name in ("a", "b", "d")]
+    # failed both times: the content key hashes the path, so the result says (same failure: unchanged)
+    old += [record("empty.txt", None, source="/old/checkout/content"), record("x.pdf", None, source="/old/x")]
+    new += [record("empty.txt", None, source="/ci/workspace/content"), {**record("x.pdf", 40, source="/ci/x")}]
     figures = compared(tmp_path, old, new)
     assert figures["matched_by"] == "id"
-    assert figures["counts"] == {"added": 1, "removed": 1, "changed": 0, "unchanged": 2}
+    assert figures["counts"] == {"added": 1, "removed": 1, "changed": 1, "unchanged": 3}
+    assert [e["id"] for e in figures["changed"]] == ["x.pdf"]  # failed before, analyzed now
 
 
 def test_spellings_of_one_source_match(tmp_path: Path) -> None:

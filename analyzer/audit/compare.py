@@ -3,8 +3,10 @@
 Documents are matched by SOURCE and id (a folder's file by its path under the folder, an
 export row by its id, a page by its URL). When no document matches that way (the library was
 audited from another path), they are matched by id alone, where an id is unique in both. A
-matched document *changed* when its analyzed text differs (its content key, for results
-written before audits kept the text, or for failed documents).
+matched document *changed* when its analyzed text differs. Without the text on both sides (a
+failed document, or results written before audits kept the text) its content key says, when
+both audits read it from one SOURCE; across two paths the key cannot (it hashes the SOURCE
+too), so then the document changed when its result did (label, score or error code).
 
 Both audits are streamed into a temporary SQLite database beside the new results and matched
 there with joins, so a comparison of two 300,000-document audits costs the memory of a few
@@ -35,8 +37,9 @@ COMPARE_VERSION: Final = "1.0"
 LIST_LIMIT: Final = 10_000
 #: Pieces listed as moving most, up and down.
 MOVERS: Final = 10
-_COLUMNS: Final = "source TEXT, id TEXT, key TEXT, text_hash TEXT, label TEXT, score INTEGER, info TEXT"
-_NAMES: Final = "source, id, key, text_hash, label, score, info"
+_COLUMNS: Final = "source TEXT, id TEXT, key TEXT, text_hash TEXT, code TEXT, label TEXT, score INTEGER, info TEXT"
+_NAMES: Final = "source, id, key, text_hash, code, label, score, info"
+_VALUES: Final = "?, " * 7 + "?"
 
 
 class CompareError(AnalyzerError):
@@ -136,7 +139,7 @@ class Comparison:
         try:
             with self.db:
                 self.db.executemany(
-                    f"INSERT INTO old ({_NAMES}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    f"INSERT INTO old ({_NAMES}) VALUES ({_VALUES})",
                     (self._row(record, self.old) for record in iter_records(old_results)),
                 )
         except OSError as exc:
@@ -149,11 +152,13 @@ class Comparison:
     def _row(self, record: Mapping[str, Any], side: _Side) -> tuple[Any, ...]:
         label, score = side.count(record)
         info = {**identity(record), "mixed": bool(record.get("mixed"))}
+        error = record.get("error")
         return (
             _normal_source(record.get("source")),
             str(record.get("id")),
             str(record.get("key")),
             _text_hash(record),
+            str(error.get("code")) if isinstance(error, Mapping) else None,
             label,
             score,
             json.dumps(info, ensure_ascii=False),
@@ -167,7 +172,7 @@ class Comparison:
 
     def _flush(self) -> None:
         with self.db:
-            self.db.executemany(f"INSERT INTO new ({_NAMES}) VALUES (?, ?, ?, ?, ?, ?, ?)", self._pending)
+            self.db.executemany(f"INSERT INTO new ({_NAMES}) VALUES ({_VALUES})", self._pending)
         self._pending.clear()
 
     def figures(self, finished: Any = None) -> dict[str, Any]:
@@ -237,8 +242,9 @@ class Comparison:
 
     def _pair(self, on: str, where: str) -> None:
         changed = (
-            "CASE WHEN o.text_hash IS NOT NULL AND n.text_hash IS NOT NULL "
-            "THEN o.text_hash != n.text_hash ELSE o.key != n.key END"
+            "CASE WHEN o.text_hash IS NOT NULL AND n.text_hash IS NOT NULL THEN o.text_hash != n.text_hash "
+            "WHEN o.source = n.source THEN o.key != n.key "
+            "ELSE o.label IS NOT n.label OR o.score IS NOT n.score OR o.code IS NOT n.code END"
         )
         with self.db:
             self.db.execute(
