@@ -222,27 +222,3 @@ def test_readme_shows_the_hook_and_a_workflow() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "id: analyzer-check" in readme and "--format github" in readme and "actions/checkout" in readme
     assert run_cli("check", "--help").stdout.count("40") >= 1
-
-
-def test_a_missing_question_is_answered_by_the_alternative_that_adds_it() -> None:
-    """Schema 1.1 gives each target two or three alternatives, one per move: a missing element's
-    finding quotes the one that adds that element, not whichever came first."""
-    from analyzer.analysis.analyzer import Analyzer
-    from analyzer.audit.check.findings import CHECK_OPTIONS, findings, rewrite_toward
-    from analyzer.labels import RUBRIC_ELEMENTS
-    from analyzer.text.extract import extract
-
-    analysis = Analyzer.load().analyze(extract(FEATURES.read_bytes(), filename=FEATURES.name), options=CHECK_OPTIONS)
-    missing = [e for e in RUBRIC_ELEMENTS if not getattr(analysis.rubric, e).present]
-    offered = {e: rewrite_toward(analysis, e) for e in missing}
-    assert any(offered.values()), "a feature page misses questions a rewrite can add"
-    by_sentence = {f.sentence: f.message for f in findings(analysis, FEATURES.read_text(encoding="utf-8"))}
-    for element, rewrite in offered.items():
-        if rewrite is None:
-            continue
-        sentence, text = rewrite
-        [alternative] = [
-            a for s in analysis.suggestions if s.sentence == sentence for a in s.alternatives if a.text == text
-        ]
-        assert alternative.move == element
-        assert f"Try: {text}" in by_sentence[sentence]

@@ -123,9 +123,9 @@ def findings(analysis: Analysis, source: str | None) -> list[Finding]:
         if getattr(analysis.rubric, element).present:
             continue
         title, what, where = MISSING[element]
-        rewrite = rewrite_toward(analysis, element)
-        index = rewrite[0] if rewrite else _home(element, analysis, sentences)
-        advice = f"rewrite this sentence to say it. Try: {rewrite[1]}" if rewrite else where + "."
+        rewrite = next((s for s in analysis.suggestions if s.target == element), None)
+        index = rewrite.sentence if rewrite else _home(element, analysis, sentences)
+        advice = f"rewrite this sentence to say it. Try: {rewrite.rewrite}" if rewrite else where + "."
         if index in found:  # a second element at the same sentence: one finding says both
             earlier = found[index]
             message = f"{earlier.message} Also {title[0].lower()}{title[1:]}: {what}; {advice}"
@@ -137,10 +137,10 @@ def findings(analysis: Analysis, source: str | None) -> list[Finding]:
         message = f"{note}{title}: {what}; {advice}"
         found[index] = Finding("missing-element", title, message, index, places[index] if index is not None else None)
     for index, sentence in weak.items():
-        offered = next((s.rewrite for s in analysis.suggestions if s.sentence == index), None)
+        rewrite = next((s for s in analysis.suggestions if s.sentence == index), None)
         title = f"Sentence {index + 1} {_weakness(sentence).split(' (')[0]}"
         message = f"Sentence {index + 1} {_weakness(sentence)}: {_advice(sentence)}." + (
-            f" Try: {offered}" if offered is not None else ""
+            f" Try: {rewrite.rewrite}" if rewrite is not None else ""
         )
         found[index] = Finding("weak-sentence", title, message, index, places[index])
     return sorted(found.values(), key=lambda f: (f.sentence is None, f.sentence or 0))
@@ -164,21 +164,11 @@ def weakest(sentences: Sequence[SentenceOut]) -> list[SentenceOut]:
     return sorted(candidates, key=lambda s: (s.scores[CHANGE], s.index))[:WEAKEST]
 
 
-def rewrite_toward(analysis: Analysis, element: str) -> tuple[int, str] | None:
-    """(sentence, rewrite) of the first suggested rewrite that adds `element`: a suggestion's
-    first alternative, or another of its alternatives (each takes a different move)."""
-    for suggestion in analysis.suggestions:
-        for alternative in suggestion.alternatives:
-            if alternative.move == element:
-                return suggestion.sentence, alternative.text
-    return None
-
-
 def _home(element: str, analysis: Analysis, sentences: Sequence[SentenceOut]) -> int | None:
     """The sentence where a missing element belongs (see the module's docstring)."""
-    rewrite = rewrite_toward(analysis, element)
-    if rewrite is not None:
-        return rewrite[0]
+    for suggestion in analysis.suggestions:
+        if suggestion.target == element:
+            return suggestion.sentence
     headings = {section.start for section in analysis.sections}
     body = [s.index for s in sentences if not s.low_signal and s.start not in headings]
     body = body or [s.index for s in sentences]
