@@ -4,7 +4,7 @@ Folders of files and sitemaps carry no type, so without this a report groups mos
 as "(no type)". The type is inferred with plain rules a reader can check (a `press/` folder, a
 "FOR IMMEDIATE RELEASE" line, a "Subject:" header) and always shown as inferred; when no rule
 fires the document stays without a type rather than get a guess. The names are the corpus's
-document types. Measured on the corpus's 960 documents by `tests/test_doctype.py`: see there.
+document types. Measured on the corpus's 960 documents by `tests/test_identity.py`: see there.
 """
 
 from __future__ import annotations
