@@ -109,3 +109,11 @@ def test_a_folder_that_is_not_an_audit_is_refused_with_advice(tmp_path: Path) ->
         check_audit_dir(tmp_path, "--compare")
     result = run_cli("report", "compare", str(tmp_path), str(tmp_path))
     assert result.returncode == 2 and "holds no results.jsonl" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_lone_surrogate_in_an_earlier_audit_never_stops_the_comparison(tmp_path: Path) -> None:
+    """An older results.jsonl may hold one (a file name that is not UTF-8): compare.json is
+    written as UTF-8, so what it lists is cleaned as the report's own records are."""
+    figures = compared(tmp_path, [{**record("gone", 10), "title": "caf\udce9"}], [record("a", 50)])
+    assert figures["removed"][0]["title"] == "caf\ufffd"
+    json.dumps(figures, ensure_ascii=False).encode("utf-8")

@@ -140,7 +140,7 @@ class Comparison:
             with self.db:
                 self.db.executemany(
                     f"INSERT INTO old ({_NAMES}) VALUES ({_VALUES})",
-                    (self._row(record, self.old) for record in iter_records(old_results)),
+                    (self._row(record, self.old) for record in iter_records(old_results, for_people=True)),
                 )
         except OSError as exc:
             raise CompareError(f"cannot read {old_results}: {exc.strerror or exc}.") from exc

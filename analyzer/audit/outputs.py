@@ -20,7 +20,7 @@ from typing import Any, Final
 from analyzer.audit.compare import COMPARE_FILE, check_audit_dir
 from analyzer.audit.identity import PAGES_DIR
 from analyzer.audit.report import REPORT_FILE, SUMMARY_FILE, ReportOutcome, write_report
-from analyzer.audit.results import RESULTS_CSV, RESULTS_FILE, iter_records, printable_record
+from analyzer.audit.results import RESULTS_CSV, RESULTS_FILE, iter_records
 from analyzer.errors import AnalyzerError
 from analyzer.files import UnsafeOutputError, check_output, open_output, read_output, remove_tree
 
@@ -112,7 +112,7 @@ def report_results(
 ) -> ReportOutcome:
     """The report; a bug in it says the results are safe rather than show a traceback."""
     try:
-        return write_report(map(printable_record, records), out_dir, run, compare_with=compare_with, each=each)
+        return write_report(records, out_dir, run, compare_with=compare_with, each=each)
     except (OSError, AnalyzerError):
         raise
     except Exception as exc:  # the results are safe; say so rather than show a traceback
@@ -135,7 +135,7 @@ def rewrite_report(out_dir: Path, *, compare_with: Path | None = None) -> Report
         except (OSError, ValueError, AttributeError):
             run = {}
         try:
-            return report_results(iter_records(results), out_dir, run, compare_with)
+            return report_results(iter_records(results, for_people=True), out_dir, run, compare_with)
         except UnsafeOutputError:
             raise
         except OSError as exc:

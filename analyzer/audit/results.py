@@ -11,15 +11,16 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-from analyzer.audit.sources.document import printable
 from analyzer.files import atomic_writer, open_output
 from analyzer.labels import LABELS, RUBRIC_ELEMENTS
+from analyzer.text.extract.layout import printable
 
 RESULTS_FILE: Final = "results.jsonl"
 RESULTS_CSV: Final = "results.csv"
@@ -39,6 +40,8 @@ IDENTITY_FIELDS: Final = (
     "inferred_type",
 )
 _SUGGESTION_FIELDS: Final = ("sentence", "original", "rewrite", "target", "strategy", "rationale", "gain")
+#: A JSON escape that may be half a surrogate pair: only a line holding one can hold a lone surrogate.
+_SURROGATE_ESCAPE: Final = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
 def encode_record(record: Mapping[str, Any]) -> bytes:
@@ -114,13 +117,16 @@ def _parse_line(line: bytes) -> dict[str, Any] | None:
     return record
 
 
-def iter_records(path: Path) -> Iterator[dict[str, Any]]:
-    """The complete records of a results file, in file order."""
+def iter_records(path: Path, *, for_people: bool = False) -> Iterator[dict[str, Any]]:
+    """The complete records of a results file, in file order; `for_people`: as results.csv and
+    the report show them (`printable_record`, walked only for a line holding a surrogate's
+    escape: walking every record would cost the report step as much as its pages' escaping)."""
     with open(open_output(path, os.O_RDONLY), "rb") as handle:
         for line in handle:
             record = _parse_line(line)
-            if record is not None:
-                yield record
+            if record is None:
+                continue
+            yield printable_record(record) if for_people and _SURROGATE_ESCAPE.search(line) else record
 
 
 def rewrite_lines(path: Path, keep: Callable[[dict[str, Any]], bool]) -> None:

@@ -419,7 +419,11 @@ def _write_outputs(
             table = csv.writer(handle)
             table.writerow(CSV_COLUMNS)
             report = report_results(
-                iter_records(results), out_dir, run, compare_with, lambda record: table.writerow(csv_row(record))
+                iter_records(results, for_people=True),
+                out_dir,
+                run,
+                compare_with,
+                lambda record: table.writerow(csv_row(record)),
             )
     except UnsafeOutputError:
         raise

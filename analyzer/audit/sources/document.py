@@ -15,7 +15,6 @@ from urllib.parse import unquote, urlsplit
 
 from analyzer.errors import InputError
 from analyzer.text.extract import Limits
-from analyzer.text.extract.layout import SURROGATES
 
 #: Error codes of documents that never reached extraction. A row or page that breaks the
 #: export's schema uses `InputError.code`, one over a size limit `TooLargeError.code`.
@@ -67,15 +66,6 @@ class SourceDocument:
             digest.update(b"\0")
         digest.update(self.data if self.data is not None else b"\0error\0" + (self.error or "").encode())
         return digest.hexdigest()
-
-
-def printable(text: str) -> str:
-    """`text` with each lone surrogate as U+FFFD (the replacement character).
-
-    JSON can carry one (`"\\ud800"`) and a file name that is not UTF-8 decodes to them; either
-    is not a character, cannot be written as UTF-8, and would stop every page that shows it.
-    """
-    return SURROGATES.sub("\ufffd", text)
 
 
 def too_large_reason(what: str, size: int, limits: Limits) -> str:
