@@ -12,6 +12,7 @@ import re
 import resource
 import shutil
 import signal
+import statistics
 import struct
 import subprocess
 import sys
@@ -26,14 +27,9 @@ import pytest
 
 from analyzer.analysis.analyzer import AnalyzeOptions, Analyzer
 from analyzer.analysis.suggest.parse import clean
-from analyzer.audit.records import (
-    ANALYSIS_FAILED,
-    AUDIT_OPTIONS,
-    RESULTS_CSV,
-    RESULTS_FILE,
-    audit_record,
-    read_existing,
-)
+from analyzer.audit.identity import page_name
+from analyzer.audit.records import ANALYSIS_FAILED, AUDIT_OPTIONS, audit_record
+from analyzer.audit.results import RESULTS_CSV, RESULTS_FILE, read_existing
 from analyzer.audit.run import AuditError, run_audit
 from analyzer.audit.sources import SourceDocument, iter_documents
 from analyzer.labels import LABELS, RUBRIC_ELEMENTS
@@ -54,19 +50,42 @@ RECORD_FIELDS = [
     "url",
     "doc_type",
     "published",
+    "inferred_type",
     "words",
     "label",
+    "mixed",
     "scores",
     "confidence",
     "uncertain",
     "mixed",
     "case_for_change_score",
     "rubric",
+    "evidence",
     "suggestion",
+    "coaching",
     "model",
     "error",
+    "format",
+    "text",
+    "sentences",
 ]
-SUGGESTION_FIELDS = ["sentence", "original", "rewrite", "target", "strategy", "rationale", "gain"]
+#: The fields null in the record of a document that failed.
+ANALYSIS_FIELDS = [*RECORD_FIELDS[10:21], *RECORD_FIELDS[-3:]]
+#: The suggestion is kept whole, as the Analysis gives it (so newer fields, like alternatives, flow through).
+SUGGESTION_FIELDS = [
+    "sentence",
+    "start",
+    "end",
+    "original",
+    "target",
+    "strategy",
+    "rewrite",
+    "rationale",
+    "placeholders",
+    "scores_after",
+    "gain",
+    "alternatives",
+]
 MAX_BYTES = 60_000
 #: The documents that must fail, and how.
 EXPECTED_ERRORS = {
@@ -162,7 +181,7 @@ def test_every_document_gets_a_record_by_the_contract(
         if name in EXPECTED_ERRORS:
             assert record["error"]["code"] == EXPECTED_ERRORS[name], record
             assert record["error"]["message"] and not record["error"]["message"].startswith("[")
-            assert all(record[f] is None for f in RECORD_FIELDS[9:17]), record
+            assert all(record[f] is None for f in ANALYSIS_FIELDS), record
             continue
         assert record["error"] is None, record
         assert record["words"] > 10
@@ -173,18 +192,38 @@ def test_every_document_gets_a_record_by_the_contract(
         assert 0 <= record["case_for_change_score"] <= 100
         assert list(record["rubric"]) == list(RUBRIC_ELEMENTS)
         assert all(isinstance(v, bool) for v in record["rubric"].values())
+        assert record["mixed"] is False  # this model has no mixed flag: a record says so plainly
+        # what the document's page shows: the text, each sentence's span and label, the rubric's evidence
+        assert record["text"] and record["format"] in ("text", "markdown", "html", "pdf", "docx")
+        spans = [(start, end) for start, end, *_ in record["sentences"]]
+        assert spans == sorted(spans) and all(0 <= a < b <= len(record["text"]) for a, b in spans)
+        assert all(label in LABELS and 0 <= change <= 1 for _, _, label, change, _ in record["sentences"])
+        for element in RUBRIC_ELEMENTS:
+            shown = record["evidence"][element]
+            assert all(0 <= i < len(spans) for i in shown["sentences"])
+            assert bool(shown["sentences"]) == record["rubric"][element]
         if record["suggestion"] is not None:
             assert list(record["suggestion"]) == SUGGESTION_FIELDS
+            start, end = spans[record["suggestion"]["sentence"]][:2]
+            assert (record["suggestion"]["start"], record["suggestion"]["end"]) == (start, end)
+            assert record["text"][start:end] == record["suggestion"]["original"]
             assert isinstance(record["suggestion"]["gain"], float)
             facts = re.findall(r"\d[\d.,%]*|[A-Z][\w-]+", clean(record["suggestion"]["original"])[1:])
             rewrite = record["suggestion"]["rewrite"]
             assert all(f.rstrip(".,") in rewrite for f in facts), (facts, rewrite)  # its names and figures kept
+            assert record["suggestion"]["alternatives"][0]["text"] == record["suggestion"]["rewrite"]
     assert sum(r["suggestion"] is not None for r in records) >= 10
 
     found = {r["id"]: r for r in records}
     assert found["latin1.txt"]["error"] is None  # not UTF-8, but extract detects Latin-1
     assert found["news/formula.html"]["title"] == FORMULA_TITLE  # the title falls back to the extracted one
     assert found["whitepapers/guide.pdf"]["error"] is None and found["whitepapers/brief.docx"]["error"] is None
+    # folder files get a type from their folder, plain-text files a title from their first line
+    assert {r["inferred_type"] for n, r in found.items() if n.startswith("news/")} == {"press-release"}
+    assert {r["inferred_type"] for n, r in found.items() if n.startswith("whitepapers/")} == {"white-paper"}
+    assert found["latin1.txt"]["title"].startswith("Café de la Gare opens a new office.")
+    # a failure names the file it is about
+    assert str(library / "empty.txt") in found["empty.txt"]["error"]["message"]
 
     # The report is written from the same records, with the run's facts.
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
@@ -243,7 +282,9 @@ def test_progress_is_plain_lines_when_stderr_is_not_a_terminal(
     progress, summary = lines[:-1], lines[-1]
     assert progress and all(PROGRESS_LINE.match(line) for line in progress), result.stderr
     assert progress[-1].startswith("48/48 documents")
-    assert re.match(r"^audited 48 documents into .+ in \d+s: 44 analyzed, 4 failed\. See results\.csv", summary)
+    assert re.match(
+        r"^audited 48 documents into .+ in \d+s: 44 analyzed, 4 failed\. See report\.html and results\.csv", summary
+    )
 
 
 def test_a_terminal_gets_a_progress_bar(tmp_path: Path, corpus_docs: list[Document]) -> None:
@@ -364,7 +405,7 @@ def test_a_full_disk_stops_cleanly_and_resume_continues(
     library: Path, baseline: tuple[Path, subprocess.CompletedProcess[str]], tmp_path: Path
 ) -> None:
     out = tmp_path / "out"
-    limit = 6_000  # bytes: a few records fit, then every write fails with EFBIG like a full disk
+    limit = 40_000  # bytes: a few records fit (each keeps its text), then every write fails with EFBIG
 
     def small_disk() -> None:
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # write() then fails with EFBIG instead of killing us
@@ -415,7 +456,7 @@ def inside(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 
 
 ESCAPES = ["../../escaped", "../../../escaped", "/tmp/audit-escape-test", "..\\..\\escaped"]
-OUTPUT_NAMES = {RESULTS_FILE, RESULTS_CSV, "summary.json", "report.html"}
+OUTPUT_NAMES = {RESULTS_FILE, RESULTS_CSV, "summary.json", "report.html", "docs"}
 TEXT = "Manual invoicing costs your team two days every month. It is time to change that."
 
 
@@ -447,7 +488,9 @@ def test_no_source_can_choose_where_files_are_written(tmp_path: Path, inside: Pa
     for out in (inside / "out", inside / "crafted"):
         assert {p.name for p in out.iterdir()} <= OUTPUT_NAMES and RESULTS_FILE in {p.name for p in out.iterdir()}
     created = set(tmp_path.rglob("*")) - before
-    assert all(path.parent in {inside, inside / "out", inside / "crafted"} for path in created), created
+    folders = {inside, inside / "out", inside / "crafted", inside / "out" / "docs", inside / "crafted" / "docs"}
+    assert all(path.parent in folders for path in created), created
+    assert all(re.fullmatch(r"[a-z0-9-]+\.html", p.name) for p in (inside / "out" / "docs").iterdir())
     for target in [*ESCAPES, str(tmp_path / "absolute")]:
         assert not Path(target).exists() and not Path(target + ".txt").exists()
         assert not (inside / target).resolve().exists() and not (inside / "out" / target).resolve().exists()
@@ -485,7 +528,7 @@ def test_a_crash_while_analyzing_becomes_an_analysis_failed_record(
     record = audit_record(document, engine)
     assert (
         record["error"]["code"] == ANALYSIS_FAILED
-        and "unexpected RuntimeError while analyzing: something unexpected" in record["error"]["message"]
+        and "unexpected RuntimeError while analyzing lib/a.txt: something unexpected" in record["error"]["message"]
     )
     assert record["label"] is None and record["key"] == document.key
 
@@ -514,15 +557,23 @@ def test_company_news_enters_the_audit_only_with_include_news(tmp_path: Path) ->
     drafts = Path(__file__).resolve().parent / "drafts"
     for name in ("office-and-hiring.txt", "press-release.txt"):
         shutil.copy(drafts / name, library / name)
-    suggestions = {}
+    suggestions, fix_first = {}, {}
     for include_news in (False, True):
         out = tmp_path / f"audit-{include_news}"
         run_audit(iter_documents([str(library)]), out, jobs=1, include_news=include_news)
         suggestions[include_news] = {r["id"]: r["suggestion"] for r in records_of(out)}
-        assert json.loads((out / "summary.json").read_text(encoding="utf-8"))["run"]["include_news"] is include_news
+        summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+        assert summary["run"]["include_news"] is include_news
+        fix_first[include_news] = {item["id"] for item in summary["fix_first"]["items"]}
+        # its page says what it misses, and offers a rewrite only when there is one
+        [news] = [r for r in records_of(out) if r["id"] == "office-and-hiring.txt"]
+        page = (out / "docs" / page_name(news)).read_text(encoding="utf-8")
+        assert ("No rewrite on offer" in page) is not include_news
     assert suggestions[False]["office-and-hiring.txt"] is None
     assert suggestions[True]["office-and-hiring.txt"] is not None
     assert suggestions[False]["press-release.txt"] is not None
+    # "Fix these first" never lists news the audit left alone; the table still has it
+    assert fix_first == {False: {"press-release.txt"}, True: {"press-release.txt", "office-and-hiring.txt"}}
 
 
 def test_the_audit_never_audits_its_own_outputs(tmp_path: Path) -> None:
@@ -532,3 +583,79 @@ def test_the_audit_never_audits_its_own_outputs(tmp_path: Path) -> None:
         outcome = run_audit(iter_documents([str(tmp_path)]), out, jobs=1, resume=again)
         assert outcome.documents == 1
     assert [r["id"] for r in records_of(out)] == ["post.md"]
+
+
+def test_a_failed_export_row_names_the_export_and_the_row(tmp_path: Path, engine: Analyzer) -> None:
+    """An empty CSV row once said "cms-bad.txt is empty", naming a file that does not exist."""
+    export = tmp_path / "cms.csv"
+    export.write_text("id,url,text\ncms-bad,https://www.example.com/2024/05/bad,\nno-url,,\n", encoding="utf-8")
+    bad, no_url = (audit_record(document, engine) for document in iter_documents([str(export)]))
+    assert bad["error"]["message"].startswith("https://www.example.com/2024/05/bad (cms.csv, id cms-bad) is empty")
+    assert no_url["error"]["message"].startswith("cms.csv line 3 is empty")
+    assert "cms-bad.txt" not in bad["error"]["message"] and bad["section"] == ""  # no "2024" section either
+
+
+def write_texts(folder: Path, texts: dict[str, str]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in texts.items():
+        (folder / name).write_text(text, encoding="utf-8")
+
+
+def test_compare_lists_exactly_the_documents_that_changed(tmp_path: Path, corpus_docs: list[Document]) -> None:
+    """Two audits of an edited library: two documents edited, one removed, one added."""
+    chosen = corpus_docs[::97][:7]
+    texts = {f"{doc.id}.txt": doc.text for doc in chosen[:6]}
+    library = tmp_path / "library"
+    write_texts(library, texts)
+    first = audit(library, tmp_path / "q1", "--jobs", "1", "--quiet")
+    assert first.returncode == 0, first.stderr
+
+    names = sorted(texts)
+    edited = {
+        names[0]: texts[names[0]] + "\n\nEvery week you wait costs your team another day of rework.",
+        names[1]: texts[names[1]].replace(".", "!", 1),
+    }
+    write_texts(library, edited)
+    (library / names[2]).unlink()
+    write_texts(library, {f"{chosen[6].id}.txt": chosen[6].text})
+    second = audit(library, tmp_path / "q2", "--jobs", "1", "--compare", str(tmp_path / "q1"))
+    assert second.returncode == 0, second.stderr
+    assert "2 changed, 1 added, 1 removed, 3 unchanged" in second.stderr.splitlines()[-1]
+
+    compare = json.loads((tmp_path / "q2" / "compare.json").read_text(encoding="utf-8"))
+    assert compare["matched_by"] == "source and id"
+    assert compare["counts"] == {"added": 1, "removed": 1, "changed": 2, "unchanged": 3}
+    assert {entry["id"] for entry in compare["changed"]} == set(edited)
+    assert [entry["id"] for entry in compare["added"]] == [f"{chosen[6].id}.txt"]
+    assert [entry["id"] for entry in compare["removed"]] == [names[2]]
+    old = {r["id"]: r for r in records_of(tmp_path / "q1")}
+    new = {r["id"]: r for r in records_of(tmp_path / "q2")}
+    for entry in compare["changed"]:
+        before, after = old[entry["id"]], new[entry["id"]]
+        assert entry["before"] == {"label": before["label"], "score": before["case_for_change_score"]}
+        assert entry["after"] == {"label": after["label"], "score": after["case_for_change_score"]}
+    deltas = {i: new[i]["case_for_change_score"] - old[i]["case_for_change_score"] for i in new if i in old}
+    assert [e["id"] for e in compare["moved_up"]] == sorted(
+        (i for i in deltas if deltas[i] > 0), key=lambda i: -deltas[i]
+    )[: len(compare["moved_up"])]
+    assert compare["new"]["median"] == statistics.median(r["case_for_change_score"] for r in new.values())
+    page = (tmp_path / "q2" / "report.html").read_text(encoding="utf-8")
+    assert "Since the last audit" in page and "2 documents changed, 1 added and 1 removed" in page
+
+    # The same comparison from the report command, and from a copy of the library audited elsewhere.
+    again = run_cli("report", "compare", str(tmp_path / "q1"), str(tmp_path / "q2"))
+    assert again.returncode == 0, again.stderr
+    assert json.loads((tmp_path / "q2" / "compare.json").read_text(encoding="utf-8")) == compare
+    moved = tmp_path / "moved"
+    shutil.copytree(library, moved)
+    third = audit(moved, tmp_path / "q3", "--jobs", "1", "--quiet", "--compare", str(tmp_path / "q2"))
+    assert third.returncode == 0, third.stderr
+    elsewhere = json.loads((tmp_path / "q3" / "compare.json").read_text(encoding="utf-8"))
+    assert elsewhere["matched_by"] == "id" and elsewhere["counts"] == {
+        "added": 0,
+        "removed": 0,
+        "changed": 0,
+        "unchanged": 6,
+    }
+    missing = audit(library, tmp_path / "q4", "--jobs", "1", "--compare", str(tmp_path / "nowhere"))
+    assert missing.returncode == 2 and "not a folder" in missing.stderr and not (tmp_path / "q4").exists()

@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from analyzer.audit.records import RESULTS_CSV, RESULTS_FILE
+from analyzer.audit.identity import page_name
+from analyzer.audit.results import RESULTS_CSV, RESULTS_FILE, printable_record
 from analyzer.audit.run import AuditError, run_audit
 from analyzer.audit.sources import iter_documents
 from analyzer.files import UnsafeOutputError, atomic_writer, open_output
@@ -127,7 +128,9 @@ def test_lone_surrogates_never_stop_the_report(tmp_path: Path) -> None:
     assert cleaned["url"] == "https://acme.example/\ufffd/x"
     # results.jsonl keeps the file name as it is (so --resume finds the file again); the report shows it as text.
     assert by_source[str(folder)]["id"] == "caf\udce9.txt"
-    assert "caf\ufffd.txt" in (out / "report.html").read_text(encoding="utf-8")
+    # report.html titles it by its first line; its page names the file
+    page = out / "docs" / page_name(printable_record(by_source[str(folder)]))
+    assert "caf\ufffd.txt" in page.read_text(encoding="utf-8")
 
     # A record an older version wrote, with a lone surrogate in its title, from a source not given again.
     older = {**by_source[str(export)], "key": "0" * 64, "source": "older-export.jsonl"}
@@ -181,7 +184,10 @@ def test_a_results_file_that_is_a_link_is_refused(export: Path, tmp_path: Path, 
     assert sorted(p.name for p in out.iterdir()) == [RESULTS_FILE]
 
 
-@pytest.mark.parametrize(("name", "kind"), [("report.html", "link"), (RESULTS_CSV, "pipe"), ("summary.json", "folder")])
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [("report.html", "link"), (RESULTS_CSV, "pipe"), ("summary.json", "folder"), ("compare.json", "link")],
+)
 def test_output_names_taken_by_links_pipes_or_folders_are_refused(
     export: Path, tmp_path: Path, name: str, kind: str
 ) -> None:
@@ -199,6 +205,42 @@ def test_output_names_taken_by_links_pipes_or_folders_are_refused(
     with pytest.raises(AuditError, match=f"{name} is {expected}, not a regular file"):
         audit_into(out, export, overwrite=True)
     assert victim.read_text() == "<p>someone's page</p>" and not (out / RESULTS_FILE).exists()
+
+
+def test_a_pages_folder_that_is_a_link_is_replaced_never_followed(export: Path, tmp_path: Path) -> None:
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "notes.html").write_text("<p>someone's page</p>")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "docs").symlink_to(victim)
+    audit_into(out, export)
+    assert not (out / "docs").is_symlink() and len(list((out / "docs").iterdir())) == 1
+    assert [p.name for p in victim.iterdir()] == ["notes.html"]
+    assert (victim / "notes.html").read_text() == "<p>someone's page</p>"
+
+
+def test_an_earlier_audit_is_read_back_only_from_regular_files(export: Path, tmp_path: Path) -> None:
+    """--compare OLD_DIR and `analyzer report`: a link in an audit folder is refused before any work."""
+    victim = tmp_path / "victim.jsonl"
+    victim.write_text(json.dumps({"key": "0" * 64, "id": "secret", "title": SECRET, "error": None}) + "\n")
+    old = tmp_path / "old"
+    old.mkdir()
+    (old / RESULTS_FILE).symlink_to(victim)
+    out = tmp_path / "out"
+    compared = run_cli("audit", str(export), "--out", str(out), "--compare", str(old))
+    assert compared.returncode == 2, compared.stderr
+    assert f"{old / RESULTS_FILE} is a symbolic link, not a regular file" in compared.stderr
+    assert not out.exists()  # refused before the output folder was made
+    audit_into(out, export)
+    report = run_cli("report", "compare", str(old), str(out))
+    assert report.returncode == 2 and "is a symbolic link" in report.stderr
+    assert SECRET not in everything_written(out) and not (out / "compare.json").exists()
+    (out / "summary.json").unlink()
+    (out / "summary.json").symlink_to(victim)
+    rebuilt = run_cli("report", "build", str(out))
+    assert rebuilt.returncode == 2 and "summary.json is a symbolic link" in rebuilt.stderr
+    assert (out / "summary.json").is_symlink() and SECRET in victim.read_text()
 
 
 def test_outputs_are_opened_only_as_regular_files(tmp_path: Path) -> None:

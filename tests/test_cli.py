@@ -252,7 +252,8 @@ def test_check_fails_drafts_below_the_floor_like_a_linter(tmp_path: Path) -> Non
     assert "below 40" in str(records[features]["message"])
     github = run_cli("check", features, "--allow", "case-for-change", "--format", "github")
     assert github.returncode == 1
-    assert github.stdout.startswith(f"::error file={features},title=Messaging::reads as feature-pitch")
+    first = github.stdout.splitlines()[0]
+    assert first.startswith(f"::error file={features},title=Messaging::") and "reads as feature-pitch" in first
 
 
 def test_check_reports_unreadable_files_with_exit_2(tmp_path: Path) -> None:

@@ -362,6 +362,8 @@ def test_dates_are_normalized(value: str | None, expected: str | None) -> None:
         ("https://acme.example/pricing/", ""),
         ("https://acme.example/", ""),
         ("https://acme.example/case%20studies/x", "case studies"),
+        ("https://acme.example/2024/05/launch/", ""),  # WordPress date permalinks: no "2024" section
+        ("https://acme.example/news/2024/05/17/launch", "news"),
     ],
 )
 def test_url_sections(url: str, section: str) -> None:
@@ -431,7 +433,12 @@ def test_wordpress_export_reads_published_posts_and_pages_only(tmp_path: Path) -
     docs = documents(export)
     assert [d.id for d in docs] == ["11", "14", "18"]
     post, about, audits = docs
-    assert (post.title, post.doc_type, post.published, post.section) == ("Close faster", "blog", "2024-02-12", "blog")
+    assert (post.title, post.doc_type, post.published, post.section) == (
+        "Close faster",
+        "blog-post",
+        "2024-02-12",
+        "blog",
+    )
     assert (post.url, post.location, post.filename) == (
         "https://acme.example/blog/close-faster/", "https://acme.example/blog/close-faster/", "11.html",
     )  # fmt: skip

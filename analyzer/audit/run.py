@@ -6,20 +6,20 @@ joblib's dask backend); each worker loads the `Analyzer` once and turns a chunk 
 lines (extraction and analysis are the expensive part). The main process appends each line to
 `results.jsonl` as its chunk completes, so a run killed at any moment keeps every finished
 result, and `resume=True` continues where it stopped. At the end it writes `results.csv` and
-the report (`audit.report`) from the whole file. A result line and the CSV are shaped in
-`records.py`, progress is shown by `progress.py`.
+the report (`audit.report`) in one streaming pass over the whole file, in memory that does
+not grow with the number of documents. A result line is shaped in `records.py`, the files are
+read and written by `results.py`, progress is shown by `progress.py`.
 
 Nothing from a source chooses where a file is written: every output has a fixed name in the
-output folder. Nothing already in the folder does either: an output folder that is a symbolic
-link, or an output name taken by a link, a folder or a pipe, is refused before any work
-(`analyzer.files`), so a link planted there cannot send the audit's writes elsewhere.
+output folder (`outputs.py`). Nothing already in the folder does either: an output folder that
+is a symbolic link, or an output name taken by a link, a folder or a pipe, is refused before any
+work (`analyzer.files`), so a link planted there cannot send the audit's writes elsewhere.
 """
 
 from __future__ import annotations
 
 import contextlib
 import csv
-import fcntl
 import logging
 import os
 import socket
@@ -33,31 +33,37 @@ from pathlib import Path
 from typing import Any, Final
 
 from analyzer.analysis.analyzer import Analyzer
+from analyzer.audit.compare import check_audit_dir
+from analyzer.audit.outputs import (
+    AuditError,
+    check_output_names,
+    clear,
+    locked,
+    output_size,
+    prepare_out_dir,
+    report_results,
+)
 from analyzer.audit.progress import Progress
-from analyzer.audit.records import (
-    AUDIT_OPTIONS,
+from analyzer.audit.records import AUDIT_OPTIONS, audit_record
+from analyzer.audit.report import ReportOutcome
+from analyzer.audit.results import (
     CSV_COLUMNS,
     RESULTS_CSV,
     RESULTS_FILE,
     Existing,
     ResultsWriter,
-    audit_record,
     csv_row,
     encode_record,
     iter_records,
-    printable_record,
     read_existing,
     rewrite_lines,
 )
 from analyzer.audit.sources import SourceDocument
-from analyzer.errors import AnalyzerError
-from analyzer.files import UnsafeOutputError, atomic_writer, check_output, open_output
+from analyzer.files import UnsafeOutputError, atomic_writer
 from analyzer.model.artifacts import verify_model
 from analyzer.model.paths import resolve_model_dir
 from analyzer.text.extract import DEFAULT_LIMITS, Limits
 
-#: Written by `analyzer.audit.report`; removed with the results on `overwrite` so no stale report survives.
-REPORT_FILES: Final = ("summary.json", "report.html")
 #: Documents per chunk sent to a worker: large enough that a chunk's overhead (pickling,
 #: one round trip) is noise, small enough that progress moves every second or so.
 CHUNK_SIZE: Final = 48
@@ -68,12 +74,6 @@ PARENT_CHECK_SECONDS: Final = 1.0
 #: How long to wait for a Dask scheduler to answer.
 CLUSTER_CONNECT_TIMEOUT: Final = "10s"
 CONNECT_PROBE_SECONDS: Final = 5.0
-
-
-class AuditError(AnalyzerError):
-    """An audit cannot start or go on: its output folder, its results file, its workers."""
-
-    code = "E020"
 
 
 _ANALYZERS: dict[str, Analyzer] = {}
@@ -144,8 +144,8 @@ class AuditOutcome:
     #: Documents listed more than once in the sources, analyzed once.
     duplicates: int
     seconds: float
-    #: False when `analyzer.audit.report` is not installed: then only results.jsonl and results.csv.
-    report: bool
+    #: What the report pass wrote (its figures, the comparison, the number of pages).
+    report: ReportOutcome
 
 
 @dataclass
@@ -172,27 +172,32 @@ def run_audit(
     progress: Progress | None = None,
     total: int | None = None,
     sources: Sequence[str] = (),
+    compare_with: Path | None = None,
     include_news: bool = False,
 ) -> AuditOutcome:
-    """Analyze every document into `out_dir`: results.jsonl, results.csv, summary.json, report.html.
+    """Analyze every document into `out_dir`: results.jsonl, results.csv, summary.json,
+    report.html, docs/ (a page per document), and compare.json when `compare_with` is given.
 
     `jobs` worker processes (1 runs in this process); `cluster` a Dask scheduler address whose
     workers run the chunks instead (they must see `model_dir` at the same path). With `resume`,
     documents whose key is in results.jsonl are skipped; without it, an existing results.jsonl
-    is refused unless `overwrite`. Company news gets a suggestion (and so a place in "Fix these
-    first") only with `include_news`.
+    is refused unless `overwrite`. `compare_with` is an earlier audit's folder, checked before
+    any work. Company news gets a suggestion (and so a place in "Fix these first") only with
+    `include_news`.
     """
     started, clock = datetime.now(UTC), time.monotonic()
     if resume and overwrite:
         raise AuditError("--resume continues an audit and --overwrite starts it again: choose one.")
+    if compare_with is not None:
+        check_audit_dir(compare_with, "--compare")
     model_path = resolve_model_dir(model_dir).resolve()
     model = _check_model(model_path)
-    out_dir = _prepare_out_dir(out_dir)
+    out_dir = prepare_out_dir(out_dir)
     progress = progress or Progress()
-    with _locked(out_dir):
-        _check_output_names(out_dir)
+    with locked(out_dir):
+        check_output_names(out_dir)
         results = out_dir / RESULTS_FILE
-        earlier = _size(results) > 0
+        earlier = output_size(results) > 0
         if earlier and not (resume or overwrite):
             raise AuditError(
                 f"{results} already holds results of an audit. Add --resume to continue it, "
@@ -200,7 +205,7 @@ def run_audit(
             )
         pending = _first_checked(documents)  # a SOURCE that cannot be read fails before anything changes
         if overwrite:
-            _clear(out_dir)
+            clear(out_dir)
         existing = read_existing(results) if earlier and resume else Existing()
         tally = _Tally()
         writer = ResultsWriter(results)
@@ -237,7 +242,7 @@ def run_audit(
             "duplicates": tally.duplicates,
             "include_news": include_news,
         }
-        documents_total, failed, report = _write_outputs(out_dir, tally, run)
+        documents_total, failed, report = _write_outputs(out_dir, tally, run, compare_with)
     return AuditOutcome(
         documents=documents_total,
         failed=failed,
@@ -253,72 +258,6 @@ def _check_model(directory: Path) -> str:
     """Verify the model (trust and checksums) here, before any worker starts; its name@version."""
     card, _ = verify_model(directory)
     return f"{card['name']}@{card['version']}"
-
-
-def _prepare_out_dir(out_dir: Path) -> Path:
-    if out_dir.is_symlink():
-        # A link where the folder should be would send every output to wherever it points, and
-        # whoever could plant it there chose that: the audit writes only into a real folder.
-        raise AuditError(
-            f"--out {out_dir} is a symbolic link (to {os.readlink(out_dir)}); an audit writes only into a real "
-            "folder, so that a link planted in its place cannot send the results elsewhere. Give the folder itself."
-        )
-    if out_dir.exists() and not out_dir.is_dir():
-        raise AuditError(f"--out {out_dir} is a file. Give a folder for the audit's results.")
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise AuditError(f"cannot create {out_dir}: {exc.strerror}. Check the path and its permissions.") from exc
-    return out_dir
-
-
-@contextlib.contextmanager
-def _locked(out_dir: Path) -> Iterator[None]:
-    """Hold the output folder for this audit; two audits writing one results file would mix it.
-
-    Inside, an output that is not a regular file (`UnsafeOutputError`, from `analyzer.files`)
-    ends the audit with a message, whenever it is met.
-    """
-    try:
-        fd = os.open(out_dir, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
-    except OSError as exc:  # swapped for a link since it was checked
-        raise AuditError(f"cannot open --out {out_dir}: {exc.strerror}. Give a real folder.") from None
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise AuditError(f"another audit is writing to {out_dir}. Wait for it, or choose another --out.") from None
-        try:
-            yield
-        except UnsafeOutputError as exc:
-            raise AuditError(f"{exc.strerror}.") from None
-    finally:
-        os.close(fd)  # releases the lock
-
-
-def _check_output_names(out_dir: Path) -> None:
-    """Refuse, before any work, an output name in `out_dir` taken by anything but a regular file."""
-    for name in (RESULTS_FILE, RESULTS_CSV, *REPORT_FILES):
-        check_output(out_dir / name)
-
-
-def _size(path: Path) -> int:
-    """The size of an output file, 0 when there is none (never through a link)."""
-    try:
-        fd = open_output(path, os.O_RDONLY)
-    except FileNotFoundError:
-        return 0
-    try:
-        return os.fstat(fd).st_size
-    finally:
-        os.close(fd)
-
-
-def _clear(out_dir: Path) -> None:
-    """Remove an earlier audit's outputs (fixed names only), so none outlives a new run."""
-    for name in (RESULTS_FILE, RESULTS_CSV, *REPORT_FILES):
-        with contextlib.suppress(FileNotFoundError):
-            (out_dir / name).unlink()
 
 
 def _first_checked(documents: Iterable[SourceDocument]) -> Iterator[SourceDocument]:
@@ -456,8 +395,10 @@ def _probe_scheduler(address: str) -> None:
         ) from None
 
 
-def _write_outputs(out_dir: Path, tally: _Tally, run: dict[str, Any]) -> tuple[int, int, bool]:
-    """results.csv and the report from the whole results.jsonl; (records, failed, report written).
+def _write_outputs(
+    out_dir: Path, tally: _Tally, run: dict[str, Any], compare_with: Path | None
+) -> tuple[int, int, ReportOutcome]:
+    """results.csv and the report in one pass over results.jsonl; (records, failed, the report).
 
     When the sources were read to the end, records of documents no longer in them (edited or
     removed since the earlier run) are dropped first, so a resumed audit ends with exactly the
@@ -472,18 +413,18 @@ def _write_outputs(out_dir: Path, tally: _Tally, run: dict[str, Any]) -> tuple[i
     try:
         if tally.complete and any(map(stale, iter_records(results))):
             rewrite_lines(results, lambda record: not stale(record))
-        records: list[dict[str, Any]] = []
         with atomic_writer(
             out_dir / RESULTS_CSV, "w", encoding="utf-8", errors="backslashreplace", newline=""
         ) as handle:
             table = csv.writer(handle)
             table.writerow(CSV_COLUMNS)
-            for record in map(printable_record, iter_records(results)):
-                table.writerow(csv_row(record))
-                records.append(record)
-        failed = sum(record["error"] is not None for record in records)
-        run = {**run, "documents": len(records), "analyzed": len(records) - failed, "failed": failed}
-        report = _write_report(records, out_dir, run)
+            report = report_results(
+                iter_records(results, for_people=True),
+                out_dir,
+                run,
+                compare_with,
+                lambda record: table.writerow(csv_row(record)),
+            )
     except UnsafeOutputError:
         raise
     except OSError as exc:
@@ -491,21 +432,5 @@ def _write_outputs(out_dir: Path, tally: _Tally, run: dict[str, Any]) -> tuple[i
             f"cannot write the audit's outputs in {out_dir}: {exc.strerror or exc}. results.jsonl is complete; "
             "make room and run the same command with --resume to write results.csv and the report."
         ) from exc
-    return len(records), failed, report
-
-
-def _write_report(records: Sequence[Mapping[str, Any]], out_dir: Path, run: Mapping[str, Any]) -> bool:
-    try:
-        from analyzer.audit.report import write_report  # type: ignore[import-not-found, unused-ignore]
-    except ImportError:
-        return False
-    try:
-        write_report(records, out_dir, run)
-    except OSError:
-        raise
-    except Exception as exc:  # the results are safe; say so rather than show a traceback
-        raise AuditError(
-            f"the report could not be written ({type(exc).__name__}: {exc}); results.jsonl and results.csv "
-            "are complete. This is a bug: please report it."
-        ) from exc
-    return True
+    totals = report.summary["totals"]
+    return totals["documents"], totals["failed"], report

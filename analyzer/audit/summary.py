@@ -1,27 +1,34 @@
 """The figures of an audit (`summary.json`): totals, label mix, scores, rubric, groups, timeline, failures.
 
+The figures are gathered in one pass over the records (`Summary.add`), in memory that does not
+grow with the number of documents: scores are counted per point (the median is exact), the
+pieces to fix first are a heap of 25, failures are listed up to a limit, and groups are tracked
+up to a limit (a library where every document sits in a folder of its own stays bounded).
+
 "Most to gain" (the "Fix these first" list): a piece's priority is
 
     (100 - case-for-change score) x gain of its top suggested rewrite
 
 where the gain is how much the rewrite raises its sentence's case-for-change probability (0-1).
-A weak piece with a strong, ready fix comes first; a piece with no rewrite on offer has
-priority 0 and only fills the list when fewer pieces have one. Ties go to the lower score.
+A weak piece with a strong, ready fix comes first; ties go to the lower score. Only pieces with
+a rewrite on offer are listed: the others (company news an editor leaves alone, unless the
+audit runs with --include-news; pieces with nothing to rewrite) are in the documents table,
+with their pages saying what they miss.
 """
 
 from __future__ import annotations
 
 import heapq
 import re
-import statistics
-from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
+from analyzer.audit.identity import doc_type_of, identity
 from analyzer.labels import LABELS, RUBRIC_ELEMENTS
 
-SUMMARY_VERSION = "1.0"
+SUMMARY_VERSION = "1.1"
 #: Pieces in "Fix these first".
 TOP_PIECES = 25
 #: Groups (doc types, sections) kept in summary.json and in a chart; the rest are merged as "other".
@@ -29,6 +36,9 @@ SUMMARY_GROUPS = 100
 #: Failed documents listed one by one; all are counted, and results.jsonl has every one.
 SUMMARY_FAILURES = 1000
 SCORE_BINS = 10
+#: Distinct names tracked per grouping (doc type, section, month); documents of further names
+#: are counted in the "other" row, so memory stays bounded whatever the library's layout.
+MAX_TRACKED_GROUPS = 10_000
 #: Per error code: what went wrong in plain words, and what to do about it.
 FAILURE_ADVICE: dict[str, tuple[str, str]] = {
     "E001": ("The text could not be analyzed as it is", "Open the file and check that it holds readable text."),
@@ -52,6 +62,15 @@ FAILURE_ADVICE: dict[str, tuple[str, str]] = {
         "The page could not be downloaded",
         "Open the URL in a browser: it may be gone, moved, or blocking automated visits.",
     ),
+    "robots_disallowed": (
+        "The site's robots.txt asks automated visitors not to fetch this page",
+        "Audit it from a CMS export instead, or ask the site's owner to allow the audit's user agent.",
+    ),
+    "address_refused": (
+        "Not fetched: its address is on this machine or a private network, not the public web",
+        "If the sitemap is your own intranet's, run the audit again with --allow-network CIDR (or "
+        "--allow-private-addresses); otherwise the sitemap points where it should not, so leave the page out.",
+    ),
     "analysis_failed": (
         "An unexpected error while analyzing it",
         "Send the message below to whoever runs the audit; the other documents are not affected.",
@@ -61,131 +80,226 @@ UNKNOWN_FAILURE = ("Could not be analyzed", "See the message for what to do.")
 RANKING = (
     "Ranked by what a rewrite could win: the room a piece has to grow (100 minus its case-for-change score) "
     "times how much its top suggested rewrite raises that sentence's case-for-change probability. A weak "
-    "piece with a strong, ready fix comes first; pieces with no rewrite on offer come last."
+    "piece with a strong, ready fix comes first. Pieces with no rewrite on offer (such as company news) are not "
+    "listed; the table of all documents has them."
 )
 _DATE = re.compile(r"(\d{4})-(0[1-9]|1[0-2])-\d{2}")
 
 
-def build_summary(records: Sequence[Mapping[str, Any]], run: Mapping[str, Any]) -> dict[str, Any]:
-    """The audit's figures, JSON-serializable; `report.html` is rendered from them alone.
+def build_summary(records: Iterable[Mapping[str, Any]], run: Mapping[str, Any]) -> dict[str, Any]:
+    """The audit's figures for `records` (read once, in order); see `Summary.figures`."""
+    summary = Summary()
+    for record in records:
+        summary.add(record)
+    return summary.figures(run)
 
-    Keys:
-    - `summary_version`; `run`: the runner's facts made JSON-safe (`model`, `sources`, `started`,
-      `finished`, `duration_seconds`, `jobs`, ...), `model` taken from the records and
-      `duration_seconds` from `started`/`finished` when the runner did not give them.
-    - `totals`: `documents`, `analyzed`, `failed`, `uncertain` (analyzed with a label under 0.6),
-      `mixed` (analyzed with no dominant message: shown with their two leading messages),
-      `words` (analyzed), `dated` (documents with a known publication date).
-    - `labels`: `counts` and `shares` of the analyzed documents per label.
-    - `by_doc_type`, `by_section`: groups by descending size, at most `SUMMARY_GROUPS` and one
-      merged row (`"merged": n`); each `{name, documents, analyzed, failed, counts, shares}`
-      with shares of the group's analyzed documents. `name` is null for no doc type and ""
-      for the top level.
-    - `by_month`: the same per `YYYY-MM` of `published`, in date order; empty without dates.
-    - `scores`: `mean`, `median` (null when nothing was analyzed) and `histogram`: ten bins
-      `{from, to, count, counts}` of case-for-change scores, 0-9 ... 90-100, counts per label.
-    - `rubric`: per element `{present, missing, share}` over the analyzed documents.
-    - `fix_first`: `ranking` (how "most to gain" is defined) and `items`, the top
-      `TOP_PIECES` pieces with their priority, identity, label, score, missing elements and
-      top suggestion.
-    - `failures`: `count`, `by_code` (`{code, count, what, action}`, most common first), and
-      `items` (the first `SUMMARY_FAILURES` failed documents with their code and message).
-    """
-    totals = Counter[str]()
-    label_counts = [0] * len(LABELS)
-    # label counts, then failures; defaultdict: no new list per record for a group already seen
-    by_type: defaultdict[str | None, list[int]] = defaultdict(lambda: [0] * (len(LABELS) + 1))
-    by_section: defaultdict[str, list[int]] = defaultdict(lambda: [0] * (len(LABELS) + 1))
-    by_month: defaultdict[str, list[int]] = defaultdict(lambda: [0] * (len(LABELS) + 1))
-    histogram = [[0] * len(LABELS) for _ in range(SCORE_BINS)]
-    scores: list[int] = []
-    rubric = dict.fromkeys(RUBRIC_ELEMENTS, 0)
-    codes = Counter[str]()
-    failure_items: list[dict[str, Any]] = []
-    ranked: list[tuple[float, int, int, Mapping[str, Any]]] = []
-    models = Counter[str]()
-    failed_column = len(LABELS)
-    months: dict[str, str | None] = {}  # dates repeat: parse each once (100,000 records in about a second)
 
-    for index, record in enumerate(records):
-        totals["documents"] += 1
-        published = record.get("published")
-        month = None
-        if isinstance(published, str):
-            month = months[published] if published in months else months.setdefault(published, _month(published))
-        rows = [by_type[record.get("doc_type") or None], by_section[str(record.get("section") or "")]]
+class Summary:
+    """The figures of an audit, gathered one record at a time in bounded memory."""
+
+    def __init__(self) -> None:
+        self.totals = Counter[str]()
+        self.label_counts = [0] * len(LABELS)
+        self.by_type = _Groups()
+        self.by_section = _Groups()
+        self.by_month = _Groups()
+        self.histogram = [[0] * len(LABELS) for _ in range(SCORE_BINS)]
+        #: documents per case-for-change score, 0-100: the exact median and mean from 101 counts
+        self.score_counts = [0] * 101
+        self.rubric = dict.fromkeys(RUBRIC_ELEMENTS, 0)
+        self.codes = Counter[str]()
+        self.failure_items: list[dict[str, Any]] = []
+        #: a min-heap of the `TOP_PIECES` best (priority, -score, -index, item) seen so far
+        self.top: list[tuple[float, int, int, dict[str, Any]]] = []
+        self.models = Counter[str]()
+        self.months: dict[str, str | None] = {}  # dates repeat: each parsed once (bounded below)
+
+    def add(self, record: Mapping[str, Any]) -> None:
+        """Count one record in."""
+        index = self.totals["documents"]
+        self.totals["documents"] += 1
+        month = self._month(record.get("published"))
+        doc_type, inferred = doc_type_of(record)
+        rows = [self.by_type.row((doc_type, inferred)), self.by_section.row(str(record.get("section") or ""))]
         if month is not None:
-            totals["dated"] += 1
-            rows.append(by_month[month])
+            self.totals["dated"] += 1
+            rows.append(self.by_month.row(month))
         label = record.get("label")
         if record.get("error") or label not in LABELS:
-            totals["failed"] += 1
+            self.totals["failed"] += 1
             for row in rows:
-                row[failed_column] += 1
+                row[len(LABELS)] += 1
             code, message = _error_of(record)
-            codes[code] += 1
-            if len(failure_items) < SUMMARY_FAILURES:
-                failure_items.append({**_identity(record), "code": code, "message": message})
-            continue
+            self.codes[code] += 1
+            if len(self.failure_items) < SUMMARY_FAILURES:
+                self.failure_items.append({**identity(record), "code": code, "message": message})
+            return
         column = LABELS.index(label)
-        totals["analyzed"] += 1
-        totals["uncertain"] += bool(record.get("uncertain"))
-        totals["mixed"] += bool(record.get("mixed"))
-        totals["words"] += int(record.get("words") or 0)
-        label_counts[column] += 1
+        self.totals["analyzed"] += 1
+        self.totals["uncertain"] += bool(record.get("uncertain"))
+        self.totals["mixed"] += bool(record.get("mixed"))
+        self.totals["words"] += int(record.get("words") or 0)
+        self.label_counts[column] += 1
         for row in rows:
             row[column] += 1
         score = min(100, max(0, int(record.get("case_for_change_score") or 0)))
-        scores.append(score)
-        histogram[min(score // 10, SCORE_BINS - 1)][column] += 1
+        self.score_counts[score] += 1
+        self.histogram[min(score // 10, SCORE_BINS - 1)][column] += 1
         present = record.get("rubric") or {}
         for element in RUBRIC_ELEMENTS:
-            rubric[element] += bool(present.get(element))
+            self.rubric[element] += bool(present.get(element))
         if record.get("model"):
-            models[str(record["model"])] += 1
-        ranked.append((_priority(score, record.get("suggestion")), -score, -index, record))
+            self.models[str(record["model"])] += 1
+        if isinstance(record.get("suggestion"), Mapping):
+            self._rank(record, score, index)
 
-    analyzed = totals["analyzed"]
-    failures = sorted(codes.items(), key=lambda item: (-item[1], item[0]))
-    return {
-        "summary_version": SUMMARY_VERSION,
-        "run": _run_info(run, models),
-        "totals": {
-            key: totals[key] for key in ("documents", "analyzed", "failed", "uncertain", "mixed", "words", "dated")
-        },
-        "labels": {"counts": _by_label(label_counts), "shares": _shares(label_counts)},
-        "by_doc_type": _groups(by_type, SUMMARY_GROUPS),
-        "by_section": _groups(by_section, SUMMARY_GROUPS),
-        "by_month": [_group(month, by_month[month]) for month in sorted(by_month)],
-        "scores": {
-            "mean": round(statistics.fmean(scores), 1) if scores else None,
-            "median": statistics.median(scores) if scores else None,
-            "histogram": [
-                {
-                    "from": 10 * k,
-                    "to": 100 if k == SCORE_BINS - 1 else 10 * k + 9,
-                    "count": sum(row),
-                    "counts": _by_label(row),
-                }
-                for k, row in enumerate(histogram)
+    def _month(self, published: Any) -> str | None:
+        if not isinstance(published, str):
+            return None
+        if published not in self.months:
+            if len(self.months) >= MAX_TRACKED_GROUPS:
+                self.months.clear()
+            self.months[published] = _month(published)
+        return self.months[published]
+
+    def _rank(self, record: Mapping[str, Any], score: int, index: int) -> None:
+        """Keep the record among the pieces to fix first if it ranks in the top `TOP_PIECES`."""
+        entry = (_priority(score, record.get("suggestion")), -score, -index)
+        if len(self.top) == TOP_PIECES and entry <= self.top[0][:3]:
+            return  # the common case: the item is never built
+        item = _fix_item(record, entry[0], score)
+        if len(self.top) < TOP_PIECES:
+            heapq.heappush(self.top, (*entry, item))
+        else:
+            heapq.heapreplace(self.top, (*entry, item))
+
+    def figures(self, run: Mapping[str, Any]) -> dict[str, Any]:
+        """The audit's figures, JSON-serializable; `report.html` is rendered from them alone.
+
+        Keys:
+        - `summary_version`; `run`: the runner's facts made JSON-safe (`model`, `sources`,
+          `started`, `finished`, `duration_seconds`, `jobs`, ...), `model` taken from the records
+          and `duration_seconds` from `started`/`finished` when the runner did not give them.
+        - `totals`: `documents`, `analyzed`, `failed`, `uncertain` (analyzed with a label under
+          0.6), `mixed` (analyzed and flagged mixed by the model), `words` (analyzed), `dated`
+          (documents with a known publication date).
+        - `labels`: `counts` and `shares` of the analyzed documents per label.
+        - `by_doc_type`, `by_section`: groups by descending size, at most `SUMMARY_GROUPS` and one
+          merged row (`"merged": n`, and `"untracked": n` documents of names past
+          `MAX_TRACKED_GROUPS`); each `{name, documents, analyzed, failed, counts, shares}` with
+          shares of the group's analyzed documents. A doc type's `name` is the source's type,
+          else the inferred one (`"inferred": true`), else null; a section's is "" at the top level.
+        - `by_month`: the same per `YYYY-MM` of `published`, in date order; empty without dates.
+        - `scores`: `mean`, `median` (null when nothing was analyzed) and `histogram`: ten bins
+          `{from, to, count, counts}` of case-for-change scores, 0-9 ... 90-100, counts per label.
+        - `rubric`: per element `{present, missing, share}` over the analyzed documents.
+        - `fix_first`: `ranking` (how "most to gain" is defined) and `items`, the top
+          `TOP_PIECES` pieces that have a suggestion, with their priority, identity (with `page`,
+          the document's page), label, `mixed`, score, missing elements and top suggestion.
+        - `failures`: `count`, `by_code` (`{code, count, what, action}`, most common first), and
+          `items` (the first `SUMMARY_FAILURES` failed documents with their code and message).
+        """
+        totals, analyzed = self.totals, self.totals["analyzed"]
+        failures = sorted(self.codes.items(), key=lambda item: (-item[1], item[0]))
+        ranked = sorted(self.top, reverse=True)
+        return {
+            "summary_version": SUMMARY_VERSION,
+            "run": _run_info(run, self.models),
+            "totals": {
+                key: totals[key] for key in ("documents", "analyzed", "failed", "uncertain", "mixed", "words", "dated")
+            },
+            "labels": {"counts": label_counts(self.label_counts), "shares": label_shares(self.label_counts)},
+            "by_doc_type": [
+                {**group, "name": group["name"][0], "inferred": group["name"][1]}
+                for group in self.by_type.ordered(SUMMARY_GROUPS, ("other", False))
             ],
-        },
-        "rubric": {
-            element: {"present": n, "missing": analyzed - n, "share": round(n / analyzed, 4) if analyzed else 0.0}
-            for element, n in rubric.items()
-        },
-        "fix_first": {
-            "ranking": RANKING,
-            "items": [_fix_item(rank, entry) for rank, entry in enumerate(heapq.nlargest(TOP_PIECES, ranked), 1)],
-        },
-        "failures": {
-            "count": totals["failed"],
-            "by_code": [
-                {"code": code, "count": n, "what": _advice(code)[0], "action": _advice(code)[1]} for code, n in failures
-            ],
-            "items": failure_items,
-        },
-    }
+            "by_section": self.by_section.ordered(SUMMARY_GROUPS, "other"),
+            "by_month": [_group(month, counts) for month, counts in sorted(self.by_month.table.items())],
+            "scores": {
+                "mean": _mean(self.score_counts),
+                "median": median_of_counts(self.score_counts),
+                "histogram": [
+                    {
+                        "from": 10 * k,
+                        "to": 100 if k == SCORE_BINS - 1 else 10 * k + 9,
+                        "count": sum(row),
+                        "counts": label_counts(row),
+                    }
+                    for k, row in enumerate(self.histogram)
+                ],
+            },
+            "rubric": {
+                element: {"present": n, "missing": analyzed - n, "share": round(n / analyzed, 4) if analyzed else 0.0}
+                for element, n in self.rubric.items()
+            },
+            "fix_first": {
+                "ranking": RANKING,
+                "items": [{"rank": rank, **item} for rank, (*_, item) in enumerate(ranked, 1)],
+            },
+            "failures": {
+                "count": totals["failed"],
+                "by_code": [
+                    {"code": code, "count": n, "what": advice(code)[0], "action": advice(code)[1]}
+                    for code, n in failures
+                ],
+                "items": self.failure_items,
+            },
+        }
+
+
+class _Groups:
+    """Label counts (and failures, last) per group name, for at most `MAX_TRACKED_GROUPS` names."""
+
+    def __init__(self) -> None:
+        self.table: dict[Any, list[int]] = {}
+        self.untracked = [0] * (len(LABELS) + 1)
+
+    def row(self, name: Any) -> list[int]:
+        row = self.table.get(name)
+        if row is None:
+            if len(self.table) >= MAX_TRACKED_GROUPS:
+                return self.untracked
+            row = self.table[name] = [0] * (len(LABELS) + 1)
+        return row
+
+    def ordered(self, limit: int, other: Any) -> list[dict[str, Any]]:
+        """Groups by descending size (then name); past `limit`, the rest merged into one row."""
+        ordered = sorted(self.table.items(), key=lambda item: (-sum(item[1]), _sort_name(item[0])))
+        groups = [_group(name, counts) for name, counts in ordered[:limit]]
+        rest = ordered[limit:]
+        if rest or any(self.untracked):
+            merged = [sum(counts[k] for _, counts in rest) + self.untracked[k] for k in range(len(LABELS) + 1)]
+            groups.append({**_group(other, merged), "merged": len(rest), "untracked": sum(self.untracked)})
+        return groups
+
+
+def _sort_name(name: Any) -> tuple[bool, str]:
+    """Named groups before the unnamed one (no doc type), then by name."""
+    key = name[0] if isinstance(name, tuple) else name
+    return key is None, str(name)
+
+
+def median_of_counts(counts: Sequence[int]) -> float | int | None:
+    """The median of the values 0..len(counts)-1 counted in `counts` (as `statistics.median`)."""
+    n = sum(counts)
+    if not n:
+        return None
+    lower, upper = _nth(counts, (n - 1) // 2), _nth(counts, n // 2)
+    return lower if lower == upper else (lower + upper) / 2
+
+
+def _nth(counts: Sequence[int], k: int) -> int:
+    seen = 0
+    for value, count in enumerate(counts):
+        seen += count
+        if seen > k:
+            return value
+    raise IndexError(k)
+
+
+def _mean(counts: Sequence[int]) -> float | None:
+    n = sum(counts)
+    return round(sum(value * count for value, count in enumerate(counts)) / n, 1) if n else None
 
 
 def _month(published: Any) -> str | None:
@@ -203,7 +317,8 @@ def _error_of(record: Mapping[str, Any]) -> tuple[str, str]:
     return "analysis_failed", "The result has no label."
 
 
-def _advice(code: str) -> tuple[str, str]:
+def advice(code: str) -> tuple[str, str]:
+    """What went wrong with a failed document, in plain words, and what to do about it."""
     return FAILURE_ADVICE.get(code, UNKNOWN_FAILURE)
 
 
@@ -212,51 +327,36 @@ def _priority(score: int, suggestion: Any) -> float:
     return (100 - score) * max(0.0, gain)
 
 
-def _identity(record: Mapping[str, Any]) -> dict[str, Any]:
-    """Where a person finds the document; `title` falls back to its id or location."""
-    title = record.get("title") or record.get("id") or record.get("location") or "(untitled)"
-    return {
-        "key": record.get("key"),
-        "id": record.get("id"),
-        "title": str(title),
-        "url": record.get("url"),
-        "location": record.get("location"),
-        "source": record.get("source"),
-        "section": record.get("section") or "",
-        "doc_type": record.get("doc_type"),
-        "published": record.get("published"),
-    }
+#: A suggestion's fields a fix-first item keeps (with its `alternatives` when the model gives them).
+FIX_SUGGESTION_FIELDS = ("sentence", "original", "rewrite", "target", "strategy", "rationale", "gain", "alternatives")
 
 
-def _fix_item(rank: int, entry: tuple[float, int, int, Mapping[str, Any]]) -> dict[str, Any]:
-    priority, negative_score, _, record = entry
+def _fix_item(record: Mapping[str, Any], priority: float, score: int) -> dict[str, Any]:
     present = record.get("rubric") or {}
     suggestion = record.get("suggestion")
     return {
-        "rank": rank,
         "priority": round(priority, 2),
-        **_identity(record),
+        **identity(record),
         "label": record.get("label"),
-        "case_for_change_score": -negative_score,
+        "mixed": bool(record.get("mixed")),
+        "scores": record.get("scores"),
+        "case_for_change_score": score,
         "missing": [element for element in RUBRIC_ELEMENTS if not present.get(element)],
         "suggestion": (
-            {
-                key: suggestion.get(key)
-                for key in ("sentence", "original", "rewrite", "target", "strategy", "rationale", "gain")
-            }
+            {key: suggestion[key] for key in FIX_SUGGESTION_FIELDS if key in suggestion}
             if isinstance(suggestion, Mapping)
             else None
         ),
     }
 
 
-def _by_label(counts: Sequence[int]) -> dict[str, int]:
+def label_counts(counts: Sequence[int]) -> dict[str, int]:
     return dict(zip(LABELS, counts[: len(LABELS)], strict=True))
 
 
-def _shares(counts: Sequence[int]) -> dict[str, float]:
+def label_shares(counts: Sequence[int]) -> dict[str, float]:
     analyzed = sum(counts[: len(LABELS)])
-    return {label: round(n / analyzed, 4) if analyzed else 0.0 for label, n in _by_label(counts).items()}
+    return {label: round(n / analyzed, 4) if analyzed else 0.0 for label, n in label_counts(counts).items()}
 
 
 def _group(name: str | None, counts: Sequence[int]) -> dict[str, Any]:
@@ -266,20 +366,9 @@ def _group(name: str | None, counts: Sequence[int]) -> dict[str, Any]:
         "documents": analyzed + counts[len(LABELS)],
         "analyzed": analyzed,
         "failed": counts[len(LABELS)],
-        "counts": _by_label(counts),
-        "shares": _shares(counts),
+        "counts": label_counts(counts),
+        "shares": label_shares(counts),
     }
-
-
-def _groups(table: Mapping[Any, Sequence[int]], limit: int) -> list[dict[str, Any]]:
-    """Groups by descending size (then name); past `limit`, the rest merged into one row."""
-    ordered = sorted(table.items(), key=lambda item: (-sum(item[1]), item[0] is not None, str(item[0])))
-    groups = [_group(name, counts) for name, counts in ordered[:limit]]
-    rest = ordered[limit:]
-    if rest:
-        merged = [sum(counts[k] for _, counts in rest) for k in range(len(LABELS) + 1)]
-        groups.append({**_group("other", merged), "merged": len(rest)})
-    return groups
 
 
 def _run_info(run: Mapping[str, Any], models: Counter[str]) -> dict[str, Any]:

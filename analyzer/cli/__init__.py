@@ -22,6 +22,7 @@ COMMANDS = {
     "feedback": "analyzer.cli.feedback:feedback",
     "info": "analyzer.cli.train:info",
     "models": "analyzer.cli.models:models",
+    "report": "analyzer.cli.report:report",
     "serve": "analyzer.cli.serve:serve",
     "train": "analyzer.cli.train:train",
 }

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
+from analyzer.audit.check.config import DEFAULT_MIN_SCORE, load_policy
 from analyzer.cli.common import load, model_option
 from analyzer.errors import AnalyzerError, InputError
 from analyzer.labels import LABELS
@@ -102,73 +104,101 @@ def analyze(
 @click.option(
     "--min-score",
     type=click.IntRange(0, 100),
-    default=0,
-    show_default=True,
-    help="Fail a file whose case-for-change score is below this.",
+    default=None,
+    help=f"Fail a file whose case-for-change score is below this (default: the config's, else {DEFAULT_MIN_SCORE}).",
 )
 @click.option(
     "--allow",
     "allowed",
     multiple=True,
     type=click.Choice(list(LABELS)),
-    help="Labels a file may have (repeatable; default: any).",
+    help="Labels a file may have (repeatable; default: the config's, else any).",
 )
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True)
+@click.option(
+    "--config",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Settings file (default: the closest .analyzer.toml, or pyproject.toml with [tool.analyzer.check]).",
+)
 @as_option
 @model_option
 def check(
     files: tuple[str, ...],
-    min_score: int,
+    min_score: int | None,
     allowed: tuple[str, ...],
     fmt: str,
+    config: Path | None,
     as_format: str | None,
     model_dir: Path | None,
 ) -> None:
-    """Check drafts in CI like a prose linter: exit 1 if any falls below --min-score or has a
-    label not in --allow, 2 if a file cannot be read.
+    """Check drafts in CI like a prose linter: exit 1 if any falls below the floor
+    (--min-score, 40 unless configured) or has a label not allowed, 2 if a file cannot be read.
+    A failing file gets findings on its lines: its weakest sentences, and where each missing
+    question of a case for change belongs, with a rewrite to start from.
 
-    --format github prints GitHub Actions annotations.
+    --format github prints GitHub Actions annotations (file, line, column).
 
     Example: analyzer check docs/blog/*.md --min-score 40 --allow case-for-change --format github
     """
-    from analyzer.analysis.analyzer import AnalyzeOptions, Analyzer
+    from analyzer.analysis.analyzer import Analyzer
+    from analyzer.audit.check.findings import check_file
 
+    policy = load_policy(min_score=min_score, allow=allowed, config=config, start=Path.cwd())
     analyzer = Analyzer(load(model_dir))
-    options = AnalyzeOptions(sentences=False, explanations=False, suggestions=False)
-    failed = unreadable = 0
-    for name in files:
-        try:
-            analysis = analyzer.analyze(read_document(name, as_format), source=name, options=options)
-        except (AnalyzerError, OSError) as exc:
-            unreadable += 1
-            reason = str(exc) if isinstance(exc, AnalyzerError) else f"cannot read it: {exc.strerror}"
-            _check_line(fmt, name, "error", reason, None)
-            continue
-        problems = []
-        if analysis.case_for_change_score < min_score:
-            problems.append(f"case-for-change score {analysis.case_for_change_score} is below {min_score}")
-        if allowed and analysis.label not in allowed:
-            problems.append(f"reads as {analysis.label}, not {' or '.join(allowed)}")
-        missing = [element for element in RUBRIC_NAMES if not getattr(analysis.rubric, element).present]
-        if problems and missing:
-            problems.append("missing: " + ", ".join(m.replace("_", " ") for m in missing))
-        failed += bool(problems)
-        _check_line(fmt, name, "error" if problems else "ok", "; ".join(problems) or "passes", analysis)
+    results = [check_file(analyzer, name, policy, as_format) for name in files]
+    for result in results:
+        click.echo(_check_output(fmt, result), nl=False)
+    unreadable = sum(result.error is not None for result in results)
+    failed = sum(not result.passed for result in results)
     sys.exit(2 if unreadable else 1 if failed else 0)
 
 
-def _check_line(fmt: str, name: str, status: str, message: str, analysis: Any) -> None:
+def _check_output(fmt: str, result: Any) -> str:
+    """One file's lines in the chosen format (empty for a passing file in github format)."""
+    analysis = result.analysis
+    message = result.error or "; ".join(result.problems) or "passes"
     if fmt == "json":
-        record: dict[str, Any] = {"file": name, "status": status, "message": message}
+        record: dict[str, Any] = {"file": result.path, "status": "ok" if result.passed else "error", "message": message}
         if analysis is not None:
             record |= {"label": analysis.label, "case_for_change_score": analysis.case_for_change_score}
-        click.echo(json.dumps(record))
-    elif fmt == "github":
-        if status != "ok":
-            click.echo(f"::error file={name},title=Messaging::{message}")
-    else:
-        score = f" ({analysis.label}, {analysis.case_for_change_score}/100)" if analysis is not None else ""
-        click.echo(f"{'FAIL' if status != 'ok' else 'ok  '} {name}{score}: {message}")
+        record["findings"] = [
+            {
+                "kind": finding.kind,
+                "sentence": finding.sentence + 1 if finding.sentence is not None else None,
+                **(asdict(finding.place) if finding.place else {"line": None, "col": None}),
+                "message": finding.message,
+            }
+            for finding in result.findings
+        ]
+        return json.dumps(record) + "\n"
+    if fmt == "github":
+        if result.passed:
+            return ""
+        lines = [f"::error file={_property(result.path)},title=Messaging::{_data(message)}"]
+        for finding in result.findings:
+            where = f"file={_property(result.path)}"
+            if finding.place:
+                place = finding.place
+                where += f",line={place.line},col={place.col},endLine={place.end_line},endColumn={place.end_col}"
+            lines.append(f"::warning {where},title={_property(finding.title)}::{_data(finding.message)}")
+        return "\n".join(lines) + "\n"
+    score = f" ({analysis.label}, {analysis.case_for_change_score}/100)" if analysis is not None else ""
+    lines = [f"{'FAIL' if not result.passed else 'ok  '} {result.path}{score}: {message}"]
+    for finding in result.findings:
+        place = f"{finding.place.line}:{finding.place.col}:" if finding.place else ""
+        lines.append(f"  {result.path}:{place} {finding.message}")
+    return "\n".join(lines) + "\n"
+
+
+def _data(text: str) -> str:
+    """A GitHub workflow command's message: %, CR and LF escaped so it stays one command."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _property(text: str) -> str:
+    """A GitHub workflow command's property value: also ':' and ',' escaped."""
+    return _data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def _print_report(analysis: Any) -> None:

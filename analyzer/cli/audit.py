@@ -19,7 +19,7 @@ from analyzer.text.extract import DEFAULT_LIMITS, Limits
     "out_dir",
     type=click.Path(path_type=Path, file_okay=False),
     required=True,
-    help="Folder for results.jsonl, results.csv, summary.json and report.html.",
+    help="Folder for results.jsonl, results.csv, summary.json, report.html and docs/.",
 )
 @click.option("--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores).")
 @click.option(
@@ -43,6 +43,14 @@ from analyzer.text.extract import DEFAULT_LIMITS, Limits
     default=10.0,
     show_default=True,
     help="Seconds between progress lines when stderr is not a terminal.",
+)
+@click.option(
+    "--compare",
+    "compare_with",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    metavar="OLD_DIR",
+    help="An earlier audit's --out folder: write compare.json and the report's trends since it.",
 )
 @click.option("--quiet", is_flag=True, help="No progress and no closing summary.")
 @click.option(
@@ -76,6 +84,7 @@ def audit(
     overwrite: bool,
     max_bytes: int,
     progress_every: float,
+    compare_with: Path | None,
     quiet: bool,
     allow_private_addresses: bool,
     allowed_networks: tuple[IPv4Network | IPv6Network, ...],
@@ -88,10 +97,11 @@ def audit(
     (a file or its URL).
 
     Each result is appended to results.jsonl as it completes, so an interrupted audit loses
-    nothing: run it again with --resume. At the end: results.csv, summary.json, report.html.
-    Exit code 0 when every document was analyzed, 1 when any failed, 2 for bad usage.
+    nothing: run it again with --resume. At the end: results.csv, summary.json, report.html,
+    a page per document in docs/, and with --compare, compare.json. Exit code 0 when every
+    document was analyzed, 1 when any failed, 2 for bad usage.
 
-    Example: analyzer audit content/ cms-export.csv --out audit/
+    Example: analyzer audit content/ cms-export.csv --out audit-2026q2/ --compare audit-2026q1/
     """
     from joblib import cpu_count
 
@@ -116,20 +126,24 @@ def audit(
             progress=make_progress(quiet, sys.stderr, progress_every),
             total=count_documents(sources),
             sources=sources,
+            compare_with=compare_with,
             include_news=include_news,
         )
     except KeyboardInterrupt:
         click.echo("interrupted: the results written so far are intact; add --resume to continue.", err=True)
         sys.exit(130)
     if not quiet:
+        from analyzer.cli.report import compare_line
+
         earlier = f", {outcome.skipped:,} done by an earlier run" if outcome.skipped else ""
-        outputs = "results.csv and report.html" if outcome.report else "results.csv"
         click.echo(
             f"audited {outcome.documents:,} documents into {out_dir} in {format_duration(outcome.seconds)}: "
             f"{outcome.documents - outcome.failed:,} analyzed, {outcome.failed:,} failed{earlier}. "
-            f"See {outputs}{' for why' if outcome.failed else ''}.",
+            f"See report.html{' and results.csv for why' if outcome.failed else ''}.",
             err=True,
         )
+        if outcome.report.compare is not None:
+            click.echo(compare_line(outcome.report.compare), err=True)
     if outcome.failed:
         sys.exit(1)
 

@@ -22,16 +22,20 @@ from analyzer.audit.summary import SCORE_BINS
 from analyzer.labels import AWARENESS, CHANGE, FEATURE, LABELS, RUBRIC_ELEMENTS
 
 CHART_GROUPS = 10
-#: Above this many months the timeline chart shows years (summary.json keeps every month).
-CHART_MONTHS = 36
 LABEL_COLOURS = {AWARENESS: "#2563eb", FEATURE: "#d97706", CHANGE: "#15803d"}
 
 
 def top_groups(groups: Sequence[Mapping[str, Any]], limit: int, unnamed: str) -> list[dict[str, Any]]:
-    """The first `limit` groups that have analyzed pieces, with display names; the rest merged as "other"."""
+    """The first `limit` groups that have analyzed pieces, with display names ("blog (inferred)");
+    the rest merged as "other"."""
     charted = [group for group in groups if group["analyzed"]]  # a group that all failed has no mix to show
     shown = [
-        {**group, "name": unnamed if not group["name"] else str(group["name"])}
+        {
+            **group,
+            "name": unnamed
+            if not group["name"]
+            else str(group["name"]) + (" (inferred)" if group.get("inferred") else ""),
+        }
         for group in charted[:limit]
         if "merged" not in group
     ]
@@ -53,23 +57,93 @@ def top_groups(groups: Sequence[Mapping[str, Any]], limit: int, unnamed: str) ->
 
 
 def timeline(by_month: Sequence[Mapping[str, Any]]) -> tuple[list[dict[str, Any]], str]:
-    """Months, or years when there are more months than a chart can show legibly."""
-    if len(by_month) <= CHART_MONTHS:
-        return [dict(group) for group in by_month], "month"
-    years: dict[str, dict[str, int]] = {}
-    for group in by_month:
-        counts = years.setdefault(group["name"][:4], dict.fromkeys(LABELS, 0))
+    """Periods to chart from the months with dated documents: (periods in date order, unit).
+
+    The unit is the finest of month, quarter and year that gives at most `CHART_PERIODS` bars
+    and, when it can, at least `MIN_PER_PERIOD` documents a bar on average: 42 documents over
+    two years are 8 quarters, not 24 months of one or two each. Empty periods in between are
+    kept (a gap in publishing is a finding); a sparse tail of old periods holding under a tenth
+    of the documents is merged into one first bar ("before 2023"). Each period is
+    `{name, start, counts, analyzed}`.
+    """
+    months = sorted((str(g["name"]), g["counts"]) for g in by_month if g.get("name"))
+    if not months:
+        return [], "month"
+    total = sum(sum(counts.values()) for _, counts in months)
+    # the oldest months that together hold under a tenth of the documents, when they are several
+    tail, running = 0, 0
+    for k, (_, counts) in enumerate(months):
+        running += sum(counts.values())
+        if running > total * OLD_TAIL_SHARE:
+            break
+        tail = k + 1
+    dense_from = months[tail][0] if 1 < tail < len(months) else months[0][0]
+    unit = "month"
+    for unit in ("month", "quarter", "year"):
+        periods = _periods([m for m in months if m[0] >= dense_from], unit)
+        enough = sum(p["analyzed"] for p in periods) >= MIN_PER_PERIOD * len(periods)
+        if len(periods) <= CHART_PERIODS and enough:
+            break
+        if unit == "year" or (len(periods) <= CHART_PERIODS and _span(periods, unit) < 3):
+            break  # a coarser unit would leave too few bars to show a trend
+    # the tail: every month before the first period shown, as one bar
+    start = _period_start(dense_from, unit)
+    head = [counts for month, counts in months if month < start]
+    periods = _periods([m for m in months if m[0] >= start], unit)
+    if head:
+        counts = {label: sum(int(c.get(label, 0)) for c in head) for label in LABELS}
+        periods.insert(0, {"name": f"before {periods[0]['name']}", "counts": counts, "analyzed": sum(counts.values())})
+    return periods, unit
+
+
+#: Bars in the timeline at most, and documents a bar should have on average.
+CHART_PERIODS = 24
+MIN_PER_PERIOD = 3
+#: The oldest periods holding under this share of the dated documents are merged into one bar.
+OLD_TAIL_SHARE = 0.1
+_STEP = {"month": 1, "quarter": 3, "year": 12}
+_MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _index(month: str, unit: str) -> int:
+    """The number of the period a `YYYY-MM` month falls in, counted from year 0."""
+    return (int(month[:4]) * 12 + int(month[5:7]) - 1) // _STEP[unit]
+
+
+def _period_start(month: str, unit: str) -> str:
+    """The first month (`YYYY-MM`) of the period `month` falls in."""
+    first = _index(month, unit) * _STEP[unit]
+    return f"{first // 12:04d}-{first % 12 + 1:02d}"
+
+
+def _span(periods: Sequence[Mapping[str, Any]], unit: str) -> int:
+    """How many bars the next coarser unit would give for the same months."""
+    return -(-len(periods) * _STEP[unit] // (_STEP[unit] * (4 if unit == "quarter" else 3)))
+
+
+def _periods(months: Sequence[tuple[str, Mapping[str, int]]], unit: str) -> list[dict[str, Any]]:
+    """Every period from the first month to the last (empty ones included), with label counts."""
+    if not months:
+        return []
+    first, last = _index(months[0][0], unit), _index(months[-1][0], unit)
+    periods: list[dict[str, Any]] = [
+        {"name": _period_name(k, unit), "counts": dict.fromkeys(LABELS, 0), "analyzed": 0}
+        for k in range(first, last + 1)
+    ]
+    for month, counts in months:
+        period = periods[_index(month, unit) - first]
         for label in LABELS:
-            counts[label] += group["counts"][label]
-    return [
-        {
-            "name": year,
-            "analyzed": sum(counts.values()),
-            "counts": counts,
-            "shares": {label: n / sum(counts.values()) if sum(counts.values()) else 0.0 for label, n in counts.items()},
-        }
-        for year, counts in sorted(years.items())
-    ], "year"
+            period["counts"][label] += int(counts.get(label, 0))
+            period["analyzed"] += int(counts.get(label, 0))
+    return periods
+
+
+def _period_name(k: int, unit: str) -> str:
+    if unit == "month":
+        return f"{_MONTH_NAMES[k % 12]} {k // 12}"
+    if unit == "quarter":
+        return f"Q{k % 4 + 1} {k // 4}"
+    return str(k)
 
 
 # Charts: matplotlib Figures rendered straight to SVG, without pyplot, so no global backend
@@ -151,22 +225,33 @@ def mix_chart(salt: str, groups: Sequence[Mapping[str, Any]]) -> str:
 
 
 def timeline_chart(salt: str, periods: Sequence[Mapping[str, Any]]) -> str:
-    """Vertical 100% bars, one per month or year, in date order."""
+    """Analyzed pieces per period, stacked by message, in date order; labels on two lines."""
     with _chart_style(salt):
         figure = Figure(figsize=(9, 4))
         axes = figure.add_subplot()
-        names = [str(p["name"]) for p in periods]
-        bottom = [0.0] * len(periods)
+        positions = list(range(len(periods)))
+        bottom = [0] * len(periods)
         for label in LABELS:
-            heights = [100 * p["shares"][label] for p in periods]
-            axes.bar(names, heights, bottom=bottom, color=LABEL_COLOURS[label], width=0.75)
+            heights = [int(p["counts"][label]) for p in periods]
+            axes.bar(positions, heights, bottom=bottom, color=LABEL_COLOURS[label], width=0.75)
             bottom = [a + b for a, b in zip(bottom, heights, strict=True)]
-        axes.set_ylim(0, 100)
-        axes.set_ylabel("share of analyzed pieces (%)")
-        if len(names) > 12:
-            axes.tick_params(axis="x", labelrotation=60, labelsize=9)
+        every = max(1, -(-len(periods) // 12))  # at most 12 labels: they never overlap
+        axes.set_xticks(positions[::every])
+        axes.set_xticklabels([_tick(str(p["name"])) for p in periods[::every]], fontsize=9)
+        for position, total in zip(positions, bottom, strict=True):
+            if total and len(periods) <= 16:
+                axes.text(position, total, f"{total:,}", ha="center", va="bottom", fontsize=9)
+        axes.set_ylim(0, max([*bottom, 1]) * 1.15)
+        axes.set_ylabel("pieces analyzed")
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
         _legend(axes)
         return _svg(figure)
+
+
+def _tick(name: str) -> str:
+    """ "Mar 2024" as "Mar\n2024", "before Q3 2023" as "before\nQ3 2023": short lines that fit."""
+    first, _, rest = name.partition(" ")
+    return f"{first}\n{rest}" if rest else first
 
 
 def histogram_chart(salt: str, scores: Mapping[str, Any]) -> str:

@@ -1,15 +1,16 @@
-"""The report page (`report.html`): a briefing for a content lead, rendered from the summary alone.
+"""The report page (`report.html`): a briefing for a content lead, rendered from the summary.
 
-Headline findings in plain words first, then the charts, then the pieces to fix first, then
-what could not be analyzed and what to do. One self-contained file: inline CSS, charts as SVG,
-no script, and a Content-Security-Policy that forbids loading anything. Every string that
-comes from a document is escaped; only http(s) URLs become links.
+Headline findings in plain words first, then the trends since an earlier audit (when compared),
+then the charts, the pieces to fix first, every document in a table, what could not be
+analyzed and what to do. One self-contained file: inline CSS, charts as SVG, the table's
+script inline and allowed by its hash, and a Content-Security-Policy that forbids loading
+anything. Every string that comes from a document is escaped; only http(s) URLs become links,
+and each document's title links to its page in `docs/`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from importlib.resources import files
 from typing import Any
 
 from analyzer.audit.report.charts import (
@@ -21,6 +22,8 @@ from analyzer.audit.report.charts import (
     timeline_chart,
     top_groups,
 )
+from analyzer.audit.report.page import asset, head, tail
+from analyzer.audit.report.trends import trends_section
 from analyzer.audit.report.words import (
     ELEMENT_NAMES,
     audited,
@@ -28,12 +31,15 @@ from analyzer.audit.report.words import (
     chip,
     duration,
     escape,
+    first_alternative,
     join,
     link,
     number,
     pct,
     placeholders,
     plural,
+    sentence_number,
+    verdict,
 )
 from analyzer.audit.summary import parse_datetime
 from analyzer.labels import AWARENESS, CHANGE, FEATURE, LABELS, RUBRIC_ELEMENTS
@@ -43,7 +49,6 @@ PAGE_FAILURES = 100
 STRONG_SCORE = 60
 #: Analyzed pieces a doc type needs before the headlines compare it with others.
 MIN_COMPARED = 5
-CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 
 #: What each label means for the reader, in one line (from the annotation guide).
 LABEL_MEANINGS = {
@@ -67,41 +72,42 @@ SCORE_FORMULA = (
 )
 
 
-def render_html(summary: Mapping[str, Any]) -> str:
-    """The briefing page for a summary from `build_summary`: one self-contained HTML file."""
-    css = files("analyzer.audit.report").joinpath("report.css").read_text(encoding="utf-8")
+#: Where the documents table goes in the page; `page_parts` splits the page there.
+DOCUMENTS_TABLE = "<!-- the documents table -->"
+
+
+def page_parts(
+    summary: Mapping[str, Any], *, trends: Mapping[str, Any] | None = None, script: bool = True
+) -> tuple[str, str]:
+    """The briefing page for `Summary.figures` (and the comparison with an earlier audit), as
+    the part before the documents table and the part after it: the writer streams the table in
+    between (`DocumentsTable.write_pages`). With `script`, the table's script is inlined and its
+    hash is in the policy."""
     run = summary["run"]
     sources = run.get("sources")
     sources_text = ", ".join(str(s) for s in sources) if isinstance(sources, list) and sources else "the library"
     totals = summary["totals"]
+    code = asset("table.js") if script else None
     parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8">',
-        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
-        '<meta name="referrer" content="no-referrer">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>Content audit: {escape(sources_text)}</title>",
-        f"<style>\n{css}</style>",
-        "</head>",
-        "<body>",
+        head(f"Content audit: {sources_text}", asset("report.css"), script=code),
         '<header class="top">',
         "<h1>Content audit</h1>",
         f"<p>{plural(totals['documents'], 'document')} from {escape(sources_text)}{escape(audited(run))}</p>",
         "</header>",
         "<main>",
         _findings_section(summary),
+        trends_section(trends) if trends else "",
         _labels_section(),
         _charts_section(summary),
         _fixes_section(summary),
+        DOCUMENTS_TABLE,
         _failures_section(summary),
         _run_section(summary),
         "</main>",
-        "</body>",
-        "</html>",
+        tail(code),
     ]
-    return "\n".join(parts) + "\n"
+    before, after = "\n".join(part for part in parts if part).split(DOCUMENTS_TABLE)
+    return before, after
 
 
 def headlines(summary: Mapping[str, Any]) -> list[str]:
@@ -145,11 +151,9 @@ def headlines(summary: Mapping[str, Any]) -> list[str]:
             )
     items = summary["fix_first"]["items"]
     if items:
-        with_rewrite = sum(1 for item in items if item["suggestion"])
         lines.append(
-            f"“Fix these first” lists the {plural(len(items), 'piece')} with the most to gain; "
-            + ("each comes" if with_rewrite == len(items) else f"{with_rewrite} come")
-            + " with a rewrite to start from."
+            f"“Fix these first” lists the {plural(len(items), 'piece')} with the most to gain, "
+            "each with a rewrite to start from."
         )
     if failed:
         by_code = summary["failures"]["by_code"]
@@ -260,11 +264,13 @@ def _charts_section(summary: Mapping[str, Any]) -> str:
     by_month = summary["by_month"]
     if by_month:
         periods, unit = timeline(by_month)
+        older = " The first bar gathers the few older pieces." if periods[0]["name"].startswith("before") else ""
         parts.append(
             _figure(
                 "mix-month",
-                f"By {unit} of publication",
+                f"Pieces published per {unit}",
                 timeline_chart("mix-month", periods),
+                f"Pieces analyzed per {unit} of publication, coloured by message.{older} "
                 f"{summary['totals']['dated']:,} of {summary['totals']['documents']:,} documents have a known date.",
             )
         )
@@ -310,38 +316,62 @@ def _fixes_section(summary: Mapping[str, Any]) -> str:
         "Bracketed parts of a rewrite are yours to fill in.</p>",
     ]
     if not items:
-        parts += ["<p>No piece was analyzed, so there is nothing to rank.</p>", "</section>"]
+        nothing = (
+            "No piece has a rewrite on offer"
+            + ("" if summary["run"].get("include_news") else " (company news gets none without --include-news)")
+            + ": the table of all documents shows what each one misses."
+            if summary["totals"]["analyzed"]
+            else "No piece was analyzed, so there is nothing to rank."
+        )
+        parts += [f"<p>{escape(nothing)}</p>", "</section>"]
         return "\n".join(parts)
     parts.append('<ol class="fixes">')
     for item in items:
         missing = ", ".join(ELEMENT_NAMES[e] for e in item["missing"]) or "nothing: all three questions are answered"
-        meta = [chip(item["label"]), f"score {item['case_for_change_score']}/100"]
-        meta += [escape(str(item[key])) for key in ("doc_type", "section", "published") if item.get(key)]
+        meta = [
+            verdict(item["label"], item.get("mixed"), item.get("scores")),
+            f"score {item['case_for_change_score']}/100",
+        ]
+        if item.get("doc_type"):
+            meta.append(escape(str(item["doc_type"])) + (" (inferred)" if item.get("doc_type_inferred") else ""))
+        meta += [escape(str(item[key])) for key in ("section", "published") if item.get(key)]
+        if item.get("url"):
+            meta.append(link("web page", item.get("url")))
         where = item.get("location") or ""
         parts += [
             "<li>",
-            f'<div class="piece-title">{link(item["title"], item.get("url"))}</div>',
+            f'<div class="piece-title">{_page_link(item)}</div>',
             f'<div class="piece-meta">{" · ".join(meta)}</div>',
             f'<div class="piece-meta">{escape(str(where))}</div>' if where and where != item.get("url") else "",
             f"<div>Missing: {escape(capital(missing))}</div>",
         ]
         suggestion = item["suggestion"]
-        if suggestion:
-            target = ELEMENT_NAMES.get(str(suggestion.get("target")), str(suggestion.get("target") or ""))
+        rewrite = first_alternative(suggestion)
+        if suggestion and rewrite:
+            target = ELEMENT_NAMES.get(rewrite["move"], rewrite["move"])
             parts += [
                 '<dl class="rewrite">',
-                f'<dt>Before</dt><dd class="before">{escape(str(suggestion.get("original") or ""))}</dd>',
-                f'<dt>After</dt><dd class="after">{placeholders(str(suggestion.get("rewrite") or ""))}</dd>',
-                f'<dt>Why</dt><dd class="why">{escape(str(suggestion.get("rationale") or ""))}'
+                f"<dt>{escape(sentence_number(suggestion.get('sentence')))}</dt>"
+                f'<dd class="before">{escape(str(suggestion.get("original") or ""))}</dd>',
+                f'<dt>After</dt><dd class="after">{placeholders(rewrite["text"])}</dd>',
+                f'<dt>Why</dt><dd class="why">{escape(rewrite["rationale"])}'
                 + (f" (adds {escape(target)})" if target else "")
                 + "</dd>",
                 "</dl>",
             ]
         else:
-            parts.append('<p class="muted">No single sentence to rewrite: the piece needs a new angle.</p>')
+            parts.append('<p class="muted">No rewrite on offer for this piece; its page shows what it is missing.</p>')
         parts.append("</li>")
     parts += ["</ol>", "</section>"]
     return "\n".join(part for part in parts if part)
+
+
+def _page_link(item: Mapping[str, Any]) -> str:
+    """A document's title, linked to its page in docs/ (a path we made, never a document's text)."""
+    page = item.get("page")
+    if isinstance(page, str) and page.startswith("docs/"):
+        return f'<a href="{escape(page)}">{escape(str(item["title"]))}</a>'
+    return escape(str(item["title"]))
 
 
 def _failures_section(summary: Mapping[str, Any]) -> str:
@@ -374,8 +404,8 @@ def _failures_section(summary: Mapping[str, Any]) -> str:
     for item in failures["items"][:PAGE_FAILURES]:
         where = item.get("location") or ""
         parts.append(
-            f"<tr><td>{link(item['title'], item.get('url'))}"
-            + (f'<div class="piece-meta">{escape(str(where))}</div>' if where and where != item["title"] else "")
+            f"<tr><td>{_page_link(item)}"
+            + (f'<div class="piece-meta">{link(str(where), item.get("url"))}</div>' if where else "")
             + f'</td><td><span class="error-code">{escape(item["code"])}</span></td>'
             + f"<td>{escape(item['message'])}</td></tr>"
         )

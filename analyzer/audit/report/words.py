@@ -16,7 +16,8 @@ ELEMENT_NAMES = {
     "price_of_inaction": "the price of inaction",
     "future_state": "the future state",
 }
-_PLACEHOLDER = re.compile(r"\[[^\[\]]{1,80}\]")
+#: A placeholder for the writer to fill, as the suggestion schema defines it.
+_PLACEHOLDER = re.compile(r"\[[^\[\]\n]{1,200}\]")
 
 
 def escape(text: str) -> str:
@@ -41,6 +42,69 @@ def chip(label: Any) -> str:
     name = str(label)
     css = name if name in LABELS else ""
     return f'<span class="chip {css}">{escape(name)}</span>'
+
+
+def fields(value: Any) -> Mapping[str, Any]:
+    """A record's nested object (`error`, `evidence`, `suggestion`), or an empty one when it is
+    missing or not an object (results written by older versions, or by hand)."""
+    return value if isinstance(value, Mapping) else {}
+
+
+def leading(scores: Any) -> list[str]:
+    """The two messages with the highest scores, highest first."""
+    if not isinstance(scores, Mapping):
+        return []
+    return sorted((label for label in LABELS if label in scores), key=lambda label: -float(scores[label]))[:2]
+
+
+def verdict(label: Any, mixed: Any, scores: Any) -> str:
+    """The label as a chip, or "mixed" with its two leading messages when the model says no
+    message leads (a record without the flag is not mixed)."""
+    two = leading(scores)
+    if mixed and len(two) == 2:
+        return f'<span class="chip mixed" title="No message leads this piece">mixed: {two[0]} / {two[1]}</span>'
+    return chip(label)
+
+
+def sentence_number(index: Any) -> str:
+    """How every surface shows a sentence to people: "Sentence 4" for index 3."""
+    return f"Sentence {int(index) + 1}" if isinstance(index, int) and not isinstance(index, bool) else "A sentence"
+
+
+def shorten(text: str, limit: int) -> str:
+    """At most `limit` characters, cut at a word, with an ellipsis when cut."""
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+def first_alternative(suggestion: Any) -> dict[str, Any] | None:
+    """The rewrite to show first: the suggestion's first alternative when it has any, else the
+    suggestion itself (models before schema 1.1), as `{move, text, rationale}`."""
+    if not isinstance(suggestion, Mapping):
+        return None
+    alternatives = alternatives_of(suggestion)
+    return alternatives[0] if alternatives else None
+
+
+def alternatives_of(suggestion: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Every rewrite of a suggestion, first alternative first, as `{move, text, rationale}`."""
+    found = [
+        {"move": str(a.get("move") or ""), "text": str(a.get("text") or ""), "rationale": str(a.get("rationale") or "")}
+        for a in suggestion.get("alternatives") or ()
+        if isinstance(a, Mapping) and a.get("text")
+    ]
+    if found:
+        return found
+    if suggestion.get("rewrite"):
+        return [
+            {
+                "move": str(suggestion.get("target") or ""),
+                "text": str(suggestion["rewrite"]),
+                "rationale": str(suggestion.get("rationale") or ""),
+            }
+        ]
+    return []
 
 
 def pct(share: float) -> str:

@@ -33,7 +33,6 @@ from analyzer.audit.sources.document import (
     ROBOTS_ERROR,
     SourceDocument,
     normalize_date,
-    printable,
     url_section,
 )
 from analyzer.audit.sources.exports import (
@@ -51,6 +50,7 @@ from analyzer.audit.sources.wordpress import WXR_NAMESPACE_PREFIX, iter_wxr
 from analyzer.audit.sources.xmlstream import open_maybe_gzip, xml_root
 from analyzer.errors import InputError, UnsupportedFormatError
 from analyzer.text.extract import DEFAULT_LIMITS, Limits
+from analyzer.text.extract.layout import printable
 
 __all__ = [
     "DEFAULT_FETCH",

@@ -7,6 +7,7 @@ that goes with it, not an exception: it becomes a result line of its own.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
@@ -14,7 +15,6 @@ from urllib.parse import unquote, urlsplit
 
 from analyzer.errors import InputError
 from analyzer.text.extract import Limits
-from analyzer.text.extract.layout import SURROGATES
 
 #: Error codes of documents that never reached extraction. A row or page that breaks the
 #: export's schema uses `InputError.code`, one over a size limit `TooLargeError.code`.
@@ -68,15 +68,6 @@ class SourceDocument:
         return digest.hexdigest()
 
 
-def printable(text: str) -> str:
-    """`text` with each lone surrogate as U+FFFD (the replacement character).
-
-    JSON can carry one (`"\\ud800"`) and a file name that is not UTF-8 decodes to them; either
-    is not a character, cannot be written as UTF-8, and would stop every page that shows it.
-    """
-    return SURROGATES.sub("\ufffd", text)
-
-
 def too_large_reason(what: str, size: int, limits: Limits) -> str:
     return f"{what} is {size:,} bytes, over the limit of {limits.max_bytes:,}."
 
@@ -99,9 +90,16 @@ def normalize_date(value: str | None) -> str | None:
 
 
 def url_section(url: str) -> str:
-    """The first folder of a URL's path: `/blog/launch` is in `blog`; `/pricing/` is at the top level ("")."""
+    """The first folder of a URL's path: `/blog/launch` is in `blog`; `/pricing/` is at the top
+    level (""). Date folders are not sections: WordPress's `/2024/05/launch/` is at the top level,
+    and `/news/2024/05/launch` in `news`."""
     try:
         segments = urlsplit(url).path.strip("/").split("/")
     except ValueError:  # an export's url can be anything, an unclosed IPv6 bracket included
         return ""
+    segments = [segment for segment in segments if not _DATE_SEGMENT.fullmatch(segment)]
     return unquote(segments[0]) if len(segments) > 1 else ""
+
+
+#: A year, a month or a day as a URL folder (`2024`, `05`, `2024-05`, `2024-05-17`).
+_DATE_SEGMENT = re.compile(r"(19|20)\d\d(-\d\d){0,2}|\d{1,2}")

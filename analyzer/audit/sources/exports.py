@@ -14,12 +14,12 @@ from analyzer.audit.sources.document import (
     INVALID_ERROR,
     SourceDocument,
     normalize_date,
-    printable,
     too_large_reason,
     url_section,
 )
 from analyzer.errors import InputError, TooLargeError, UndecodableError
 from analyzer.text.extract import DEFAULT_LIMITS, Limits
+from analyzer.text.extract.layout import printable
 
 JSONL_EXTENSIONS = frozenset({".jsonl", ".ndjson"})
 CSV_EXTENSIONS = frozenset({".csv"})

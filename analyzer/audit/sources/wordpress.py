@@ -28,7 +28,7 @@ from analyzer.text.extract import DEFAULT_LIMITS, Limits
 WXR_NAMESPACE_PREFIX = "http://wordpress.org/export/"
 CONTENT_NAMESPACE = "http://purl.org/rss/1.0/modules/content/"
 #: WordPress post types an audit reads, and the doc_type each becomes.
-WXR_DOC_TYPES = {"post": "blog", "page": "page"}
+WXR_DOC_TYPES = {"post": "blog-post", "page": "page"}
 
 #: A gzipped WordPress export may unpack to this much (exports of big sites run to gigabytes).
 WXR_MAX_UNPACKED_BYTES = 20_000_000_000

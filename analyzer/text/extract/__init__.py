@@ -53,15 +53,18 @@ def extract(
     *,
     format: str | None = None,
     strict: bool = False,
+    name: str | None = None,
 ) -> Extracted:
     """Clean text and structure of a document given as bytes.
 
     The format comes from `format` (the caller's word), else `media_type`, else the extension
     of `filename`, else the bytes themselves; file signatures (a PDF, a zip, an image) win over
     a misleading name. `strict` refuses an extension we do not read rather than sniffing the
-    bytes (see `detect_format`).
+    bytes (see `detect_format`). Error messages name the document `name`, else `filename` (an
+    audit's export row has a made-up file name, and its messages must name the export and the
+    row instead).
     """
-    source = filename or "the document"
+    source = name or filename or "the document"
     if len(data) > limits.max_bytes:
         raise TooLargeError(
             f"{source} is {len(data):,} bytes, over the limit of {limits.max_bytes:,}. "

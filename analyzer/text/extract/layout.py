@@ -49,10 +49,19 @@ SOFT_HYPHEN = "\u00ad"
 RAW_TEXT_SLACK = 2
 
 
+def printable(text: str) -> str:
+    """`text` with each lone surrogate as U+FFFD (the replacement character).
+
+    JSON can carry one (`"\\ud800"`) and a file name that is not UTF-8 decodes to them; either
+    is not a character, cannot be written as UTF-8, and would stop every page that shows it.
+    """
+    return SURROGATES.sub("\ufffd", text)
+
+
 def clean(text: str) -> str:
     """One newline convention, no control characters or lone surrogates, NFC."""
     text = _NEWLINES.sub("\n", text)
-    text = SURROGATES.sub("\ufffd", text)  # lone surrogates from JSON cannot be encoded again
+    text = printable(text)  # lone surrogates from JSON cannot be encoded again
     text = _INVISIBLE.sub("", text)
     return unicodedata.normalize("NFC", text)
 
