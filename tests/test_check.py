@@ -20,7 +20,7 @@ from tests.conftest import ANALYZER, run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 FEATURES = ROOT / "examples" / "scheduling-features.md"
-CHANGE = ROOT / "examples" / "manual-invoicing.md"  # scores 86
+CHANGE = ROOT / "examples" / "manual-invoicing.md"  # scores 78
 #: A draft that makes a case for change with two feature sentences in it, on lines 6 and 7.
 DRAFT = """# Month-end close is breaking your finance team
 
@@ -35,7 +35,8 @@ We opened a new office in Lisbon last spring, next to our [partner's studio](htt
 
 By the end of the quarter your team should close the books in one day: start by mapping where approvals stall.
 """
-WEAK = {4: (6, 1, 6, 63), 5: (7, 1, 7, 50)}  # sentence number -> line, col, endLine, endColumn
+WEAK = {3: (6, 1, 6, 63), 4: (7, 1, 7, 50)}  # sentence number -> line, col, endLine, endColumn
+NEWS = 6  # "We opened a new office in Lisbon": it only informs, a weak sentence of another kind
 
 
 def check(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -131,12 +132,12 @@ def test_by_default_a_draft_fails_below_40_and_a_config_raises_the_floor(tmp_pat
     default = check(str(FEATURES), str(CHANGE), cwd=tmp_path)
     assert default.returncode == 1, default.stderr
     assert default.stdout.startswith(f"FAIL {FEATURES} (feature-pitch, 3/100): case-for-change score 3 is below 40")
-    assert f"ok   {CHANGE} (case-for-change, 86/100): passes" in default.stdout
+    assert f"ok   {CHANGE} (case-for-change, 78/100): passes" in default.stdout
 
     (tmp_path / "pyproject.toml").write_text("[tool.analyzer.check]\nmin-score = 90\n", encoding="utf-8")
     raised = check(str(CHANGE), cwd=tmp_path)
     assert raised.returncode == 1 and "is below 90" in raised.stdout
-    assert check(str(CHANGE), "--min-score", "80", cwd=tmp_path).returncode == 0
+    assert check(str(CHANGE), "--min-score", "70", cwd=tmp_path).returncode == 0
 
     (tmp_path / ".analyzer.toml").write_text("[check]\nmin-score = 'high'\n", encoding="utf-8")
     broken = check(str(CHANGE), cwd=tmp_path)
@@ -151,7 +152,8 @@ def test_github_annotations_point_at_the_weak_sentences_line_by_line(tmp_path: P
     lines = result.stdout.splitlines()
     escaped = str(draft).replace(",", "%2C")
     verdict = re.fullmatch(
-        rf"::error file={re.escape(escaped)},title=Messaging::case-for-change score (\d+) is below 100; missing: (.+)",
+        rf"::error file={re.escape(escaped)},title=Messaging::"
+        r"case-for-change score (\d+) is below 100(?:; missing: (.+))?",
         lines[0],
     )
     assert verdict, lines[0]
@@ -171,7 +173,7 @@ def test_github_annotations_point_at_the_weak_sentences_line_by_line(tmp_path: P
         if sentence:
             weak[int(sentence.group(1))] = (line, col, end_line, end_col)
         if "Missing: " in message:
-            assert "why change" in verdict.group(2)
+            assert verdict.group(2) and "why change" in verdict.group(2)
         if "Try: " in message:
             assert re.search(r"\[[^\]]+\]", message.split("Try: ", 1)[1])  # a rewrite has placeholders to fill
     assert weak == WEAK  # exactly the two feature sentences, on their lines and columns
@@ -185,7 +187,7 @@ def test_json_and_text_findings_name_the_same_places(tmp_path: Path) -> None:
     as_json = json.loads(check(str(draft), "--min-score", "100", "--format", "json").stdout)
     places = {(f["line"], f["col"]) for f in as_json["findings"]}
     assert {(line, col) for line, col, _, _ in WEAK.values()} <= places
-    assert {f["sentence"] for f in as_json["findings"] if f["kind"] == "weak-sentence"} <= set(WEAK)
+    assert {f["sentence"] for f in as_json["findings"] if f["kind"] == "weak-sentence"} == {*WEAK, NEWS}
     text = check(str(draft), "--min-score", "100").stdout.splitlines()
     assert text[0].startswith(f"FAIL {draft} (") and len(text) == 1 + len(as_json["findings"])
     assert all(re.match(rf"  {re.escape(str(draft))}:\d+:\d+: ", line) for line in text[1:])

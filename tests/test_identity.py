@@ -16,6 +16,7 @@ from analyzer.audit.doctype import infer_doc_type
 from analyzer.audit.identity import describe, local_file, page_name
 from analyzer.audit.records import first_line
 from analyzer.files import remove_tree, replaced_directory, write_new_file
+from analyzer.model.corpus import LEGACY_BATCHES
 from analyzer.text.extract import extract
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -83,14 +84,18 @@ def test_types_from_paths_and_urls(place: str, expected: str | None) -> None:
 
 
 def test_text_rules_are_right_nine_times_in_ten_on_the_corpus() -> None:
-    """The text rules, on the corpus's 960 documents (which the rules were written against: a
-    regression check, not an estimate for new libraries; on ../shared's 36 real documents they
-    fire once, correctly). When a rule fires it must be right at least 90% of the time, and
-    emails and press releases, the kinds with set forms, must mostly be found."""
+    """The text rules, on the first writers' 960 documents (which the rules were written
+    against: a regression check, not an estimate for new libraries). When a rule fires it must be
+    right at least 90% of the time, and emails and press releases, the kinds with set forms,
+    must mostly be found. Measured, not held: on the 450 documents of the later writers, which
+    the rules never saw, a rule that fires is right 54% of the time (58 of 107), so the report
+    marks every inferred type as inferred; on ../shared's 36 real documents they fire once."""
     fired, right, found = Counter[str](), Counter[str](), Counter[str]()
     totals = Counter[str]()
     for line in (ROOT / "corpus" / "corpus.jsonl").read_text(encoding="utf-8").splitlines():
         document = json.loads(line)
+        if document["id"].rsplit("-", 1)[0] not in LEGACY_BATCHES:
+            continue
         kind, guess = document["doc_type"], infer_doc_type("doc.txt", document["text"])
         totals[kind] += 1
         if guess:

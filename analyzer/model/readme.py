@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from analyzer.labels import CHANGE, LABELS
+from analyzer.model.rubric import MAX_CONTEXT_WEIGHT, MAX_NEIGHBOUR_WEIGHT
 
 #: How each evaluation set is named in the README, in the order shown.
 SET_NAMES = {
@@ -194,12 +195,12 @@ def _sentences(card: dict[str, Any]) -> list[str]:
         f"A sentence's probabilities are {1 - analysis.get('neighbour_weight', 0) - analysis['context_weight']:.1f} "
         f"its own, {analysis.get('neighbour_weight', 0):.1f} the mean of its neighbours' "
         f"(within {analysis.get('neighbour_window', 0)} sentences either side) and {analysis['context_weight']:.1f} "
-        "its document's; the document's weight is capped at 0.3. Rubric evidence is the element detector's "
-        "probability times the sentence's own case-for-change probability"
+        f"its document's (weights capped at {MAX_NEIGHBOUR_WEIGHT} and {MAX_CONTEXT_WEIGHT}). Rubric evidence is the "
+        "element detector's probability times the sentence's own case-for-change probability"
         + ("" if analysis.get("own_evidence") else " in context")
         + f"; thresholds {analysis['thresholds']}. All chosen out of fold on the train split's writer-labelled "
         "sentences (context: best sentence macro-F1; thresholds: best F1 at telling which documents have the "
-        "element).",
+        "element)." + (f" Context: {analysis['chosen_on']}" if analysis.get("chosen_on") else ""),
         "",
         "| set | sentences | writer-labelled | macro-F1 (writer-labelled) | macro-F1 (all) |",
         "|---|---|---|---|---|",

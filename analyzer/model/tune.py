@@ -28,6 +28,7 @@ from analyzer.model.evaluate import label_metrics
 from analyzer.model.pipeline import DEFAULT_SEED, decision_scores, fit_pipeline, writer_folds
 from analyzer.model.rubric import (
     MAX_CONTEXT_WEIGHT,
+    MAX_NEIGHBOUR_WEIGHT,
     RubricSettings,
     evidence_scores,
     in_context,
@@ -40,7 +41,7 @@ from analyzer.text.sentences import is_low_signal
 
 #: Searched for the sentence labels: neighbours on each side, their weight, the document's.
 NEIGHBOUR_WINDOWS = (1, 2, 3)
-NEIGHBOUR_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
+NEIGHBOUR_WEIGHTS = tuple(w for w in (0.0, 0.1, 0.2, 0.3, 0.4, 0.5) if w <= MAX_NEIGHBOUR_WEIGHT)
 CONTEXT_WEIGHTS = tuple(w for w in (0.0, 0.1, 0.2, 0.3) if w <= MAX_CONTEXT_WEIGHT)
 #: Searched for each rubric element's evidence threshold.
 THRESHOLDS = tuple(round(0.05 * k, 2) for k in range(1, 19))  # 0.05 ... 0.90
