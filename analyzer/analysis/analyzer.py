@@ -261,9 +261,10 @@ class Analyzer:
         doc_label = LABELS[int(np.argmax(doc_probs))]
 
         # Headings are the sections' names, not sentences: they carry no message to label or rewrite.
-        kept = _outside_headings([parsed.sentence_span(i) for i in range(len(parsed.sentences))], extracted.headings)
+        all_spans = [parsed.sentence_span(i) for i in range(len(parsed.sentences))]
+        kept = _outside_headings(all_spans, extracted.headings)
         sentence_parses = [parsed.sentence(i) for i in kept]
-        spans = [parsed.sentence_span(i) for i in kept]
+        spans = [all_spans[i] for i in kept]
         matrix = self.sentence_model.featurize(sentence_parses)
         label_probs, rubric_probs = self.sentence_model.predict_features(matrix)
         low = [is_low_signal(s) for s in sentence_parses]
