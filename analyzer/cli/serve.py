@@ -161,18 +161,24 @@ def _remove_orphaned_metrics_folders(parent: str) -> None:
 #: 16 when idle with the bundled model (4 of them the metrics' files); the rest is headroom.
 RESERVED_FILES = 64
 
+#: Accept bursts that can be open before the protocol sees the first of them (see below).
+ACCEPT_BURSTS_IN_FLIGHT = 4
+
 
 def connection_budget(connections: int, backlog: int) -> tuple[int, int]:
     """(connections, backlog) a worker can hold without running out of file descriptors.
 
-    asyncio accepts up to `backlog` queued connections at once before any of them is seen by
-    the protocol that sheds idle ones, so both, plus `RESERVED_FILES`, must fit under the soft
-    RLIMIT_NOFILE: past it accept() fails with EMFILE and nothing, `/healthz` included, gets in.
+    asyncio accepts up to `backlog` queued connections in one go, an accepted socket reaches the
+    protocol that sheds idle ones two loop turns later and the one it sheds is closed a turn after
+    that, so under a flood `ACCEPT_BURSTS_IN_FLIGHT` bursts can be open at once: those, the cap and
+    `RESERVED_FILES` must fit under the soft RLIMIT_NOFILE. Past it accept() fails with EMFILE
+    and asyncio stops accepting for a second: nothing, `/healthz` included, gets in.
     """
     import resource
 
     soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft == resource.RLIM_INFINITY:
         return connections, backlog
-    backlog = max(16, min(backlog, soft // 4))
-    return max(16, min(connections, soft - RESERVED_FILES - backlog)), backlog
+    backlog = max(16, min(backlog, soft // 8))
+    in_flight = ACCEPT_BURSTS_IN_FLIGHT * backlog
+    return max(16, min(connections, soft - RESERVED_FILES - in_flight)), backlog
