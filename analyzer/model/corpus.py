@@ -39,6 +39,8 @@ class Document:
     industry: str = "unknown"
     sentences: tuple[SentenceLabel, ...] = field(default=())
     pair: str | None = None  # the same company told as each message (a hard triple)
+    #: The writer's label when a second annotator's adjudication changed it (corpus/adjudicated.jsonl).
+    first_label: str | None = None
 
     @property
     def batch(self) -> str:
@@ -98,6 +100,7 @@ def document_from_json(obj: dict[str, Any], where: str) -> Document:
         industry=str(obj.get("industry") or "unknown"),
         sentences=tuple(spans),
         pair=str(obj["pair"]) if obj.get("pair") else None,
+        first_label=str(obj["first_label"]) if obj.get("first_label") else None,
     )
 
 
@@ -198,7 +201,8 @@ def make_split(docs: Sequence[Document], test_fraction: float = 0.2, seed: int =
     """A deterministic train/test split, stratified so both halves see every kind of document.
 
     The legacy batches keep the first rule (strata of label x doc type, the test share of each
-    rounded), so the original 192 test documents stay where they were. Each later batch is
+    rounded, the label being the writer's even where adjudication later changed it), so the
+    original 192 test documents stay where they were. Each later batch is
     split on its own, so adding a batch never moves a document already assigned: strata of
     label x doc-type family x length bucket, each shuffled, laid end to end and sampled
     systematically, which gives the batch its exact test share and every stratum its
@@ -213,7 +217,7 @@ def make_split(docs: Sequence[Document], test_fraction: float = 0.2, seed: int =
     legacy = [d for batch in sorted(by_batch) if batch in LEGACY_BATCHES for d in by_batch[batch]]
     strata: dict[tuple[str, str], list[str]] = defaultdict(list)
     for doc in legacy:
-        strata[(doc.label, doc.doc_type)].append(doc.id)
+        strata[(doc.first_label or doc.label, doc.doc_type)].append(doc.id)
     rng = random.Random(seed)
     for key in sorted(strata):
         ids = strata[key]
