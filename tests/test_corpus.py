@@ -153,6 +153,34 @@ def test_datasheet_tables_are_current(corpus_docs: list[Document]) -> None:
         assert count_table(corpus_docs, row) in datasheet, f"re-run `analyzer corpus stats` ({row} table)"
 
 
+def test_labels_are_flat_across_lengths(corpus_docs: list[Document]) -> None:
+    """Issue 17: length must not give the label away, so no label is under 80% of another's
+    count in any length bucket (the 1000+ bucket is exactly flat)."""
+    counts = Counter((length_bucket(d.text), d.label) for d in corpus_docs)
+    for bucket in {b for b, _ in counts}:
+        cells = [counts[(bucket, label)] for label in LABELS]
+        assert min(cells) >= 0.8 * max(cells), (bucket, cells)
+
+
+def test_adjudication_is_recorded_and_agreement_is_as_the_datasheet_says(corpus_docs: list[Document]) -> None:
+    """Every relabelled document keeps the writer's label and appears in adjudicated.jsonl; the
+    second annotator's sample gives the agreement the datasheet reports."""
+    by_id = {d.id: d for d in corpus_docs}
+    adjudicated = [json.loads(line) for line in (CORPUS_DIR / "adjudicated.jsonl").read_text().splitlines()]
+    assert {a["id"] for a in adjudicated} == {d.id for d in corpus_docs if d.first_label}
+    for entry in adjudicated:
+        doc = by_id[entry["id"]]
+        assert (doc.first_label, doc.label) == (entry["was"], entry["now"]) and doc.label != doc.first_label
+    sample = [json.loads(line) for line in (CORPUS_DIR / "eval" / "agreement.jsonl").read_text().splitlines()]
+    assert all((by_id[row["id"]].first_label or by_id[row["id"]].label) == row["writer"] for row in sample)
+    agreed = sum(row["writer"] == row["second"] for row in sample) / len(sample)
+    writer, second = Counter(row["writer"] for row in sample), Counter(row["second"] for row in sample)
+    chance = sum(writer[label] * second[label] for label in LABELS) / len(sample) ** 2
+    kappa = (agreed - chance) / (1 - chance)
+    datasheet = (CORPUS_DIR / "README.md").read_text(encoding="utf-8")
+    assert f"{round(agreed * len(sample))} of {len(sample)} ({agreed:.1%}),\nCohen's kappa {kappa:.3f}" in datasheet
+
+
 @needs_devset
 def test_no_text_from_the_real_world_dev_set(corpus_docs: list[Document]) -> None:
     def grams(text: str) -> set[str]:
