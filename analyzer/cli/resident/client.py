@@ -38,6 +38,15 @@ ANSWER_SECONDS: Final = 600.0
 MAX_WORKERS: Final = 4
 
 
+class WorkerRefusal(AnalyzerError):
+    """An AnalyzerError the worker raised (its code and message, as `worker.refusal` sent them)."""
+
+    def __init__(self, refusal: Any) -> None:
+        refusal = refusal if isinstance(refusal, dict) else {}
+        self.code = str(refusal.get("code", AnalyzerError.code))
+        super().__init__(str(refusal.get("message", "the resident worker refused the request")))
+
+
 class Resident:
     """Jobs handed to the worker of `place`, started on first need; `fallback` when it fails."""
 
@@ -54,7 +63,7 @@ class Resident:
                 reply = self._ask(frame)
                 if reply is not None:
                     if "error" in reply:  # the job refused the model, as the command would have
-                        raise AnalyzerError(str(reply["error"]))
+                        raise WorkerRefusal(reply["error"])
                     return [Printed(**item) for item in reply["printed"]]
                 self.failed = True
         return self.fallback.run(name, payload)
@@ -90,7 +99,7 @@ class Resident:
             self.place.socket.unlink(missing_ok=True)  # stale: nothing listens there
             status = _launch(self.place, self.model_dir)
         if status.get("error"):
-            raise AnalyzerError(str(status["error"]))
+            raise WorkerRefusal(status["error"])
         return open_socket(self.place) if status.get("ready") else None
 
 

@@ -97,7 +97,7 @@ def _prepare(place: Place, model_dir: Path, report: Any) -> tuple[Engine, socket
         _warm(engine)
     except AnalyzerError as exc:
         log.info("refused the model: %s", exc)
-        report.write(json.dumps({"error": str(exc)}))
+        report.write(json.dumps({"error": refusal(exc)}))
         return None
     except Exception:
         log.error("could not start:\n%s", traceback.format_exc())
@@ -124,6 +124,11 @@ def _warm(engine: Engine) -> None:
     engine.model.classify([WARM_TEXT])
     if engine.model.sentences is not None:
         engine.analyzer.analyze(extract_text(WARM_TEXT), options=AnalyzeOptions(suggestions=True))
+
+
+def refusal(exc: AnalyzerError) -> dict[str, str]:
+    """An AnalyzerError as the command re-raises it (`client.WorkerRefusal`): the same line."""
+    return {"code": exc.code, "message": exc.message}
 
 
 def _write_record(place: Place, model_dir: Path) -> None:
@@ -219,7 +224,7 @@ def _handle(connection: socket.socket, place: Place, engine: Engine, served: int
             printed = job(name)(engine, request["payload"])
             reply = {"printed": [vars(item) for item in printed]}
         except AnalyzerError as exc:
-            reply = {"error": str(exc)}
+            reply = {"error": refusal(exc)}
         except Exception:  # a bug: the command runs the job itself and shows it
             log.error("job %s failed:\n%s", name, traceback.format_exc())
             reply = {"failed": True}
