@@ -1,9 +1,10 @@
 """The command's side: find the worker for this model, start it if there is none, hand it jobs.
 
 Whatever goes wrong with the worker (it crashed, its socket is stale, it answers nonsense, a
-request is over the size bound, it takes too long to start) the command runs the job in its own
-process instead: slower, never different. Only a model the worker refused to load is reported
-as an error, the same one loading it here would give.
+request is over the size bound, it takes too long to start, it refused the model) the command
+runs the job in its own process instead: slower, never different. A refused model is then
+refused here too, with the message the command always gave (it names the model's path as the
+user wrote it, which the worker, started from `/`, cannot).
 """
 
 from __future__ import annotations
@@ -21,7 +22,14 @@ from typing import TYPE_CHECKING, Any, Final
 import click
 
 from analyzer.cli.resident import wire
-from analyzer.cli.resident.place import Place, ResidentUnavailableError, enabled, private_dir, worker_key
+from analyzer.cli.resident.place import (
+    Place,
+    ResidentUnavailableError,
+    enabled,
+    idle_seconds,
+    private_dir,
+    worker_key,
+)
 from analyzer.cli.runner import Printed
 from analyzer.errors import AnalyzerError
 
@@ -38,15 +46,6 @@ ANSWER_SECONDS: Final = 600.0
 MAX_WORKERS: Final = 4
 
 
-class WorkerRefusal(AnalyzerError):
-    """An AnalyzerError the worker raised (its code and message, as `worker.refusal` sent them)."""
-
-    def __init__(self, refusal: Any) -> None:
-        refusal = refusal if isinstance(refusal, dict) else {}
-        self.code = str(refusal.get("code", AnalyzerError.code))
-        super().__init__(str(refusal.get("message", "the resident worker refused the request")))
-
-
 class Resident:
     """Jobs handed to the worker of `place`, started on first need; `fallback` when it fails."""
 
@@ -59,13 +58,12 @@ class Resident:
     def run(self, name: str, payload: dict[str, Any]) -> list[Printed]:
         if not self.failed:
             frame = wire.encode({"job": name, "key": self.place.key, "payload": payload})
-            if len(frame) - 8 <= wire.MAX_REQUEST:
-                reply = self._ask(frame)
-                if reply is not None:
-                    if "error" in reply:  # the job refused the model, as the command would have
-                        raise WorkerRefusal(reply["error"])
+            if len(frame) - 8 <= wire.MAX_REQUEST:  # else this one job runs here
+                reply = self._ask(frame) or {}
+                try:
                     return [Printed(**item) for item in reply["printed"]]
-                self.failed = True
+                except (KeyError, TypeError):  # no worker, a refusal, or an answer not of this version
+                    self.failed = True
         return self.fallback.run(name, payload)
 
     def _ask(self, frame: bytes) -> dict[str, Any] | None:
@@ -82,9 +80,7 @@ class Resident:
                     reply = wire.receive(sock, wire.MAX_REPLY)
             except (OSError, wire.WireError):
                 continue
-            if "printed" in reply or "error" in reply:
-                return reply
-            return None  # refused (another key) or failed inside: this process will say why
+            return reply
         return None
 
     def _start(self) -> socket.socket | None:
@@ -97,10 +93,8 @@ class Resident:
                 return sock
             _make_room(self.place.folder)
             self.place.socket.unlink(missing_ok=True)  # stale: nothing listens there
-            status = _launch(self.place, self.model_dir)
-        if status.get("error"):
-            raise WorkerRefusal(status["error"])
-        return open_socket(self.place) if status.get("ready") else None
+            ready = _launch(self.place, self.model_dir)
+        return open_socket(self.place) if ready else None
 
 
 def connect(model_dir: Path | None, *, fallback: Runner) -> Resident | None:
@@ -111,6 +105,7 @@ def connect(model_dir: Path | None, *, fallback: Runner) -> Resident | None:
 
     if not enabled() or not hasattr(socket, "AF_UNIX") or not hasattr(socket, "SO_PEERCRED"):
         return None
+    idle_seconds()  # a wrong value is the command's error, before a worker could trip on it
     try:
         directory = resolve_model_dir(model_dir).resolve()
         place = Place(private_dir(), worker_key(directory))
@@ -138,8 +133,9 @@ def open_socket(place: Place) -> socket.socket | None:
     return None
 
 
-def _launch(place: Place, model_dir: Path) -> dict[str, Any]:
-    """Start a worker and wait until it listens: its launcher prints one JSON status line.
+def _launch(place: Place, model_dir: Path) -> bool:
+    """Start a worker and wait until it listens (its launcher prints one JSON status line);
+    False if it refused the model, failed or took too long.
 
     The worker gets none of this command's standard streams (a CI runner waits for every
     holder of its pipes to exit) and a new session; its launcher exits once it is ready.
@@ -154,12 +150,12 @@ def _launch(place: Place, model_dir: Path) -> dict[str, Any]:
     except subprocess.TimeoutExpired:
         process.kill()  # the launcher only; the worker goes on loading and serves later commands
         process.communicate()
-        return {}
+        return False
     try:
         status = json.loads(out or b"{}")
     except ValueError:
-        return {}
-    return status if isinstance(status, dict) else {}
+        return False
+    return isinstance(status, dict) and status.get("ready") is True
 
 
 def _open_log(path: Path) -> Any:

@@ -78,7 +78,10 @@ def private_dir() -> Path:
     elif runtime and Path(runtime).is_absolute() and Path(runtime).is_dir():
         folder = Path(runtime) / "analyzer"
     else:
-        cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+        try:
+            cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+        except RuntimeError as exc:  # no home folder to be found
+            raise ResidentUnavailableError(str(exc)) from exc
         folder = Path(cache) / "analyzer" / "resident"
     try:
         folder.parent.mkdir(parents=True, exist_ok=True)

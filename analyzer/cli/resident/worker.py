@@ -88,31 +88,39 @@ def _detach(place: Place) -> None:
 
 
 def _prepare(place: Place, model_dir: Path, report: Any) -> tuple[Engine, socket.socket] | None:
-    """Load and warm the model, then listen; the status line goes to the launcher either way."""
+    """Load and warm the model, then listen; the status line goes to the launcher either way.
+    The record is written after the socket is in place: a record always names a worker that was
+    serving, whose socket `analyzer resident stop` can ask."""
     started = time.monotonic()
     try:
         if worker_key(model_dir) != place.key:
             raise RuntimeError("the key does not match this worker's model and code")
         engine = Engine(model_dir, sentences=True)
         _warm(engine)
-    except AnalyzerError as exc:
+        listener = _listen(place)
+        _write_record(place, model_dir)
+    except AnalyzerError as exc:  # the command, running in-process, says what is wrong
         log.info("refused the model: %s", exc)
-        report.write(json.dumps({"error": refusal(exc)}))
+        report.write(json.dumps({"ready": False}))
         return None
     except Exception:
         log.error("could not start:\n%s", traceback.format_exc())
         report.write(json.dumps({"ready": False}))
         return None
+    log.info("serving %s (loaded in %.1f s)", model_dir, time.monotonic() - started)
+    report.write(json.dumps({"ready": True, "pid": os.getpid()}))
+    return engine, listener
+
+
+def _listen(place: Place) -> socket.socket:
+    """Listen under a temporary name, then rename it into place: a socket a command finds answers."""
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     temporary = place.folder / f".{place.key}.{os.getpid()}.sock"
     temporary.unlink(missing_ok=True)
     listener.bind(os.fspath(temporary))
     listener.listen(64)
     os.replace(temporary, place.socket)
-    _write_record(place, model_dir)
-    log.info("serving %s (loaded in %.1f s)", model_dir, time.monotonic() - started)
-    report.write(json.dumps({"ready": True, "pid": os.getpid()}))
-    return engine, listener
+    return listener
 
 
 def _warm(engine: Engine) -> None:
@@ -124,11 +132,6 @@ def _warm(engine: Engine) -> None:
     engine.model.classify([WARM_TEXT])
     if engine.model.sentences is not None:
         engine.analyzer.analyze(extract_text(WARM_TEXT), options=AnalyzeOptions(suggestions=True))
-
-
-def refusal(exc: AnalyzerError) -> dict[str, str]:
-    """An AnalyzerError as the command re-raises it (`client.WorkerRefusal`): the same line."""
-    return {"code": exc.code, "message": exc.message}
 
 
 def _write_record(place: Place, model_dir: Path) -> None:
@@ -224,7 +227,8 @@ def _handle(connection: socket.socket, place: Place, engine: Engine, served: int
             printed = job(name)(engine, request["payload"])
             reply = {"printed": [vars(item) for item in printed]}
         except AnalyzerError as exc:
-            reply = {"error": refusal(exc)}
+            log.info("job %s refused the model: %s", name, exc)
+            reply = {"refused": str(exc)}  # the command runs the job itself, and says it
         except Exception:  # a bug: the command runs the job itself and shows it
             log.error("job %s failed:\n%s", name, traceback.format_exc())
             reply = {"failed": True}
