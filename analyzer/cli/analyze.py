@@ -13,7 +13,8 @@ import click
 from analyzer.audit.check.config import DEFAULT_MIN_SCORE, Policy, load_policy
 from analyzer.audit.check.verdict import FileCheck
 from analyzer.cli.common import model_option
-from analyzer.cli.runner import Engine, Printed, resident_option, runner
+from analyzer.cli.jobs import Engine, Printed
+from analyzer.cli.runner import resident_option, runner
 from analyzer.errors import AnalyzerError, InputError
 from analyzer.labels import LABELS
 

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from analyzer.cli.common import fail, model_option
-from analyzer.cli.runner import Engine, Printed, resident_option, runner
+from analyzer.cli.jobs import Engine, Printed
+from analyzer.cli.runner import resident_option, runner
 from analyzer.errors import InputError
 from analyzer.labels import LABELS
 from analyzer.text.extract import check_text, decode_text

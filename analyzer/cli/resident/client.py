@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import click
 
+from analyzer.cli.jobs import Printed
 from analyzer.cli.resident import wire
 from analyzer.cli.resident.place import (
     Place,
@@ -30,11 +31,10 @@ from analyzer.cli.resident.place import (
     private_dir,
     worker_key,
 )
-from analyzer.cli.runner import Printed
 from analyzer.errors import AnalyzerError
 
 if TYPE_CHECKING:
-    from analyzer.cli.runner import Runner
+    from analyzer.cli.jobs import Runner
 
 WORKER_MODULE: Final = "analyzer.cli.resident.worker"
 #: How long a command waits for a worker to load the model (or for another command starting

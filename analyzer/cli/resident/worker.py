@@ -28,9 +28,9 @@ import traceback
 from pathlib import Path
 from typing import Any, Final
 
+from analyzer.cli.jobs import JOBS, Engine, job
 from analyzer.cli.resident import wire
 from analyzer.cli.resident.place import Place, idle_seconds, private_dir, worker_key
-from analyzer.cli.runner import JOBS, Engine, job
 from analyzer.errors import AnalyzerError
 
 #: Seconds between checks that the key still matches the disk and the socket is still ours.
