@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -11,9 +12,10 @@ from analyzer.cli.jobs import Local, Runner
 
 def runner(model_dir: Path | None, *, resident: bool, sentences: bool = True) -> Runner:
     """The resident worker for the model, unless `--no-resident`, ANALYZER_RESIDENT=0 or this
-    system cannot host one safely; else this process (`sentences`: load the sentence model)."""
+    system cannot host one safely (or is not Linux); else this process (`sentences`: load the
+    sentence model)."""
     local = Local(model_dir, sentences=sentences)
-    if not resident:
+    if not resident or not sys.platform.startswith("linux"):  # the peer's uid is checked the Linux way
         return local
     from analyzer.cli.resident.client import connect  # the socket modules, only when used
 

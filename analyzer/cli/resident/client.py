@@ -68,7 +68,7 @@ class Resident:
 
     def _ask(self, frame: bytes) -> dict[str, Any] | None:
         """The worker's reply, starting it if needed; one retry through a fresh worker if the
-        first one dies under the request. None: run in-process."""
+        first one dies under the request (not if it is only slow). None: run in-process."""
         for _ in range(2):
             sock = open_socket(self.place) or self._start()
             if sock is None:
@@ -77,10 +77,11 @@ class Resident:
                 with sock:
                     sock.settimeout(ANSWER_SECONDS)
                     wire.send(sock, frame)
-                    reply = wire.receive(sock, wire.MAX_REPLY)
+                    return wire.receive(sock, wire.MAX_REPLY)
+            except TimeoutError:
+                return None
             except (OSError, wire.WireError):
                 continue
-            return reply
         return None
 
     def _start(self) -> socket.socket | None:

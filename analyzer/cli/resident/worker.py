@@ -124,13 +124,13 @@ def _listen(place: Place) -> socket.socket:
 
 
 def _warm(engine: Engine) -> None:
-    """Load everything the first request would: the model, spaCy and its parser (if this model
-    can analyze at all: classify-only models answer classify)."""
+    """Load everything the first request would: the model, spaCy and its parser."""
     from analyzer.analysis.analyzer import AnalyzeOptions
     from analyzer.text.extract import extract_text
 
     engine.model.classify([WARM_TEXT])
-    if engine.model.sentences is not None:
+    # A model without what analysis needs still classifies; `analyze` then refuses it in-process.
+    with contextlib.suppress(AnalyzerError):
         engine.analyzer.analyze(extract_text(WARM_TEXT), options=AnalyzeOptions(suggestions=True))
 
 
