@@ -173,12 +173,12 @@ def request(place_socket: Path, frame: bytes) -> bytes:
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
         sock.settimeout(30)
         sock.connect(str(place_socket))
-        sock.sendall(frame)
         chunks = []
         try:
+            sock.sendall(frame)
             while chunk := sock.recv(65536):
                 chunks.append(chunk)
-        except ConnectionResetError:  # closed with our bytes unread: no answer either
+        except (BrokenPipeError, ConnectionResetError):  # closed with our bytes unread: no answer either
             pass
     return b"".join(chunks)
 
