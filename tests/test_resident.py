@@ -275,8 +275,16 @@ def test_a_changed_manifest_gets_a_fresh_worker_and_the_old_one_exits(folder: Pa
     env = in_folder(folder, ANALYZER_MODEL_DIR=str(model))
     assert run_cli("classify", CHANGE, env=env).returncode == 0
     [old] = workers(folder)
+    [(record, _)] = records(folder)
+    old_place = Place(folder, record.stem)
     card = model / "model-card.json"
     card.write_text(card.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # as a promote or retrain would
+    # A command that computed its key just before the change is refused, not answered by the old model.
+    try:
+        late = request(old_place.socket, wire.encode({"job": "classify", "key": old_place.key, "payload": {}}))
+        assert "refused" in json.loads(late[8:]) and b"changed on disk" in late
+    except (FileNotFoundError, ConnectionRefusedError):
+        pass  # or the worker had already noticed, and gone
     assert run_cli("classify", CHANGE, env=env).returncode == 0
     assert wait_for(lambda: not alive(old), 30), "the worker of the old manifest still runs"
     [new] = workers(folder)

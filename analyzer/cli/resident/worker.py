@@ -25,6 +25,7 @@ import socket
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Final
 
@@ -153,13 +154,13 @@ def _write_record(place: Place, model_dir: Path) -> None:
 def _serve(place: Place, model_dir: Path, engine: Engine, listener: socket.socket) -> None:
     ours = os.stat(place.socket).st_ino
     idle = idle_seconds()
-    stopping = False
+    stopping = ""
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     signal.signal(signal.SIGHUP, signal.SIG_IGN)
     listener.settimeout(1.0)
     last_request = last_check = time.monotonic()
     served = 0
-    reason = "stopped"
+    reason = "terminated"  # by SIGTERM, unless a reason below says otherwise
     try:
         while not stopping:
             try:
@@ -176,7 +177,8 @@ def _serve(place: Place, model_dir: Path, engine: Engine, listener: socket.socke
                         break
                 continue
             with connection:
-                stopping = _handle(connection, place, engine, served)
+                stopping = _handle(connection, place, engine, served, lambda: _gone(place, model_dir, ours))
+            reason = stopping or reason
             served += 1
             last_request = time.monotonic()
             if served >= MAX_REQUESTS:
@@ -202,26 +204,32 @@ def _gone(place: Place, model_dir: Path, ours: int) -> str:
     return ""
 
 
-def _handle(connection: socket.socket, place: Place, engine: Engine, served: int) -> bool:
-    """Answer one request; True if it asked the worker to stop."""
+def _handle(connection: socket.socket, place: Place, engine: Engine, served: int, gone: Callable[[], str]) -> str:
+    """Answer one request; why the worker must stop now ("" if it may go on).
+
+    Before a job, `gone` checks the model and the code on disk again (a millisecond): a worker
+    never answers with a model that was replaced after the command computed its key."""
     if wire.peer_uid(connection) != os.getuid():
         log.warning("refused a connection from uid %d", wire.peer_uid(connection))
-        return False
+        return ""
     connection.settimeout(READ_SECONDS)
     started = time.monotonic()
     try:
         request = wire.receive(connection, wire.MAX_REQUEST)
     except (OSError, wire.WireError) as exc:
         log.warning("dropped a request: %s", exc)
-        return False
+        return ""
     name = request.get("job")
     reply: dict[str, Any]
+    stop = ""
     if request.get("key") != place.key:
         reply = {"refused": "this worker serves another model or code"}
     elif name == "status":
         reply = {"pid": os.getpid(), "served": served}
     elif name == "stop":
-        reply = {"pid": os.getpid()}
+        reply, stop = {"pid": os.getpid()}, "asked to stop"
+    elif stop := gone():
+        reply = {"refused": stop}  # the command runs the job itself, with what is on disk now
     elif name in JOBS and isinstance(request.get("payload"), dict):
         try:
             printed = job(name)(engine, request["payload"])
@@ -242,7 +250,7 @@ def _handle(connection: socket.socket, place: Place, engine: Engine, served: int
     log.info("%s in %.0f ms", name, 1000 * (time.monotonic() - started))
     with contextlib.suppress(OSError):
         os.utime(place.record)  # the least recently used worker is the first to make room
-    return name == "stop"
+    return stop
 
 
 def _clean_up(place: Place, ours: int) -> None:
