@@ -7,11 +7,14 @@
 ARG BASE=python:3.11-slim
 FROM ${BASE}
 
+# A command run in the image (`docker run ... check`, the Docker pre-commit hook) ends with its
+# container, so a resident worker would load the model for nothing: commands run in-process.
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    ANALYZER_DATA_DIR=/data
+    ANALYZER_DATA_DIR=/data \
+    ANALYZER_RESIDENT=0
 
 WORKDIR /app
 

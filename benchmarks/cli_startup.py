@@ -1,10 +1,13 @@
 """Whole-process start-up of the `analyzer` command: what a shell user or a pre-commit hook waits for.
 
-Each case (`--help`, `--version`, classify of one short file, and `python -c pass` as the floor)
-runs `--runs` times, each in a fresh process, the way a user or a CI job runs it. Reported per
-case: the median wall time and the median CPU time (user + system) of the process, which a busy
-shared machine disturbs far less than wall time, and the ratio to Python's own start-up, so
-figures from different machines compare. With `--baseline`, another version runs the same
+Each case (`--help`, `--version`, classify of one short file three ways, and `python -c pass`
+as the floor) runs `--runs` times, each in a fresh process, the way a user or a CI job runs it.
+Classify runs in-process (ANALYZER_RESIDENT=0), cold (no worker yet: the command starts one and
+waits for it to load the model) and warm (the worker resident), with workers in a folder of the
+benchmark's own, stopped at the end. Reported per case: the median wall time and the median CPU
+time (user + system) of the process, which a busy shared machine disturbs far less than wall
+time (a worker's own CPU is not counted: it is not the command's child), and the ratio to
+Python's own start-up, so figures from different machines compare. With `--baseline`, another version runs the same
 cases in the same loop, alternating with this one, so the ratio between them holds on a noisy
 machine: either another checkout's `analyzer` script (for example today's main,
 `/work/main/.venv/bin/analyzer`) or another checkout's folder, whose package this venv runs.
@@ -13,7 +16,7 @@ machine: either another checkout's `analyzer` script (for example today's main,
     .venv/bin/python benchmarks/cli_startup.py --baseline /tmp/old    # a checkout's package, this venv
 
 The targets are issue 15's: `analyzer --help` under 0.3 s and `analyzer classify` of one short
-file under 1 s, whole process, on the development machine.
+file under 1 s, whole process, on the development machine (with the worker resident).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import json
 import os
 import platform
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -35,19 +39,37 @@ ROOT = Path(__file__).resolve().parent.parent
 SHORT_FILE = ROOT / "examples" / "webinar.txt"
 #: Runs the package that is first on sys.path, as the installed `analyzer` script does.
 ENTRY = "import sys; from analyzer.cli import main; sys.exit(main())"
-CASES = {
-    "python -c pass": None,
-    "analyzer --version": ["--version"],
-    "analyzer --help": ["--help"],
-    "analyzer classify (one short file)": ["classify", str(SHORT_FILE)],
+CLASSIFY = ["classify", str(SHORT_FILE)]
+#: Each case: the arguments (None: `python -c pass`) and the ANALYZER_* settings it runs with.
+CASES: dict[str, tuple[list[str] | None, dict[str, str]]] = {
+    "python -c pass": (None, {}),
+    "analyzer --version": (["--version"], {}),
+    "analyzer --help": (["--help"], {}),
+    "classify, in-process": (CLASSIFY, {"ANALYZER_RESIDENT": "0"}),
+    "classify, cold (starts the worker)": (CLASSIFY, {}),
+    "classify, warm (worker resident)": (CLASSIFY, {}),
 }
+#: The case before each run of which every worker is stopped.
+COLD = "classify, cold (starts the worker)"
 #: Whole-process targets in seconds, by case.
-TARGETS = {"analyzer --help": 0.3, "analyzer classify (one short file)": 1.0}
+TARGETS = {"analyzer --help": 0.3, "classify, warm (worker resident)": 1.0}
+#: The benchmark's own worker folder (short: a socket's path must fit 107 bytes).
+WORKERS = Path(tempfile.mkdtemp(prefix="az-bench-"))
 
 
-def command(version: str, args: list[str] | None) -> tuple[list[str], dict[str, str]]:
+def stop_workers() -> None:
+    """Stop every worker the benchmark started (this checkout's package; a baseline has none)."""
+    from analyzer.cli.resident.client import records, stop
+    from analyzer.cli.resident.place import Place
+
+    for path, _ in records(WORKERS):
+        stop(Place(WORKERS, path.stem))
+
+
+def command(version: str, args: list[str] | None, settings: dict[str, str]) -> tuple[list[str], dict[str, str]]:
     """The argv and environment that run `analyzer ARGS` of a version (a script or a checkout)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("ANALYZER_")}
+    env |= {"ANALYZER_RESIDENT_DIR": str(WORKERS), **settings}
     if args is None:
         return [sys.executable, "-c", "pass"], env
     if Path(version).is_dir():
@@ -84,12 +106,18 @@ def main() -> None:
     if args.baseline:
         versions["baseline"] = args.baseline
     times: dict[tuple[str, str], list[tuple[float, float]]] = {}
-    for name, case in CASES.items():
-        for version in versions.values():
-            measure(*command(version, case))  # warm the file cache once, not counted
-        for _ in range(args.runs):
-            for label, version in versions.items():  # alternated, so both see the same noise
-                times.setdefault((name, label), []).append(measure(*command(version, case)))
+    try:
+        for name, (case, settings) in CASES.items():
+            for version in versions.values():
+                measure(*command(version, case, settings))  # warm the file cache once, not counted
+            for _ in range(args.runs):
+                for label, version in versions.items():  # alternated, so both see the same noise
+                    if name == COLD:
+                        stop_workers()
+                    times.setdefault((name, label), []).append(measure(*command(version, case, settings)))
+    finally:
+        stop_workers()
+        shutil.rmtree(WORKERS, ignore_errors=True)
 
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "

@@ -44,6 +44,23 @@ def isolated_state(tmp_path_factory: pytest.TempPathFactory) -> None:
     os.environ.setdefault("ANALYZER_DATA_DIR", str(tmp_path_factory.mktemp("data")))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def resident_workers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The commands the tests run hand their work to resident workers in a folder of this
+    session's, which exit after a minute unused; whatever still runs is stopped at the end,
+    so a test run (or a CI job) leaves no worker behind."""
+    from analyzer.cli.resident.client import records, stop
+    from analyzer.cli.resident.place import Place
+
+    folder = tmp_path_factory.mktemp("resident")
+    folder.chmod(0o700)
+    os.environ["ANALYZER_RESIDENT_DIR"] = str(folder)
+    os.environ["ANALYZER_RESIDENT_IDLE_SECONDS"] = "60"
+    yield folder
+    for path, _ in records(folder):
+        stop(Place(folder, path.stem))
+
+
 @pytest.fixture(scope="session")
 def corpus_docs() -> list[Document]:
     return load_corpus(CORPUS_DIR)

@@ -82,10 +82,11 @@ def blocks(readme: str) -> list[tuple[re.Match[str], list[Example]]]:
 
 
 def _environment() -> dict[str, str]:
+    from analyzer.cli.resident.place import KEYLESS_ENV  # where the resident workers live: not output
     from analyzer.model.paths import DEFAULT_MODEL_DIR
 
     ignored = ("ANALYZER_", "MAKEFLAGS", "MAKELEVEL", "MFLAGS", "PROMETHEUS_MULTIPROC_DIR")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(ignored)}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(ignored) or k in KEYLESS_ENV}
     return {**env, "ANALYZER_MODEL_DIR": str(DEFAULT_MODEL_DIR), "PYTHONUNBUFFERED": "1", "NO_COLOR": "1"}
 
 

@@ -215,8 +215,11 @@ def test_retrain_versions_are_new_and_never_overwrite(tmp_path: Path) -> None:
 
 
 def _clean_env(**extra: str) -> dict[str, str]:
-    """This process's environment without ANALYZER_* (a developer's settings must not leak in)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ANALYZER_")}
+    """This process's environment without ANALYZER_* (a developer's settings must not leak in),
+    but where the session's resident workers live (tests/conftest.py stops them)."""
+    from analyzer.cli.resident.place import KEYLESS_ENV
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ANALYZER_") or k in KEYLESS_ENV}
     # One BLAS thread: on a shared 2-core machine the threads mostly spin (the sentence model's
     # fit took 3x the CPU with them). It changes the last bits of the fitted weights (a retrain
     # is byte-reproducible per thread count), not the labels and figures checked here.

@@ -23,6 +23,7 @@ COMMANDS = {
     "info": "analyzer.cli.train:info",
     "models": "analyzer.cli.models:models",
     "report": "analyzer.cli.report:report",
+    "resident": "analyzer.cli.resident.command:resident",
     "serve": "analyzer.cli.serve:serve",
     "train": "analyzer.cli.train:train",
 }

@@ -6,17 +6,17 @@ import json
 import sys
 from dataclasses import asdict
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
-from analyzer.audit.check.config import DEFAULT_MIN_SCORE, load_policy
-from analyzer.cli.common import load, model_option
+from analyzer.audit.check.config import DEFAULT_MIN_SCORE, Policy, load_policy
+from analyzer.audit.check.verdict import FileCheck
+from analyzer.cli.common import model_option
+from analyzer.cli.jobs import Engine, Printed
+from analyzer.cli.runner import resident_option, runner
 from analyzer.errors import AnalyzerError, InputError
 from analyzer.labels import LABELS
-
-if TYPE_CHECKING:
-    from analyzer.text.extract import Extracted
 
 LABEL_COLOURS = {"awareness-only": "blue", "feature-pitch": "yellow", "case-for-change": "green"}
 #: `analyzer.text.extract.FORMATS`, spelled out so that `--help` need not import the extractors
@@ -36,20 +36,26 @@ RUBRIC_NAMES = {
 }
 
 
-def read_document(name: str, as_format: str | None) -> Extracted:
-    """The document FILE names (- is standard input, as text unless `as_format` says otherwise).
+def read_source(name: str, as_format: str | None) -> dict[str, Any]:
+    """The document FILE names (- is standard input, as text unless `as_format` says otherwise),
+    as bytes and the arguments `extract` reads them with, refused now if `extract` would refuse
+    them before parsing (empty, too large, a format we do not read).
 
     A file name whose extension is no format we read is refused, not read as text: the
     writer learns at once, and says the format with --as when the name is odd on purpose.
     """
-    from analyzer.text.extract import extract
+    from analyzer.text.extract import screen
 
+    fmt: str | None
     if name == "-":
-        return extract(sys.stdin.buffer.read(), filename="standard input", format=as_format or "text")
-    path = Path(name)
-    if path.is_dir():
-        raise InputError(f"{name} is a directory. Name the files in it (for example {name}/*.md).")
-    return extract(path.read_bytes(), filename=path.name, format=as_format, strict=True)
+        data, filename, fmt, strict = sys.stdin.buffer.read(), "standard input", as_format or "text", False
+    else:
+        path = Path(name)
+        if path.is_dir():
+            raise InputError(f"{name} is a directory. Name the files in it (for example {name}/*.md).")
+        data, filename, fmt, strict = path.read_bytes(), path.name, as_format, True
+    screen(data, filename, format=fmt, strict=strict)
+    return {"data": data, "filename": filename, "format": fmt, "strict": strict}
 
 
 @click.command()
@@ -59,6 +65,7 @@ def read_document(name: str, as_format: str | None) -> Extracted:
 @click.option("--max-suggestions", type=click.IntRange(0, 20), default=5, show_default=True)
 @as_option
 @model_option
+@resident_option
 def analyze(
     files: tuple[str, ...],
     fmt: str,
@@ -66,6 +73,7 @@ def analyze(
     max_suggestions: int,
     as_format: str | None,
     model_dir: Path | None,
+    resident: bool,
 ) -> None:
     """Analyze documents (.txt .md .html .pdf .docx; - reads stdin as text): label, sentences,
     rubric, explanations and suggested rewrites.
@@ -75,28 +83,43 @@ def analyze(
 
     Example: analyzer analyze examples/manual-invoicing.md
     """
-    from analyzer.analysis.analyzer import AnalyzeOptions, Analyzer
-
-    analyzer = Analyzer(load(model_dir))
-    options = AnalyzeOptions(suggestions=suggestions, max_suggestions=max_suggestions)
-    failed = 0
+    work = runner(model_dir, resident=resident)
+    options = {"suggestions": suggestions, "max_suggestions": max_suggestions}
+    status = 0
     for name in files:
         try:
-            analysis = analyzer.analyze(read_document(name, as_format), source=name, options=options)
+            source = read_source(name, as_format)
         except AnalyzerError as exc:
-            failed += 1
-            click.echo(f"error: {name}: {exc}", err=True)
-            continue
+            printed = _unreadable(name, exc)
         except OSError as exc:
-            failed += 1
-            click.echo(f"error: cannot read {name}: {exc.strerror}. Check the path.", err=True)
-            continue
-        if fmt == "json":
-            click.echo(analysis.model_dump_json())
+            printed = Printed(err=f"error: cannot read {name}: {exc.strerror}. Check the path.\n", status=2)
         else:
-            _print_report(analysis)
-    if failed:
-        sys.exit(2)
+            [printed] = work.run("analyze", {"name": name, "source": source, "options": options, "format": fmt})
+        printed.emit()
+        status = max(status, printed.status)
+    if status:
+        sys.exit(status)
+
+
+def analyze_document(engine: Engine, payload: dict[str, Any]) -> list[Printed]:
+    """The job: one document read from its bytes (`read_source`), analyzed and printed."""
+    from analyzer.analysis.analyzer import AnalyzeOptions
+    from analyzer.text.extract import extract
+
+    analyzer = engine.analyzer  # a model that cannot analyze stops the command, not one file
+    name, source = payload["name"], payload["source"]
+    try:
+        document = extract(
+            source["data"], filename=source["filename"], format=source["format"], strict=source["strict"]
+        )
+        analysis = analyzer.analyze(document, source=name, options=AnalyzeOptions(**payload["options"]))
+    except AnalyzerError as exc:
+        return [_unreadable(name, exc)]
+    return [Printed(out=analysis.model_dump_json() + "\n" if payload["format"] == "json" else _report(analysis))]
+
+
+def _unreadable(name: str, exc: AnalyzerError) -> Printed:
+    return Printed(err=f"error: {name}: {exc}\n", status=2)
 
 
 @click.command()
@@ -123,6 +146,7 @@ def analyze(
 )
 @as_option
 @model_option
+@resident_option
 def check(
     files: tuple[str, ...],
     min_score: int | None,
@@ -131,6 +155,7 @@ def check(
     config: Path | None,
     as_format: str | None,
     model_dir: Path | None,
+    resident: bool,
 ) -> None:
     """Check drafts in CI like a prose linter: exit 1 if any falls below the floor
     (--min-score, 40 unless configured) or has a label not allowed, 2 if a file cannot be read.
@@ -141,20 +166,43 @@ def check(
 
     Example: analyzer check docs/blog/*.md --min-score 40 --allow case-for-change --format github
     """
-    from analyzer.analysis.analyzer import Analyzer
-    from analyzer.audit.check.findings import check_file
+    from analyzer.text.extract import screen
 
     policy = load_policy(min_score=min_score, allow=allowed, config=config, start=Path.cwd())
-    analyzer = Analyzer(load(model_dir))
-    results = [check_file(analyzer, name, policy, as_format) for name in files]
-    for result in results:
-        click.echo(_check_output(fmt, result), nl=False)
-    unreadable = sum(result.error is not None for result in results)
-    failed = sum(not result.passed for result in results)
-    sys.exit(2 if unreadable else 1 if failed else 0)
+    work = runner(model_dir, resident=resident)
+    status = 0
+    for name in files:
+        try:
+            data = Path(name).read_bytes()
+            screen(data, name, format=as_format, strict=True)
+        except AnalyzerError as exc:
+            printed = _checked(fmt, FileCheck(name, error=str(exc)))
+        except OSError as exc:
+            printed = _checked(fmt, FileCheck(name, error=f"cannot read it: {exc.strerror or exc}"))
+        else:
+            policy_values = {"min_score": policy.min_score, "allow": list(policy.allow)}
+            payload = {"name": name, "data": data, "as_format": as_format, "policy": policy_values, "format": fmt}
+            [printed] = work.run("check", payload)
+        printed.emit()
+        status = max(status, printed.status)
+    sys.exit(status)
 
 
-def _check_output(fmt: str, result: Any) -> str:
+def check_document(engine: Engine, payload: dict[str, Any]) -> list[Printed]:
+    """The job: one file's bytes checked against the policy and printed in the chosen format."""
+    from analyzer.audit.check.findings import check_data
+
+    policy = Policy(min_score=payload["policy"]["min_score"], allow=tuple(payload["policy"]["allow"]))
+    result = check_data(engine.analyzer, payload["name"], payload["data"], policy, payload["as_format"])
+    return [_checked(payload["format"], result)]
+
+
+def _checked(fmt: str, result: FileCheck) -> Printed:
+    """What a file's check prints, and its status: 2 unreadable, 1 failed, 0 passed."""
+    return Printed(out=_check_output(fmt, result), status=2 if result.error is not None else 0 if result.passed else 1)
+
+
+def _check_output(fmt: str, result: FileCheck) -> str:
     """One file's lines in the chosen format (empty for a passing file in github format)."""
     analysis = result.analysis
     message = result.error or "; ".join(result.problems) or "passes"
@@ -186,8 +234,8 @@ def _check_output(fmt: str, result: Any) -> str:
     score = f" ({analysis.label}, {analysis.case_for_change_score}/100)" if analysis is not None else ""
     lines = [f"{'FAIL' if not result.passed else 'ok  '} {result.path}{score}: {message}"]
     for finding in result.findings:
-        place = f"{finding.place.line}:{finding.place.col}:" if finding.place else ""
-        lines.append(f"  {result.path}:{place} {finding.message}")
+        at = f"{finding.place.line}:{finding.place.col}:" if finding.place else ""
+        lines.append(f"  {result.path}:{at} {finding.message}")
     return "\n".join(lines) + "\n"
 
 
@@ -201,56 +249,56 @@ def _property(text: str) -> str:
     return _data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def _print_report(analysis: Any) -> None:
-    """A terminal report: the verdict, the draft coloured by label, the rubric, the rewrites."""
+def _report(analysis: Any) -> str:
+    """A terminal report: the verdict, the draft coloured by label, the rubric, the rewrites
+    (click styles included: `click.echo` drops them when the output is not a terminal)."""
+    lines: list[str] = []
+    echo = lines.append
     label = analysis.label
-    click.echo(click.style(f"{analysis.source}", bold=True))
+    echo(click.style(f"{analysis.source}", bold=True))
     if analysis.mixed:
         first, second = analysis.leading
         verdict = f"mixed: {first} ({analysis.scores[first]:.0%}) and {second} ({analysis.scores[second]:.0%})"
-        click.echo(f"  message:  {click.style(verdict, bold=True)}  no message dominates: read it yourself")
+        echo(f"  message:  {click.style(verdict, bold=True)}  no message dominates: read it yourself")
     else:
         verdict = f"{label} ({analysis.scores[label]:.0%})" + (
             "  uncertain: read it yourself" if analysis.uncertain else ""
         )
-        click.echo(f"  message:  {click.style(verdict, fg=LABEL_COLOURS[label], bold=True)}")
-    click.echo("  scores:   " + "  ".join(f"{k} {v:.2f}" for k, v in analysis.scores.items()))
-    click.echo(f"  case-for-change score: {analysis.case_for_change_score}/100")
-    click.echo("")
+        echo(f"  message:  {click.style(verdict, fg=LABEL_COLOURS[label], bold=True)}")
+    echo("  scores:   " + "  ".join(f"{k} {v:.2f}" for k, v in analysis.scores.items()))
+    echo(f"  case-for-change score: {analysis.case_for_change_score}/100")
+    echo("")
     for sentence in analysis.sentences:
         colour = None if sentence.low_signal else LABEL_COLOURS[sentence.label]
-        click.echo(f"  {sentence.index + 1:>3} " + click.style(sentence.text, fg=colour) + f"  [{sentence.label}]")
-    click.echo("")
-    click.echo(click.style("  Rubric", bold=True))
+        echo(f"  {sentence.index + 1:>3} " + click.style(sentence.text, fg=colour) + f"  [{sentence.label}]")
+    echo("")
+    echo(click.style("  Rubric", bold=True))
     for name, description in RUBRIC_NAMES.items():
         element = getattr(analysis.rubric, name)
         mark = click.style("[x]", fg="green") if element.present else click.style("[ ]", fg="red")
         evidence = f"  sentences {', '.join(str(i + 1) for i in element.evidence)}" if element.evidence else ""
-        click.echo(f"  {mark} {description} ({element.score:.2f}){evidence}")
+        echo(f"  {mark} {description} ({element.score:.2f}){evidence}")
     if analysis.suggestions:
-        click.echo("")
-        click.echo(
-            click.style("  Suggested rewrites", bold=True) + "  (answer each [bracketed question] before pasting)"
-        )
+        echo("")
+        echo(click.style("  Suggested rewrites", bold=True) + "  (answer each [bracketed question] before pasting)")
         for s in analysis.suggestions:
-            click.echo(f"  Sentence {s.sentence + 1}: {s.original}")
+            echo(f"  Sentence {s.sentence + 1}: {s.original}")
             for k, alternative in enumerate(s.alternatives, start=1):
                 move = alternative.move.replace("_", " ")
                 after = alternative.scores_after.get("case-for-change", 0.0)
                 check = ""
                 if alternative.check is not None:
                     check = "; check model agrees" if alternative.check.agrees else "; check model disagrees"
-                click.echo(f"    {k}. {move}: " + click.style(alternative.text, fg="green"))
-                click.echo(
-                    f"       {alternative.rationale} (this sentence, filled in: {after:.0%} case-for-change{check})"
-                )
+                echo(f"    {k}. {move}: " + click.style(alternative.text, fg="green"))
+                echo(f"       {alternative.rationale} (this sentence, filled in: {after:.0%} case-for-change{check})")
                 for placeholder in alternative.placeholders:
-                    click.echo(f"       fill in: {placeholder.question}")
+                    echo(f"       fill in: {placeholder.question}")
     if analysis.coaching:
-        click.echo("")
-        click.echo(click.style("  Questions to answer", bold=True) + "  (for the elements the piece is missing)")
+        echo("")
+        echo(click.style("  Questions to answer", bold=True) + "  (for the elements the piece is missing)")
         for name, questions in analysis.coaching.items():
-            click.echo(f"  {RUBRIC_NAMES[name].split(':')[0]}:")
+            echo(f"  {RUBRIC_NAMES[name].split(':')[0]}:")
             for question in questions:
-                click.echo(f"    - {question}")
-    click.echo("")
+                echo(f"    - {question}")
+    echo("")
+    return "\n".join(lines) + "\n"

@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from analyzer.cli.common import fail, load, model_option
+from analyzer.cli.common import fail, model_option
+from analyzer.cli.jobs import Engine, Printed
+from analyzer.cli.runner import resident_option, runner
 from analyzer.errors import InputError
 from analyzer.labels import LABELS
 from analyzer.text.extract import check_text, decode_text
@@ -94,7 +96,8 @@ def _read_jsonl_lines(path: str) -> Iterator[tuple[str, str | InputError]]:
 @click.option("--jsonl", "jsonl", default=None, help='Classify lines of {"id", "text"} from FILE (- for stdin).')
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="jsonl", show_default=True)
 @model_option
-def classify(files: tuple[str, ...], jsonl: str | None, fmt: str, model_dir: Path | None) -> None:
+@resident_option
+def classify(files: tuple[str, ...], jsonl: str | None, fmt: str, model_dir: Path | None, resident: bool) -> None:
     """Label text or Markdown files (- reads stdin); one JSON line per input, scores to 2 decimals.
 
     Bad inputs are reported on stderr and the rest are still classified; the exit code is
@@ -104,25 +107,34 @@ def classify(files: tuple[str, ...], jsonl: str | None, fmt: str, model_dir: Pat
     """
     if not files and not jsonl:
         fail("name at least one FILE (or - for stdin), or --jsonl FILE.")
-    model = load(model_dir, sentences=False)
+    work = runner(model_dir, resident=resident, sentences=False)
     inputs = _read_jsonl_lines(jsonl) if jsonl else _read_inputs(files)
-    failed = 0
+    status = 0
     if fmt == "table":
         click.echo(f"{'label':<19} {'aware':>6} {'feat':>6} {'change':>6}  id")
     while chunk := list(islice(inputs, CHUNK)):
-        good = [k for k, (_, text) in enumerate(chunk) if isinstance(text, str)]
-        results = dict(zip(good, model.classify([str(chunk[k][1]) for k in good]), strict=True))
-        for k, (doc_id, text) in enumerate(chunk):
-            if isinstance(text, InputError):
-                failed += 1
-                click.echo(f"error: {text}", err=True)
-                continue
-            prediction = results[k]
-            if fmt == "table":
-                s = prediction.scores
-                columns = " ".join(f"{s[label]:>6.{DECIMALS}f}" for label in LABELS)
-                click.echo(f"{_table_label(prediction):<19} {columns}  {doc_id}")
-            else:
-                click.echo(json.dumps(_record(doc_id, prediction), ensure_ascii=False))
-    if failed:
-        sys.exit(2)
+        good = [[doc_id, text] for doc_id, text in chunk if isinstance(text, str)]
+        answers = iter(work.run("classify", {"items": good, "format": fmt}) if good else [])
+        for _, text in chunk:
+            printed = Printed(err=f"error: {text}\n", status=2) if isinstance(text, InputError) else next(answers)
+            printed.emit()
+            status = max(status, printed.status)
+    if status:
+        sys.exit(status)
+
+
+def classify_texts(engine: Engine, payload: dict[str, Any]) -> list[Printed]:
+    """The job: a line for each of `payload["items"]` ([id, text] pairs), in its `format`."""
+    items = payload["items"]
+    predictions = engine.model.classify([text for _, text in items])
+    if payload["format"] == "table":
+        lines = []
+        for (doc_id, _), prediction in zip(items, predictions, strict=True):
+            columns = " ".join(f"{prediction.scores[label]:>6.{DECIMALS}f}" for label in LABELS)
+            lines.append(f"{_table_label(prediction):<19} {columns}  {doc_id}")
+    else:
+        lines = [
+            json.dumps(_record(doc_id, prediction), ensure_ascii=False)
+            for (doc_id, _), prediction in zip(items, predictions, strict=True)
+        ]
+    return [Printed(out=line + "\n") for line in lines]

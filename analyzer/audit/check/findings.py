@@ -11,13 +11,12 @@ makes them.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Final
 
 from analyzer.analysis.analyzer import Analysis, AnalyzeOptions, Analyzer, SentenceOut
 from analyzer.audit.check.config import Policy
-from analyzer.audit.check.places import Place, locate
+from analyzer.audit.check.places import locate
+from analyzer.audit.check.verdict import FileCheck, Finding
 from analyzer.errors import AnalyzerError
 from analyzer.labels import AWARENESS, CHANGE, RUBRIC_ELEMENTS
 from analyzer.text.extract import TEXT_FORMATS, detect_format, extract
@@ -47,47 +46,17 @@ MISSING: Final = {
 }
 
 
-@dataclass(frozen=True)
-class Finding:
-    """One thing to fix, at a sentence (0-based `sentence`; shown to people as index + 1)."""
-
-    kind: str  # "weak-sentence" | "missing-element"
-    title: str
-    message: str
-    sentence: int | None
-    place: Place | None
-
-
-@dataclass
-class FileCheck:
-    """One file's verdict: its problems (empty when it passes) and the findings behind them."""
-
-    path: str
-    analysis: Analysis | None = None
-    problems: list[str] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
-    error: str | None = None
-
-    @property
-    def passed(self) -> bool:
-        return self.error is None and not self.problems
-
-
-def check_file(analyzer: Analyzer, path: str, policy: Policy, as_format: str | None = None) -> FileCheck:
-    """Analyze one file and hold it to `policy`; an unreadable file is a result with an error.
-
-    Its format is `as_format`, else its extension; an extension we do not read is refused.
+def check_data(analyzer: Analyzer, path: str, data: bytes, policy: Policy, as_format: str | None = None) -> FileCheck:
+    """Analyze one file's bytes and hold it to `policy`; a document that cannot be read is a
+    result with an error. Its format is `as_format`, else its extension; an extension we do
+    not read is refused.
     """
     result = FileCheck(path)
     try:
-        data = Path(path).read_bytes()
         extracted = extract(data, filename=path, format=as_format, strict=True)
         analysis = analyzer.analyze(extracted, source=path, options=CHECK_OPTIONS)
     except AnalyzerError as exc:
         result.error = str(exc)
-        return result
-    except OSError as exc:
-        result.error = f"cannot read it: {exc.strerror or exc}"
         return result
     result.analysis = analysis
     result.problems = problems(analysis, policy)

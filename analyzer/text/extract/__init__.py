@@ -39,6 +39,7 @@ __all__ = [
     "detect_format",
     "extract",
     "extract_text",
+    "screen",
 ]
 
 #: The formats whose bytes are text, and which `extract_text` takes already decoded.
@@ -65,6 +66,29 @@ def extract(
     row instead).
     """
     source = name or filename or "the document"
+    fmt, charset = screen(data, filename, media_type, limits, format=format, strict=strict, name=name)
+    if fmt == "pdf":
+        return read_pdf(data, source, limits)
+    if fmt == "docx":
+        return read_docx(data, source, limits)
+    text = decode(data, source, charset, detect=True, html=fmt == "html")
+    return _READERS[fmt](text, source, limits)
+
+
+def screen(
+    data: bytes,
+    filename: str | None = None,
+    media_type: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    *,
+    format: str | None = None,
+    strict: bool = False,
+    name: str | None = None,
+) -> tuple[str, str | None]:
+    """The (format, charset) `extract` would read `data` as, or the error it would refuse it with,
+    without parsing a word: the size, emptiness and format checks, cheap enough for a command
+    line to run before it hands the bytes to a resident worker."""
+    source = name or filename or "the document"
     if len(data) > limits.max_bytes:
         raise TooLargeError(
             f"{source} is {len(data):,} bytes, over the limit of {limits.max_bytes:,}. "
@@ -72,13 +96,7 @@ def extract(
         )
     if not data:
         raise EmptyDocumentError(f"{source} is empty (0 bytes). Give a document with some text.")
-    fmt, charset = detect_format(data, filename, media_type, format=format, strict=strict)
-    if fmt == "pdf":
-        return read_pdf(data, source, limits)
-    if fmt == "docx":
-        return read_docx(data, source, limits)
-    text = decode(data, source, charset, detect=True, html=fmt == "html")
-    return _READERS[fmt](text, source, limits)
+    return detect_format(data, filename, media_type, format=format, strict=strict)
 
 
 def extract_text(text: str, format: str = "text", limits: Limits = DEFAULT_LIMITS) -> Extracted:
