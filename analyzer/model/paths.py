@@ -17,7 +17,7 @@ from analyzer.errors import ModelIntegrityError, ModelNotFoundError
 
 CARD = "model-card.json"
 MODEL_NAME = "messaging"
-MODEL_VERSION = "1.2.0"
+MODEL_VERSION = "1.3.0"
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 DEFAULT_MODEL_DIR = PROJECT_ROOT / "models" / f"{MODEL_NAME}-{MODEL_VERSION}"
