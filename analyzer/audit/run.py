@@ -61,6 +61,7 @@ from analyzer.audit.results import (
 from analyzer.audit.sources import SourceDocument
 from analyzer.files import UnsafeOutputError, atomic_writer
 from analyzer.model.artifacts import verify_model
+from analyzer.model.doctype import load_doctype
 from analyzer.model.paths import resolve_model_dir
 from analyzer.text.extract import DEFAULT_LIMITS, Limits
 
@@ -86,6 +87,7 @@ def _analyzer(model_dir: str) -> Analyzer:
         # with the progress output.
         logging.getLogger("pypdf").setLevel(logging.ERROR)
         _ANALYZERS[model_dir] = Analyzer.load(model_dir)
+        load_doctype()  # once per worker, like the Analyzer: documents without a type need it
     return _ANALYZERS[model_dir]
 
 
@@ -255,8 +257,10 @@ def run_audit(
 
 
 def _check_model(directory: Path) -> str:
-    """Verify the model (trust and checksums) here, before any worker starts; its name@version."""
+    """Verify the model (trust and checksums) and load the doc-type model here, before any worker
+    starts, so a damaged one stops the audit at once; the model's name@version."""
     card, _ = verify_model(directory)
+    load_doctype()
     return f"{card['name']}@{card['version']}"
 
 
