@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 from analyzer.audit.doctype import infer_doc_type
 from analyzer.audit.identity import describe, local_file, page_name
 from analyzer.audit.records import first_line
-from analyzer.files import remove_tree, replaced_directory, write_new_file
 from analyzer.errors import ModelIntegrityError
+from analyzer.files import remove_tree, replaced_directory, write_new_file
 from analyzer.model.corpus import LEGACY_BATCHES, Document, load_corpus
 from analyzer.model.doctype import DEFAULT_DOCTYPE_DIR, family, load_doctype, rule_type
 from analyzer.model.doctype_train import (

@@ -139,8 +139,7 @@ def figures(judged: Sequence[Judged], threshold: float) -> dict[str, Any]:
 def rules_baseline(docs: Sequence[Document]) -> dict[str, Any]:
     """The text rules alone on `docs`: how often they fire and are right, by family and by the
     writers' exact type names (how the earlier figure, 58 of 107, was counted)."""
-    fired = [(d, rule_type(d.text)) for d in docs]
-    fired = [(d, kind) for d, kind in fired if kind]
+    fired = [(d, kind) for d in docs if (kind := rule_type(d.text))]
     right = sum(family(d.doc_type) == family(kind) for d, kind in fired)
     exact = sum(d.doc_type == kind for d, kind in fired)
     return {
@@ -206,6 +205,7 @@ def model_card(manifest: dict[str, Any]) -> str:
     """The folder's README, generated from its manifest."""
     later, rules = manifest["metrics"]["later_batches"], manifest["metrics"]["later_batches_rules"]
     validation = manifest["validation"]
+    batches = ", ".join(manifest["evaluation"]["batches"])
     lines = [
         f"# {manifest['name']} {manifest['version']}",
         "",
@@ -220,13 +220,14 @@ def model_card(manifest: dict[str, Any]) -> str:
         f"validated across the training batches ({validation['method']}), guesses were right "
         f"{validation['target_precision']:.0%} of the time ({validation['right']} of {validation['typed']}).",
         "",
-        f"## On the later writers ({later['documents']} documents, batches {', '.join(manifest['evaluation']['batches'])})",
+        f"## On the later writers ({later['documents']} documents, batches {batches})",
         "",
         "Never seen in training or in choosing the threshold.",
         "",
         "| | typed (coverage) | right when typed (precision) |",
         "|---|---|---|",
-        f"| this model | {later['typed']} ({_pct(later['coverage'])}) | {later['right']} ({_pct(later['precision'])}) |",
+        f"| this model | {later['typed']} ({_pct(later['coverage'])}) | "
+        f"{later['right']} ({_pct(later['precision'])}) |",
         f"| the text rules alone, by family | {rules['typed']} ({_pct(rules['coverage'])}) | "
         f"{rules['right_by_family']} ({_pct(rules['precision_by_family'])}) |",
         f"| the text rules alone, by exact type name | {rules['typed']} ({_pct(rules['coverage'])}) | "
