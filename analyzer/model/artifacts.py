@@ -170,15 +170,21 @@ def save_model(
     return directory
 
 
-def _drop_process_state(features: FeatureUnion) -> None:
-    """Remove state that belongs to this process, so one corpus and seed give one artifact.
+def _drop_process_state(estimator: object) -> None:
+    """Remove state that belongs to this process from an estimator and the pipelines and unions
+    inside it, so one corpus and seed give one artifact.
 
     scikit-learn's vectorizers cache `id(self.stop_words)`, a memory address, to skip a
     re-check; it is recomputed on first use after loading.
     """
-    for _, estimator in features.transformer_list:
-        if isinstance(estimator, CountVectorizer):
-            vars(estimator).pop("_stop_words_id", None)
+    if isinstance(estimator, Pipeline):
+        for _, step in estimator.steps:
+            _drop_process_state(step)
+    elif isinstance(estimator, FeatureUnion):
+        for _, part in estimator.transformer_list:
+            _drop_process_state(part)
+    elif isinstance(estimator, CountVectorizer):
+        vars(estimator).pop("_stop_words_id", None)
 
 
 def read_card(directory: Path) -> dict[str, Any]:
@@ -302,9 +308,10 @@ SINGLE_ARTIFACT = "model.joblib"
 
 def save_artifact(obj: object, directory: Path, manifest: dict[str, Any]) -> dict[str, Any]:
     """Write `obj` and then its manifest (`manifest` plus the library versions and the pickle's
-    sha256) into `directory`; the manifest as written."""
+    sha256) into `directory`; the manifest as written. One corpus and seed give one pickle."""
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / SINGLE_ARTIFACT
+    _drop_process_state(obj)
     joblib.dump(obj, path, compress=3)
     manifest = {
         **manifest,
