@@ -10,6 +10,7 @@ import shutil
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -134,6 +135,12 @@ def test_the_model_types_the_later_writers_documents_and_is_right_when_it_does()
     assert later["typed"] > rules_baseline(later_writers())["typed"]
 
 
+def test_the_models_numpy_path_gives_scikit_learns_probabilities() -> None:
+    model = load_doctype()
+    texts = [d.text for d in later_writers()[::9]] + ["", "x"]
+    assert np.allclose(model.probabilities(texts), model.pipeline.predict_proba(texts), rtol=0, atol=1e-10)
+
+
 def test_the_threshold_is_the_one_chosen_on_the_training_writers() -> None:
     """The manifest's threshold is what its cross-batch validation chose, and that validation
     reached the precision it aimed at."""
@@ -149,15 +156,18 @@ def test_devset_types_when_the_model_types() -> None:
         pytest.skip(f"put the real-world dev set at {DEVSET} to measure the doc-type model on it")
     rows = [json.loads(line) for line in DEVSET.read_text(encoding="utf-8").splitlines() if line.strip()]
     model = load_doctype()
-    typed = [(family(row.get("doc_type") or ""), model.infer(row["text"])) for row in rows]
-    typed = [(kind, guess) for kind, guess in typed if guess]
+    guesses = model.infer([row["text"] for row in rows])
+    typed = [(family(row.get("doc_type") or ""), guess) for row, guess in zip(rows, guesses, strict=True) if guess]
     assert typed and all(kind == guess for kind, guess in typed), typed  # 2 of 36 typed when measured
 
 
 def test_the_model_loads_only_after_its_checksum_matches(tmp_path: Path) -> None:
     copy = tmp_path / "doctype"
     shutil.copytree(DEFAULT_DOCTYPE_DIR, copy)
-    assert load_doctype(copy).infer("Subject: Saturday hours\n\nHi Dana,\n\nWe now open at nine.") == "email"
+    assert load_doctype(copy).infer(["Subject: Saturday hours\n\nHi Dana,\n\nWe now open at nine.", " "]) == [
+        "email",
+        None,
+    ]
     with (copy / "model.joblib").open("ab") as handle:
         handle.write(b"tampered")
     load_doctype.cache_clear()

@@ -11,6 +11,7 @@ the model never saw: `models/doctype-1.0.0/README.md`, held by `tests/test_ident
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Final
 from urllib.parse import unquote, urlsplit
 
@@ -38,17 +39,21 @@ _PATH_TYPES: Final = {word: kind for kind, words in PATH_WORDS.items() for word 
 def infer_doc_type(place: str, text: str | None = None, model: DocTypeModel | None = None) -> str | None:
     """The type of a document from its path or URL (`place`), else from its text by the doc-type
     model (`model`, else the bundled one); None when neither says."""
-    for word in _place_words(place):
-        kind = _PATH_TYPES.get(word)
-        if kind:
-            return kind
-    if not text:
-        return None
+    return type_from_place(place) or (types_from_text([text], model)[0] if text else None)
+
+
+def type_from_place(place: str) -> str | None:
+    """The type the words of a path or URL name, deepest folder first; None when none does."""
+    return next((_PATH_TYPES[word] for word in _place_words(place) if word in _PATH_TYPES), None)
+
+
+def types_from_text(texts: Sequence[str], model: DocTypeModel | None = None) -> list[str | None]:
+    """The doc-type model's type for each text (`model`, else the bundled one), None where unsure."""
     if model is None:
         from analyzer.model.doctype import load_doctype  # scikit-learn: only once a text needs it
 
         model = load_doctype()
-    return model.infer(text)
+    return model.infer(texts)
 
 
 def _place_words(place: str) -> list[str]:

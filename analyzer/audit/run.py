@@ -44,7 +44,7 @@ from analyzer.audit.outputs import (
     report_results,
 )
 from analyzer.audit.progress import Progress
-from analyzer.audit.records import AUDIT_OPTIONS, audit_record
+from analyzer.audit.records import AUDIT_OPTIONS, audit_records
 from analyzer.audit.report import ReportOutcome
 from analyzer.audit.results import (
     CSV_COLUMNS,
@@ -122,12 +122,9 @@ def analyze_chunk(
     """
     analyzer = _analyzer(model_dir)
     options = AUDIT_OPTIONS.model_copy(update={"include_news": include_news})
-    lines, failed = [], 0
-    for document in documents:
-        record = audit_record(document, analyzer, limits, options)
-        failed += record["error"] is not None
-        lines.append(encode_record(record))
-    return ChunkResult(b"".join(lines), len(lines), failed)
+    records = audit_records(documents, analyzer, limits, options)
+    failed = sum(record["error"] is not None for record in records)
+    return ChunkResult(b"".join(encode_record(record) for record in records), len(records), failed)
 
 
 # --- Running an audit ------------------------------------------------------------------------

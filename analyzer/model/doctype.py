@@ -19,12 +19,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Final
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.special import softmax
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -33,6 +34,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from analyzer.errors import ModelIntegrityError
 from analyzer.model.artifacts import load_artifact
 from analyzer.model.corpus import doc_type_family
+from analyzer.model.fastpath import FastFeatures
 from analyzer.model.paths import DEFAULT_MODELS_DIR
 
 NAME: Final = "doctype"
@@ -193,21 +195,37 @@ class DocTypeModel:
     def threshold(self) -> float:
         return float(self.manifest["threshold"])
 
+    @cached_property
+    def features(self) -> FastFeatures:
+        return FastFeatures(self.pipeline.named_steps["features"])
+
+    @cached_property
+    def _head(self) -> tuple[np.ndarray, np.ndarray, list[str]]:
+        classifier = self.pipeline.named_steps["classify"]
+        return np.ascontiguousarray(classifier.coef_.T), classifier.intercept_, [str(c) for c in classifier.classes_]
+
+    def probabilities(self, texts: Sequence[str]) -> np.ndarray:
+        """`pipeline.predict_proba` in NumPy (a softmax of the linear scores): through scikit-learn
+        one document cost 4.4 ms, as much as a tenth of its whole analysis in an audit."""
+        weights, intercepts, _ = self._head
+        return np.asarray(softmax(self.features.transform(list(texts)) @ weights + intercepts, axis=1))
+
     def guesses(self, texts: Sequence[str]) -> list[DocTypeGuess]:
         """The most probable family of each text and its probability, whatever the threshold."""
         if not texts:
             return []
-        probabilities = np.asarray(self.pipeline.predict_proba(list(texts)))
-        classes = self.pipeline.classes_
+        probabilities, classes = self.probabilities(texts), self._head[2]
         best = probabilities.argmax(axis=1)
-        return [DocTypeGuess(str(classes[k]), float(row[k])) for k, row in zip(best, probabilities, strict=True)]
+        return [DocTypeGuess(classes[k], float(row[k])) for k, row in zip(best, probabilities, strict=True)]
 
-    def infer(self, text: str) -> str | None:
-        """The family of one text, or None when the model is less sure than its threshold."""
-        if not text.strip():
-            return None
-        guess = self.guesses([text])[0]
-        return guess.family if guess.confidence >= self.threshold else None
+    def infer(self, texts: Sequence[str]) -> list[str | None]:
+        """The family of each text, or None where the model is less sure than its threshold (or
+        the text is blank). Many at once cost half as much each as one by one."""
+        kept = [k for k, text in enumerate(texts) if text.strip()]
+        families: list[str | None] = [None] * len(texts)
+        for k, guess in zip(kept, self.guesses([texts[k] for k in kept]), strict=True):
+            families[k] = guess.family if guess.confidence >= self.threshold else None
+        return families
 
 
 @lru_cache(maxsize=2)
