@@ -42,7 +42,9 @@ def dump(tag: str) -> Path:
     FOLDER.mkdir(parents=True, exist_ok=True)
     with out.open("w", encoding="utf-8") as handle:
         for draft in load_drafts(split="test"):
-            analysis = analyzer.analyze(extract_text(draft["text"], draft["format"]), options=AnalyzeOptions(explanations=False))
+            analysis = analyzer.analyze(
+                extract_text(draft["text"], draft["format"]), options=AnalyzeOptions(explanations=False)
+            )
             for suggestion in analysis.suggestions:
                 for alternative in suggestion.alternatives:
                     row = {
@@ -61,7 +63,9 @@ def sheet(tags: list[str], per_engine: int) -> None:
     rng = random.Random(SEED)
     items: list[tuple[str, dict[str, str]]] = []
     for tag in tags:
-        rows = [json.loads(line) for line in (FOLDER / f"alternatives-{tag}.jsonl").read_text(encoding="utf-8").splitlines()]
+        rows = [
+            json.loads(line) for line in (FOLDER / f"alternatives-{tag}.jsonl").read_text(encoding="utf-8").splitlines()
+        ]
         items += [(tag, row) for row in rng.sample(rows, min(per_engine, len(rows)))]
     rng.shuffle(items)
     with SHEET.open("w", encoding="utf-8", newline="") as handle:
@@ -70,7 +74,8 @@ def sheet(tags: list[str], per_engine: int) -> None:
         for number, (_, row) in enumerate(items, 1):
             writer.writerow([number, row["draft"], row["original"], row["text"], "", ""])
     KEY.write_text(json.dumps({str(n): tag for n, (tag, _) in enumerate(items, 1)}, indent=0), encoding="utf-8")
-    print(f"{len(items)} items in {SHEET.relative_to(PROJECT_ROOT)}; the key is in {KEY.name} (do not open it before judging)")
+    where = SHEET.relative_to(PROJECT_ROOT)
+    print(f"{len(items)} items in {where}; the key is in {KEY.name} (do not open it before judging)")
 
 
 def join() -> dict[str, Counter[str]]:
@@ -87,7 +92,9 @@ def join() -> dict[str, Counter[str]]:
     for tag, counts in shares.items():
         total = sum(counts.values())
         line = ", ".join(f"{v} {counts[v] / total:.2f} ({counts[v]})" for v in VERDICTS)
-        print(f"{tag:>8}: {total} alternatives: {line}; paste or light {(counts['paste'] + counts['light']) / total:.2f}")
+        print(
+            f"{tag:>8}: {total} alternatives: {line}; paste or light {(counts['paste'] + counts['light']) / total:.2f}"
+        )
     return shares
 
 

@@ -5,9 +5,9 @@
 The set: 80 drafts, every sentence judged (its kind, whether to rewrite it), 2-3 good rewrites
 per target, one per move, and the content words a faithful rewrite keeps. The first 50
 (`--batch old`) were written by an editor who never saw the engine; the third pass's 30
-(`--batch new`, `"batch": 2`) by the engineer of that pass acting as editor, who had read the
-engine's documentation but wrote and judged them before changing it. Develop on dev; read test only to confirm. Each draft goes through the
-real `Analyzer` with the default options, and:
+(`--batch new`, `"batch": 2`) by that pass's engineer acting as editor, who had read the
+engine's documentation but wrote and judged them before changing it. Develop on dev; read test
+only to confirm. Each draft goes through the real `Analyzer` with the default options, and:
 
 - Targets. The analyzer's sentences are aligned to the set's by character offsets in the
   analysed text (`analyzer.analysis.suggest.evalset`). Precision: suggestions on a sentence the
@@ -147,6 +147,7 @@ class Tally:
     kept: list[float] = field(default_factory=list)  # per alternative on an editor's target: share of content words
     kept_all: int = 0
     well_formed: int = 0
+    one_sentence: int = 0
     problems: Counter[str] = field(default_factory=Counter)
     placeholders: list[int] = field(default_factory=list)
     openings: list[float] = field(default_factory=list)  # per document: distinct openings / alternatives
@@ -215,6 +216,7 @@ def _judge_draft(tally: Tally, analysis: Analysis, draft: dict[str, Any], nlp: A
                     tally.same_move.add(alternative.text, original, same)
             found = problems(alternative.text, nlp)
             tally.well_formed += not found
+            tally.one_sentence += not found and len(list(nlp(PLACEHOLDER.sub("this", alternative.text)).sents)) == 1
             tally.problems.update(p.split("'")[0].strip() for p in found)
             tally.placeholders.append(len(alternative.placeholders))
             tally.frame_shares.append(frame_share(alternative.text, suggestion.original, draft["text"]))
@@ -293,6 +295,10 @@ def report(name: str, tally: Tally) -> None:
     print(
         f"  well-formed                      {_share(tally.well_formed, tally.alternatives)}  "
         f"({tally.well_formed}/{tally.alternatives}); problems {dict(tally.problems.most_common())}"
+    )
+    print(
+        f"  ... of them one sentence         {_share(tally.one_sentence, tally.alternatives)}  "
+        "(the rest: the writer's sentence and the reader's situation in a sentence of its own)"
     )
     print(
         f"  placeholders per rewrite         {_mean(tally.placeholders):.2f}  "

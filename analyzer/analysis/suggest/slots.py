@@ -47,6 +47,7 @@ class Slots:
     measure: str | None = None  # what a result moved ("detention charges", "median pipeline time")
     measure_plural: bool = False
     before: str | None = None  # the status quo's own figure ("14 minutes" in "from 14 minutes to 6")
+    product: str | None = None  # the name the draft mentions most ("Yardstack"), for "Without Yardstack, ..."
 
 
 def read_slots(
@@ -121,6 +122,7 @@ def _slots(
         measure=measure[0] if measure else None,
         measure_plural=measure[1] if measure else False,
         before=before.group("before").rstrip(".,") if before else None,
+        product=product,
     )
 
 
