@@ -3,13 +3,14 @@
     .venv/bin/python benchmarks/judge_rewrites.py dump before     # the engine as it is, on the test drafts
     # ... change the engine ...
     .venv/bin/python benchmarks/judge_rewrites.py dump after
-    .venv/bin/python benchmarks/judge_rewrites.py sheet before after --per-engine 60
-    # fill the `verdict` column of corpus/eval/judging/sheet.tsv: paste, light or no
-    .venv/bin/python benchmarks/judge_rewrites.py join
+    .venv/bin/python benchmarks/judge_rewrites.py sheet round2 before after --per-engine 60
+    # fill the `verdict` column of corpus/eval/judging/sheet-round2.tsv: paste, light or no
+    .venv/bin/python benchmarks/judge_rewrites.py join round2
 
 The sheet shows each alternative beside the writer's sentence and nothing else: no engine, no
 strategy, no move, in an order shuffled across both engines, so the judge cannot tell which
-engine wrote what. Which engine wrote an item is in `key.json`, read only by `join`. The rubric
+engine wrote what. Which engine wrote an item is in `key-<round>.json`, read only by `join`. Each round samples with its
+own seed, so a second round after changing the engine is judged on alternatives not seen before. The rubric
 (docs/suggestions.md): *paste* as is; *light*, paste after a light edit (fill the placeholders,
 change one word); *no*, would not paste (wrong meaning, clumsy, invented facts, bolted on).
 """
@@ -29,8 +30,6 @@ from analyzer.model.paths import PROJECT_ROOT
 from analyzer.text.extract import extract_text
 
 FOLDER = PROJECT_ROOT / "corpus" / "eval" / "judging"
-SHEET = FOLDER / "sheet.tsv"
-KEY = FOLDER / "key.json"
 VERDICTS = ("paste", "light", "no")
 SEED = 20261204
 
@@ -58,9 +57,17 @@ def dump(tag: str) -> Path:
     return out
 
 
-def sheet(tags: list[str], per_engine: int) -> None:
+def _sheet(round_: str) -> Path:
+    return FOLDER / f"sheet-{round_}.tsv"
+
+
+def _key(round_: str) -> Path:
+    return FOLDER / f"key-{round_}.json"
+
+
+def sheet(round_: str, tags: list[str], per_engine: int) -> None:
     """Sample `per_engine` alternatives of each dump, shuffle them together, write the sheet and its key."""
-    rng = random.Random(SEED)
+    rng = random.Random(f"{SEED}-{round_}")
     items: list[tuple[str, dict[str, str]]] = []
     for tag in tags:
         rows = [
@@ -68,20 +75,22 @@ def sheet(tags: list[str], per_engine: int) -> None:
         ]
         items += [(tag, row) for row in rng.sample(rows, min(per_engine, len(rows)))]
     rng.shuffle(items)
-    with SHEET.open("w", encoding="utf-8", newline="") as handle:
+    with _sheet(round_).open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, delimiter="\t", lineterminator="\n")
         writer.writerow(["item", "draft", "original", "alternative", "verdict", "note"])
         for number, (_, row) in enumerate(items, 1):
             writer.writerow([number, row["draft"], row["original"], row["text"], "", ""])
-    KEY.write_text(json.dumps({str(n): tag for n, (tag, _) in enumerate(items, 1)}, indent=0), encoding="utf-8")
-    where = SHEET.relative_to(PROJECT_ROOT)
-    print(f"{len(items)} items in {where}; the key is in {KEY.name} (do not open it before judging)")
+    _key(round_).write_text(
+        json.dumps({str(n): tag for n, (tag, _) in enumerate(items, 1)}, indent=0), encoding="utf-8"
+    )
+    where = _sheet(round_).relative_to(PROJECT_ROOT)
+    print(f"{len(items)} items in {where}; the key is in {_key(round_).name} (do not open it before judging)")
 
 
-def join() -> dict[str, Counter[str]]:
+def join(round_: str) -> dict[str, Counter[str]]:
     """The judged sheet's verdicts by engine."""
-    key = json.loads(KEY.read_text(encoding="utf-8"))
-    with SHEET.open(encoding="utf-8", newline="") as handle:
+    key = json.loads(_key(round_).read_text(encoding="utf-8"))
+    with _sheet(round_).open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle, delimiter="\t"))
     missing = [r["item"] for r in rows if r["verdict"] not in VERDICTS]
     if missing:
@@ -103,16 +112,17 @@ def main() -> None:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("dump").add_argument("tag")
     made = commands.add_parser("sheet")
+    made.add_argument("round")
     made.add_argument("tags", nargs="+")
     made.add_argument("--per-engine", type=int, default=60)
-    commands.add_parser("join")
+    commands.add_parser("join").add_argument("round")
     args = parser.parse_args()
     if args.command == "dump":
         print(dump(args.tag))
     elif args.command == "sheet":
-        sheet(args.tags, args.per_engine)
+        sheet(args.round, args.tags, args.per_engine)
     else:
-        join()
+        join(args.round)
 
 
 if __name__ == "__main__":

@@ -8,14 +8,6 @@ from analyzer.analysis.suggest.moves.why_change import SAID
 FEATURE = {"feature", "claim"}
 RATIONALE = "Names where the reader has to get to, in the sentence's own words, so the feature is the first step."
 
-frame(
-    "capability-to-future-state.v2",
-    "future_state",
-    FEATURE,
-    "By «when must this be true for your team?|next year», {future}, and {body}",
-    RATIONALE,
-    sources=SAID,
-)
 # The writer's sentence first, untouched, and the reader's situation after it in a sentence of
 # its own: tried before the frames that put a clause in front, so most alternatives read as the
 # writer's sentence followed by why it matters rather than as a preamble bolted onto it.
@@ -29,6 +21,14 @@ frame(
     sources=SAID,
 )
 frame(
+    "capability-to-future-state.v2",
+    "future_state",
+    FEATURE,
+    "By «when must this be true for your team?|next year», {future}, and {body}",
+    RATIONALE,
+    sources=SAID,
+)
+frame(
     "feature-first-step-after.v1",
     "future_state",
     FEATURE,
@@ -36,10 +36,24 @@ frame(
     AFTER,
 )
 frame(
+    "feature-closer-to-after.v1",
+    "future_state",
+    FEATURE,
+    "{original} It brings your team closer to «where must they be by next year?|where they must be».",
+    AFTER,
+)
+frame(
     "result-where-after.v1",
     "future_state",
     {"benefit"},
     "{original} Where will {measure} be for your team by «when?|next year»?",
+    AFTER,
+)
+frame(
+    "result-worth-by-when-after.v1",
+    "future_state",
+    {"benefit"},
+    "{original} What would that be worth to your team by «when?|next year»?",
     AFTER,
 )
 frame(
@@ -72,13 +86,6 @@ frame(
     "The goal is simple: {future}; {body}",
     RATIONALE,
     sources=SAID,
-)
-frame(
-    "feature-where-to-get.v2",
-    "future_state",
-    FEATURE,
-    "Getting to «where must your team be by next year?|that point» starts with closing this gap, {so} {lead}",
-    RATIONALE,
 )
 frame(
     "result-set-the-goal.v2",

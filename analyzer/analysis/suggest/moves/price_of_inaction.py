@@ -50,6 +50,13 @@ frame(
     AFTER,
 )
 frame(
+    "result-doing-nothing-after.v1",
+    "price_of_inaction",
+    {"benefit"},
+    "{original} Doing nothing costs «what does the current way cost your reader each quarter?|money every quarter».",
+    AFTER,
+)
+frame(
     "price-standing-still-after.v1",
     "price_of_inaction",
     {"price"},

@@ -48,6 +48,13 @@ frame(
     AFTER,
 )
 frame(
+    "result-customers-expect-after.v1",
+    "why_change",
+    {"benefit"},
+    "{original} Your customers now expect «what do they expect now that they did not a year ago?|more».",
+    AFTER,
+)
+frame(
     "launch-because-after.v1",
     "why_change",
     {"announcement"},
