@@ -184,6 +184,12 @@ def _readme(manifest: dict[str, Any]) -> str:
             "before loading.",
             "- Retrain: `python -m analyzer.analysis.suggest.check` (writes this folder).",
             "",
+            "What the suggestions are worth is judged elsewhere, as an editor would: target precision and recall, "
+            "chrF against an editor's rewrites and a blind paste/light edit/would-not-paste verdict "
+            "(`benchmarks/rewrites.py`, `benchmarks/judge_rewrites.py`, figures in `docs/suggestions.md`). "
+            "Agreement with the sentence model's gain is a sanity check, and since the rewrites keep the writer's "
+            "sentence first (gains close to zero) it says little.",
+            "",
             "Generated from `manifest.json`.",
             "",
         ]
