@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run examples readme test lint format typecheck train bench container-test clean
+.PHONY: install run examples readme test lint format typecheck train doctype bench container-test clean
 
 $(STAMP): pyproject.toml constraints.txt requirements-parser.txt
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,10 @@ format: install
 
 train: install
 	$(BIN)/analyzer train
+
+# The doc-type model (models/doctype-1.0.0/) from the corpus: trained on the first writers, judged on the later ones.
+doctype: install
+	$(BIN)/python -m analyzer.model.doctype_train
 
 bench: install
 	$(BIN)/python benchmarks/classify.py

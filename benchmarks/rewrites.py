@@ -1,11 +1,13 @@
 """Suggested rewrites judged as an editor would, on corpus/eval/rewrites.jsonl (dev and test).
 
-    .venv/bin/python benchmarks/rewrites.py [--split dev|test|both]
+    .venv/bin/python benchmarks/rewrites.py [--split dev|test|both] [--batch old|new|all|each]
 
-The set: 50 drafts written by an editor who never saw the engine, every sentence judged (its
-kind, whether to rewrite it), 2-3 good rewrites per target, one per move, and the content words
-a faithful rewrite keeps. Develop on dev; read test only to confirm. Each draft goes through the
-real `Analyzer` with the default options, and:
+The set: 80 drafts, every sentence judged (its kind, whether to rewrite it), 2-3 good rewrites
+per target, one per move, and the content words a faithful rewrite keeps. The first 50
+(`--batch old`) were written by an editor who never saw the engine; the third pass's 30
+(`--batch new`, `"batch": 2`) by that pass's engineer acting as editor, who had read the
+engine's documentation but wrote and judged them before changing it. Develop on dev; read test
+only to confirm. Each draft goes through the real `Analyzer` with the default options, and:
 
 - Targets. The analyzer's sentences are aligned to the set's by character offsets in the
   analysed text (`analyzer.analysis.suggest.evalset`). Precision: suggestions on a sentence the
@@ -44,7 +46,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from analyzer.analysis.analyzer import Analysis, AnalyzeOptions, Analyzer
-from analyzer.analysis.suggest.evalset import EVAL_SET, align, load_drafts
+from analyzer.analysis.suggest.evalset import BATCHES, EVAL_SET, align, load_drafts
 from analyzer.analysis.suggest.parse import clean, parser
 from analyzer.analysis.suggest.targets import PLACEHOLDER
 from analyzer.analysis.suggest.wellformed import problems
@@ -145,6 +147,7 @@ class Tally:
     kept: list[float] = field(default_factory=list)  # per alternative on an editor's target: share of content words
     kept_all: int = 0
     well_formed: int = 0
+    one_sentence: int = 0
     problems: Counter[str] = field(default_factory=Counter)
     placeholders: list[int] = field(default_factory=list)
     openings: list[float] = field(default_factory=list)  # per document: distinct openings / alternatives
@@ -213,6 +216,7 @@ def _judge_draft(tally: Tally, analysis: Analysis, draft: dict[str, Any], nlp: A
                     tally.same_move.add(alternative.text, original, same)
             found = problems(alternative.text, nlp)
             tally.well_formed += not found
+            tally.one_sentence += not found and len(list(nlp(PLACEHOLDER.sub("this", alternative.text)).sents)) == 1
             tally.problems.update(p.split("'")[0].strip() for p in found)
             tally.placeholders.append(len(alternative.placeholders))
             tally.frame_shares.append(frame_share(alternative.text, suggestion.original, draft["text"]))
@@ -293,6 +297,10 @@ def report(name: str, tally: Tally) -> None:
         f"({tally.well_formed}/{tally.alternatives}); problems {dict(tally.problems.most_common())}"
     )
     print(
+        f"  ... of them one sentence         {_share(tally.one_sentence, tally.alternatives)}  "
+        "(the rest: the writer's sentence and the reader's situation in a sentence of its own)"
+    )
+    print(
         f"  placeholders per rewrite         {_mean(tally.placeholders):.2f}  "
         f"(max {max(tally.placeholders, default=0)})"
     )
@@ -317,13 +325,22 @@ def report(name: str, tally: Tally) -> None:
 def main() -> None:
     parser_ = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser_.add_argument("--split", choices=["dev", "test", "both"], default="both")
+    parser_.add_argument(
+        "--batch",
+        choices=["old", "new", "all", "each"],
+        default="each",
+        help="the first 50 drafts, the third pass's 30, all 80, or each of the three (default)",
+    )
     args = parser_.parse_args()
     analyzer = Analyzer.load()
     nlp = parser()
     splits = ["dev", "test"] if args.split == "both" else [args.split]
+    batches = ["old", "new", "all"] if args.batch == "each" else [args.batch]
     print(f"model {analyzer.model.name}-{analyzer.model.version}; set {EVAL_SET.name}, {len(load_drafts())} drafts")
     for split in splits:
-        report(split, judge(analyzer, load_drafts(split=split), nlp))
+        for batch in batches:
+            drafts = load_drafts(split=split, batch=BATCHES.get(batch))
+            report(f"{split}, {batch} drafts", judge(analyzer, drafts, nlp))
 
 
 if __name__ == "__main__":

@@ -658,3 +658,50 @@ def test_compare_lists_exactly_the_documents_that_changed(tmp_path: Path, corpus
     }
     missing = audit(library, tmp_path / "q4", "--jobs", "1", "--compare", str(tmp_path / "nowhere"))
     assert missing.returncode == 2 and "not a folder" in missing.stderr and not (tmp_path / "q4").exists()
+
+
+SATURDAY_EMAIL = """Subject: Your clinic's Saturday hours are changing
+
+Hi Priya,
+
+Starting March 8, the Northgate clinic opens on Saturdays from 9 a.m. to 1 p.m. instead of 8 to noon.
+Weekday hours, phone numbers and the booking page stay as they are.
+
+If you had a Saturday appointment at 8, we have moved it to 9 and sent a new confirmation.
+
+Questions? Just reply to this email.
+
+Warm regards,
+The Northgate team
+"""
+
+
+def test_an_audit_types_unlabeled_files_by_their_path_else_their_text(tmp_path: Path) -> None:
+    """A folder gives no types: a path that names a kind wins, the doc-type model fills the rest
+    when it is sure, and every such type is marked as inferred in the records and the report."""
+    library = tmp_path / "library"
+    (library / "blog").mkdir(parents=True)
+    (library / "press").mkdir()
+    drafts = Path(__file__).resolve().parent / "drafts"
+    shutil.copy(drafts / "anniversary-post.txt", library / "blog" / "anniversary-post.txt")
+    for name in ("press-release.txt", "event-invitation.html", "social-launch.txt", "feature-launch.md"):
+        shutil.copy(drafts / name, library / name)
+    (library / "saturday-hours.txt").write_text(SATURDAY_EMAIL, encoding="utf-8")
+    (library / "press" / "saturday-hours.txt").write_text(SATURDAY_EMAIL, encoding="utf-8")  # the folder says
+    out = tmp_path / "out"
+    run_audit(iter_documents([str(library)]), out, jobs=1)
+    types = {r["id"]: (r["doc_type"], r["inferred_type"]) for r in records_of(out)}
+    assert types == {
+        "blog/anniversary-post.txt": (None, "blog-post"),  # its folder
+        "press/saturday-hours.txt": (None, "press-release"),  # its folder, whatever its text
+        "saturday-hours.txt": (None, "email"),  # the model: a Subject line, a greeting, a sign-off
+        "press-release.txt": (None, "press-release"),  # the model: a dateline, "today announced"
+        "event-invitation.html": (None, "event-page"),
+        "social-launch.txt": (None, None),  # the model is not sure: no type rather than a guess
+        "feature-launch.md": (None, None),
+    }
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    groups = {(g["name"], g["inferred"]): g["documents"] for g in summary["by_doc_type"]}
+    assert groups[("press-release", True)] == 2 and groups[("email", True)] == 1 and groups[(None, False)] == 2
+    report = (out / "report.html").read_text(encoding="utf-8")
+    assert "email (inferred)" in report

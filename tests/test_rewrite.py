@@ -163,7 +163,7 @@ def test_alternatives_keep_the_originals_facts_and_are_sentences_to_paste(analyz
             for p in alternative.placeholders:
                 assert p.question.endswith("?") and p.question[0].isupper()
             assert alternative.rationale.endswith(".")
-            assert alternative.check is not None and alternative.check.model == "rewrite-check-1.1.0"
+            assert alternative.check is not None and alternative.check.model == "rewrite-check-1.2.0"
             assert alternative.gain == pytest.approx(
                 alternative.scores_after["case-for-change"] - _original_score(analyzer, s.original), abs=1e-5
             )

@@ -78,11 +78,11 @@ def test_accepting_a_rewrite_fills_its_blanks_first_and_scores_the_edited_draft(
     expect(page.locator("#apply-status")).to_contain_text(
         f"Accepted the rewrite of sentence {index + 1}. Case-for-change score {before} → {after}."
     )
-    # The new sentence is outlined and in view.
+    # The new text is outlined and in view: the writer's sentence and the one the rewrite added after it.
     active = page.locator("#backdrop .sent.is-active")
-    expect(active).to_have_count(1)
-    expect(active).to_be_in_viewport()
-    assert answers[0] in active.inner_text()
+    expect(active.first).to_be_in_viewport()
+    outlined = " ".join(active.all_inner_texts())
+    assert all(given in outlined for given in answers), (outlined, answers, edited[-600:])
     # An accepted rewrite is not rewritten again in this draft.
     expect(page.locator(f'#suggestions .card[data-sentence="{index}"]')).to_have_count(0)
     page.screenshot(path=str(ARTIFACTS / "web-1280-accepted.png"))

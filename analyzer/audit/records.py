@@ -6,10 +6,11 @@ an `error`. Lines are written and read back by `results.py`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Final
 
 from analyzer.analysis.analyzer import Analysis, AnalyzeOptions, Analyzer
-from analyzer.audit.doctype import infer_doc_type
+from analyzer.audit.doctype import infer_doc_type, types_from_text
 from analyzer.audit.identity import describe
 from analyzer.audit.sources import READ_ERROR, SourceDocument
 from analyzer.errors import AnalyzerError
@@ -46,7 +47,8 @@ TITLE_CHARS: Final = 120
 
 
 def identity(document: SourceDocument, text: str | None = None) -> dict[str, Any]:
-    """The fields every record starts with, failed or not (`text` helps infer a missing type)."""
+    """The fields every record starts with, failed or not (`text` helps infer a missing type; without
+    it only the path can)."""
     return {
         "key": document.key,
         "source": document.source,
@@ -61,6 +63,21 @@ def identity(document: SourceDocument, text: str | None = None) -> dict[str, Any
     }
 
 
+def audit_records(
+    documents: Sequence[SourceDocument],
+    analyzer: Analyzer,
+    limits: Limits = DEFAULT_LIMITS,
+    options: AnalyzeOptions = AUDIT_OPTIONS,
+) -> list[dict[str, Any]]:
+    """The records of a chunk of documents: each one's as `audit_record` makes it, except that the
+    types read from text are inferred for the whole chunk in one pass of the doc-type model."""
+    records = [audit_record(document, analyzer, limits, options, type_from_text=False) for document in documents]
+    untyped = [r for r in records if not r["doc_type"] and not r["inferred_type"] and r["text"]]
+    for record, kind in zip(untyped, types_from_text([r["text"] for r in untyped]), strict=True):
+        record["inferred_type"] = kind
+    return records
+
+
 def error_record(document: SourceDocument, code: str, message: str, model: str) -> dict[str, Any]:
     """The record of a document that could not be read, extracted or analyzed."""
     return {
@@ -72,13 +89,16 @@ def error_record(document: SourceDocument, code: str, message: str, model: str) 
     }
 
 
-def analysis_record(document: SourceDocument, analysis: Analysis, extracted: Extracted) -> dict[str, Any]:
+def analysis_record(
+    document: SourceDocument, analysis: Analysis, extracted: Extracted, type_from_text: bool = True
+) -> dict[str, Any]:
     """The record of an analyzed document: its label, scores, rubric with its evidence, best
-    suggestion, and what its page shows (the text and each sentence's label)."""
+    suggestion, and what its page shows (the text and each sentence's label). Without
+    `type_from_text` a missing type comes from the path only (`audit_records` does the rest)."""
     best = analysis.suggestions[0] if analysis.suggestions else None
     rubric = analysis.rubric
     return {
-        **identity(document, analysis.text),
+        **identity(document, analysis.text if type_from_text else None),
         "title": analysis.title or first_line(extracted),  # the source's title, else the extracted one
         "words": len(analysis.text.split()),
         "label": analysis.label,
@@ -121,6 +141,7 @@ def audit_record(
     analyzer: Analyzer,
     limits: Limits = DEFAULT_LIMITS,
     options: AnalyzeOptions = AUDIT_OPTIONS,
+    type_from_text: bool = True,
 ) -> dict[str, Any]:
     """One document's record; never raises: a failure becomes a record with an `error`."""
     model = f"{analyzer.model.name}@{analyzer.model.version}"
@@ -136,4 +157,4 @@ def audit_record(
     except Exception as exc:  # one bad document must never stop the audit
         message = f"unexpected {type(exc).__name__} while analyzing {name}: {exc}. This is a bug: please report it."
         return error_record(document, ANALYSIS_FAILED, message, model)
-    return analysis_record(document, analysis, extracted)
+    return analysis_record(document, analysis, extracted, type_from_text)

@@ -44,7 +44,7 @@ from analyzer.audit.outputs import (
     report_results,
 )
 from analyzer.audit.progress import Progress
-from analyzer.audit.records import AUDIT_OPTIONS, audit_record
+from analyzer.audit.records import AUDIT_OPTIONS, audit_records
 from analyzer.audit.report import ReportOutcome
 from analyzer.audit.results import (
     CSV_COLUMNS,
@@ -61,6 +61,7 @@ from analyzer.audit.results import (
 from analyzer.audit.sources import SourceDocument
 from analyzer.files import UnsafeOutputError, atomic_writer
 from analyzer.model.artifacts import verify_model
+from analyzer.model.doctype import load_doctype
 from analyzer.model.paths import resolve_model_dir
 from analyzer.text.extract import DEFAULT_LIMITS, Limits
 
@@ -86,6 +87,7 @@ def _analyzer(model_dir: str) -> Analyzer:
         # with the progress output.
         logging.getLogger("pypdf").setLevel(logging.ERROR)
         _ANALYZERS[model_dir] = Analyzer.load(model_dir)
+        load_doctype()  # once per worker, like the Analyzer: documents without a type need it
     return _ANALYZERS[model_dir]
 
 
@@ -120,12 +122,9 @@ def analyze_chunk(
     """
     analyzer = _analyzer(model_dir)
     options = AUDIT_OPTIONS.model_copy(update={"include_news": include_news})
-    lines, failed = [], 0
-    for document in documents:
-        record = audit_record(document, analyzer, limits, options)
-        failed += record["error"] is not None
-        lines.append(encode_record(record))
-    return ChunkResult(b"".join(lines), len(lines), failed)
+    records = audit_records(documents, analyzer, limits, options)
+    failed = sum(record["error"] is not None for record in records)
+    return ChunkResult(b"".join(encode_record(record) for record in records), len(records), failed)
 
 
 # --- Running an audit ------------------------------------------------------------------------
@@ -255,8 +254,10 @@ def run_audit(
 
 
 def _check_model(directory: Path) -> str:
-    """Verify the model (trust and checksums) here, before any worker starts; its name@version."""
+    """Verify the model (trust and checksums) and load the doc-type model here, before any worker
+    starts, so a damaged one stops the audit at once; the model's name@version."""
     card, _ = verify_model(directory)
+    load_doctype()
     return f"{card['name']}@{card['version']}"
 
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import joblib
 import numpy as np
@@ -67,6 +67,8 @@ PICKLED_MODULES = {
     "analyzer.sentences": "analyzer.model.sentences",
 }
 
+
+_T = TypeVar("_T")
 
 #: The card's HMAC-SHA256 (hex), beside it: `analyzer models sign` writes it.
 SIGNATURE = "model-card.sig"
@@ -168,15 +170,21 @@ def save_model(
     return directory
 
 
-def _drop_process_state(features: FeatureUnion) -> None:
-    """Remove state that belongs to this process, so one corpus and seed give one artifact.
+def _drop_process_state(estimator: object) -> None:
+    """Remove state that belongs to this process from an estimator and the pipelines and unions
+    inside it, so one corpus and seed give one artifact.
 
     scikit-learn's vectorizers cache `id(self.stop_words)`, a memory address, to skip a
     re-check; it is recomputed on first use after loading.
     """
-    for _, estimator in features.transformer_list:
-        if isinstance(estimator, CountVectorizer):
-            vars(estimator).pop("_stop_words_id", None)
+    if isinstance(estimator, Pipeline):
+        for _, step in estimator.steps:
+            _drop_process_state(step)
+    elif isinstance(estimator, FeatureUnion):
+        for _, part in estimator.transformer_list:
+            _drop_process_state(part)
+    elif isinstance(estimator, CountVectorizer):
+        vars(estimator).pop("_stop_words_id", None)
 
 
 def read_card(directory: Path) -> dict[str, Any]:
@@ -273,7 +281,14 @@ def verify(directory: Path, card: dict[str, Any], role: str) -> Path:
             f"{artifact} does not match its card (sha256 {got[:12]}…, expected {want[:12]}…). "
             "It was modified after training: re-run `analyzer train` or restore the file."
         )
-    trained, installed = card.get("libraries", {}), library_versions()
+    check_libraries(directory, card.get("libraries", {}), "analyzer train")
+    return artifact
+
+
+def check_libraries(directory: Path, trained: Mapping[str, str], retrain: str) -> None:
+    """Refuse a model trained with other versions of the pinned libraries (`retrain`: the command
+    that rebuilds it)."""
+    installed = library_versions()
     mismatched = {
         name: (trained.get(name), installed[name]) for name in installed if trained.get(name) != installed[name]
     }
@@ -281,9 +296,54 @@ def verify(directory: Path, card: dict[str, Any], role: str) -> Path:
         details = ", ".join(f"{n} {t} (trained) vs {i} (installed)" for n, (t, i) in mismatched.items())
         raise ModelCompatibilityError(
             f"{directory} was trained with other library versions: {details}. "
-            "Install the pinned versions (`make install`) or retrain with `analyzer train`."
+            f"Install the pinned versions (`make install`) or retrain with `{retrain}`."
         )
-    return artifact
+
+
+#: The folder of a single-artifact model (the rewrite check, the doc-type model): the pickle and
+#: its manifest, which records the pickle's sha256, the library versions and the model's figures.
+MANIFEST = "manifest.json"
+SINGLE_ARTIFACT = "model.joblib"
+
+
+def save_artifact(obj: object, directory: Path, manifest: dict[str, Any]) -> dict[str, Any]:
+    """Write `obj` and then its manifest (`manifest` plus the library versions and the pickle's
+    sha256) into `directory`; the manifest as written. One corpus and seed give one pickle."""
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / SINGLE_ARTIFACT
+    _drop_process_state(obj)
+    joblib.dump(obj, path, compress=3)
+    manifest = {
+        **manifest,
+        "libraries": library_versions(),
+        "artifact": {"file": SINGLE_ARTIFACT, "sha256": sha256_file(path), "bytes": path.stat().st_size},
+    }
+    (directory / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    return manifest
+
+
+def load_artifact(directory: Path, kind: type[_T], retrain: str) -> tuple[_T, dict[str, Any]]:
+    """(the object, its manifest) of a single-artifact model folder, unpickled only after the
+    pickle's sha256 matches the manifest and the library versions match; it must be a `kind`.
+    `retrain` is the command that rebuilds the folder, for the error messages."""
+    path = directory / MANIFEST
+    if not path.is_file():
+        raise ModelNotFoundError(f"no model manifest at {path}. Restore {directory} from git or run `{retrain}`.")
+    try:
+        manifest: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        want = manifest["artifact"]["sha256"]
+    except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as exc:
+        raise ModelIntegrityError(f"{path} is not a valid model manifest ({exc}). Run `{retrain}`.") from exc
+    artifact = directory / SINGLE_ARTIFACT
+    if not artifact.is_file() or sha256_file(artifact) != want:
+        raise ModelIntegrityError(
+            f"{artifact} is missing or does not match {path}. Restore it from git or run `{retrain}`."
+        )
+    check_libraries(directory, manifest.get("libraries", {}), retrain)
+    obj = joblib.load(artifact)
+    if not isinstance(obj, kind):
+        raise ModelIntegrityError(f"{artifact} does not hold a {kind.__name__}. Run `{retrain}`.")
+    return obj, manifest
 
 
 def verify_model(path: Path, *, sentences: bool = True) -> tuple[dict[str, Any], dict[str, Path]]:

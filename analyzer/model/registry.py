@@ -26,7 +26,7 @@ from typing import Any
 
 from analyzer.errors import AnalyzerError, ModelIntegrityError, ModelNotFoundError
 from analyzer.files import UnsafeOutputError, write_atomically
-from analyzer.model.artifacts import load_model, read_card
+from analyzer.model.artifacts import MANIFEST, load_model, read_card
 from analyzer.model.corpus import Document, corpus_fingerprint, load_labeled, split_documents
 from analyzer.model.evaluate import evaluate_predictions
 from analyzer.model.paths import CARD, DEFAULT_MODEL_DIR, MODEL_NAME, POINTER, promoted_dir
@@ -140,7 +140,8 @@ def list_versions(folder: Path) -> tuple[list[ModelVersion], list[str]]:
     """(every model version in the folder, oldest first; one problem line per unreadable directory).
 
     Hidden directories are skipped: `analyzer train` writes a version under a hidden name and
-    renames it when complete, so a half-written version is never listed.
+    renames it when complete, so a half-written version is never listed. So are the folders of
+    single-artifact models (a manifest, no card): they are not versions of this model.
     """
     if not folder.is_dir():
         raise ModelNotFoundError(f"no models folder at {folder}. Set ANALYZER_MODELS_DIR or pass --models-dir.")
@@ -148,6 +149,8 @@ def list_versions(folder: Path) -> tuple[list[ModelVersion], list[str]]:
     for directory in sorted(folder.iterdir()):
         if directory.name.startswith(".") or not directory.is_dir():
             continue
+        if (directory / MANIFEST).is_file() and not (directory / CARD).exists():
+            continue  # a single-artifact model of its own (the doc-type model, the rewrite check)
         try:
             versions.append(ModelVersion.read(directory))
         except AnalyzerError as exc:

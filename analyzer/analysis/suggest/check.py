@@ -6,7 +6,7 @@ matter: it reads plain word unigrams and bigrams (the main model reads lemmas, c
 n-grams and hand-made message signals, calibrated), and it is trained on the corpus with every
 fixed phrase of the frames masked out, so "costs your team" or "the first step toward" cannot be
 what it learned a case for change from. It lives in its own
-folder (`models/rewrite-check-1.1.0/`: model.joblib, manifest.json with its sha256, README.md),
+folder (`models/rewrite-check-1.2.0/`: model.joblib, manifest.json with its sha256, README.md),
 is trained by `python -m analyzer.analysis.suggest.check` and so does not change when the main
 model is retrained, and is loaded, checksum first, only when suggestions are asked for.
 """
@@ -23,23 +23,20 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Final
 
-import joblib
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline
 
 from analyzer.analysis.suggest.frame import rewriters
-from analyzer.errors import ModelIntegrityError, ModelNotFoundError
 from analyzer.labels import CHANGE, LABELS
-from analyzer.model.artifacts import library_versions, sha256_file
+from analyzer.model.artifacts import load_artifact, save_artifact
 from analyzer.model.paths import DEFAULT_MODELS_DIR, PROJECT_ROOT
 
 NAME: Final = "rewrite-check"
-VERSION: Final = "1.1.0"
+VERSION: Final = "1.2.0"
 DEFAULT_CHECK_DIR: Final = DEFAULT_MODELS_DIR / f"{NAME}-{VERSION}"
-MANIFEST: Final = "manifest.json"
-ARTIFACT: Final = "model.joblib"
+RETRAIN: Final = "python -m analyzer.analysis.suggest.check"
 _MARKER = re.compile(r"\u00ab[^\u00bb]*\u00bb|\{[a-zA-Z_]+\}")
 #: A fixed fragment of a frame this short ("so", "and") is ordinary English, not the engine's voice.
 _MIN_MASKED_WORDS: Final = 2
@@ -96,27 +93,7 @@ def mask(texts: Sequence[str], phrases: Sequence[str]) -> list[str]:
 @lru_cache(maxsize=4)
 def load_check(directory: str | Path = DEFAULT_CHECK_DIR) -> CheckModel:
     """The check model in `directory`, after its file's sha256 matches the manifest."""
-    folder = Path(directory)
-    path = folder / MANIFEST
-    if not path.is_file():
-        raise ModelNotFoundError(
-            f"no check model manifest at {path}. Restore models/{NAME}-{VERSION}/ from git or retrain it with "
-            "`python -m analyzer.analysis.suggest.check`."
-        )
-    try:
-        manifest: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-        want = manifest["artifact"]["sha256"]
-    except (json.JSONDecodeError, KeyError, TypeError) as exc:
-        raise ModelIntegrityError(f"{path} is not a valid check model manifest ({exc}).") from exc
-    artifact = folder / ARTIFACT
-    if not artifact.is_file() or sha256_file(artifact) != want:
-        raise ModelIntegrityError(
-            f"{artifact} is missing or does not match {path}. Restore it from git or retrain it with "
-            "`python -m analyzer.analysis.suggest.check`."
-        )
-    pipeline = joblib.load(artifact)
-    if not isinstance(pipeline, Pipeline):
-        raise ModelIntegrityError(f"{artifact} does not hold a scikit-learn Pipeline.")
+    pipeline, manifest = load_artifact(Path(directory), Pipeline, RETRAIN)
     return CheckModel(pipeline, manifest)
 
 
@@ -145,8 +122,6 @@ def train(corpus_dir: Path, out: Path, seed: int = 7) -> dict[str, Any]:
     )
     pipeline.fit(x_train, y_train)
     accuracy = float(np.mean(pipeline.predict(x_test) == np.asarray(y_test)))
-    out.mkdir(parents=True, exist_ok=True)
-    joblib.dump(pipeline, out / ARTIFACT)
     manifest = {
         "name": NAME,
         "version": VERSION,
@@ -154,16 +129,14 @@ def train(corpus_dir: Path, out: Path, seed: int = 7) -> dict[str, Any]:
         "labels": list(LABELS),
         "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "seed": seed,
-        "libraries": library_versions(),
         "corpus": corpus_fingerprint(corpus_dir) | {"train_sentences": len(x_train), "test_sentences": len(x_test)},
         "features": "TF-IDF of lowercased word unigrams and bigrams, no lemmas, no signals, no calibration "
         "(the main model reads lemmas, char n-grams and hand-made signals)",
         "masked_phrases": len(phrases),
         "masked_sha256": phrases_digest(phrases),
         "metrics": {"sentence_accuracy_test_split": round(accuracy, 4)},
-        "artifact": {"file": ARTIFACT, "sha256": sha256_file(out / ARTIFACT), "bytes": (out / ARTIFACT).stat().st_size},
     }
-    (out / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    manifest = save_artifact(pipeline, out, manifest)
     (out / "README.md").write_text(_readme(manifest), encoding="utf-8")
     return manifest
 
@@ -183,6 +156,12 @@ def _readme(manifest: dict[str, Any]) -> str:
             f"- Artifact: `{manifest['artifact']['file']}`, sha256 `{manifest['artifact']['sha256']}`, checked "
             "before loading.",
             "- Retrain: `python -m analyzer.analysis.suggest.check` (writes this folder).",
+            "",
+            "What the suggestions are worth is judged elsewhere, as an editor would: target precision and recall, "
+            "chrF against an editor's rewrites and a blind paste/light edit/would-not-paste verdict "
+            "(`benchmarks/rewrites.py`, `benchmarks/judge_rewrites.py`, figures in `docs/suggestions.md`). "
+            "Agreement with the sentence model's gain is a sanity check, and since the rewrites keep the writer's "
+            "sentence first (gains close to zero) it says little.",
             "",
             "Generated from `manifest.json`.",
             "",

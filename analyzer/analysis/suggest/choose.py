@@ -33,12 +33,17 @@ from analyzer.labels import CHANGE
 _PRIORITY: Final = {ANNOUNCEMENT: 1.0, BENEFIT: 0.9, PRICE: 0.45, FEATURE: 0.55, CLAIM: 0.5, NEWS: 0.45}
 #: A second sentence of these kinds is worth much less: one launch line, one headline figure.
 _REPEAT_PENALTY: Final = {ANNOUNCEMENT: 0.6, BENEFIT: 0.5, PRICE: 0.15, FEATURE: 0.05, CLAIM: 0.2, NEWS: 0.0}
-#: Targets per sentence of the draft: about one in four, at least two, never more than six.
-_SHARE: Final = 0.25
+#: Targets per sentence of the draft: about one in three, at least three, never more than six
+#: (one in four found 0.57 of the dev drafts' targets at 0.92 precision, one in three 0.61 at 0.92).
+_SHARE: Final = 0.35
 _MIN_TARGETS: Final = 3
 _MAX_TARGETS: Final = 6
 #: Below this an extra sentence is not worth the writer's time.
 _FLOOR: Final = 0.4
+#: Bare product sentences rewritten in a piece the model reads as arguing for change: two found
+#: three more of the 40 dev drafts' targets than one, with no more false positives (case studies
+#: and webinar pages that argue first and then pitch are read as case for change).
+_CHANGE_CAP: Final = 2
 #: The nth sentence of a kind is less likely to carry the piece than the first.
 _ORDINAL_PENALTY: Final = (0.0, 0.05, 0.12, 0.25, 0.3)
 _SHORT: Final = 10
@@ -50,7 +55,8 @@ _MAX_FEATURES: Final = 2
 _JUDGED_BY_LENGTH: Final = frozenset({FEATURE, CLAIM, NEWS})
 _LONG: Final = 15
 #: A feature or claim shorter than this is a detail an editor leaves alone (see `_worth_rewriting`).
-_MIN_CLAIM_WORDS: Final = 15
+#: Fifteen on the first 25 dev drafts; on all 40, eleven finds two more targets at no cost in precision.
+_MIN_CLAIM_WORDS: Final = 11
 #: "More than 40 retail chains run Shelfcast", "used by 2,000 teams": a count of customers.
 _SOCIAL_PROOF: Final = re.compile(
     r"^(?:more than |over |nearly |almost |some )?[\d,.]+\+? (?:[\w-]+ ){0,6}(?:run|use|rely on|trust|choose)\b|"
@@ -86,7 +92,7 @@ def choose_targets(
         return []
     cap = max(_MIN_TARGETS, min(_MAX_TARGETS, round(len(lines) * _SHARE)))
     if document_label == CHANGE:
-        cap = 1  # the piece already argues: touch one bare product sentence at most
+        cap = _CHANGE_CAP  # the piece already argues: touch its bare product sentences only
     chosen: list[int] = []
     seen: dict[str, int] = {}
     for _ in range(min(limit, cap)):
@@ -107,10 +113,11 @@ def choose_targets(
 def _worth_rewriting(line: Line, kind: str, names: frozenset[str]) -> bool:
     """A feature or claim an editor leaves alone whatever else the piece holds.
 
-    On the dev drafts an editor rewrote 2 of 12 full-sentence bullets (a list is a list), 5 of
-    35 features or claims under fifteen words (a short one is a detail, not the piece's claim)
-    none of the sentences counting the customers who run the product (social proof, which a case
-    for change quotes as it is), and one of two claims that do not name the product.
+    On the first 25 dev drafts an editor rewrote 2 of 12 full-sentence bullets (a list is a list),
+    5 of 35 features or claims under fifteen words (a short one is a detail, not the piece's
+    claim; on all 40 dev drafts the line is at eleven words), none of the sentences counting the
+    customers who run the product (social proof, which a case for change quotes as it is), and
+    one of two claims that do not name the product.
     """
     if kind not in {FEATURE, CLAIM}:
         return True

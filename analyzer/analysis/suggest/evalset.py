@@ -1,7 +1,7 @@
 """The editor's rewrite evaluation set (`corpus/eval/rewrites.jsonl`), read and aligned to an analysis.
 
 The set is the truth both the benchmark (`benchmarks/rewrites.py`) and the target chooser's
-training (`choose_model.py`) read: every sentence of 50 drafts judged by an editor (its kind,
+training read: every sentence of 80 drafts judged by an editor (its kind,
 whether to rewrite it, gold rewrites, the content words to keep). An analysis splits the text
 its own way, so a sentence of the analysis is matched to the set's sentences it overlaps by
 character offsets in the analysed text.
@@ -27,10 +27,17 @@ class Span(Protocol):
     end: int
 
 
-def load_drafts(path: Path = EVAL_SET, split: str | None = None) -> list[dict[str, Any]]:
-    """The set's drafts, in file order, of one split ("dev" or "test") or all."""
+#: The batches the set grew in: the first pass's 50 drafts (no `batch` field) and the third
+#: pass's 30 (`"batch": 2`), kept apart so figures stay comparable with earlier passes.
+BATCHES = {"old": 1, "new": 2}
+
+
+def load_drafts(path: Path = EVAL_SET, split: str | None = None, batch: int | None = None) -> list[dict[str, Any]]:
+    """The set's drafts, in file order, of one split ("dev" or "test") and one batch, or all."""
     drafts = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return [d for d in drafts if split is None or d["split"] == split]
+    return [
+        d for d in drafts if (split is None or d["split"] == split) and (batch is None or d.get("batch", 1) == batch)
+    ]
 
 
 def locate(text: str, sentences: Sequence[dict[str, Any]]) -> list[tuple[int, int]]:

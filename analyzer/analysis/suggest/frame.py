@@ -1,9 +1,11 @@
-"""A rewrite move's builder: the reader's situation as a clause, then the writer's own sentence.
+"""A rewrite move's builder: the writer's own sentence and the reader's situation, before or after it.
 
 An editor keeps the original inside the rewrite (same subject, verb, object and numbers) and
-adds, before it, the clause that makes it matter to the reader: the situation without it, what
-the status quo costs, what has shifted, where the reader must get to. A `Frame` is one such
-clause with its joint ("so", "which is why", a colon). Its slots come from the sentence's parse
+adds the clause or the sentence that makes it matter to the reader: the situation without it,
+what the status quo costs, what has shifted, where the reader must get to. A `Frame` is one such
+pattern: the situation in front with its joint ("so", "which is why", a colon), the sentence
+recast around it, or the sentence first and the situation after it in a sentence of its own
+("... Without Yardstack, dock doors are still assigned by hand."). Its slots come from the sentence's parse
 (`slots.Slots`): the topic in the reader's world, who does the work, the verb forms the topic
 needs. Facts only the writer has are «question|stand-in» markers: the text shows the question
 in brackets for the writer to answer; the scorer reads the neutral stand-in instead.
@@ -67,6 +69,12 @@ def _fields(slots: Slots) -> dict[str, str]:
     many = slots.measure_plural
     return {
         "lead": slots.lead,
+        # The writer's sentence as it stands, and without its final stop, for a rewrite that
+        # keeps it first and puts the reader's situation after it.
+        "original": slots.original,
+        "stem": slots.original.rstrip(".!"),
+        # Only a name the sentence itself uses: the draft's most named word can be a customer's.
+        "product": slots.product if slots.product and slots.product in slots.original else "",
         # The original recast without the clause the situation took, or the original as it is.
         "body": (situation.body if situation and situation.body else slots.lead),
         "now": situation.now if situation else "",
@@ -94,7 +102,7 @@ def _fields(slots: Slots) -> dict[str, str]:
 
 
 #: Fields a sentence may not have; a frame using one applies only when it is there.
-_OPTIONAL = frozenset({"topic", "Topic", "now", "future", "measure", "before"})
+_OPTIONAL = frozenset({"topic", "Topic", "now", "future", "measure", "before", "product"})
 
 #: Every frame, by name, in the order the moves modules register them.
 rewriters: Registry[Frame] = Registry("rewriters")

@@ -136,10 +136,12 @@ _PER_UNIT = re.compile(
     r"\bper\s+\w+|\b(?:a|each|every)\s+(?:month|year|user|seat|unit)\b|/(?:mo|month|yr|year|user|seat)\b|"
     r"\bbilled\b|\bpriced\b|\bstarts? at\b|\bno (?:extra )?cost\b|\bno markup\b|\bmonthly minimum\b"
 )
+#: An amount of money: "included in the Pro plan at $89 a month" is a price, not an availability line.
+_MONEY = re.compile(r"[$\u00a3\u20ac\u00a5\u20b9]\s?\d")
 _EVENT_PRICE = re.compile(r"\b(?:tickets? (?:are|cost)|early[- ]bird|admission|registration (?:is|costs))\b")
 _FIGURE = re.compile(
     r"\d|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundred|"
-    r"half|a (?:fifth|third|quarter)|paid for itself)\b"
+    r"half|a (?:fifth|third|quarter)|paid for itself|an? (?:full )?(?:hour|day|week|month))\b"
 )
 #: "from 14 minutes to 6", "from nine days to five": a change measured in numbers.
 _FROM_TO = (
@@ -148,13 +150,14 @@ _FROM_TO = (
 )
 _STRONG_RESULT = re.compile(
     r"\b(?:pilot|beta|on average|typically|in tests?|early access|paid for itself|down from|up from|"
-    r"hours? a (?:week|month|day)|by .{1,30}'s own calculation)\b"
+    r"hours? a (?:week|month|day)|by .{1,30}'s own calculation|an average of|"
+    r"(?:days?|hours?|weeks?|minutes?) (?:sooner|faster|earlier))\b"
 )
 _RESULT = re.compile(
     r"\b(?:cut|cuts|reduc(?:e|es|ed)|fell|fall(?:s)?|dropped|drop(?:s)?|sav(?:e|es|ed)|saving|fewer|less|faster|"
     r"higher|lower|improv(?:e|es|ed)|increas(?:e|es|ed)|grew|rose|paid for itself|returned in|"
     r"instead of|" + _FROM_TO + r"|down from|up from|halved|doubled|recovered|found|within|in under|get back|"
-    r"paid for itself|reached)\b"
+    r"paid for itself|reached|sooner)\b"
 )
 _RESULT_CONTEXT = re.compile(
     r"\b(?:customers?|clients?|teams?|users?|stores?|sites?|clinics?|retailers?|managers?|pilot|beta|"
@@ -303,7 +306,7 @@ def _kind(
         _MINOR_HEADING.match(section.lower())
         or _FIX_NOTE.match(low)
         or _MODAL_FUTURE.search(low)
-        or _AVAILABILITY.search(low)
+        or (_AVAILABILITY.search(low) and not (_MONEY.search(low) and _PER_UNIT.search(low)))
         or _SIGNPOST.search(low)
     ):
         return OTHER, False

@@ -65,6 +65,7 @@ _AUTOMATIC_PASSIVE = re.compile(
 _ARTICLE_SINGLE = re.compile(r"\ba single\b")
 _VENDOR_POSSESSIVE = re.compile(r"\bour\b")  # "its" in a task is the object's own ("each string with its neighbours")
 _TEAM: Final = "your team"
+_PARTICLES: Final = frozenset({"out", "up", "off", "in", "on", "by", "to", "through", "over", "back", "down"})
 
 
 def read_situation(
@@ -204,6 +205,8 @@ def _automatic(doc: Doc, text: str, people: str | None, names: frozenset[str]) -
     start = verb.idx + len(verb.text) + 1
     end = text.find(" automatically", start)
     obj = text[start:end].strip(" ,") if end > start else ""
+    if obj.split(" ", 1)[0].lower() in _PARTICLES:
+        return None  # "reminders now go out by text automatically": no object, nothing done by hand
     listed = "," not in obj or re.search(r"\b(?:and|or)\b", obj)  # "bank, card and intercompany transactions"
     if not obj or len(obj.split()) > 8 or not listed or _names_product(obj, names):
         return None

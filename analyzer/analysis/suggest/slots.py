@@ -47,6 +47,7 @@ class Slots:
     measure: str | None = None  # what a result moved ("detention charges", "median pipeline time")
     measure_plural: bool = False
     before: str | None = None  # the status quo's own figure ("14 minutes" in "from 14 minutes to 6")
+    product: str | None = None  # the name the draft mentions most ("Yardstack"), for "Without Yardstack, ..."
 
 
 def read_slots(
@@ -121,6 +122,7 @@ def _slots(
         measure=measure[0] if measure else None,
         measure_plural=measure[1] if measure else False,
         before=before.group("before").rstrip(".,") if before else None,
+        product=product,
     )
 
 
@@ -159,7 +161,7 @@ def _measure(root: Token, names: frozenset[str]) -> tuple[str, bool] | None:
             kept = [
                 t for t in subject.subtree if (t.i <= subject.i and t.dep_ in {"compound", "amod"}) or t.i == subject.i
             ]
-        text = " ".join(t.text for t in kept)
+        text = _joined(kept)
         if not text or any(n in text for n in names) or any(ch.isupper() for ch in text[1:]):
             return None
         return (text[:1].lower() + text[1:], subject.tag_ == "NNS")
@@ -180,6 +182,16 @@ _VENDOR = frozenset({"our", "we", "us", "own"})
 _SPEED = frozenset({"faster", "quicker", "sooner"})
 _MAX_MEASURE_WORDS = 5
 _DETERMINERS = frozenset({"the", "a", "an", "our", "your", "its", "their", "this", "these", "every", "each"})
+
+
+def _joined(tokens: list[Token]) -> str:
+    """Tokens as the text had them: "mix-ups found in audits", not "mix - ups found in audits"."""
+    out = ""
+    for k, token in enumerate(tokens):
+        out += token.text
+        if k + 1 < len(tokens):
+            out += token.whitespace_ if tokens[k + 1].i == token.i + 1 else " "
+    return out.strip()
 
 
 def _from_the_root(doc: Doc, offset: int, root: Token) -> bool:
@@ -275,8 +287,14 @@ def _noun_words(head: Token) -> tuple[str, bool] | None:
     kept = [m for m in kept if not any(c.like_num for c in m.subtree)]
     if kept and kept[0].i != min(m.i for m in modifiers) and len(kept) != len(modifiers):
         kept = [m for m in kept if m.i > max(x.i for x in modifiers if x not in kept)]
-    if any(t.is_punct for t in head.doc[min((m.i for m in modifiers), default=head.i) : head.i]):
-        kept = []  # "column-level lineage": a hyphenated modifier the parse cut apart
+    start = min((m.i for m in modifiers), default=head.i)
+    if any(t.is_punct for t in head.doc[start : head.i]):
+        # "non-revenue water", "column-level lineage": a hyphenated modifier the parse cut apart
+        # is kept whole, or the noun would lose what it is ("water").
+        span = head.doc[start : head.i + 1]
+        if all(t.is_alpha or t.text == "-" for t in span) and len(span.text.split()) <= MAX_TOPIC_WORDS:
+            return (span.text.lower(), head.tag_ in {"NNS", "NNPS"})
+        kept = []
     doc = head.doc
     noun = head.text
     if head.i >= 2 and doc[head.i - 1].text == "-" and not doc[head.i - 1].whitespace_:

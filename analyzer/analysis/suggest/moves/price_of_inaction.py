@@ -3,9 +3,75 @@
 from __future__ import annotations
 
 from analyzer.analysis.suggest.frame import frame
+from analyzer.analysis.suggest.moves.why_change import SAID
 
 FEATURE = {"feature", "claim"}
 RATIONALE = "Puts a running cost on the reader's situation without it, so the feature answers a loss."
+
+# The writer's sentence first, untouched, and the reader's situation after it in a sentence of
+# its own: tried before the frames that put a clause in front, so most alternatives read as the
+# writer's sentence followed by why it matters rather than as a preamble bolted onto it.
+AFTER = "Keeps the writer's sentence as it is and adds, in a sentence of its own, the reader's situation without it."
+frame(
+    "capability-cost-after.v1",
+    "price_of_inaction",
+    FEATURE,
+    "{original} Every week that {now} costs you «how many hours a week does that take?|time each week».",
+    AFTER,
+    sources=SAID,
+)
+frame(
+    "feature-week-without-after.v1",
+    "price_of_inaction",
+    FEATURE,
+    "{original} Every week without it costs your team «how many hours, or how much money?|time and money».",
+    AFTER,
+)
+frame(
+    "feature-week-without-it-after.v1",
+    "price_of_inaction",
+    FEATURE,
+    "{original} Doing without it costs your team «how many hours a week?|time each week».",
+    AFTER,
+)
+frame(
+    "result-still-at-the-old-figure-after.v1",
+    "price_of_inaction",
+    {"benefit"},
+    "{original} For a team still at {before}, {measure} cost{m_s} «how much each month?|time every month».",
+    AFTER,
+)
+frame(
+    "result-quarter-without-after.v1",
+    "price_of_inaction",
+    {"benefit"},
+    "{original} Every quarter you wait, {measure} cost{m_s} you «how much did {m_it} cost you last "
+    "quarter?|money each quarter».",
+    AFTER,
+)
+frame(
+    "result-doing-nothing-after.v1",
+    "price_of_inaction",
+    {"benefit"},
+    "{original} Doing nothing costs «what does the current way cost your reader each quarter?|money every quarter».",
+    AFTER,
+)
+frame(
+    "price-standing-still-after.v1",
+    "price_of_inaction",
+    {"price"},
+    "{original} Standing still has a price too: «what does a month of the current way cost your reader?|a monthly "
+    "cost».",
+    "Keeps the price as it is and sets it, after it, against what standing still costs.",
+)
+frame(
+    "launch-month-without-after.v1",
+    "price_of_inaction",
+    {"announcement"},
+    "{original} Every month without it costs teams like yours «what does the current way cost each month?|a monthly "
+    "cost».",
+    "Keeps the announcement as it is and puts a price on waiting after it.",
+)
 
 frame(
     "capability-week-of-situation.v1",

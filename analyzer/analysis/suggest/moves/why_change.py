@@ -3,9 +3,64 @@
 from __future__ import annotations
 
 from analyzer.analysis.suggest.frame import frame
+from analyzer.analysis.suggest.situation import BY_HAND, CANNOT, NO_LONGER, WITHOUT
 
 FEATURE = {"feature", "claim"}
 RATIONALE = "Opens with the reader's situation without it, in the sentence's own words, so the feature answers it."
+
+# The writer's sentence first, untouched, and the reader's situation after it in a sentence of
+# its own: tried before the frames that put a clause in front, so most alternatives read as the
+# writer's sentence followed by why it matters rather than as a preamble bolted onto it.
+AFTER = "Keeps the writer's sentence as it is and adds, in a sentence of its own, the reader's situation without it."
+# Only the situations that name what the reader does today: "salespeople still re-key ...",
+# "dock doors are still assigned by hand"; "placing sensors still falls to your team" does not.
+SAID = {NO_LONGER, WITHOUT, BY_HAND, CANNOT}
+frame(
+    "capability-without-it-after.v1", "why_change", FEATURE, "{original} Without {product}, {now}.", AFTER, sources=SAID
+)
+frame(
+    "capability-without-it-unnamed-after.v1",
+    "why_change",
+    FEATURE,
+    "{original} Without it, {now}.",
+    AFTER,
+    sources=SAID,
+)
+frame(
+    "feature-until-now-after.v1",
+    "why_change",
+    FEATURE,
+    "{original} Until now, your team had to «what did they do instead?|do this by hand».",
+    AFTER,
+)
+frame(
+    "feature-comes-at-a-time-after.v1",
+    "why_change",
+    FEATURE,
+    "{original} It comes at a time when «what has changed for your readers this year?|work has changed».",
+    AFTER,
+)
+frame(
+    "result-stakes-after.v1",
+    "why_change",
+    {"benefit"},
+    "{original} That matters more now that «what raised the stakes for your readers this year?|things have changed».",
+    AFTER,
+)
+frame(
+    "result-customers-expect-after.v1",
+    "why_change",
+    {"benefit"},
+    "{original} Your customers now expect «what do they expect now that they did not a year ago?|more».",
+    AFTER,
+)
+frame(
+    "launch-because-after.v1",
+    "why_change",
+    {"announcement"},
+    "{stem}, because «what has changed for your readers this year?|their work has changed».",
+    "Keeps the announcement as it is and gives it the reason it matters now, after it.",
+)
 
 # The reader's situation without the capability, read off the sentence (see `situation`).
 frame(

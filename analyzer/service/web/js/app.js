@@ -343,6 +343,9 @@ function accept(card, text, status) {
   let rewrite = text;
   if (/^- /.test(rewrite) && !/^[-*+]/.test(current)) rewrite = rewrite.slice(2);
   state.accepted.add(suggestionKey({ original: rewrite }));
+  // A rewrite keeps the writer's sentence first: the same sentence, found again in the edited
+  // draft, is not offered for rewriting a second time.
+  state.accepted.add(card.key);
   state.pending = {
     start: span.start,
     length: rewrite.length,
@@ -357,16 +360,20 @@ function accept(card, text, status) {
   analyzeDraft("accept");
 }
 
-// After the fresh analysis of the edited draft: its score, and the new sentence outlined.
+// After the fresh analysis of the edited draft: its score, and the new text outlined: every
+// sentence of it, since a rewrite can be the writer's sentence and a second one after it.
 function finishAccept(analysis) {
   const pending = state.pending;
   state.pending = null;
-  const inside = editor.spans.find((s) => s.start <= pending.start && pending.start < s.end) ||
-    editor.spans.find((s) => s.start >= pending.start && s.start < pending.start + pending.length);
+  const end = pending.start + Math.max(pending.length, 1);
+  const covered = editor.spans.filter((s) => s.start < end && pending.start < s.end).map((s) => s.index);
   $("apply-status").textContent =
     "Accepted the rewrite of " + sentenceName(pending.sentence).toLowerCase() + ". Case-for-change score " +
     pending.before + " \u2192 " + analysis.case_for_change_score + ".";
-  if (inside) revealSentence(inside.index);
+  if (!covered.length) return;
+  editor.setActive(covered);
+  editor.reveal(covered[0]);
+  markRubric([...new Set(covered.flatMap((index) => evidenceOf(index)))]);
 }
 
 function dismiss(card) {
