@@ -9,7 +9,7 @@ Sets: the corpus test split (the original 192 documents and the whole split), th
 long documents (`corpus/eval/long.jsonl`), and the real-world dev set
 (`../shared/devset.jsonl`) when it is present.
 
-    .venv/bin/python benchmarks/length.py [--model models/messaging-1.2.0] [--json]
+    .venv/bin/python benchmarks/length.py [--model models/messaging-1.3.0] [--json]
 """
 
 from __future__ import annotations

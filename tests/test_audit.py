@@ -175,7 +175,7 @@ def test_every_document_gets_a_record_by_the_contract(
         assert record["source"] == str(library)
         assert record["location"] == str(library / record["id"])
         assert record["section"] == (record["id"].split("/")[0] if "/" in record["id"] else "")
-        assert record["model"] == "messaging@1.2.0"
+        assert record["model"] == "messaging@1.3.0"
         name = record["id"]
         if name in EXPECTED_ERRORS:
             assert record["error"]["code"] == EXPECTED_ERRORS[name], record

@@ -199,14 +199,14 @@ def test_bad_feedback_records_are_refused_with_their_line(tmp_path: Path) -> Non
 
 
 def test_retrain_versions_are_new_and_never_overwrite(tmp_path: Path) -> None:
-    assert next_version(tmp_path, "1.2.0") == "1.2.0-r1"
-    (tmp_path / "messaging-1.2.0-r1").mkdir()
-    (tmp_path / ".messaging-1.2.0-r3.partial-99").mkdir()  # being written right now
-    assert next_version(tmp_path, "1.2.0") == "1.2.0-r4"
-    assert next_version(tmp_path, "1.2.0-r7") == "1.2.0-r8"
+    assert next_version(tmp_path, "1.3.0") == "1.3.0-r1"
+    (tmp_path / "messaging-1.3.0-r1").mkdir()
+    (tmp_path / ".messaging-1.3.0-r3.partial-99").mkdir()  # being written right now
+    assert next_version(tmp_path, "1.3.0") == "1.3.0-r4"
+    assert next_version(tmp_path, "1.3.0-r7") == "1.3.0-r8"
     feedback = write_records(tmp_path / "f.jsonl", [{"text": MISLABELLED, "label": "feature-pitch"}])
     taken = _cli(
-        _clean_env(), "train", "--with-feedback", str(feedback), "--out", str(tmp_path), "--version", "1.2.0-r1"
+        _clean_env(), "train", "--with-feedback", str(feedback), "--out", str(tmp_path), "--version", "1.3.0-r1"
     )
     assert taken.returncode == 2 and "never overwrites" in taken.stderr
 
@@ -301,7 +301,7 @@ class Server:
 def server(loop_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     started = Server(loop_env, workers=2, log=tmp_path_factory.mktemp("server") / "server.log")
     try:
-        started.wait_until({"1.2.0"}, workers=2)
+        started.wait_until({"1.3.0"}, workers=2)
         yield started
     finally:
         started.stop()
@@ -330,14 +330,14 @@ def test_editor_corrections_reach_the_served_model(
     models = Path(loop_env["ANALYZER_MODELS_DIR"])
 
     # 1. The served model reads a product benefit as a case for change.
-    assert _label(server, MISLABELLED) == ("case-for-change", "1.2.0")
+    assert _label(server, MISLABELLED) == ("case-for-change", "1.3.0")
 
     # 2. The editor corrects it, and the same mistake on five other texts, through the API.
     for text in CORRECTIONS:
         posted = server.client.post(
             "/v1/feedback",
             headers=EDITOR,
-            json={"text": text, "label": "feature-pitch", "model_version": "messaging-1.2.0", "comment": "a benefit"},
+            json={"text": text, "label": "feature-pitch", "model_version": "messaging-1.3.0", "comment": "a benefit"},
         )
         assert posted.status_code == 201, posted.text
     listed = server.client.get("/v1/feedback", headers=EDITOR, params={"limit": 50}).json()["items"]
@@ -354,12 +354,12 @@ def test_editor_corrections_reach_the_served_model(
     bundled_before = (DEFAULT_MODEL_DIR / ARTIFACT).stat().st_mtime_ns, (DEFAULT_MODEL_DIR / CARD).read_bytes()
     trained = _cli(loop_env, "train", "--with-feedback", str(exported))
     assert trained.returncode == 0, trained.stderr
-    candidate = models / "messaging-1.2.0-r1"
+    candidate = models / "messaging-1.3.0-r1"
     assert f"wrote {candidate}" in trained.stdout
-    assert "beside 1.2.0 (in service)" in trained.stdout and "the gate would promote it" in trained.stdout
+    assert "beside 1.3.0 (in service)" in trained.stdout and "the gate would promote it" in trained.stdout
     card = read_card(candidate)
     assert card["base"] == {
-        "version": "1.2.0",
+        "version": "1.3.0",
         "directory": DEFAULT_MODEL_DIR.name,
         "reused": ["hyperparameters", "sentence_model", "analysis"],
     }
@@ -384,26 +384,26 @@ def test_editor_corrections_reach_the_served_model(
     # 5. A vandal's export (wrong labels for 240 train documents): a harmful candidate.
     vandal = tmp_path / "vandal.jsonl"
     vandal.write_text("".join(json.dumps(r) + "\n" for r in _vandal_records(VANDALIZED)), encoding="utf-8")
-    harmful = _cli(loop_env, "train", "--with-feedback", str(vandal), "--version", "1.2.0-vandal")
+    harmful = _cli(loop_env, "train", "--with-feedback", str(vandal), "--version", "1.3.0-vandal")
     assert harmful.returncode == 0, harmful.stderr
     assert "the gate would refuse it" in harmful.stdout
     # Its corrections all relabel train texts: none can be held out, and the gate says so.
-    assert "none held out by 1.2.0-vandal, so the gate compares on the corpus test split alone" in harmful.stdout
-    assert read_card(models / "messaging-1.2.0-vandal")["training_data"]["feedback"][0]["overriding"] == VANDALIZED
+    assert "none held out by 1.3.0-vandal, so the gate compares on the corpus test split alone" in harmful.stdout
+    assert read_card(models / "messaging-1.3.0-vandal")["training_data"]["feedback"][0]["overriding"] == VANDALIZED
 
     # 6. The gate: the harmful candidate is refused with its figures, the helpful one promoted.
-    refused = _cli(loop_env, "models", "promote", "1.2.0-vandal")
+    refused = _cli(loop_env, "models", "promote", "1.3.0-vandal")
     assert refused.returncode == 1, refused.stdout + refused.stderr
-    assert "refused: 1.2.0-vandal is worse than 1.2.0" in refused.stderr and "macro-F1" in refused.stderr
+    assert "refused: 1.3.0-vandal is worse than 1.3.0" in refused.stderr and "macro-F1" in refused.stderr
     assert not (models / POINTER).exists()
-    promoted = _cli(loop_env, "models", "promote", "1.2.0-r1", "--reason", "editor: benefits are feature pitches")
+    promoted = _cli(loop_env, "models", "promote", "1.3.0-r1", "--reason", "editor: benefits are feature pitches")
     assert promoted.returncode == 0, promoted.stderr
-    assert json.loads((models / POINTER).read_text())["version"] == "1.2.0-r1"
+    assert json.loads((models / POINTER).read_text())["version"] == "1.3.0-r1"
     listing = _cli(loop_env, "models", "list").stdout
-    assert any(line.startswith("1.2.0-r1 ") and line.endswith("promoted") for line in listing.splitlines()), listing
+    assert any(line.startswith("1.3.0-r1 ") and line.endswith("promoted") for line in listing.splitlines()), listing
 
-    # Promotion alone changes no running worker: they serve 1.2.0 until reloaded.
-    assert set(server.workers().values()) == {"1.2.0"}
+    # Promotion alone changes no running worker: they serve 1.3.0 until reloaded.
+    assert set(server.workers().values()) == {"1.3.0"}
 
     # 7. Reload while two clients hammer /v1/classify on fresh connections: nothing dropped.
     statuses: list[int] = []
@@ -428,10 +428,10 @@ def test_editor_corrections_reach_the_served_model(
         reloaded = server.client.post("/v1/admin/reload", headers=ADMIN)
         assert reloaded.status_code == 200, reloaded.text
         body = reloaded.json()
-        assert body["previous"]["version"] == "1.2.0" and body["model"]["version"] == "1.2.0-r1"
+        assert body["previous"]["version"] == "1.3.0" and body["model"]["version"] == "1.3.0-r1"
         assert body["model"]["directory"] == str(candidate)
         # The other worker follows the signal: every worker serves the new version.
-        server.wait_until({"1.2.0-r1"}, workers=2, timeout=120)
+        server.wait_until({"1.3.0-r1"}, workers=2, timeout=120)
         time.sleep(1)
     finally:
         stop.set()
@@ -441,15 +441,15 @@ def test_editor_corrections_reach_the_served_model(
     assert labels[0] == "case-for-change" and labels[-1] == "feature-pitch"
     with server.fresh() as client:
         readiness = [client.get("/readyz").json()["model"]["version"] for _ in range(10)]
-    assert set(readiness) == {"1.2.0-r1"}
+    assert set(readiness) == {"1.3.0-r1"}
 
     # 8. The corrected text is now labelled as the editor said.
-    assert _label(server, MISLABELLED) == ("feature-pitch", "1.2.0-r1")
+    assert _label(server, MISLABELLED) == ("feature-pitch", "1.3.0-r1")
 
     # 9. A restarted service starts on the promoted version.
     restarted = Server(loop_env, workers=1, log=tmp_path_factory.mktemp("restart") / "server.log")
     try:
-        restarted.wait_until({"1.2.0-r1"}, workers=1)
+        restarted.wait_until({"1.3.0-r1"}, workers=1)
     finally:
         restarted.stop()
 
@@ -474,15 +474,15 @@ def test_a_model_that_fails_to_load_is_not_swapped_in(
     pointer = models / POINTER
     before = pointer.read_bytes() if pointer.exists() else None
     serving = set(server.workers().values())
-    broken = registry.version_dir(models, "1.2.0-tampered")
+    broken = registry.version_dir(models, "1.3.0-tampered")
     shutil.copytree(DEFAULT_MODEL_DIR, broken)
     card = read_card(broken)
-    (broken / CARD).write_text(json.dumps({**card, "version": "1.2.0-tampered"}), encoding="utf-8")
+    (broken / CARD).write_text(json.dumps({**card, "version": "1.3.0-tampered"}), encoding="utf-8")
     data = bytearray((broken / ARTIFACT).read_bytes())
     data[len(data) // 2] ^= 0xFF
     (broken / ARTIFACT).write_bytes(bytes(data))
     registry.promote(
-        models, "1.2.0-tampered", registry.EvaluationData(CORPUS_DIR), force=True, reason="a broken version"
+        models, "1.3.0-tampered", registry.EvaluationData(CORPUS_DIR), force=True, reason="a broken version"
     )
     try:
         response = server.client.post("/v1/admin/reload", headers=ADMIN)

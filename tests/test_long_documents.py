@@ -54,14 +54,15 @@ def test_no_length_drift_on_long_documents(held_out: list[Document], held_out_pr
 def test_original_test_split_does_not_drop(bundled_model: LoadedModel) -> None:
     original = bundled_model.card["metrics"]["test_original"]
     assert original["n"] == 192
-    # messaging-1.1.0 made 7 errors on these 192 documents (macro-F1 0.9637); 1.2.0 makes 8.
-    # One document is within noise; more than that would be a real drop.
+    # On the writers' labels messaging-1.1.0 made 7 errors on these 192 documents, 1.2.0 8 and
+    # 1.3.0 7. Four of them were relabelled by adjudication (corpus/adjudicated.jsonl); on the
+    # labels as they are now, 1.2.0 makes 12 and 1.3.0 10 (the card's figure). More is a drop.
     errors = original["n"] - sum(np.diag(original["confusion_matrix"]["rows_true_columns_predicted"]))
-    assert errors <= 8
-    # On the whole test split (283 documents, the later batches' long pieces included) 1.1.0
-    # scored 0.9198: the confound this model removes.
-    assert bundled_model.card["metrics"]["test"]["n"] == 283
-    assert bundled_model.card["metrics"]["test"]["macro_f1"] > 0.9198
+    assert errors <= 10
+    # On the test split of 283 documents 1.1.0 scored 0.9198 (the length confound) and 1.2.0
+    # 0.957; with the `fl` batches the split holds 381, where 1.2.0 scores 0.955 and 1.3.0 0.963.
+    assert bundled_model.card["metrics"]["test"]["n"] == 381
+    assert bundled_model.card["metrics"]["test"]["macro_f1"] > 0.955
     assert bundled_model.card["metrics"]["test"]["ece"] <= 0.05
 
 
