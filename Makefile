@@ -53,7 +53,7 @@ format: install
 train: install
 	$(BIN)/analyzer train
 
-# The doc-type model (models/doctype-1.0.0/) from the corpus: trained on the first writers, judged on the later ones.
+# The doc-type model (models/doctype-1.1.0/) from the corpus: trained on every writer, each later writer judged by a model without it.
 doctype: install
 	$(BIN)/python -m analyzer.model.doctype_train
 

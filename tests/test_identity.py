@@ -25,9 +25,11 @@ from analyzer.model.doctype import DEFAULT_DOCTYPE_DIR, family, load_doctype, ru
 from analyzer.model.doctype_train import (
     THRESHOLDS,
     VALIDATION_PRECISION,
+    choose_threshold,
     figures,
-    judge,
+    held_out_by_writer,
     rules_baseline,
+    split_judged,
     training_and_evaluation,
 )
 from analyzer.text.extract import extract
@@ -120,20 +122,23 @@ def test_the_text_rules_are_right_nine_times_in_ten_on_the_first_writers() -> No
 
 
 def test_the_model_types_the_later_writers_documents_and_is_right_when_it_does() -> None:
-    """The doc-type model on writers it never saw (neither in training nor in choosing its
-    threshold). Measured on the 450 documents of lblog, lnews, lpass and lweb: it typed 128
-    (28%) and was right for 108 (84%); with the ten `fl` writers' 485 documents too (935): 261
-    typed (28%), 214 right (82%), where the text rules alone type 223 (24%) and are right for 193
-    (87%) counted by family. The floors fail if the model regresses; per family, the kinds with
-    set forms stay found."""
-    model = load_doctype()
-    later = figures(judge(model, later_writers()), model.threshold)
-    assert later["coverage"] >= 0.27 and later["precision"] >= 0.8, {k: later[k] for k in ("coverage", "precision")}
+    """The doc-type recipe on writers it never read: each later writer's batch scored by a model
+    trained on every other batch, at the threshold chosen on the first writers' held-out batches
+    (what `make doctype` records). On the 935 documents of the 14 later writers it types 296
+    (32%) and is right for 263 (89%); the text rules alone type 223 (24%), 193 right (87%) by
+    family; 1.0.0, trained on the first writers only, typed 261 (28%) with 82% right. The
+    floors fail if the recipe regresses; per family, the kinds with set forms stay found."""
+    first, later_judged = split_judged(held_out_by_writer(load_corpus(ROOT / "corpus"), seed=7))
+    threshold = choose_threshold(first)
+    assert threshold == load_doctype().threshold  # what the shipped model's manifest says
+    later = figures(later_judged, threshold)
+    assert later["coverage"] >= 0.3 and later["precision"] >= 0.85, {k: later[k] for k in ("coverage", "precision")}
     per_family = later["per_family"]
     assert per_family["email"]["coverage"] >= 0.8 and per_family["email"]["precision"] >= 0.9
     assert per_family["press-release"]["coverage"] >= 0.5 and per_family["press-release"]["precision"] >= 0.85
-    # and it types more of them than the rules alone, the baseline it replaced
-    assert later["typed"] > rules_baseline(later_writers())["typed"]
+    # and it types more of them than the rules alone, at least as precisely
+    rules = rules_baseline(later_writers())
+    assert later["typed"] > rules["typed"] and later["precision"] >= rules["precision_by_family"]
 
 
 def test_the_models_numpy_path_gives_scikit_learns_probabilities() -> None:
@@ -142,14 +147,15 @@ def test_the_models_numpy_path_gives_scikit_learns_probabilities() -> None:
     assert np.allclose(model.probabilities(texts), model.pipeline.predict_proba(texts), rtol=0, atol=1e-10)
 
 
-def test_the_threshold_is_the_one_chosen_on_the_training_writers() -> None:
-    """The manifest's threshold is what its cross-batch validation chose, and that validation
-    reached the precision it aimed at."""
+def test_the_threshold_is_the_one_chosen_on_the_first_writers() -> None:
+    """The manifest's threshold is what the first writers' held-out batches chose, that
+    validation reached the precision it aimed at, and the model was trained on every writer."""
     manifest = load_doctype().manifest
     validation = manifest["validation"]
     assert validation["precision"] >= VALIDATION_PRECISION == validation["target_precision"]
     assert manifest["threshold"] in THRESHOLDS
-    assert manifest["training"]["batches"] == sorted(LEGACY_BATCHES)
+    assert set(LEGACY_BATCHES) < set(manifest["training"]["batches"])
+    assert manifest["training"]["documents"] == len(load_corpus(ROOT / "corpus"))
 
 
 def test_devset_types_when_the_model_types() -> None:

@@ -5,7 +5,7 @@ as "(no type)". A path that names a kind wins (a `press/` folder, `/customers/`)
 library's owner called it. Otherwise the doc-type model (`analyzer.model.doctype`) reads the
 text's opening and close, and abstains when unsure: the document then stays without a type
 rather than get a guess. Either way the report shows the type as inferred. Figures on writers
-the model never saw: `models/doctype-1.0.0/README.md`, held by `tests/test_identity.py`.
+the model never saw: `models/doctype-1.1.0/README.md`, held by `tests/test_identity.py`.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ whether each of the plain `TEXT_RULES` fires, into a logistic regression over `F
 abstains below the confidence threshold its manifest records (chosen in `doctype_train`): a
 report groups by type, and a wrong group misleads more than "(no type)" does.
 
-Its folder (`models/doctype-1.0.0/`) is a single-artifact model: loaded by
+Its folder (`models/doctype-1.1.0/`) is a single-artifact model: loaded by
 `artifacts.load_artifact`, after the pickle's sha256 matches the manifest. Built by
 `make doctype` (`python -m analyzer.model.doctype_train`).
 """
@@ -38,7 +38,7 @@ from analyzer.model.fastpath import FastFeatures
 from analyzer.model.paths import DEFAULT_MODELS_DIR
 
 NAME: Final = "doctype"
-VERSION: Final = "1.0.0"
+VERSION: Final = "1.1.0"
 DEFAULT_DOCTYPE_DIR: Final = DEFAULT_MODELS_DIR / f"{NAME}-{VERSION}"
 RETRAIN: Final = "make doctype"
 
