@@ -163,7 +163,11 @@ def assert_analysis(analysis: Analysis, extracted: Extracted, options: AnalyzeOp
     assert analysis.uncertain == (analysis.confidence < 0.6)
     assert 0 <= analysis.case_for_change_score <= 100
     sentences = analysis.sentences
-    assert (not options.sentences) or sentences, "a document with text has a sentence"
+    # Headings are sections, never sentences (issue 13): a draft that is only headings has none.
+    outside_headings = [
+        i for i, ch in enumerate(text) if not ch.isspace() and not any(h.start <= i < h.end for h in extracted.headings)
+    ]
+    assert (not options.sentences) or sentences or not outside_headings, "text outside headings has a sentence"
     previous_end = 0
     for i, sentence in enumerate(sentences):
         assert sentence.index == i
@@ -472,6 +476,16 @@ def test_analysis_of_extracted_markdown_and_html(engine: Analyzer, document: str
     except AnalyzerError:
         return
     _analyze(engine, "analyze-extracted", extracted, chosen)
+
+
+def test_a_draft_of_headings_only_is_labelled_with_no_sentences(engine: Analyzer) -> None:
+    """Found by Hypothesis (a Markdown document that was one heading): headings are sections,
+    never sentences, so a headline on its own is labelled and sectioned but has no sentences."""
+    extracted = extract_text("# Introducing Flow 3.0\n\n## Pricing", "markdown")
+    options = AnalyzeOptions(sentences=True, explanations=False, suggestions=False)
+    analysis = engine.analyze(extracted, options=options)
+    assert analysis.sentences == [] and [s.heading for s in analysis.sections] == ["Introducing Flow 3.0", "Pricing"]
+    assert_analysis(analysis, extracted, options)
 
 
 def test_lone_surrogates_are_refused_not_crashed(engine: Analyzer) -> None:
