@@ -7,12 +7,20 @@
     # fill the `verdict` column of corpus/eval/judging/sheet-round2.tsv: paste, light or no
     .venv/bin/python benchmarks/judge_rewrites.py join round2
 
+Several judges (from round 3): `dump editor` writes the editor's own rewrites of the test drafts
+as a third "engine", the control that says what a human rewrite scores on the same rubric;
+`sheet round3 final editor --judges a b` writes one copy of the sheet per judge
+(`sheet-round3-a.tsv`, ...), each to be filled without seeing the others; `join round3` prints
+each judge's shares by engine and, for two or more judges, how often they agree and Cohen's kappa.
+
 The sheet shows each alternative beside the writer's sentence and nothing else: no engine, no
 strategy, no move, in an order shuffled across both engines, so the judge cannot tell which
 engine wrote what. Which engine wrote an item is in `key-<round>.json`, read only by `join`. Each round samples with its
 own seed, so a second round after changing the engine is judged on alternatives not seen before. The rubric
 (docs/suggestions.md): *paste* as is; *light*, paste after a light edit (fill the placeholders,
-change one word); *no*, would not paste (wrong meaning, clumsy, invented facts, bolted on).
+change one word); *no*, would not paste (wrong meaning, clumsy, invented facts, bolted on). From
+round 3 "light" is split in two: *fill*, paste once its bracketed questions are answered with a
+fact the writer has and nothing else changed; *edit*, paste after changing a word or two as well.
 """
 
 from __future__ import annotations
@@ -22,6 +30,8 @@ import csv
 import json
 import random
 from collections import Counter
+from collections.abc import Sequence
+from itertools import combinations
 from pathlib import Path
 
 from analyzer.analysis.analyzer import AnalyzeOptions, Analyzer
@@ -30,15 +40,31 @@ from analyzer.model.paths import PROJECT_ROOT
 from analyzer.text.extract import extract_text
 
 FOLDER = PROJECT_ROOT / "corpus" / "eval" / "judging"
-VERDICTS = ("paste", "light", "no")
+#: paste as is; fill the questions, then paste; edit a word or two (and fill), then paste; would not paste.
+VERDICTS = ("paste", "fill", "edit", "no")
+#: Rounds 1 and 2 had one verdict for "fill" and "edit".
+OLD_VERDICTS = ("paste", "light", "no")
+USABLE = frozenset({"paste", "fill", "edit", "light"})
 SEED = 20261204
+#: The dump tag of the editor's own rewrites: the human control on the same sheet.
+EDITOR = "editor"
 
 
 def dump(tag: str) -> Path:
-    """Every alternative the engine offers on the test drafts, one JSON line each."""
-    analyzer = Analyzer.load()
+    """Every alternative the engine offers on the test drafts, one JSON line each (`editor`: the
+    editor's own rewrites of the same drafts)."""
     out = FOLDER / f"alternatives-{tag}.jsonl"
     FOLDER.mkdir(parents=True, exist_ok=True)
+    if tag == EDITOR:
+        rows = [
+            {"draft": d["id"], "original": s["text"], "move": r["move"], "strategy": EDITOR, "text": r["text"]}
+            for d in load_drafts(split="test")
+            for s in d["sentences"]
+            for r in s.get("rewrites", ())
+        ]
+        out.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
+        return out
+    analyzer = Analyzer.load()
     with out.open("w", encoding="utf-8") as handle:
         for draft in load_drafts(split="test"):
             analysis = analyzer.analyze(
@@ -57,16 +83,17 @@ def dump(tag: str) -> Path:
     return out
 
 
-def _sheet(round_: str) -> Path:
-    return FOLDER / f"sheet-{round_}.tsv"
+def _sheet(round_: str, judge: str | None = None) -> Path:
+    return FOLDER / (f"sheet-{round_}-{judge}.tsv" if judge else f"sheet-{round_}.tsv")
 
 
 def _key(round_: str) -> Path:
     return FOLDER / f"key-{round_}.json"
 
 
-def sheet(round_: str, tags: list[str], per_engine: int) -> None:
-    """Sample `per_engine` alternatives of each dump, shuffle them together, write the sheet and its key."""
+def sheet(round_: str, tags: list[str], per_engine: int, judges: Sequence[str] = ()) -> None:
+    """Sample `per_engine` alternatives of each dump, shuffle them together, write the sheet (one
+    copy per judge) and its key."""
     rng = random.Random(f"{SEED}-{round_}")
     items: list[tuple[str, dict[str, str]]] = []
     for tag in tags:
@@ -75,36 +102,76 @@ def sheet(round_: str, tags: list[str], per_engine: int) -> None:
         ]
         items += [(tag, row) for row in rng.sample(rows, min(per_engine, len(rows)))]
     rng.shuffle(items)
-    with _sheet(round_).open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, delimiter="\t", lineterminator="\n")
-        writer.writerow(["item", "draft", "original", "alternative", "verdict", "note"])
-        for number, (_, row) in enumerate(items, 1):
-            writer.writerow([number, row["draft"], row["original"], row["text"], "", ""])
+    copies: Sequence[str | None] = list(judges) or [None]
+    for judge in copies:
+        with _sheet(round_, judge).open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle, delimiter="\t", lineterminator="\n")
+            writer.writerow(["item", "draft", "original", "alternative", "verdict", "note"])
+            for number, (_, row) in enumerate(items, 1):
+                writer.writerow([number, row["draft"], row["original"], row["text"], "", ""])
     _key(round_).write_text(
         json.dumps({str(n): tag for n, (tag, _) in enumerate(items, 1)}, indent=0), encoding="utf-8"
     )
-    where = _sheet(round_).relative_to(PROJECT_ROOT)
+    where = ", ".join(str(_sheet(round_, judge).relative_to(PROJECT_ROOT)) for judge in copies)
     print(f"{len(items)} items in {where}; the key is in {_key(round_).name} (do not open it before judging)")
 
 
-def join(round_: str) -> dict[str, Counter[str]]:
-    """The judged sheet's verdicts by engine."""
-    key = json.loads(_key(round_).read_text(encoding="utf-8"))
-    with _sheet(round_).open(encoding="utf-8", newline="") as handle:
+def _verdicts(path: Path) -> dict[str, str]:
+    """A judged sheet's verdicts by item; every item must have one of the round's verdicts."""
+    with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle, delimiter="\t"))
-    missing = [r["item"] for r in rows if r["verdict"] not in VERDICTS]
+    allowed = OLD_VERDICTS if any(r["verdict"] == "light" for r in rows) else VERDICTS
+    missing = [r["item"] for r in rows if r["verdict"] not in allowed]
     if missing:
-        raise SystemExit(f"items {', '.join(missing[:10])} have no verdict ({'/'.join(VERDICTS)})")
-    shares: dict[str, Counter[str]] = {}
-    for row in rows:
-        shares.setdefault(key[row["item"]], Counter())[row["verdict"]] += 1
-    for tag, counts in shares.items():
-        total = sum(counts.values())
-        line = ", ".join(f"{v} {counts[v] / total:.2f} ({counts[v]})" for v in VERDICTS)
-        print(
-            f"{tag:>8}: {total} alternatives: {line}; paste or light {(counts['paste'] + counts['light']) / total:.2f}"
-        )
+        raise SystemExit(f"{path.name}: items {', '.join(missing[:10])} have no verdict ({'/'.join(allowed)})")
+    return {r["item"]: r["verdict"] for r in rows}
+
+
+def join(round_: str) -> dict[str, dict[str, Counter[str]]]:
+    """Each judge's verdicts by engine, and the judges' agreement when there are several."""
+    key = json.loads(_key(round_).read_text(encoding="utf-8"))
+    sheets = {p.stem.removeprefix(f"sheet-{round_}-"): p for p in sorted(FOLDER.glob(f"sheet-{round_}-*.tsv"))}
+    if not sheets:
+        sheets = {"": _sheet(round_)}
+    judged = {judge: _verdicts(path) for judge, path in sheets.items()}
+    shares: dict[str, dict[str, Counter[str]]] = {}
+    for judge, verdicts in judged.items():
+        by_engine = shares.setdefault(judge, {})
+        for item, verdict in verdicts.items():
+            by_engine.setdefault(key[item], Counter())[verdict] += 1
+        names = VERDICTS if "light" not in verdicts.values() else OLD_VERDICTS
+        for tag, counts in sorted(by_engine.items()):
+            total = sum(counts.values())
+            line = ", ".join(f"{v} {counts[v] / total:.2f} ({counts[v]})" for v in names)
+            usable = sum(counts[v] for v in USABLE) / total
+            print(f"{judge or 'judge':>6} {tag:>8}: {total} alternatives: {line}; usable {usable:.2f}")
+    if len(judged) >= 2:
+        for (a, first), (b, second) in combinations(judged.items(), 2):
+            items = sorted(first)
+            print(
+                f"{a} and {b}: verdicts agree {_agreement(first, second, items):.2f}, kappa "
+                f"{_kappa([first[i] for i in items], [second[i] for i in items]):.2f}; usable or not: agree "
+                f"{_agreement(_usable(first), _usable(second), items):.2f}, kappa "
+                f"{_kappa([_usable(first)[i] for i in items], [_usable(second)[i] for i in items]):.2f}"
+            )
     return shares
+
+
+def _usable(verdicts: dict[str, str]) -> dict[str, str]:
+    return {item: "usable" if v in USABLE else "no" for item, v in verdicts.items()}
+
+
+def _agreement(first: dict[str, str], second: dict[str, str], items: Sequence[str]) -> float:
+    return sum(first[i] == second[i] for i in items) / len(items)
+
+
+def _kappa(first: Sequence[str], second: Sequence[str]) -> float:
+    """Cohen's kappa: agreement beyond what two judges with these verdict shares reach by chance."""
+    n = len(first)
+    observed = sum(x == y for x, y in zip(first, second, strict=True)) / n
+    a, b = Counter(first), Counter(second)
+    chance = sum(a[v] * b[v] for v in set(a) | set(b)) / (n * n)
+    return (observed - chance) / (1 - chance) if chance < 1 else 1.0
 
 
 def main() -> None:
@@ -115,12 +182,13 @@ def main() -> None:
     made.add_argument("round")
     made.add_argument("tags", nargs="+")
     made.add_argument("--per-engine", type=int, default=60)
+    made.add_argument("--judges", nargs="*", default=[], help="one sheet per judge, e.g. a b")
     commands.add_parser("join").add_argument("round")
     args = parser.parse_args()
     if args.command == "dump":
         print(dump(args.tag))
     elif args.command == "sheet":
-        sheet(args.round, args.tags, args.per_engine)
+        sheet(args.round, args.tags, args.per_engine, args.judges)
     else:
         join(args.round)
 
