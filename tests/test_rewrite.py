@@ -96,6 +96,18 @@ def test_a_feature_piece_gets_its_launch_line_and_features(analyzer: Analyzer) -
     assert any("reduced fresh food waste by 18%" in s for s in press)
 
 
+def test_a_greeting_on_the_launch_line_is_kept_as_written_and_not_rewritten(analyzer: Analyzer) -> None:
+    analysis = analyze(analyzer, "product-email.txt")
+    launch = next(s for s in analysis.suggestions if s.original.startswith("Hi Dana, Starting Monday"))
+    for alternative in launch.alternatives:
+        assert alternative.text.startswith("Hi Dana, Starting Monday, Berthwise assigns every incoming vessel")
+        assert alternative.text.count("Hi Dana") == 1
+        rest = alternative.text.removeprefix("Hi Dana, ")
+        assert not problems(rest, parser()), rest
+        for placeholder in alternative.placeholders:
+            assert SCHEMA_PLACEHOLDER.fullmatch(alternative.text[placeholder.start : placeholder.end])
+
+
 @pytest.mark.parametrize("name", ["office-and-hiring.txt", "event-invitation.html", "anniversary-post.txt"])
 def test_company_news_gets_no_rewrite_unless_asked_for(analyzer: Analyzer, name: str) -> None:
     analysis = analyze(analyzer, name)

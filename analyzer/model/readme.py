@@ -246,7 +246,7 @@ def _suggestions() -> list[str]:
         "quo's own figure for a result, the piece's measure for a price, in two or three alternatives (why change,",
         "price of inaction, future state), with facts the draft lacks as [bracketed questions]. This model's",
         "sentence head scores each alternative with its placeholders filled by neutral stand-ins (`scores_after`);",
-        "it does not choose or rank them. An independent check model (`models/rewrite-check-1.2.0/`, word n-grams,",
+        "it does not choose or rank them. An independent check model (`models/rewrite-check-1.3.0/`, word n-grams,",
         "the rewrite frames' phrases masked out of its training) reports its own gain beside it. How they are made",
         "and what they cannot do: `docs/suggestions.md`. Their quality is judged against an editor's evaluation set",
         "by `benchmarks/rewrites.py` (target precision and recall, chrF against the editor's rewrites beside two",

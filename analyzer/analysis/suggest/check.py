@@ -6,7 +6,7 @@ matter: it reads plain word unigrams and bigrams (the main model reads lemmas, c
 n-grams and hand-made message signals, calibrated), and it is trained on the corpus with every
 fixed phrase of the frames masked out, so "costs your team" or "the first step toward" cannot be
 what it learned a case for change from. It lives in its own
-folder (`models/rewrite-check-1.2.0/`: model.joblib, manifest.json with its sha256, README.md),
+folder (`models/rewrite-check-1.3.0/`: model.joblib, manifest.json with its sha256, README.md),
 is trained by `python -m analyzer.analysis.suggest.check` and so does not change when the main
 model is retrained, and is loaded, checksum first, only when suggestions are asked for.
 """
@@ -34,7 +34,7 @@ from analyzer.model.artifacts import load_artifact, save_artifact
 from analyzer.model.paths import DEFAULT_MODELS_DIR, PROJECT_ROOT
 
 NAME: Final = "rewrite-check"
-VERSION: Final = "1.2.0"
+VERSION: Final = "1.3.0"
 DEFAULT_CHECK_DIR: Final = DEFAULT_MODELS_DIR / f"{NAME}-{VERSION}"
 RETRAIN: Final = "python -m analyzer.analysis.suggest.check"
 _MARKER = re.compile(r"\u00ab[^\u00bb]*\u00bb|\{[a-zA-Z_]+\}")

@@ -71,8 +71,14 @@ def choose_targets(
     document_label: str,
     limit: int,
     include_news: bool = False,
+    *,
+    every_candidate: bool = False,
 ) -> list[int]:
-    """Indexes of the sentences to rewrite, most important first, at most `limit`."""
+    """Indexes of the sentences to rewrite, most important first, at most `limit`.
+
+    `every_candidate` lifts the share of the piece and the two-feature cap: the caller keeps,
+    in this order, only the candidates it can ground in what the sentence says.
+    """
     names = product_names("", lines)
     wanted = dict(_PRIORITY)
     if not include_news:
@@ -91,6 +97,8 @@ def choose_targets(
     if not scored or (not include_news and _is_news(lines, kinds)):
         return []
     cap = max(_MIN_TARGETS, min(_MAX_TARGETS, round(len(lines) * _SHARE)))
+    if every_candidate:
+        cap = len(scored)
     if document_label == CHANGE:
         cap = _CHANGE_CAP  # the piece already argues: touch its bare product sentences only
     chosen: list[int] = []
@@ -98,7 +106,7 @@ def choose_targets(
     for _ in range(min(limit, cap)):
         best = None
         for score, i in scored:
-            if i in chosen or (kinds[i] == FEATURE and seen.get(FEATURE, 0) >= _MAX_FEATURES):
+            if i in chosen or (not every_candidate and kinds[i] == FEATURE and seen.get(FEATURE, 0) >= _MAX_FEATURES):
                 continue
             adjusted = score - _REPEAT_PENALTY[kinds[i]] * seen.get(kinds[i], 0)
             if best is None or adjusted > best[0]:

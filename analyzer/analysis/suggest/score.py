@@ -12,6 +12,7 @@ classifier it is graded by.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Final, Protocol
@@ -33,6 +34,7 @@ from analyzer.analysis.suggest.kinds import (
     product_names,
     read_kinds,
 )
+from analyzer.analysis.suggest.moves.why_change import GROUNDED
 from analyzer.analysis.suggest.slots import Slots, read_slots
 from analyzer.analysis.suggest.targets import TARGETS, Rewrite
 from analyzer.analysis.suggest.wellformed import looks_well_formed
@@ -113,33 +115,66 @@ def suggest(
     if max_suggestions <= 0 or not lines:
         return Advice([], Focus(product=product))
     kinds = read_kinds(text, lines, headings)
-    chosen = choose_targets(lines, kinds, document_label, max_suggestions, include_news=include_news)
-    if not chosen:
+    candidates = choose_targets(
+        lines, kinds, document_label, len(lines), include_news=include_news, every_candidate=True
+    )
+    if not candidates:
         return Advice([], Focus(product=product))
     names = product_names(text, lines)
-    read = read_slots(
-        [lines[i].text for i in chosen],
-        [_buildable(kinds[i]) for i in chosen],
+    greetings = [_greeting(lines[i].text) for i in candidates]
+    everything = read_slots(
+        [lines[i].text[len(g) :] for i, g in zip(candidates, greetings, strict=True)],
+        [_buildable(kinds[i]) for i in candidates],
         names,
         capitalized_inside(lines),
         product,
     )
-    read = _with_document_topic(read, chosen)
+    everything = _with_document_topic(everything, candidates)
+    # Only what the sentence itself grounds is rewritten: its situation, or its own old figure.
+    kept = [k for k, slots in enumerate(everything) if slots is not None and _rewritable(slots)][:max_suggestions]
+    chosen = [candidates[k] for k in kept]
+    read = [everything[k] for k in kept]
+    greetings = [greetings[k] for k in kept]
     focus = _focus(read, chosen, text or " ".join(line.text for line in lines), product)
     used: set[str] = set()
     order = _move_order(missing)
     planned: list[tuple[int, Slots, list[Built]]] = []
-    for rank, (index, slots) in enumerate(zip(chosen, read, strict=True)):
+    for rank, (index, slots, greeting) in enumerate(zip(chosen, read, greetings, strict=True)):
         if slots is None:
             continue
         # Rotate which move leads, so five suggestions do not all open with the same argument.
         moves_here = order[rank % len(order) :] + order[: rank % len(order)] if not missing else order
-        built = _alternatives(slots, moves_here, used)
+        built = [_greeted(b, greeting) for b in _alternatives(slots, moves_here, used)]
         if len(built) >= MIN_ALTERNATIVES:
             planned.append((index, slots, built))
     if not planned:
         return Advice([], focus)
     return Advice(_scored(planned, lines, scorer, check), focus)
+
+
+#: A salutation the sentence splitter leaves on the launch line ("Hi Dana, today we ..."): the
+#: letter's greeting, not part of the claim, so it is kept as written in front of the rewrite.
+_GREETING = re.compile(
+    r"^(?:(?:hi|hello|hey|dear|greetings|good (?:morning|afternoon|evening))\b[^,.!?:;\n]{0,60}[,!:]\s+)"
+    r"(?=[A-Z\u2018\u201c'\"])",
+    re.IGNORECASE,
+)
+
+
+def _greeting(sentence: str) -> str:
+    """The salutation opening `sentence`, with its space, or ""."""
+    found = _GREETING.match(sentence)
+    return found.group(0) if found and found.end() < len(sentence) else ""
+
+
+def _greeted(built: Built, greeting: str) -> Built:
+    """`built` with the writer's salutation put back in front, its placeholders shifted."""
+    if not greeting:
+        return built
+    r = built.rewrite
+    shift = len(greeting)
+    placeholders = tuple(replace(p, start=p.start + shift, end=p.end + shift) for p in r.placeholders)
+    return Built(replace(r, text=greeting + r.text, placeholders=placeholders), greeting + built.filled)
 
 
 def _buildable(kind: str) -> str:
@@ -156,7 +191,7 @@ def _with_document_topic(read: list[Slots | None], chosen: Sequence[int]) -> lis
     """
     in_order = [s for _, s in sorted(zip(chosen, read, strict=True), key=lambda pair: pair[0]) if s is not None]
     measured = next((s for s in in_order if s.kind == BENEFIT and s.measure), None)
-    situated = next((s for s in in_order if s.situation is not None and s.kind in {FEATURE, "claim"}), None)
+    situated = next((s for s in in_order if _grounded(s) and s.kind in {FEATURE, "claim"}), None)
     out: list[Slots | None] = []
     for slots in read:
         if slots is not None and slots.kind == PRICE:
@@ -176,7 +211,7 @@ def _focus(read: list[Slots | None], chosen: Sequence[int], text: str, product: 
     topics += [s.measure for s in in_order if s.measure]
     # The topic whose head noun the draft repeats most; the first in the draft on a tie.
     topic = max(topics, key=lambda t: lowered.count(t.split()[-1].lower().rstrip("s")), default=None)
-    situated = next((s.situation for s in in_order if s.situation is not None and s.kind != ANNOUNCEMENT), None)
+    situated = next((s.situation for s in in_order if _grounded(s) and s.kind != ANNOUNCEMENT), None)
     measured = next((s for s in in_order if s.measure), None)
     return Focus(
         topic=topic,
@@ -187,6 +222,16 @@ def _focus(read: list[Slots | None], chosen: Sequence[int], text: str, product: 
         measure_plural=measured.measure_plural if measured else False,
         before=measured.before if measured else None,
     )
+
+
+def _rewritable(slots: Slots) -> bool:
+    """Can a rewrite of this sentence add something the sentence itself says?"""
+    return _grounded(slots) or (slots.kind == BENEFIT and bool(slots.before and slots.measure))
+
+
+def _grounded(slots: Slots) -> bool:
+    """Does the sentence say what the reader does today (see `moves.why_change.GROUNDED`)?"""
+    return slots.situation is not None and slots.situation.source in GROUNDED
 
 
 def _move_order(missing: Sequence[str]) -> list[str]:

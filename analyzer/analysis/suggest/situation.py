@@ -5,8 +5,10 @@ by hand" and "..., so a pull request no longer rebuilds what main already built"
 request still rebuilds what main already built": the sentence says what it ends, and the case
 for change starts from that. `read_situation` finds it, in this order:
 
-1. a consequence the sentence says is over: "so X no longer Y", "so nobody has to Y";
-2. what it does without: "without a CAPTCHA" (telling a customer from a bot still means one);
+1. a consequence the sentence says is over: "so X no longer Y", "so nobody has to Y", "so X
+   isn't Y" ("so you aren't chasing a signed form": you still are, today);
+2. what it does without: "without a CAPTCHA" (telling a customer from a bot still means one),
+   or instead of: "applicants get a single list instead of five emails" (they still get five);
 3. what it does automatically: the same work, by hand;
 4. people who can now do something: without it, they can't;
 5. the product doing a task: the task, still falling to the reader's team.
@@ -48,12 +50,16 @@ class Situation:
 
     source: str  # which reading found it (NO_LONGER, WITHOUT, ...)
     now: str  # a clause, lowercase: "dock doors are still assigned by hand"
-    future: str  # a clause, lowercase: "dock doors should never be assigned by hand"
+    future: str  # a clause, lowercase: "dock doors should never be assigned by hand"; "" if the sentence gives none
     body: str | None  # the original recast without the clause that became `now`, or None
     plural: bool  # `now` has a plural subject ("dock doors are"): "they cost" / "it costs"
 
 
 _SO_NO_LONGER = re.compile(r"^(?P<main>.+?),?\s+so (?:that )?(?P<subject>[^,;]+?) no longer (?P<rest>[^;]+?)[.!]$")
+_SO_NOT = re.compile(
+    r"^(?P<main>.+?),?\s+so (?:that )?(?P<subject>[^,;]{2,60}?) (?P<neg>isn't|aren't|is not|are not|doesn't|don't|"
+    r"does not|do not|can't|cannot|won't|will not|never) (?P<rest>[^;]+?)[.!]$"
+)
 _SO_NOBODY = re.compile(
     r"^(?P<main>.+?),?\s+so (?:that )?(?:nobody|no one|no-one) (?:has|needs) to (?P<rest>[^,;]+?)[.!]$"
 )
@@ -65,6 +71,8 @@ _AUTOMATIC_PASSIVE = re.compile(
 _ARTICLE_SINGLE = re.compile(r"\ba single\b")
 _VENDOR_POSSESSIVE = re.compile(r"\bour\b")  # "its" in a task is the object's own ("each string with its neighbours")
 _TEAM: Final = "your team"
+#: Adverbs that say a capability is not new: "planners still see the plan", "you can always undo".
+_UNCHANGED: Final = frozenset({"still", "always", "already"})
 _PARTICLES: Final = frozenset({"out", "up", "off", "in", "on", "by", "to", "through", "over", "back", "down"})
 
 
@@ -83,7 +91,7 @@ def read_situation(
     announcement's own verb ("brings", "launches") is no task anyone did by hand.
     """
     body = text.rstrip()
-    readers = (_ended, _without, _automatic)
+    readers = (_ended, _instead, _without, _automatic)
     for reader in readers if said_only else (*readers, _cannot_yet, _task_by_hand):
         found = reader(doc, body, people, names)
         if found is not None and len(found.now.split()) <= MAX_CLAUSE_WORDS:
@@ -120,6 +128,9 @@ def _ended(doc: Doc, text: str, people: str | None, names: frozenset[str]) -> Si
     match = _SO_NO_LONGER.match(text)
     clause = _no_longer(doc, text, match, people, names) if match else None
     if match is None:
+        match = _SO_NOT.match(text)
+        clause = _negated(match, people, names) if match else None
+    if match is None or clause is None:
         match = _SO_NOBODY.match(text)
         clause = _nobody(match, people, names) if match else None
     if match is None or clause is None:
@@ -148,6 +159,52 @@ def _no_longer(
     return (
         f"{subject} still {_agree(verb, rest, plural)}",
         f"{subject} should never {base}",
+        plural,
+        "that no longer happens",
+    )
+
+
+#: A negated consequence and the words that state it as the reader's situation today.
+_STILL: Final = {
+    "isn't": ("is still", "should never be"),
+    "is not": ("is still", "should never be"),
+    "aren't": ("are still", "should never be"),
+    "are not": ("are still", "should never be"),
+    "can't": ("can still", "should never"),
+    "cannot": ("can still", "should never"),
+    "won't": ("will still", "should never"),
+    "will not": ("will still", "should never"),
+}
+
+
+def _negated(match: re.Match[str], people: str | None, names: frozenset[str]) -> tuple[str, str, bool, str] | None:
+    """ "so you aren't chasing a signed form", "so a block is not watered before a storm": it still is, today."""
+    subject = match.group("subject").strip()
+    if subject.lower() in {"they", "it", "he", "she"}:
+        subject = people or ""
+    elif subject.lower() == "we":
+        return None  # "so we don't need your card": the vendor's situation, not the reader's
+    if not subject or len(subject.split()) > _MAX_SUBJECT_WORDS:
+        return None
+    negation, rest = match.group("neg").lower(), match.group("rest").strip()
+    plural = subject.lower() == "you" or _plural_subject(subject)
+    subject = _mid_sentence(subject, names)
+    if negation in _STILL:
+        still, never = _STILL[negation]
+        if still.startswith(("is", "are")):
+            still = ("are" if plural else "is") + " still"
+        return f"{subject} {still} {rest}", f"{subject} {never} {rest}", plural, "that no longer happens"
+    if negation == "never":  # "so you never type the same note twice": a finite verb, as said
+        if not plural:
+            return None
+        return f"{subject} still {rest}", f"{subject} should never {rest}", plural, "that no longer happens"
+    verb, _, after = rest.partition(" ")  # "doesn't have to call": a base form
+    if not verb.isalpha():
+        return None
+    said = verb if plural else ("has" if verb == "have" else _third_person(verb))
+    return (
+        f"{subject} still {said}{' ' + after if after else ''}",
+        f"{subject} should never {rest}",
         plural,
         "that no longer happens",
     )
@@ -189,6 +246,53 @@ def _without(doc: Doc, text: str, people: str | None, names: frozenset[str]) -> 
         body=None,
         plural=False,
     )
+
+
+def _instead(doc: Doc, text: str, people: str | None, names: frozenset[str]) -> Situation | None:
+    """ "so applicants get a single list instead of five emails": they still get five emails.
+
+    The clause's subject and verb with the old thing in place of the new one; an old way said
+    as a verb ("keep the sale instead of refunding it") takes the new thing as its object
+    ("you still refund the sale"). Only a subject that names the reader or people in the
+    reader's world, never the product. No future state: "you should never refund a sale" says
+    more than the sentence does.
+    """
+    instead = next((t for t in doc if t.lower_ in {"instead", "rather"} and t.i + 1 < len(doc)), None)
+    if instead is None or doc[instead.i + 1].lower_ not in {"of", "than"}:
+        return None
+    verb = instead.head
+    while verb.pos_ not in {"VERB", "AUX"} and verb.head.i != verb.i:
+        verb = verb.head
+    subject = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+    if subject is None or verb.tag_ not in {"VBZ", "VBP"} or _is_the_product(subject, names):
+        return None
+    if subject.lower_ in {"it", "they", "we", "this", "that"} or any(t.like_num for t in subject.subtree):
+        return None
+    old = doc[instead.i + 2 : verb.sent.end]
+    old_words = [t for t in old if not t.is_punct or t.text in {"-", "'", "\u2019"}]
+    if not old_words or len(old_words) > 8 or any(t.lower_ in {"and", "but", "so", "while"} for t in old_words):
+        return None
+    who = _mid_sentence(text[subject.left_edge.idx : subject.right_edge.idx + len(subject.right_edge.text)], names)
+    plural = who.lower() == "you" or _plural_subject(who)
+    if old_words[0].tag_ == "VBG":  # "instead of refunding it": the old way is a verb
+        obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+        if obj is None:
+            return None
+        thing = text[obj.left_edge.idx : obj.right_edge.idx + len(obj.right_edge.text)]
+        rest = " ".join(thing if t.lower_ in {"it", "them"} else t.text for t in old_words[1:])
+        base = f"{old_words[0].lemma_.lower()} {rest}".strip()
+        said = base if plural else _third_person(old_words[0].lemma_.lower()) + base[len(old_words[0].lemma_) :]
+        return Situation(WITHOUT, f"{who} still {said}", "", None, plural)
+    # The verb's object swapped for the old thing: "get [a single list] instead of five emails",
+    # "takes [minutes] to check instead of an afternoon".
+    obj = next((c for c in verb.children if c.dep_ in {"dobj", "attr", "npadvmod"} and c.i < instead.i), None)
+    if obj is None or verb.lemma_ == "be":
+        return None
+    now_old = "".join(t.text_with_ws for t in old_words).strip()
+    start, end = obj.left_edge.idx, obj.right_edge.idx + len(obj.right_edge.text)
+    after = text[end : instead.idx].strip()
+    clause = " ".join(w for w in (text[verb.idx : start].strip(), now_old, after) if w)
+    return Situation(WITHOUT, f"{who} still {clause}", "", None, plural)
 
 
 def _automatic(doc: Doc, text: str, people: str | None, names: frozenset[str]) -> Situation | None:
@@ -242,6 +346,8 @@ def _cannot_yet(doc: Doc, text: str, people: str | None, names: frozenset[str]) 
     who = "you" if subject.lower_ == "you" else text[subject.left_edge.idx : edge.idx + len(edge.text)]
     if any(c.dep_ == "neg" for c in verb.children) or verb.lemma_.lower() in {"be", "have", "need"}:
         return None
+    if any(c.lower_ in _UNCHANGED for c in verb.children if c.dep_ == "advmod"):
+        return None  # "Your planners still see the whole plan": what they could always do, not new
     if verb.tag_ not in {"VBZ", "VBP", "VB"} or any(
         c.dep_ == "aux" and c.lower_ not in {"can", "now"} for c in verb.children
     ):
