@@ -50,15 +50,15 @@ SEED = 20261204
 EDITOR = "editor"
 
 
-def dump(tag: str) -> Path:
-    """Every alternative the engine offers on the test drafts, one JSON line each (`editor`: the
-    editor's own rewrites of the same drafts)."""
+def dump(tag: str, split: str = "test") -> Path:
+    """Every alternative the engine offers on the test drafts (or `split`'s), one JSON line each
+    (`editor`: the editor's own rewrites of the same drafts)."""
     out = FOLDER / f"alternatives-{tag}.jsonl"
     FOLDER.mkdir(parents=True, exist_ok=True)
     if tag == EDITOR:
         rows = [
             {"draft": d["id"], "original": s["text"], "move": r["move"], "strategy": EDITOR, "text": r["text"]}
-            for d in load_drafts(split="test")
+            for d in load_drafts(split=split)
             for s in d["sentences"]
             for r in s.get("rewrites", ())
         ]
@@ -66,7 +66,7 @@ def dump(tag: str) -> Path:
         return out
     analyzer = Analyzer.load()
     with out.open("w", encoding="utf-8") as handle:
-        for draft in load_drafts(split="test"):
+        for draft in load_drafts(split=split):
             analysis = analyzer.analyze(
                 extract_text(draft["text"], draft["format"]), options=AnalyzeOptions(explanations=False)
             )
@@ -177,7 +177,9 @@ def _kappa(first: Sequence[str], second: Sequence[str]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("dump").add_argument("tag")
+    dumped = commands.add_parser("dump")
+    dumped.add_argument("tag")
+    dumped.add_argument("--split", choices=["dev", "test"], default="test")
     made = commands.add_parser("sheet")
     made.add_argument("round")
     made.add_argument("tags", nargs="+")
@@ -186,7 +188,7 @@ def main() -> None:
     commands.add_parser("join").add_argument("round")
     args = parser.parse_args()
     if args.command == "dump":
-        print(dump(args.tag))
+        print(dump(args.tag, args.split))
     elif args.command == "sheet":
         sheet(args.round, args.tags, args.per_engine, args.judges)
     else:
