@@ -116,7 +116,7 @@ def suggest(
         return Advice([], Focus(product=product))
     kinds = read_kinds(text, lines, headings)
     candidates = choose_targets(
-        lines, kinds, document_label, len(lines), include_news=include_news, every_candidate=True
+        lines, kinds, document_label, len(lines), include_news=include_news, every_candidate=False
     )
     if not candidates:
         return Advice([], Focus(product=product))
