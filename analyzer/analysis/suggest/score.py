@@ -26,6 +26,7 @@ from analyzer.analysis.suggest.frame import Built, rewriters
 from analyzer.analysis.suggest.kinds import (
     ANNOUNCEMENT,
     BENEFIT,
+    DATELINE_PREFIX,
     FEATURE,
     PRICE,
     Line,
@@ -116,7 +117,7 @@ def suggest(
         return Advice([], Focus(product=product))
     kinds = read_kinds(text, lines, headings)
     candidates = choose_targets(
-        lines, kinds, document_label, len(lines), include_news=include_news, every_candidate=False
+        lines, kinds, document_label, len(lines), include_news=include_news, every_candidate=True
     )
     if not candidates:
         return Advice([], Focus(product=product))
@@ -135,7 +136,7 @@ def suggest(
     chosen = [candidates[k] for k in kept]
     read = [everything[k] for k in kept]
     greetings = [greetings[k] for k in kept]
-    focus = _focus(read, chosen, text or " ".join(line.text for line in lines), product)
+    focus = _focus(everything, candidates, text or " ".join(line.text for line in lines), product)
     used: set[str] = set()
     order = _move_order(missing)
     planned: list[tuple[int, Slots, list[Built]]] = []
@@ -162,19 +163,26 @@ _GREETING = re.compile(
 
 
 def _greeting(sentence: str) -> str:
-    """The salutation opening `sentence`, with its space, or ""."""
-    found = _GREETING.match(sentence)
+    """The salutation or dateline opening `sentence`, with its space, or ""."""
+    found = _GREETING.match(sentence) or DATELINE_PREFIX.match(sentence)
     return found.group(0) if found and found.end() < len(sentence) else ""
 
 
 def _greeted(built: Built, greeting: str) -> Built:
-    """`built` with the writer's salutation put back in front, its placeholders shifted."""
+    """`built` with the writer's salutation or dateline put back in front, its placeholders shifted.
+
+    After a salutation the rewrite goes on as the letter's sentence ("Hi Dana, if ..."); after a
+    dateline it starts as the story does, with a capital.
+    """
     if not greeting:
         return built
     r = built.rewrite
+    text, filled = r.text, built.filled
+    if not DATELINE_PREFIX.match(greeting) and text[:2] != "I " and not text[1:2].isupper():
+        text, filled = text[:1].lower() + text[1:], filled[:1].lower() + filled[1:]
     shift = len(greeting)
     placeholders = tuple(replace(p, start=p.start + shift, end=p.end + shift) for p in r.placeholders)
-    return Built(replace(r, text=greeting + r.text, placeholders=placeholders), greeting + built.filled)
+    return Built(replace(r, text=greeting + text, placeholders=placeholders), greeting + filled)
 
 
 def _buildable(kind: str) -> str:

@@ -216,6 +216,10 @@ def _clause(root: Token) -> bool:
     return not any(c.dep_ == "dobj" and c.i < subjects[0].i for c in root.children)
 
 
+#: Opening words that are never names, whatever follows them.
+_PRONOUN_OPENINGS: Final = frozenset({"everything", "nothing", "nobody", "everyone", "someone", "something", "it"})
+
+
 def _lead(doc: Doc, text: str, names: frozenset[str], capitals: frozenset[str] | None = None) -> str:
     """The sentence lowered at its first letter, unless that word is a name, an acronym or "I"."""
     first = doc[0]
@@ -230,7 +234,14 @@ def _lead(doc: Doc, text: str, names: frozenset[str], capitals: frozenset[str] |
             and first.lower_ not in COMMON_CAPITALS | _DETERMINERS
         )
         # "Closewise matches ...": a singular name doing something; "Client portals send" is a plural noun.
-        acting = first.tag_ == "NNP" and following is not None and following.tag_ in {"VBZ", "VBD"}
+        # The small tagger often calls a product name a common noun ("Closewise" NN): a singular
+        # capitalized word doing something is kept unless it is a common opening word.
+        acting = (
+            first.tag_ in {"NNP", "NN"}
+            and following is not None
+            and following.tag_ in {"VBZ", "VBD"}
+            and first.lower_ not in COMMON_CAPITALS | _DETERMINERS | _PRONOUN_OPENINGS
+        )
         keep = first.text in names or first.text in capitals or before_name or acting  # "Kiln CI", "Yardstack 2"
         return text if keep or not text[:1].isalpha() else text[:1].lower() + text[1:]
     # A name is followed by a verb, a number or another capitalized word; "Dock doors" and

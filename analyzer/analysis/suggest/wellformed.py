@@ -16,6 +16,7 @@ import re
 
 from spacy.language import Language
 
+from analyzer.analysis.suggest.kinds import DATELINE_PREFIX
 from analyzer.analysis.suggest.targets import PLACEHOLDER
 
 #: A finite verb: present, past or a modal. The small parser often roots a long sentence at a
@@ -56,6 +57,7 @@ def _surface_problems(text: str) -> list[str]:
 
 def problems(text: str, nlp: Language) -> list[str]:
     """Everything wrong with `text` as one sentence to paste; empty when it is well formed."""
+    text = DATELINE_PREFIX.sub("", text)  # a press release's dateline, kept in front, is no sentence
     found = _surface_problems(text)
     doc = nlp(PLACEHOLDER.sub("this", text))
     sentences = list(doc.sents)

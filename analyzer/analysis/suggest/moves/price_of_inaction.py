@@ -12,7 +12,7 @@ frame(
     "capability-if-still-costs.v1",
     "price_of_inaction",
     FEATURE,
-    "If {now}, it costs your team «how many hours a week?|time every week»; {body}",
+    "If {now}, that costs you «how much each week?|time every week»; {body}",
     RATIONALE,
     sources=GROUNDED,
 )
@@ -51,7 +51,7 @@ frame(
     "launch-cost-of-situation.v1",
     "price_of_inaction",
     {"announcement"},
-    "For as long as {now}, your team pays «how much does that cost each month?|a monthly cost», which is why {lead}",
+    "For as long as {now}, you pay «how much does that cost each month?|a monthly cost», which is why {lead}",
     "Puts a price on waiting, so the announcement reads as a reason to act now.",
     sources=GROUNDED,
 )
