@@ -71,14 +71,8 @@ def choose_targets(
     document_label: str,
     limit: int,
     include_news: bool = False,
-    *,
-    every_candidate: bool = False,
 ) -> list[int]:
-    """Indexes of the sentences to rewrite, most important first, at most `limit`.
-
-    `every_candidate` lifts the share of the piece and the two-feature cap: the caller keeps,
-    in this order, only the candidates it can ground in what the sentence says.
-    """
+    """Indexes of the sentences to rewrite, most important first, at most `limit`."""
     names = product_names("", lines)
     wanted = dict(_PRIORITY)
     if not include_news:
@@ -91,14 +85,12 @@ def choose_targets(
         if document_label == CHANGE and not (kind == FEATURE and is_product_sentence(line.text, names)):
             continue  # a piece that already argues: only a bare product sentence
         ordinal = ordinals[kind] = ordinals.get(kind, -1) + 1
-        if not _worth_rewriting(line, kind, names, strict=not every_candidate):
+        if not _worth_rewriting(line, kind, names):
             continue
         scored.append((wanted[kind] + _merit(line, ordinal, names, by_length=kind in _JUDGED_BY_LENGTH), i))
     if not scored or (not include_news and _is_news(lines, kinds)):
         return []
     cap = max(_MIN_TARGETS, min(_MAX_TARGETS, round(len(lines) * _SHARE)))
-    if every_candidate:
-        cap = len(scored)
     if document_label == CHANGE:
         cap = _CHANGE_CAP  # the piece already argues: touch its bare product sentences only
     chosen: list[int] = []
@@ -106,7 +98,7 @@ def choose_targets(
     for _ in range(min(limit, cap)):
         best = None
         for score, i in scored:
-            if i in chosen or (not every_candidate and kinds[i] == FEATURE and seen.get(FEATURE, 0) >= _MAX_FEATURES):
+            if i in chosen or (kinds[i] == FEATURE and seen.get(FEATURE, 0) >= _MAX_FEATURES):
                 continue
             adjusted = score - _REPEAT_PENALTY[kinds[i]] * seen.get(kinds[i], 0)
             if best is None or adjusted > best[0]:
@@ -118,23 +110,21 @@ def choose_targets(
     return chosen
 
 
-def _worth_rewriting(line: Line, kind: str, names: frozenset[str], *, strict: bool = True) -> bool:
+def _worth_rewriting(line: Line, kind: str, names: frozenset[str]) -> bool:
     """A feature or claim an editor leaves alone whatever else the piece holds.
 
     On the first 25 dev drafts an editor rewrote 2 of 12 full-sentence bullets (a list is a list),
     5 of 35 features or claims under fifteen words (a short one is a detail, not the piece's
     claim; on all 40 dev drafts the line is at eleven words), none of the sentences counting the
     customers who run the product (social proof, which a case for change quotes as it is), and
-    one of two claims that do not name the product. Not `strict`: a claim that says what the
-    reader puts up with today ("so nobody has to log in to a portal") is kept for the caller,
-    who rewrites only what it can ground.
+    one of two claims that do not name the product.
     """
     if kind not in {FEATURE, CLAIM}:
         return True
     text = BULLET.sub("", line.text)
     if BULLET.match(line.text) or len(text.split()) < _MIN_CLAIM_WORDS:
         return False
-    if strict and kind == CLAIM and not mentions(text, names):
+    if kind == CLAIM and not mentions(text, names):
         return False  # a claim that never names the product reads as context, not as the piece's claim
     return not _SOCIAL_PROOF.search(text)
 

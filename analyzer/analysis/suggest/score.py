@@ -35,7 +35,6 @@ from analyzer.analysis.suggest.kinds import (
     product_names,
     read_kinds,
 )
-from analyzer.analysis.suggest.moves.why_change import GROUNDED
 from analyzer.analysis.suggest.slots import Slots, read_slots
 from analyzer.analysis.suggest.targets import TARGETS, Rewrite
 from analyzer.analysis.suggest.wellformed import looks_well_formed
@@ -116,27 +115,21 @@ def suggest(
     if max_suggestions <= 0 or not lines:
         return Advice([], Focus(product=product))
     kinds = read_kinds(text, lines, headings)
-    candidates = choose_targets(
-        lines, kinds, document_label, len(lines), include_news=include_news, every_candidate=True
-    )
-    if not candidates:
+    chosen = choose_targets(lines, kinds, document_label, max_suggestions, include_news=include_news)
+    if not chosen:
         return Advice([], Focus(product=product))
     names = product_names(text, lines)
-    greetings = [_greeting(lines[i].text) for i in candidates]
-    everything = read_slots(
-        [lines[i].text[len(g) :] for i, g in zip(candidates, greetings, strict=True)],
-        [_buildable(kinds[i]) for i in candidates],
+    # A salutation or a dateline on the launch line stays as written, in front of every rewrite.
+    greetings = [_greeting(lines[i].text) for i in chosen]
+    read = read_slots(
+        [lines[i].text[len(g) :] for i, g in zip(chosen, greetings, strict=True)],
+        [_buildable(kinds[i]) for i in chosen],
         names,
         capitalized_inside(lines),
         product,
     )
-    everything = _with_document_topic(everything, candidates)
-    # Only what the sentence itself grounds is rewritten: its situation, or its own old figure.
-    kept = [k for k, slots in enumerate(everything) if slots is not None and _rewritable(slots)][:max_suggestions]
-    chosen = [candidates[k] for k in kept]
-    read = [everything[k] for k in kept]
-    greetings = [greetings[k] for k in kept]
-    focus = _focus(everything, candidates, text or " ".join(line.text for line in lines), product)
+    read = _with_document_topic(read, chosen)
+    focus = _focus(read, chosen, text or " ".join(line.text for line in lines), product)
     used: set[str] = set()
     order = _move_order(missing)
     planned: list[tuple[int, Slots, list[Built]]] = []
@@ -199,7 +192,7 @@ def _with_document_topic(read: list[Slots | None], chosen: Sequence[int]) -> lis
     """
     in_order = [s for _, s in sorted(zip(chosen, read, strict=True), key=lambda pair: pair[0]) if s is not None]
     measured = next((s for s in in_order if s.kind == BENEFIT and s.measure), None)
-    situated = next((s for s in in_order if _grounded(s) and s.kind in {FEATURE, "claim"}), None)
+    situated = next((s for s in in_order if s.situation is not None and s.kind in {FEATURE, "claim"}), None)
     out: list[Slots | None] = []
     for slots in read:
         if slots is not None and slots.kind == PRICE:
@@ -219,7 +212,7 @@ def _focus(read: list[Slots | None], chosen: Sequence[int], text: str, product: 
     topics += [s.measure for s in in_order if s.measure]
     # The topic whose head noun the draft repeats most; the first in the draft on a tie.
     topic = max(topics, key=lambda t: lowered.count(t.split()[-1].lower().rstrip("s")), default=None)
-    situated = next((s.situation for s in in_order if _grounded(s) and s.kind != ANNOUNCEMENT), None)
+    situated = next((s.situation for s in in_order if s.situation is not None and s.kind != ANNOUNCEMENT), None)
     measured = next((s for s in in_order if s.measure), None)
     return Focus(
         topic=topic,
@@ -230,16 +223,6 @@ def _focus(read: list[Slots | None], chosen: Sequence[int], text: str, product: 
         measure_plural=measured.measure_plural if measured else False,
         before=measured.before if measured else None,
     )
-
-
-def _rewritable(slots: Slots) -> bool:
-    """Can a rewrite of this sentence add something the sentence itself says?"""
-    return _grounded(slots) or (slots.kind == BENEFIT and bool(slots.before and slots.measure))
-
-
-def _grounded(slots: Slots) -> bool:
-    """Does the sentence say what the reader does today (see `moves.why_change.GROUNDED`)?"""
-    return slots.situation is not None and slots.situation.source in GROUNDED
 
 
 def _move_order(missing: Sequence[str]) -> list[str]:

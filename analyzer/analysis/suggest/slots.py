@@ -100,9 +100,7 @@ def _slots(
     people = _people(root)
     lead = _lead(doc, text, names, capitals)
     situation = (
-        read_situation(doc, text, people, names, said_only=kind == ANNOUNCEMENT, product=product)
-        if kind in {FEATURE, CLAIM, ANNOUNCEMENT}
-        else None
+        read_situation(doc, text, people, names, product=product) if kind in {FEATURE, CLAIM, ANNOUNCEMENT} else None
     )
     if situation is not None and situation.body and situation.body[:1].lower() == lead[:1].lower():
         situation = replace(situation, body=lead[:1] + situation.body[1:])  # the lead's casing
