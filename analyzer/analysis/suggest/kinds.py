@@ -184,7 +184,12 @@ DATELINE_PREFIX = re.compile(
 #: A story told in the past ("In 2024, unplanned stops cost the plant..."): context, not a feature.
 _PAST = re.compile(
     r"\b(?:was|were|had|did|used to|has been|have been|ha(?:s|ve) \w+ed|(?:in|until|since|before) (?:19|20)\d{2}|"
-    r"last (?:year|month|season))\b"
+    r"last (?:year|month|season)|ran|meant|reckoned|knew|thought|went|spent)\b"
+)
+#: The reader's way of working today, said outright ("Until now, a late cancellation meant a round
+#: of phone calls", "the deck is loaded by eye"): the draft's own argument, not a product sentence.
+_STATUS_QUO = re.compile(
+    r"^until now\b|\bby (?:eye|hand)\b|\bclipboards?\b|\bwhiteboards?\b|\bspreadsheets?\b|\bphone calls?\b"
 )
 #: A story told about a year gone by, anywhere in the sentence ("in October 2000, there were only three").
 _STORY = re.compile(r"\b(?:19|20)\d{2}\b.*\b(?:was|were|had)\b|\b(?:was|were|had)\b.*\b(?:19|20)\d{2}\b")
@@ -231,6 +236,23 @@ def _bulleted(line: Line, text: str) -> bool:
     return bool(BULLET.match(head))
 
 
+def _is_headline(line: Line, text: str, words: Sequence[str]) -> bool:
+    """A plain-text headline or standfirst: a paragraph of its own with no closing stop.
+
+    "Helioplan launches same-day permit packages for residential solar installers" opens a
+    press release pasted as text; a writer's sentence ends with a stop, a title does not.
+    """
+    body = line.text.strip()
+    if not text or body.endswith((".", "!", "?", ":", ",", ";", "\u201d", '"')) or len(words) > _HEADLINE_WORDS:
+        return False
+    before, after = text[: line.start].rstrip(" \t"), text[line.end :].lstrip(" \t")
+    return (not before or before.endswith("\n")) and (not after or after.startswith("\n"))
+
+
+#: A standalone unpunctuated line longer than this is a paragraph whose stop is missing.
+_HEADLINE_WORDS: Final = 20
+
+
 def _is_heading(line: Line, headings: Sequence[tuple[int, int]]) -> bool:
     k = bisect_right(headings, (line.start, line.end))
     near = headings[max(0, k - 1) : k + 1]  # the heading starting at or before it, and the next one
@@ -267,7 +289,7 @@ def _kind(
     in_quote_next = _still_quoting(body, in_quote)
     if opened:
         return QUOTE, in_quote_next
-    if _is_heading(line, headings):
+    if _is_heading(line, headings) or _is_headline(line, text, words):
         return HEADING, False
     if _SAID.match(body) or (
         not body.endswith((".", "!", "?"))
@@ -330,6 +352,10 @@ def _kind(
         return OTHER, False
     if _FIRST_PERSON_STORY.match(low) or (_PAST.search(" ".join(low.split()[:8])) or _STORY.search(low)):
         return OTHER, False
+    if _STATUS_QUO.search(low) and not mentions(body, names):
+        return OTHER, False  # the reader's way today ("the deck is loaded by eye"): context, already the argument
+    if low.startswith("unlike "):
+        return OTHER, False  # a comparison with a named rival: an editor argues from the reader's way, not theirs
     if _mentions_start(body, names) or _PEOPLE_SUBJECT.match(low) or _CAPABILITY.search(low) or _PRESENT.search(body):
         return FEATURE, False
     if mentions(body, names) or len(words) >= _LONG_STATEMENT:
