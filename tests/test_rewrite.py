@@ -20,6 +20,7 @@ from analyzer.analysis.suggest.check import DEFAULT_CHECK_DIR, frame_phrases, lo
 from analyzer.analysis.suggest.coaching import Focus, coaching_questions
 from analyzer.analysis.suggest.kinds import TARGET_KINDS, read_kinds
 from analyzer.analysis.suggest.parse import clean, parser
+from analyzer.analysis.suggest.situation import read_situation
 from analyzer.analysis.suggest.targets import MAX_PLACEHOLDERS, PLACEHOLDER, make_rewrite
 from analyzer.analysis.suggest.wellformed import problems
 from analyzer.errors import ModelIntegrityError
@@ -106,6 +107,75 @@ def test_company_news_gets_no_rewrite_unless_asked_for(analyzer: Analyzer, name:
         assert asked.suggestions, "--include-news must let company news be rewritten"
 
 
+def test_a_greeting_on_the_launch_line_is_kept_as_written_and_not_rewritten(analyzer: Analyzer) -> None:
+    analysis = analyze(analyzer, "product-email.txt")
+    launch = next(s for s in analysis.suggestions if s.original.startswith("Hi Dana, Berths and crane gangs"))
+    for alternative in launch.alternatives:
+        assert alternative.text.startswith("Hi Dana, ") and alternative.text.count("Hi Dana") == 1
+        rest = alternative.text.removeprefix("Hi Dana, ")
+        assert rest[:1].islower() or rest.startswith("Berths and crane gangs"), rest  # the letter goes on
+        assert "crane gangs" in rest and not problems(rest[:1].upper() + rest[1:], parser()), rest
+        for placeholder in alternative.placeholders:
+            assert SCHEMA_PLACEHOLDER.fullmatch(alternative.text[placeholder.start : placeholder.end])
+
+
+def test_a_press_releases_dateline_stays_in_front_of_every_rewrite(analyzer: Analyzer) -> None:
+    analysis = analyze(analyzer, "press-release.txt")
+    launch = next(s for s in analysis.suggestions if "today launched Shelfwise" in s.original)
+    assert launch.original.startswith("BOSTON, May 12, 2026 -- ")
+    for alternative in launch.alternatives:
+        assert alternative.text.startswith("BOSTON, May 12, 2026 -- "), alternative.text
+        assert not problems(alternative.text, parser()), alternative.text
+
+
+@pytest.mark.parametrize(
+    ("sentence", "situation"),
+    [
+        (
+            "Clients confirm on their phone, so you aren't chasing a signed proposal form in the last week.",
+            "you are still chasing a signed proposal form in the last week",
+        ),
+        (
+            "Irrigation schedules adjust to the forecast, so a block is not watered the day before a storm.",
+            "a block is still watered the day before a storm",
+        ),
+        (
+            "A bank of your own comments follows you from class to class, so you never type the same note twice.",
+            "you still type the same note twice",
+        ),
+        (
+            "Comments are collected into one letter, so applicants get a single list instead of five emails.",
+            "applicants still get five emails",
+        ),
+        (
+            "Exchanges are created as new orders straight away, so you keep the sale instead of refunding it.",
+            "you still refund the sale",
+        ),
+        # What the sentence does not say is not read: a feature negated says nothing ("without it,
+        # clients can't confirm"), the product's verb is no chore of the reader's.
+        ("Clients confirm a proposal on their phone in two taps.", None),
+        ("Quarry now caches the results of repeated queries for up to 24 hours.", None),
+        ("We host the servers, so we don't need your card.", None),
+    ],
+)
+def test_the_readers_situation_is_read_only_where_the_sentence_says_it(sentence: str, situation: str | None) -> None:
+    found = read_situation(parser()(sentence), sentence, None, frozenset({"Quarry"}))
+    assert (found.now if found else None) == situation
+
+
+def test_headlines_the_readers_way_today_and_rivals_are_not_targets(analyzer: Analyzer) -> None:
+    text = (
+        "Loadwise launches deck plans for ferry operators\n\n"
+        "On most routes the deck is still loaded by eye, by a crew member with a clipboard.\n\n"
+        "Unlike Deckmaster's paper sheets, Loadwise plans every sailing from the booking system.\n\n"
+        "Loadwise plans each sailing's deck from the bookings, so the crew no longer guesses where the last "
+        "lorry will fit.\n"
+    )
+    analysis = analyzer.analyze(text, options=AnalyzeOptions(explanations=False))
+    chosen = [analysis.sentences[s.sentence].text for s in analysis.suggestions]
+    assert chosen and all(s.startswith("Loadwise plans each sailing") for s in chosen), chosen
+
+
 def test_kinds_of_the_structure_lines(analyzer: Analyzer) -> None:
     path = DRAFTS / "event-invitation.html"
     extracted = extract(path.read_bytes(), filename=path.name)
@@ -163,7 +233,7 @@ def test_alternatives_keep_the_originals_facts_and_are_sentences_to_paste(analyz
             for p in alternative.placeholders:
                 assert p.question.endswith("?") and p.question[0].isupper()
             assert alternative.rationale.endswith(".")
-            assert alternative.check is not None and alternative.check.model == "rewrite-check-1.2.0"
+            assert alternative.check is not None and alternative.check.model == "rewrite-check-1.3.0"
             assert alternative.gain == pytest.approx(
                 alternative.scores_after["case-for-change"] - _original_score(analyzer, s.original), abs=1e-5
             )
