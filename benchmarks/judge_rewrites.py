@@ -7,6 +7,12 @@
     # fill the `verdict` column of corpus/eval/judging/sheet-round2.tsv: paste, light or no
     .venv/bin/python benchmarks/judge_rewrites.py join round2
 
+Coaching questions are judged the same way, blind to nothing but each other's verdicts:
+`coaching round6 --judges e f` writes every coaching question the analysis asks of the test
+drafts, one per row (verdicts: *useful*, specific to this draft and answerable by its writer;
+*generic*, could be asked of any draft; *wrong*, misreads the draft or does not parse), and
+`join round6` reads them like any other round.
+
 Several judges (from round 3): `dump editor` writes the editor's own rewrites of the test drafts
 as a third "engine", the control that says what a human rewrite scores on the same rubric;
 `sheet round3 final editor --judges a b` writes one copy of the sheet per judge
@@ -44,7 +50,9 @@ FOLDER = PROJECT_ROOT / "corpus" / "eval" / "judging"
 VERDICTS = ("paste", "fill", "edit", "no")
 #: Rounds 1 and 2 had one verdict for "fill" and "edit".
 OLD_VERDICTS = ("paste", "light", "no")
-USABLE = frozenset({"paste", "fill", "edit", "light"})
+#: A coaching question: specific and answerable, could be asked of any draft, misreads the draft.
+COACHING_VERDICTS = ("useful", "generic", "wrong")
+USABLE = frozenset({"paste", "fill", "edit", "light", "useful"})
 SEED = 20261204
 #: The dump tag of the editor's own rewrites: the human control on the same sheet.
 EDITOR = "editor"
@@ -116,11 +124,32 @@ def sheet(round_: str, tags: list[str], per_engine: int, judges: Sequence[str] =
     print(f"{len(items)} items in {where}; the key is in {_key(round_).name} (do not open it before judging)")
 
 
+def coaching(round_: str, judges: Sequence[str]) -> None:
+    """Every coaching question asked of the test drafts, one row each, in one sheet per judge."""
+    analyzer = Analyzer.load()
+    rows = []
+    for draft in load_drafts(split="test"):
+        analysis = analyzer.analyze(
+            extract_text(draft["text"], draft["format"]), options=AnalyzeOptions(explanations=False)
+        )
+        rows += [(draft["id"], element, q) for element, asked in analysis.coaching.items() for q in asked]
+    FOLDER.mkdir(parents=True, exist_ok=True)
+    for judge in judges:
+        with _sheet(round_, judge).open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle, delimiter="\t", lineterminator="\n")
+            writer.writerow(["item", "draft", "element", "question", "verdict", "note"])
+            for number, (draft_id, element, question) in enumerate(rows, 1):
+                writer.writerow([number, draft_id, element, question, "", ""])
+    _key(round_).write_text(json.dumps({str(n): "coaching" for n in range(1, len(rows) + 1)}), encoding="utf-8")
+    print(f"{len(rows)} questions in one sheet per judge ({', '.join(judges)})")
+
+
 def _verdicts(path: Path) -> dict[str, str]:
     """A judged sheet's verdicts by item; every item must have one of the round's verdicts."""
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle, delimiter="\t"))
-    allowed = OLD_VERDICTS if any(r["verdict"] == "light" for r in rows) else VERDICTS
+    used = {r["verdict"] for r in rows}
+    allowed = OLD_VERDICTS if "light" in used else COACHING_VERDICTS if used & set(COACHING_VERDICTS) else VERDICTS
     missing = [r["item"] for r in rows if r["verdict"] not in allowed]
     if missing:
         raise SystemExit(f"{path.name}: items {', '.join(missing[:10])} have no verdict ({'/'.join(allowed)})")
@@ -139,7 +168,8 @@ def join(round_: str) -> dict[str, dict[str, Counter[str]]]:
         by_engine = shares.setdefault(judge, {})
         for item, verdict in verdicts.items():
             by_engine.setdefault(key[item], Counter())[verdict] += 1
-        names = VERDICTS if "light" not in verdicts.values() else OLD_VERDICTS
+        seen = set(verdicts.values())
+        names = OLD_VERDICTS if "light" in seen else COACHING_VERDICTS if seen & set(COACHING_VERDICTS) else VERDICTS
         for tag, counts in sorted(by_engine.items()):
             total = sum(counts.values())
             line = ", ".join(f"{v} {counts[v] / total:.2f} ({counts[v]})" for v in names)
@@ -186,11 +216,16 @@ def main() -> None:
     made.add_argument("--per-engine", type=int, default=60)
     made.add_argument("--judges", nargs="*", default=[], help="one sheet per judge, e.g. a b")
     commands.add_parser("join").add_argument("round")
+    asked = commands.add_parser("coaching")
+    asked.add_argument("round")
+    asked.add_argument("--judges", nargs="+", required=True)
     args = parser.parse_args()
     if args.command == "dump":
         print(dump(args.tag, args.split))
     elif args.command == "sheet":
         sheet(args.round, args.tags, args.per_engine, args.judges)
+    elif args.command == "coaching":
+        coaching(args.round, args.judges)
     else:
         join(args.round)
 
