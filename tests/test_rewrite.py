@@ -128,6 +128,15 @@ def test_a_press_releases_dateline_stays_in_front_of_every_rewrite(analyzer: Ana
         assert not problems(alternative.text, parser()), alternative.text
 
 
+def test_a_draft_that_never_speaks_to_its_reader_gets_no_frame_that_does(analyzer: Analyzer) -> None:
+    analysis = analyze(analyzer, "press-release.txt")  # third person throughout, like any release
+    assert analysis.suggestions
+    for suggestion in analysis.suggestions:
+        for alternative in suggestion.alternatives:
+            published = SCHEMA_PLACEHOLDER.sub("", alternative.text)  # the questions are for the writer
+            assert not re.search(r"\byou(?:r|rs)?\b", published, re.IGNORECASE), alternative.text
+
+
 @pytest.mark.parametrize(
     ("sentence", "situation"),
     [

@@ -41,6 +41,12 @@ class Frame:
     needs: frozenset[str] = frozenset()  # the fields that must be filled for the frame to apply
     sources: frozenset[str] = frozenset()  # if set, only situations read this way (see `situation`)
 
+    @property
+    def addresses_reader(self) -> bool:
+        """Do the frame's own words speak to the reader ("your team", "you pay")?"""
+        own = _MARKER.sub("", re.sub(r"\{\w+\}", "", self.clause))
+        return bool(re.search(r"\byou(?:r|rs)?\b", own, re.IGNORECASE))
+
     def build(self, slots: Slots) -> Built | None:
         if slots.kind not in self.kinds:
             return None

@@ -132,13 +132,14 @@ def suggest(
     focus = _focus(read, chosen, text or " ".join(line.text for line in lines), product)
     used: set[str] = set()
     order = _move_order(missing)
+    second_person = bool(_SECOND_PERSON.search(text or " ".join(line.text for line in lines)))
     planned: list[tuple[int, Slots, list[Built]]] = []
     for rank, (index, slots, greeting) in enumerate(zip(chosen, read, greetings, strict=True)):
         if slots is None:
             continue
         # Rotate which move leads, so five suggestions do not all open with the same argument.
         moves_here = order[rank % len(order) :] + order[: rank % len(order)] if not missing else order
-        built = [_greeted(b, greeting) for b in _alternatives(slots, moves_here, used)]
+        built = [_greeted(b, greeting) for b in _alternatives(slots, moves_here, used, second_person=second_person)]
         if len(built) >= MIN_ALTERNATIVES:
             planned.append((index, slots, built))
     if not planned:
@@ -146,6 +147,8 @@ def suggest(
     return Advice(_scored(planned, lines, scorer, check), focus)
 
 
+#: The writer speaks to the reader somewhere in the draft.
+_SECOND_PERSON = re.compile(r"\byou(?:r|rs|'re|'ll|'ve)?\b", re.IGNORECASE)
 #: A salutation the sentence splitter leaves on the launch line ("Hi Dana, today we ..."): the
 #: letter's greeting, not part of the claim, so it is kept as written in front of the rewrite.
 _GREETING = re.compile(
@@ -230,13 +233,17 @@ def _move_order(missing: Sequence[str]) -> list[str]:
     return [m for m in TARGETS if m in missing] + [m for m in TARGETS if m not in missing]
 
 
-def _alternatives(slots: Slots, order: Sequence[str], used: set[str]) -> list[Built]:
-    """One alternative per move, from the first frame of that move not yet used in the document."""
+def _alternatives(slots: Slots, order: Sequence[str], used: set[str], *, second_person: bool = True) -> list[Built]:
+    """One alternative per move, from the first frame of that move not yet used in the document.
+
+    A draft that never speaks to its reader (a press release, a case study told in the third
+    person) gets no frame that does: the editors judged "your team" in such a draft off-voice.
+    """
     found: list[Built] = []
     for move in order:
         for name in rewriters.names():
             frame = rewriters.get(name)
-            if frame.move != move or name in used:
+            if frame.move != move or name in used or (not second_person and frame.addresses_reader):
                 continue
             built = frame.build(slots)
             if built is not None and looks_well_formed(built.rewrite.text):
