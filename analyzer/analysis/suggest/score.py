@@ -42,6 +42,8 @@ from analyzer.labels import CHANGE, LABELS
 
 #: Alternatives per target: one per rubric move, at least two or the target is dropped.
 MIN_ALTERNATIVES: Final = 2
+#: The frames that open with a stake from the reader's world (`stakes`) are named so.
+STAKE_PREFIX: Final = "stake-"
 #: Both models must see at least this gain in case-for-change probability to agree on a gain.
 AGREEMENT_MARGIN: Final = 0.02
 
@@ -129,7 +131,7 @@ def suggest(
         product,
     )
     read = _with_document_topic(read, chosen)
-    focus = _focus(read, chosen, text or " ".join(line.text for line in lines), product)
+    focus = _focus(read, chosen, product)
     used: set[str] = set()
     order = _move_order(missing)
     second_person = bool(_SECOND_PERSON.search(text or " ".join(line.text for line in lines)))
@@ -207,24 +209,18 @@ def _with_document_topic(read: list[Slots | None], chosen: Sequence[int]) -> lis
     return out
 
 
-def _focus(read: list[Slots | None], chosen: Sequence[int], text: str, product: str | None) -> Focus:
-    """What the piece is about: the targets' topic the draft mentions most, its first situation and measure."""
+def _focus(read: list[Slots | None], chosen: Sequence[int], product: str | None) -> Focus:
+    """What the piece is about: its first situation, measure and stakes from the reader's world."""
     in_order = [s for _, s in sorted(zip(chosen, read, strict=True), key=lambda pair: pair[0]) if s is not None]
-    lowered = text.lower()
-    topics = [s.topic for s in in_order if s.topic and s.kind in {FEATURE, BENEFIT, "claim"}]
-    topics += [s.measure for s in in_order if s.measure]
-    # The topic whose head noun the draft repeats most; the first in the draft on a tie.
-    topic = max(topics, key=lambda t: lowered.count(t.split()[-1].lower().rstrip("s")), default=None)
     situated = next((s.situation for s in in_order if s.situation is not None and s.kind != ANNOUNCEMENT), None)
     measured = next((s for s in in_order if s.measure), None)
     return Focus(
-        topic=topic,
         product=product,
         now=situated.now if situated else None,
         future=situated.future if situated else None,
         measure=measured.measure if measured else None,
-        measure_plural=measured.measure_plural if measured else False,
         before=measured.before if measured else None,
+        stakes=next((s.stakes for s in in_order if s.stakes), ()),
     )
 
 
@@ -250,6 +246,14 @@ def _alternatives(slots: Slots, order: Sequence[str], used: set[str], *, second_
                 found.append(built)
                 used.add(name)
                 break
+    # A rewrite from the reader's world is the one editors paste; the fixed frames only make up
+    # the two alternatives a suggestion needs.
+    from_the_world = [b for b in found if b.rewrite.strategy.startswith(STAKE_PREFIX)]
+    if from_the_world:
+        rest = [b for b in found if b not in from_the_world]
+        kept = from_the_world + rest[: max(0, MIN_ALTERNATIVES - len(from_the_world))]
+        used.difference_update(b.rewrite.strategy for b in found if b not in kept)
+        found = [b for b in found if b in kept]
     return found
 
 

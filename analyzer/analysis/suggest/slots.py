@@ -21,6 +21,7 @@ from analyzer.analysis.suggest.kinds import ANNOUNCEMENT, BENEFIT, CLAIM, FEATUR
 from analyzer.analysis.suggest.lexicon import COMMON_CAPITALS, NOT_READER_TOPIC, PEOPLE, PRODUCT_NOUNS, VAGUE_NOUNS
 from analyzer.analysis.suggest.parse import clean, parser
 from analyzer.analysis.suggest.situation import Situation, read_situation
+from analyzer.analysis.suggest.stakes import stakes_for
 
 #: Longest topic, in words, that still reads as the subject of a clause.
 MAX_TOPIC_WORDS = 4
@@ -48,6 +49,7 @@ class Slots:
     measure_plural: bool = False
     before: str | None = None  # the status quo's own figure ("14 minutes" in "from 14 minutes to 6")
     product: str | None = None  # the name the draft mentions most ("Yardstack"), for "Without Yardstack, ..."
+    stakes: tuple[tuple[str, str], ...] = ()  # (move, clause): the reader's world it fits (see `stakes`)
 
 
 def read_slots(
@@ -121,6 +123,7 @@ def _slots(
         measure_plural=measure[1] if measure else False,
         before=before.group("before").rstrip(".,") if before else None,
         product=product,
+        stakes=tuple((move, stake.text) for move, stake in stakes_for(t.lemma_ for t in doc if t.is_alpha).items()),
     )
 
 
@@ -234,10 +237,11 @@ def _lead(doc: Doc, text: str, names: frozenset[str], capitals: frozenset[str] |
         # "Closewise matches ...": a singular name doing something; "Client portals send" is a plural noun.
         # The small tagger often calls a product name a common noun ("Closewise" NN): a singular
         # capitalized word doing something is kept unless it is a common opening word.
+        verb = next((t for t in doc[1:4] if t.pos_ != "ADV"), None)  # "Brightsmile now sends"
         acting = (
             first.tag_ in {"NNP", "NN"}
-            and following is not None
-            and following.tag_ in {"VBZ", "VBD"}
+            and verb is not None
+            and verb.tag_ in {"VBZ", "VBD"}
             and first.lower_ not in COMMON_CAPITALS | _DETERMINERS | _PRONOUN_OPENINGS
         )
         keep = first.text in names or first.text in capitals or before_name or acting  # "Kiln CI", "Yardstack 2"

@@ -8,6 +8,26 @@ from analyzer.analysis.suggest.moves.why_change import SAID
 FEATURE = {"feature", "claim"}
 RATIONALE = "Names where the reader has to get to, in the sentence's own words, so the feature is the first step."
 
+# The reader's world from the library (`stakes`), in front of the writer's sentence, joined the
+# way editors join it: tried first, because it is the only kind of rewrite the independent editors
+# would paste; the frames below are what a sentence no stake fits still gets.
+STAKE_KINDS = {"feature", "claim", "announcement", "benefit", "price"}
+frame(
+    "stake-future-so.v1",
+    "future_state",
+    STAKE_KINDS,
+    "{stake_future}, so {lead}",
+    "Opens with where the reader has to get to in the reader's world, then the writer's sentence as the answer.",
+)
+frame(
+    "stake-future-which-is-why.v1",
+    "future_state",
+    STAKE_KINDS,
+    "{stake_future}, which is why {lead}",
+    "Opens with where the reader has to get to in the reader's world, then the writer's sentence as the answer.",
+)
+
+
 # The writer's sentence first, untouched, and the reader's situation after it in a sentence of
 # its own: tried before the frames that put a clause in front, so most alternatives read as the
 # writer's sentence followed by why it matters rather than as a preamble bolted onto it.

@@ -7,6 +7,26 @@ from analyzer.analysis.suggest.frame import frame
 FEATURE = {"feature", "claim"}
 RATIONALE = "Puts a running cost on the reader's situation without it, so the feature answers a loss."
 
+# The reader's world from the library (`stakes`), in front of the writer's sentence, joined the
+# way editors join it: tried first, because it is the only kind of rewrite the independent editors
+# would paste; the frames below are what a sentence no stake fits still gets.
+STAKE_KINDS = {"feature", "claim", "announcement", "benefit", "price"}
+frame(
+    "stake-cost-so.v1",
+    "price_of_inaction",
+    STAKE_KINDS,
+    "{stake_cost}, so {lead}",
+    "Opens with what the status quo costs in the reader's world, then the writer's sentence as the answer.",
+)
+frame(
+    "stake-cost-which-is-why.v1",
+    "price_of_inaction",
+    STAKE_KINDS,
+    "{stake_cost}, which is why {lead}",
+    "Opens with what the status quo costs in the reader's world, then the writer's sentence as the answer.",
+)
+
+
 # The writer's sentence first, untouched, and the reader's situation after it in a sentence of
 # its own: tried before the frames that put a clause in front, so most alternatives read as the
 # writer's sentence followed by why it matters rather than as a preamble bolted onto it.

@@ -8,6 +8,26 @@ from analyzer.analysis.suggest.situation import BY_HAND, NO_LONGER, WITHOUT
 FEATURE = {"feature", "claim"}
 RATIONALE = "Opens with the reader's situation without it, in the sentence's own words, so the feature answers it."
 
+# The reader's world from the library (`stakes`), in front of the writer's sentence, joined the
+# way editors join it: tried first, because it is the only kind of rewrite the independent editors
+# would paste; the frames below are what a sentence no stake fits still gets.
+STAKE_KINDS = {"feature", "claim", "announcement", "benefit", "price"}
+frame(
+    "stake-why-so.v1",
+    "why_change",
+    STAKE_KINDS,
+    "{stake_why}, so {lead}",
+    "Opens with why it has to change in the reader's world, then the writer's sentence as the answer.",
+)
+frame(
+    "stake-why-which-is-why.v1",
+    "why_change",
+    STAKE_KINDS,
+    "{stake_why}, which is why {lead}",
+    "Opens with why it has to change in the reader's world, then the writer's sentence as the answer.",
+)
+
+
 # The writer's sentence first, untouched, and the reader's situation after it in a sentence of
 # its own: tried before the frames that put a clause in front, so most alternatives read as the
 # writer's sentence followed by why it matters rather than as a preamble bolted onto it.
