@@ -99,6 +99,7 @@ def _fields(slots: Slots) -> dict[str, str]:
         "before": slots.before or "",
         # The joint: "so", unless the sentence already turns on its own "so".
         "so": "and" if re.search(r"\bso\b", slots.lead) else "so",
+        "so_which": "which is why" if re.search(r"\bso\b", slots.lead) else "so",
         "topic": topic,
         "Topic": topic[:1].upper() + topic[1:],
         "people": people,

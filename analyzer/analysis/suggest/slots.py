@@ -217,10 +217,6 @@ def _clause(root: Token) -> bool:
     return not any(c.dep_ == "dobj" and c.i < subjects[0].i for c in root.children)
 
 
-#: Opening words that are never names, whatever follows them.
-_PRONOUN_OPENINGS: Final = frozenset({"everything", "nothing", "nobody", "everyone", "someone", "something", "it"})
-
-
 def _lead(doc: Doc, text: str, names: frozenset[str], capitals: frozenset[str] | None = None) -> str:
     """The sentence lowered at its first letter, unless that word is a name, an acronym or "I"."""
     first = doc[0]
@@ -235,15 +231,8 @@ def _lead(doc: Doc, text: str, names: frozenset[str], capitals: frozenset[str] |
             and first.lower_ not in COMMON_CAPITALS | _DETERMINERS
         )
         # "Closewise matches ...": a singular name doing something; "Client portals send" is a plural noun.
-        # The small tagger often calls a product name a common noun ("Closewise" NN): a singular
-        # capitalized word doing something is kept unless it is a common opening word.
-        verb = next((t for t in doc[1:4] if t.pos_ != "ADV"), None)  # "Brightsmile now sends"
-        acting = (
-            first.tag_ in {"NNP", "NN"}
-            and verb is not None
-            and verb.tag_ in {"VBZ", "VBD"}
-            and first.lower_ not in COMMON_CAPITALS | _DETERMINERS | _PRONOUN_OPENINGS
-        )
+        verb = next((t for t in doc[1:4] if t.pos_ != "ADV"), None)  # "Closewise now matches"
+        acting = first.tag_ == "NNP" and verb is not None and verb.tag_ in {"VBZ", "VBD"}
         keep = first.text in names or first.text in capitals or before_name or acting  # "Kiln CI", "Yardstack 2"
         return text if keep or not text[:1].isalpha() else text[:1].lower() + text[1:]
     # A name is followed by a verb, a number or another capitalized word; "Dock doors" and

@@ -24,6 +24,9 @@ from typing import Final
 from analyzer.analysis.suggest.targets import TARGETS
 
 STAKES_FILE: Final = Path(__file__).with_name("stakes.jsonl")
+#: A single word ("payroll") matched "we'll import your payroll" to a stake about timesheets: a
+#: stake needs the thing and what is done to it.
+MIN_GROUPS: Final = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,8 +49,8 @@ def load_stakes(path: Path = STAKES_FILE) -> tuple[Stake, ...]:
         if not line.strip():
             continue
         row = json.loads(line)
-        if row["move"] not in TARGETS or not row["keywords"]:
-            raise ValueError(f"{path.name}:{number}: a stake needs a move in {TARGETS} and keyword groups")
+        if row["move"] not in TARGETS or len(row["keywords"]) < MIN_GROUPS:
+            raise ValueError(f"{path.name}:{number}: a stake needs a move in {TARGETS} and {MIN_GROUPS} keyword groups")
         keywords = tuple(frozenset(word.lower() for word in group) for group in row["keywords"])
         stakes.append(Stake(row["id"], row["theme"], keywords, row["move"], row["stake"].strip().rstrip(".")))
     return tuple(stakes)

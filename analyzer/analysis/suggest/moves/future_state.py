@@ -11,12 +11,12 @@ RATIONALE = "Names where the reader has to get to, in the sentence's own words, 
 # The reader's world from the library (`stakes`), in front of the writer's sentence, joined the
 # way editors join it: tried first, because it is the only kind of rewrite the independent editors
 # would paste; the frames below are what a sentence no stake fits still gets.
-STAKE_KINDS = {"feature", "claim", "announcement", "benefit", "price"}
+STAKE_KINDS = {"feature", "claim", "announcement"}  # a price line or a result figure is no capability
 frame(
     "stake-future-so.v1",
     "future_state",
     STAKE_KINDS,
-    "{stake_future}, so {lead}",
+    "{stake_future}, {so_which} {lead}",
     "Opens with where the reader has to get to in the reader's world, then the writer's sentence as the answer.",
 )
 frame(

@@ -10,12 +10,12 @@ RATIONALE = "Puts a running cost on the reader's situation without it, so the fe
 # The reader's world from the library (`stakes`), in front of the writer's sentence, joined the
 # way editors join it: tried first, because it is the only kind of rewrite the independent editors
 # would paste; the frames below are what a sentence no stake fits still gets.
-STAKE_KINDS = {"feature", "claim", "announcement", "benefit", "price"}
+STAKE_KINDS = {"feature", "claim", "announcement"}  # a price line or a result figure is no capability
 frame(
     "stake-cost-so.v1",
     "price_of_inaction",
     STAKE_KINDS,
-    "{stake_cost}, so {lead}",
+    "{stake_cost}, {so_which} {lead}",
     "Opens with what the status quo costs in the reader's world, then the writer's sentence as the answer.",
 )
 frame(

@@ -11,12 +11,12 @@ RATIONALE = "Opens with the reader's situation without it, in the sentence's own
 # The reader's world from the library (`stakes`), in front of the writer's sentence, joined the
 # way editors join it: tried first, because it is the only kind of rewrite the independent editors
 # would paste; the frames below are what a sentence no stake fits still gets.
-STAKE_KINDS = {"feature", "claim", "announcement", "benefit", "price"}
+STAKE_KINDS = {"feature", "claim", "announcement"}  # a price line or a result figure is no capability
 frame(
     "stake-why-so.v1",
     "why_change",
     STAKE_KINDS,
-    "{stake_why}, so {lead}",
+    "{stake_why}, {so_which} {lead}",
     "Opens with why it has to change in the reader's world, then the writer's sentence as the answer.",
 )
 frame(
