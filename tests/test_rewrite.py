@@ -21,6 +21,7 @@ from analyzer.analysis.suggest.coaching import Focus, coaching_questions
 from analyzer.analysis.suggest.kinds import TARGET_KINDS, read_kinds
 from analyzer.analysis.suggest.parse import clean, parser
 from analyzer.analysis.suggest.situation import read_situation
+from analyzer.analysis.suggest.stakes import MIN_GROUPS, load_stakes, stakes_for
 from analyzer.analysis.suggest.targets import MAX_PLACEHOLDERS, PLACEHOLDER, make_rewrite
 from analyzer.analysis.suggest.wellformed import problems
 from analyzer.errors import ModelIntegrityError
@@ -281,30 +282,33 @@ def test_the_same_input_gives_the_same_suggestions(analyzer: Analyzer) -> None:
     assert first == analyze(analyzer, "feature-launch.md").suggestions
 
 
-def test_coaching_asks_about_the_documents_own_topic(analyzer: Analyzer) -> None:
+def test_coaching_asks_about_the_documents_own_subject(analyzer: Analyzer) -> None:
     analysis = analyze(analyzer, "press-release.txt")
     missing = [e for e in TARGETS if not getattr(analysis.rubric, e).present]
     assert missing and set(analysis.coaching) == set(missing)
     for questions in analysis.coaching.values():
         assert 1 <= len(questions) <= 3 and all(q.endswith("?") for q in questions)
-    topics = " ".join(q for qs in analysis.coaching.values() for q in qs)
-    assert "products" in topics or "Shelfwise" in topics or "food waste" in topics
-    assert coaching_questions([], Focus(topic="dock doors")) == {}
+    # Nothing more specific in this release than the company it keeps naming: no topic word
+    # lifted from the product copy ("teams that handle setup" was judged wrong or generic).
+    assert all("Corvane" in q for qs in analysis.coaching.values() for q in qs)
+    assert coaching_questions([], Focus()) == {}
     with pytest.raises(ValueError, match="unknown rubric"):
         coaching_questions(["why"], Focus())
 
 
-def test_drafts_on_different_topics_get_different_questions_that_name_their_topic(analyzer: Analyzer) -> None:
-    invoices = analyze(analyzer, "feature-launch.md")
-    food = analyze(analyzer, "press-release.txt")
-    for analysis, topic, other in ((invoices, "invoice", "food waste"), (food, "food waste", "invoice")):
+def test_coaching_builds_on_the_drafts_own_complaint_or_the_readers_world(analyzer: Analyzer) -> None:
+    invoices = analyze(analyzer, "feature-launch.md")  # fits the library's invoice approval stakes
+    irrigation = analyze(analyzer, "social-launch.txt")  # says its own complaint: a block watered before a storm
+    for analysis, subject in ((invoices, "invoice"), (irrigation, "watered the day before a storm")):
         assert analysis.coaching, "a feature piece lacks elements of a case for change"
         for element, questions in analysis.coaching.items():
             assert 1 <= len(questions) <= 3, element
-            assert any(topic in q.lower() for q in questions), (element, questions)
-            assert not any(other in q.lower() for q in questions), (element, questions)
+            assert any(subject in q.lower() for q in questions), (element, questions)
     asked = {q for qs in invoices.coaching.values() for q in qs}
-    assert asked.isdisjoint(q for qs in food.coaching.values() for q in qs)
+    assert asked.isdisjoint(q for qs in irrigation.coaching.values() for q in qs)
+    quoted = [q for qs in invoices.coaching.values() for q in qs if "\u201c" in q]
+    stakes = {stake.text for stake in load_stakes()}
+    assert quoted and all(q.split("\u201c", 1)[1].split("\u201d", 1)[0] in stakes for q in quoted)
 
 
 def test_a_rewrite_never_carries_more_than_two_placeholders() -> None:
@@ -374,3 +378,38 @@ def test_the_parser_and_the_check_model_load_only_when_suggestions_are_asked_for
         "assert 'analyzer.analysis.suggest.check' in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+# --- the reader's world: the library of stakes -------------------------------------------------
+
+
+def test_the_library_of_stakes_holds_only_what_a_writer_can_stand_behind() -> None:
+    stakes = load_stakes()
+    assert len(stakes) >= 200 and len({s.id for s in stakes}) == len(stakes)
+    themes: dict[str, set[str]] = {}
+    for stake in stakes:
+        words = stake.text.split()
+        assert 10 <= len(words) <= 28, stake.id
+        assert not re.search(r"\d|[;:]|\b(?:you|your|we|our)\b", stake.text, re.IGNORECASE), stake.id
+        assert not re.search(r"\b(?:increasingly|more than ever|now expect)\b", stake.text, re.IGNORECASE), stake.id
+        assert not stake.text.endswith(".") and stake.text[0].isupper(), stake.id
+        assert len(stake.keywords) >= MIN_GROUPS and all(g and all(w == w.lower() for w in g) for g in stake.keywords)
+        themes.setdefault(stake.theme, set()).add(stake.move)
+    assert len(themes) >= 70 and all(moves == set(TARGETS) for moves in themes.values())
+
+
+def test_a_stake_opens_the_rewrite_only_for_a_sentence_about_its_capability(analyzer: Analyzer) -> None:
+    # "invoice" and "approve" both said: the invoice approval stakes; a sentence that only
+    # mentions a delivery in passing ("before the first delivery arrives") gets no delivery stake.
+    assert {s.move for s in stakes_for(["invoice", "route", "approver"]).values()} == set(TARGETS)
+    assert stakes_for(["invoice"]) == {}
+    analysis = analyze(analyzer, "press-release.txt")
+    assert not any(a.strategy.startswith("stake-") for s in analysis.suggestions for a in s.alternatives)
+    launch = analyze(analyzer, "feature-launch.md")
+    staked = [a for s in launch.suggestions for a in s.alternatives if a.strategy.startswith("stake-")]
+    assert staked
+    texts = {stake.text for stake in load_stakes()}
+    for alternative in staked:
+        stake = re.split(r", (?:so|which is why) ", alternative.text, maxsplit=1)[0]
+        assert stake in texts and not alternative.placeholders, alternative.text
+        assert alternative.text.endswith(".") and not problems(alternative.text, parser()), alternative.text

@@ -123,8 +123,22 @@ def _slots(
         measure_plural=measure[1] if measure else False,
         before=before.group("before").rstrip(".,") if before else None,
         product=product,
-        stakes=tuple((move, stake.text) for move, stake in stakes_for(t.lemma_ for t in doc if t.is_alpha).items()),
+        stakes=tuple((move, stake.text) for move, stake in stakes_for(_said(doc)).items()),
     )
+
+
+def _said(doc: Doc) -> list[str]:
+    """The lemmas of what the sentence says it does, without its adverbial clauses: "... sends each
+    store manager an order before the first delivery arrives" is not about deliveries."""
+    return [t.lemma_ for t in doc if t.is_alpha and not any(_aside(a) for a in (t, *t.ancestors))]
+
+
+def _aside(token: Token) -> bool:
+    """An adverbial clause, or one the small parser hangs from "before", "after", "until" as a preposition."""
+    return token.dep_ == "advcl" or (token.dep_ == "prep" and token.lower_ in _TIME_WORDS)
+
+
+_TIME_WORDS: Final = frozenset({"before", "after", "until", "once", "while", "when"})
 
 
 #: "from 14 minutes to 6 minutes", "down from 10 minutes", "from €410,000": the status quo's own figure.
