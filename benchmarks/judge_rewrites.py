@@ -41,7 +41,7 @@ from itertools import combinations
 from pathlib import Path
 
 from analyzer.analysis.analyzer import AnalyzeOptions, Analyzer
-from analyzer.analysis.suggest.evalset import load_drafts
+from analyzer.analysis.suggest.evalset import BATCHES, load_drafts
 from analyzer.model.paths import PROJECT_ROOT
 from analyzer.text.extract import extract_text
 
@@ -58,15 +58,16 @@ SEED = 20261204
 EDITOR = "editor"
 
 
-def dump(tag: str, split: str = "test") -> Path:
-    """Every alternative the engine offers on the test drafts (or `split`'s), one JSON line each
-    (`editor`: the editor's own rewrites of the same drafts)."""
+def dump(tag: str, split: str | None = "test", batch: str | None = None) -> Path:
+    """Every alternative the engine offers on the test drafts (or `split`'s, of `batch`), one JSON
+    line each (`editor`: the editor's own rewrites of the same drafts)."""
+    drafts = load_drafts(split=split, batch=BATCHES[batch] if batch else None)
     out = FOLDER / f"alternatives-{tag}.jsonl"
     FOLDER.mkdir(parents=True, exist_ok=True)
     if tag == EDITOR:
         rows = [
             {"draft": d["id"], "original": s["text"], "move": r["move"], "strategy": EDITOR, "text": r["text"]}
-            for d in load_drafts(split=split)
+            for d in drafts
             for s in d["sentences"]
             for r in s.get("rewrites", ())
         ]
@@ -74,7 +75,7 @@ def dump(tag: str, split: str = "test") -> Path:
         return out
     analyzer = Analyzer.load()
     with out.open("w", encoding="utf-8") as handle:
-        for draft in load_drafts(split=split):
+        for draft in drafts:
             analysis = analyzer.analyze(
                 extract_text(draft["text"], draft["format"]), options=AnalyzeOptions(explanations=False)
             )
@@ -209,7 +210,8 @@ def main() -> None:
     commands = parser.add_subparsers(dest="command", required=True)
     dumped = commands.add_parser("dump")
     dumped.add_argument("tag")
-    dumped.add_argument("--split", choices=["dev", "test"], default="test")
+    dumped.add_argument("--split", choices=["dev", "test", "both"], default="test")
+    dumped.add_argument("--batch", choices=sorted(BATCHES), default=None)
     made = commands.add_parser("sheet")
     made.add_argument("round")
     made.add_argument("tags", nargs="+")
@@ -221,7 +223,7 @@ def main() -> None:
     asked.add_argument("--judges", nargs="+", required=True)
     args = parser.parse_args()
     if args.command == "dump":
-        print(dump(args.tag, args.split))
+        print(dump(args.tag, None if args.split == "both" else args.split, args.batch))
     elif args.command == "sheet":
         sheet(args.round, args.tags, args.per_engine, args.judges)
     elif args.command == "coaching":
