@@ -160,6 +160,10 @@ _GREETING = re.compile(
 )
 
 
+#: Where a stake joins the writer's sentence.
+_JOINT = re.compile(r", (?:so|which is why) (\w)")
+
+
 def _greeting(sentence: str) -> str:
     """The salutation or dateline opening `sentence`, with its space, or ""."""
     found = _GREETING.match(sentence) or DATELINE_PREFIX.match(sentence)
@@ -176,7 +180,11 @@ def _greeted(built: Built, greeting: str) -> Built:
         return built
     r = built.rewrite
     text, filled = r.text, built.filled
-    if not DATELINE_PREFIX.match(greeting) and text[:2] != "I " and not text[1:2].isupper():
+    if r.strategy.startswith(STAKE_PREFIX):
+        # A dateline or a salutation must lead into the news, not into a long clause: the stake
+        # becomes a sentence of its own ("BRISTOL, 24 March 2026 - Visitors ... walks away. Gatefold ...").
+        text = filled = _JOINT.sub(lambda m: ". " + m.group(1).upper(), text, count=1)
+    elif not DATELINE_PREFIX.match(greeting) and text[:2] != "I " and not text[1:2].isupper():
         text, filled = text[:1].lower() + text[1:], filled[:1].lower() + filled[1:]
     shift = len(greeting)
     placeholders = tuple(replace(p, start=p.start + shift, end=p.end + shift) for p in r.placeholders)

@@ -8,24 +8,9 @@ from analyzer.analysis.suggest.moves.why_change import SAID
 FEATURE = {"feature", "claim"}
 RATIONALE = "Names where the reader has to get to, in the sentence's own words, so the feature is the first step."
 
-# The reader's world from the library (`stakes`), in front of the writer's sentence, joined the
-# way editors join it: tried first, because it is the only kind of rewrite the independent editors
-# would paste; the frames below are what a sentence no stake fits still gets.
-STAKE_KINDS = {"feature", "claim", "announcement"}  # a price line or a result figure is no capability
-frame(
-    "stake-future-so.v1",
-    "future_state",
-    STAKE_KINDS,
-    "{stake_future}, {so_which} {lead}",
-    "Opens with where the reader has to get to in the reader's world, then the writer's sentence as the answer.",
-)
-frame(
-    "stake-future-which-is-why.v1",
-    "future_state",
-    STAKE_KINDS,
-    "{stake_future}, which is why {lead}",
-    "Opens with where the reader has to get to in the reader's world, then the writer's sentence as the answer.",
-)
+# The library's future states are not offered as rewrites: the independent editors judged "X
+# should happen, so the product does X" a restatement of the feature as a wish (6 usable of 28);
+# they still ask the coaching question ("... by when should that be true for your readers?").
 
 
 # The writer's sentence first, untouched, and the reader's situation after it in a sentence of
