@@ -64,7 +64,7 @@ def dump(tag: str, split: str | None = "test", batch: str | None = None) -> Path
     drafts = load_drafts(split=split, batch=BATCHES[batch] if batch else None)
     out = FOLDER / f"alternatives-{tag}.jsonl"
     FOLDER.mkdir(parents=True, exist_ok=True)
-    if tag == EDITOR:
+    if tag == EDITOR or tag.startswith(f"{EDITOR}-"):  # "editor-b4": the editor's, of one batch
         rows = [
             {"draft": d["id"], "original": s["text"], "move": r["move"], "strategy": EDITOR, "text": r["text"]}
             for d in drafts
