@@ -17,6 +17,7 @@ from spacy.language import Language
 from analyzer.analysis.analyzer import Analysis, AnalyzeOptions, Analyzer
 from analyzer.analysis.suggest import TARGETS, Line, rewriters, suggest
 from analyzer.analysis.suggest.check import DEFAULT_CHECK_DIR, frame_phrases, load_check, mask, phrases_digest
+from analyzer.analysis.suggest.choose import choose_targets
 from analyzer.analysis.suggest.coaching import Focus, coaching_questions
 from analyzer.analysis.suggest.kinds import TARGET_KINDS, read_kinds
 from analyzer.analysis.suggest.parse import clean, parser
@@ -93,9 +94,12 @@ def test_a_feature_piece_gets_its_launch_line_and_features(analyzer: Analyzer) -
     chosen = suggested(analyze(analyzer, "feature-launch.md"))
     assert any(s.startswith("Today we're releasing Tallyflow 3") for s in chosen)
     assert any(s.startswith("Tallyflow 3 routes every supplier invoice") for s in chosen)
+    # The release's forecasting sentence fits the library's stakes; its launch line gets no frame
+    # that speaks to a reader the release never addresses, and a result without its old figure
+    # has nothing a rewrite could add that editors would use.
     press = suggested(analyze(analyzer, "press-release.txt"))
-    assert any("today launched Shelfwise" in s for s in press)
-    assert any("reduced fresh food waste by 18%" in s for s in press)
+    assert any("forecasts demand for every fresh product" in s for s in press)
+    assert not any("reduced fresh food waste by 18%" in s for s in press)
 
 
 @pytest.mark.parametrize("name", ["office-and-hiring.txt", "event-invitation.html", "anniversary-post.txt"])
@@ -104,8 +108,14 @@ def test_company_news_gets_no_rewrite_unless_asked_for(analyzer: Analyzer, name:
     assert analysis.suggestions == []
     assert set(analysis.coaching) == {e for e in TARGETS if not getattr(analysis.rubric, e).present}
     if name == "office-and-hiring.txt":
-        asked = analyze(analyzer, name, include_news=True)
-        assert asked.suggestions, "--include-news must let company news be rewritten"
+        # Asked for, news sentences are candidates like any other; like any other, they get a
+        # suggestion only where a frame with a record fits (these are third-person news).
+        analysis = analyze(analyzer, name, suggestions=False)
+        lines = [Line(s.text, s.start, s.end, s.label) for s in analysis.sentences]
+        kinds = read_kinds(analysis.text, lines, [])
+        assert not choose_targets(lines, kinds, analysis.label, len(lines))
+        asked = choose_targets(lines, kinds, analysis.label, len(lines), include_news=True)
+        assert asked and all(kinds[i] == "news" for i in asked), "--include-news must let company news in"
 
 
 def test_a_greeting_on_the_launch_line_is_kept_as_written_and_not_rewritten(analyzer: Analyzer) -> None:
@@ -121,11 +131,17 @@ def test_a_greeting_on_the_launch_line_is_kept_as_written_and_not_rewritten(anal
 
 
 def test_a_press_releases_dateline_stays_in_front_of_every_rewrite(analyzer: Analyzer) -> None:
-    analysis = analyze(analyzer, "press-release.txt")
-    launch = next(s for s in analysis.suggestions if "today launched Shelfwise" in s.original)
-    assert launch.original.startswith("BOSTON, May 12, 2026 -- ")
+    text = (
+        "DENVER, April 2, 2026 -- Tallyflow, a maker of accounts payable software, today launched Route, which "
+        "sends every supplier invoice to the approver who owns its budget.\n\n"
+        "Route reads the purchase order behind each invoice and approvers sign off from one email link.\n"
+    )
+    analysis = analyzer.analyze(text, options=AnalyzeOptions(explanations=False))
+    launch = next(s for s in analysis.suggestions if "today launched Route" in s.original)
+    assert launch.original.startswith("DENVER, April 2, 2026 -- ")
     for alternative in launch.alternatives:
-        assert alternative.text.startswith("BOSTON, May 12, 2026 -- "), alternative.text
+        assert alternative.text.startswith("DENVER, April 2, 2026 -- "), alternative.text
+        assert "Tallyflow, a maker of accounts payable software, today launched Route" in alternative.text
         assert not problems(alternative.text, parser()), alternative.text
 
 
@@ -176,7 +192,7 @@ def test_the_readers_situation_is_read_only_where_the_sentence_says_it(sentence:
 def test_headlines_the_readers_way_today_and_rivals_are_not_targets(analyzer: Analyzer) -> None:
     text = (
         "Loadwise launches deck plans for ferry operators\n\n"
-        "On most routes the deck is still loaded by eye, by a crew member with a clipboard.\n\n"
+        "On most of your routes the deck is still loaded by eye, by a crew member with a clipboard.\n\n"
         "Unlike Deckmaster's paper sheets, Loadwise plans every sailing from the booking system.\n\n"
         "Loadwise plans each sailing's deck from the bookings, so the crew no longer guesses where the last "
         "lorry will fit.\n"
@@ -273,8 +289,14 @@ def test_scores_after_are_computed_on_text_with_neutral_stand_ins(analyzer: Anal
     advice = suggest(lines, recording, text=analysis.text, headings=[(h.start, h.end) for h in extracted.headings])
     assert advice.suggestions
     assert seen and not any("[" in text or "]" in text for text in seen), "the scorer read an unfilled placeholder"
-    shown = [a.rewrite.text for s in advice.suggestions for a in s.alternatives]
+    social = DRAFTS / "social-launch.txt"  # no stake fits it: its alternatives ask questions
+    extracted = extract(social.read_bytes(), filename=social.name)
+    analysis = analyzer.analyze(extracted, options=AnalyzeOptions(explanations=False, suggestions=False))
+    lines = [Line(s.text, s.start, s.end, s.label) for s in analysis.sentences]
+    asked = suggest(lines, recording, text=analysis.text, headings=[(h.start, h.end) for h in extracted.headings])
+    shown = [a.rewrite.text for s in asked.suggestions for a in s.alternatives]
     assert any(PLACEHOLDER.search(t) for t in shown)
+    assert not any("[" in text or "]" in text for text in seen), "the scorer read an unfilled placeholder"
 
 
 def test_the_same_input_gives_the_same_suggestions(analyzer: Analyzer) -> None:
@@ -288,9 +310,11 @@ def test_coaching_asks_about_the_documents_own_subject(analyzer: Analyzer) -> No
     assert missing and set(analysis.coaching) == set(missing)
     for questions in analysis.coaching.values():
         assert 1 <= len(questions) <= 3 and all(q.endswith("?") for q in questions)
-    # Nothing more specific in this release than the company it keeps naming: no topic word
-    # lifted from the product copy ("teams that handle setup" was judged wrong or generic).
-    assert all("Corvane" in q for qs in analysis.coaching.values() for q in qs)
+    # The release's forecasting sentence fits the library: the questions quote its stakes, never
+    # a topic word lifted from the product copy ("teams that handle setup" was judged wrong).
+    stakes = {stake.text for stake in load_stakes()}
+    for questions in analysis.coaching.values():
+        assert any("\u201c" in q and q.split("\u201c", 1)[1].split("\u201d", 1)[0] in stakes for q in questions)
     assert coaching_questions([], Focus()) == {}
     with pytest.raises(ValueError, match="unknown rubric"):
         coaching_questions(["why"], Focus())
@@ -320,7 +344,9 @@ def test_a_rewrite_never_carries_more_than_two_placeholders() -> None:
 
 def test_every_frame_is_registered_under_a_versioned_name_and_fits_a_target_kind() -> None:
     names = rewriters.names()
-    assert len(names) == len(set(names)) >= 20
+    assert len(names) == len(set(names))
+    for move in ("why_change", "price_of_inaction"):  # the future state is left to the coaching questions
+        assert any(rewriters.get(n).move == move and "feature" in rewriters.get(n).kinds for n in names), move
     for name in names:
         frame = rewriters.get(name)
         assert re.fullmatch(r"[a-z0-9-]+\.v\d+", name) and frame.move in TARGETS and frame.kinds <= TARGET_KINDS
@@ -404,7 +430,8 @@ def test_a_stake_opens_the_rewrite_only_for_a_sentence_about_its_capability(anal
     assert {s.move for s in stakes_for(["invoice", "route", "approver"]).values()} == set(TARGETS)
     assert stakes_for(["invoice"]) == {}
     analysis = analyze(analyzer, "press-release.txt")
-    assert not any(a.strategy.startswith("stake-") for s in analysis.suggestions for a in s.alternatives)
+    delivery = {s.text for s in load_stakes() if "deliver" in s.theme}
+    assert not any(a.text.startswith(tuple(delivery)) for s in analysis.suggestions for a in s.alternatives)
     launch = analyze(analyzer, "feature-launch.md")
     staked = [a for s in launch.suggestions for a in s.alternatives if a.strategy.startswith("stake-")]
     assert staked

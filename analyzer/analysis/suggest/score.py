@@ -141,7 +141,10 @@ def suggest(
             continue
         # Rotate which move leads, so five suggestions do not all open with the same argument.
         moves_here = order[rank % len(order) :] + order[: rank % len(order)] if not missing else order
-        built = [_greeted(b, greeting) for b in _alternatives(slots, moves_here, used, second_person=second_person)]
+        built = [
+            _greeted(b, greeting, slots.original)
+            for b in _alternatives(slots, moves_here, used, second_person=second_person)
+        ]
         if len(built) >= MIN_ALTERNATIVES:
             planned.append((index, slots, built))
     if not planned:
@@ -170,11 +173,11 @@ def _greeting(sentence: str) -> str:
     return found.group(0) if found and found.end() < len(sentence) else ""
 
 
-def _greeted(built: Built, greeting: str) -> Built:
+def _greeted(built: Built, greeting: str, original: str) -> Built:
     """`built` with the writer's salutation or dateline put back in front, its placeholders shifted.
 
-    After a salutation the rewrite goes on as the letter's sentence ("Hi Dana, if ..."); after a
-    dateline it starts as the story does, with a capital.
+    After a salutation a clause put in front goes on as the letter's sentence ("Hi Dana, if ...");
+    the writer's own sentence keeps its casing, and after a dateline the story starts with a capital.
     """
     if not greeting:
         return built
@@ -184,7 +187,12 @@ def _greeted(built: Built, greeting: str) -> Built:
         # A dateline or a salutation must lead into the news, not into a long clause: the stake
         # becomes a sentence of its own ("BRISTOL, 24 March 2026 - Visitors ... walks away. Gatefold ...").
         text = filled = _JOINT.sub(lambda m: ". " + m.group(1).upper(), text, count=1)
-    elif not DATELINE_PREFIX.match(greeting) and text[:2] != "I " and not text[1:2].isupper():
+    elif (
+        not DATELINE_PREFIX.match(greeting)
+        and not text.startswith(original)
+        and text[:2] != "I "
+        and not text[1:2].isupper()
+    ):
         text, filled = text[:1].lower() + text[1:], filled[:1].lower() + filled[1:]
     shift = len(greeting)
     placeholders = tuple(replace(p, start=p.start + shift, end=p.end + shift) for p in r.placeholders)
