@@ -27,6 +27,15 @@ STAKES_FILE: Final = Path(__file__).with_name("stakes.jsonl")
 #: A single word ("payroll") matched "we'll import your payroll" to a stake about timesheets: a
 #: stake needs the thing and what is done to it.
 MIN_GROUPS: Final = 2
+#: Words too common to say what a sentence is about: "build" and "contract" put a stake about
+#: signing proposals in front of "you build next month's rota ... every contract's overtime rules".
+VAGUE_KEYWORDS: Final = frozenset(
+    {"build", "send", "create", "generate", "make", "get", "use", "run", "check", "see", "show", "give", "take"}
+    | {"keep", "set", "add", "find", "let", "help", "work", "do", "have", "go", "come", "put", "start", "need"}
+    | {"want", "include", "provide", "offer", "allow", "enable", "handle", "manage", "process", "update"}
+    | {"change", "move", "open", "close", "data", "team", "time", "system", "tool", "platform", "software"}
+    | {"app", "business", "company", "user", "day", "week", "month", "year", "new"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +61,11 @@ def load_stakes(path: Path = STAKES_FILE) -> tuple[Stake, ...]:
         if row["move"] not in TARGETS or len(row["keywords"]) < MIN_GROUPS:
             raise ValueError(f"{path.name}:{number}: a stake needs a move in {TARGETS} and {MIN_GROUPS} keyword groups")
         keywords = tuple(frozenset(word.lower() for word in group) for group in row["keywords"])
+        vague = set().union(*keywords) & VAGUE_KEYWORDS
+        if vague:
+            raise ValueError(
+                f"{path.name}:{number}: keywords too common to say what a sentence is about: {sorted(vague)}"
+            )
         stakes.append(Stake(row["id"], row["theme"], keywords, row["move"], row["stake"].strip().rstrip(".")))
     return tuple(stakes)
 
