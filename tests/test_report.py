@@ -193,8 +193,8 @@ def test_fix_first_ranks_by_room_to_grow_times_the_rewrite_gain(records: list[di
         enumerate(offered), key=lambda pair: (-priority(pair[1]), pair[1]["case_for_change_score"], pair[0])
     )
     assert [item["key"] for item in items] == [record["key"] for _, record in expected[:25]]
-    assert len(items) == 25
-    assert [item["rank"] for item in items] == list(range(1, 26))
+    assert len(offered) >= 5 and len(items) == min(25, len(offered))
+    assert [item["rank"] for item in items] == list(range(1, len(items) + 1))
     assert all(a["priority"] >= b["priority"] for a, b in pairwise(items))
     by_location = {r["location"]: r for r in ok}
     for item in items:
@@ -423,7 +423,7 @@ def test_the_page_in_chromium_is_self_contained_safe_and_complete(
     assert page.locator("#chart-mix-month svg text", has_text="pieces analyzed").count() == 1
 
     fixes = page.locator("ol.fixes > li")
-    assert fixes.count() == 25
+    assert fixes.count() == len(build_summary(records, RUN)["fix_first"]["items"]) >= 5
     first = fixes.first
     assert first.locator("dd.before").inner_text()
     assert first.locator("dd.after").inner_text()

@@ -117,7 +117,9 @@ def suggest(
     if max_suggestions <= 0 or not lines:
         return Advice([], Focus(product=product))
     kinds = read_kinds(text, lines, headings)
-    chosen = choose_targets(lines, kinds, document_label, max_suggestions, include_news=include_news)
+    # Every target the editor's rules allow, most important first: a target no frame fits gives
+    # way to the next, so "the one suggestion" of an audit is the first that has alternatives.
+    chosen = choose_targets(lines, kinds, document_label, len(lines), include_news=include_news)
     if not chosen:
         return Advice([], Focus(product=product))
     names = product_names(text, lines)
@@ -141,12 +143,16 @@ def suggest(
             continue
         # Rotate which move leads, so five suggestions do not all open with the same argument.
         moves_here = order[rank % len(order) :] + order[: rank % len(order)] if not missing else order
+        trying = set(used)  # a target dropped for want of alternatives uses up no frame
         built = [
             _greeted(b, greeting, slots.original)
-            for b in _alternatives(slots, moves_here, used, second_person=second_person)
+            for b in _alternatives(slots, moves_here, trying, second_person=second_person)
         ]
         if len(built) >= MIN_ALTERNATIVES:
+            used |= trying
             planned.append((index, slots, built))
+            if len(planned) == max_suggestions:
+                break
     if not planned:
         return Advice([], focus)
     return Advice(_scored(planned, lines, scorer, check), focus)
