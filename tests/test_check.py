@@ -131,7 +131,7 @@ def test_a_bad_config_is_refused_with_its_file_and_what_to_fix(tmp_path: Path, c
 def test_by_default_a_draft_fails_below_40_and_a_config_raises_the_floor(tmp_path: Path) -> None:
     default = check(str(FEATURES), str(CHANGE), cwd=tmp_path)
     assert default.returncode == 1, default.stderr
-    assert default.stdout.startswith(f"FAIL {FEATURES} (feature-pitch, 2/100): case-for-change score 2 is below 40")
+    assert default.stdout.startswith(f"FAIL {FEATURES} (feature-pitch, 3/100): case-for-change score 3 is below 40")
     assert f"ok   {CHANGE} (case-for-change, 77/100): passes" in default.stdout
 
     (tmp_path / "pyproject.toml").write_text("[tool.analyzer.check]\nmin-score = 90\n", encoding="utf-8")
