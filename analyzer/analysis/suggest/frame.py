@@ -79,7 +79,6 @@ def _fields(slots: Slots) -> dict[str, str]:
         # The reader's world from the library (see `stakes`): what standing still means there.
         "stake_why": stakes.get("why_change", ""),
         "stake_cost": stakes.get("price_of_inaction", ""),
-        "stake_future": stakes.get("future_state", ""),
         # The writer's sentence as it stands, and without its final stop, for a rewrite that
         # keeps it first and puts the reader's situation after it.
         "original": slots.original,
@@ -114,9 +113,7 @@ def _fields(slots: Slots) -> dict[str, str]:
 
 
 #: Fields a sentence may not have; a frame using one applies only when it is there.
-_OPTIONAL = frozenset(
-    {"topic", "Topic", "now", "future", "measure", "before", "product", "stake_why", "stake_cost", "stake_future"}
-)
+_OPTIONAL = frozenset({"topic", "Topic", "now", "future", "measure", "before", "product", "stake_why", "stake_cost"})
 
 #: Every frame, by name, in the order the moves modules register them.
 rewriters: Registry[Frame] = Registry("rewriters")

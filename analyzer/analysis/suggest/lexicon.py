@@ -12,8 +12,6 @@ FILE = "lexicons.toml"
 NAMES = (
     "cta_verbs",
     "usage_verbs",
-    "capability_verbs",
-    "launch_verbs",
     "enablers",
     "benefit_verbs",
     "meta_nouns",
@@ -52,8 +50,6 @@ def _list(name: str) -> frozenset[str]:
 CTA_VERBS = _list("cta_verbs")
 _USAGE_VERBS = _list("usage_verbs")
 IMPERATIVE_VERBS = CTA_VERBS | _USAGE_VERBS
-CAPABILITY_VERBS = _list("capability_verbs")
-LAUNCH_VERBS = _list("launch_verbs")
 ENABLERS = _list("enablers")
 BENEFIT_VERBS = _list("benefit_verbs")
 _META_NOUNS = _list("meta_nouns")
