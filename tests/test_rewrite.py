@@ -21,6 +21,7 @@ from analyzer.analysis.suggest.choose import choose_targets
 from analyzer.analysis.suggest.coaching import Focus, coaching_questions
 from analyzer.analysis.suggest.kinds import TARGET_KINDS, read_kinds
 from analyzer.analysis.suggest.parse import clean, parser
+from analyzer.analysis.suggest.score import MAX_JOINED_WORDS
 from analyzer.analysis.suggest.situation import read_situation
 from analyzer.analysis.suggest.stakes import MIN_GROUPS, load_stakes, stakes_for
 from analyzer.analysis.suggest.targets import MAX_PLACEHOLDERS, PLACEHOLDER, make_rewrite
@@ -433,10 +434,14 @@ def test_a_stake_opens_the_rewrite_only_for_a_sentence_about_its_capability(anal
     delivery = {s.text for s in load_stakes() if "deliver" in s.theme}
     assert not any(a.text.startswith(tuple(delivery)) for s in analysis.suggestions for a in s.alternatives)
     launch = analyze(analyzer, "feature-launch.md")
-    staked = [a for s in launch.suggestions for a in s.alternatives if a.strategy.startswith("stake-")]
+    staked = [(s, a) for s in launch.suggestions for a in s.alternatives if a.strategy.startswith("stake-")]
     assert staked
     texts = {stake.text for stake in load_stakes()}
-    for alternative in staked:
-        stake = re.split(r", (?:so|which is why) ", alternative.text, maxsplit=1)[0]
+    for suggestion, alternative in staked:
+        stake, joint, rest = re.split(r"(, (?:so|which is why) |\. (?=[A-Z]))", alternative.text, maxsplit=1)
         assert stake in texts and not alternative.placeholders, alternative.text
         assert alternative.text.endswith(".") and not problems(alternative.text, parser()), alternative.text
+        if (
+            len(alternative.text.split()) > MAX_JOINED_WORDS + 1
+        ):  # too long for one sentence: two, the writer's as written
+            assert joint == ". " and rest == suggestion.original, alternative.text

@@ -44,6 +44,8 @@ from analyzer.labels import CHANGE, LABELS
 MIN_ALTERNATIVES: Final = 2
 #: The frames that open with a stake from the reader's world (`stakes`) are named so.
 STAKE_PREFIX: Final = "stake-"
+#: A stake and the writer's sentence longer than this are two sentences, not one joined by "so".
+MAX_JOINED_WORDS: Final = 40
 #: Both models must see at least this gain in case-for-change probability to agree on a gain.
 AGREEMENT_MARGIN: Final = 0.02
 
@@ -145,7 +147,7 @@ def suggest(
         moves_here = order[rank % len(order) :] + order[: rank % len(order)] if not missing else order
         trying = set(used)  # a target dropped for want of alternatives uses up no frame
         built = [
-            _greeted(b, greeting, slots.original)
+            _finished(b, greeting, slots.original)
             for b in _alternatives(slots, moves_here, trying, second_person=second_person)
         ]
         if len(built) >= MIN_ALTERNATIVES:
@@ -170,7 +172,7 @@ _GREETING = re.compile(
 
 
 #: Where a stake joins the writer's sentence.
-_JOINT = re.compile(r", (?:so|which is why) (\w)")
+_JOINT = re.compile(r", (?:so|which is why) ")
 
 
 def _greeting(sentence: str) -> str:
@@ -179,27 +181,30 @@ def _greeting(sentence: str) -> str:
     return found.group(0) if found and found.end() < len(sentence) else ""
 
 
-def _greeted(built: Built, greeting: str, original: str) -> Built:
-    """`built` with the writer's salutation or dateline put back in front, its placeholders shifted.
+def _finished(built: Built, greeting: str, original: str) -> Built:
+    """`built` as the writer will see it: a long stake split off, the salutation or dateline back in front.
 
-    After a salutation a clause put in front goes on as the letter's sentence ("Hi Dana, if ...");
-    the writer's own sentence keeps its casing, and after a dateline the story starts with a capital.
+    A stake and the writer's sentence joined with "so" ran to 45-60 words that every judge asked
+    to split, and after a dateline or a salutation the news must come first: then the stake is a
+    sentence of its own and the writer's sentence follows as written. After a salutation a clause
+    put in front goes on as the letter's sentence ("Hi Dana, if ..."); the writer's own sentence
+    keeps its casing, and after a dateline the story starts with a capital.
     """
-    if not greeting:
-        return built
     r = built.rewrite
     text, filled = r.text, built.filled
-    if r.strategy.startswith(STAKE_PREFIX):
-        # A dateline or a salutation must lead into the news, not into a long clause: the stake
-        # becomes a sentence of its own ("BRISTOL, 24 March 2026 - Visitors ... walks away. Gatefold ...").
-        text = filled = _JOINT.sub(lambda m: ". " + m.group(1).upper(), text, count=1)
+    joint = _JOINT.search(text) if r.strategy.startswith(STAKE_PREFIX) else None
+    if joint is not None and (greeting or len(text.split()) > MAX_JOINED_WORDS):
+        text = filled = f"{text[: joint.start()]}. {original}"
     elif (
-        not DATELINE_PREFIX.match(greeting)
+        greeting
+        and not DATELINE_PREFIX.match(greeting)
         and not text.startswith(original)
         and text[:2] != "I "
         and not text[1:2].isupper()
     ):
         text, filled = text[:1].lower() + text[1:], filled[:1].lower() + filled[1:]
+    if not greeting and text == r.text:
+        return built
     shift = len(greeting)
     placeholders = tuple(replace(p, start=p.start + shift, end=p.end + shift) for p in r.placeholders)
     return Built(replace(r, text=greeting + text, placeholders=placeholders), greeting + filled)
