@@ -1,14 +1,16 @@
 """Suggested rewrites, as an editor makes them: the few sentences that carry the piece, each
-turned into a case for change a writer can paste, with the reader's situation put before it.
+opened with what the reader's way of working costs today, or given the question a writer
+answers to say it.
 
 `kinds` sorts every sentence as an editor does (heading, dateline, schedule, call to action,
 news, quote... or one of the five kinds worth rewriting) and `choose` picks the targets;
 `slots` reads each target with spaCy's small parser (loaded on the first request, for the
-targets only); `moves/` holds the frames, several per rubric move and kind of sentence,
-registered in `frame` under versioned names; `score` builds two or three alternatives per
-target and scores them honestly; `coaching` asks the questions a writer answers to supply a
-missing element; `check` is the independent model that checks the gain; `wellformed` says
-whether a rewrite is one sentence to paste.
+targets only) and `stakes` finds the library's stakes from the reader's world that fit it;
+`moves/` holds the frames, only those independent editors judged usable at all, registered in
+`frame` under versioned names; `score` builds two alternatives per target and scores them
+honestly; `coaching` asks the questions a writer answers to supply a missing element; `check`
+is the independent model that checks the gain; `wellformed` says whether a rewrite is one or
+two sentences to paste.
 """
 
 from analyzer.analysis.suggest.frame import Frame, rewriters
