@@ -36,11 +36,12 @@ import csv
 import json
 import random
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from itertools import combinations
 from pathlib import Path
+from typing import Any
 
-from analyzer.analysis.analyzer import AnalyzeOptions, Analyzer
+from analyzer.analysis.analyzer import Analysis, AnalyzeOptions, Analyzer
 from analyzer.analysis.suggest.evalset import BATCHES, load_drafts
 from analyzer.model.paths import PROJECT_ROOT
 from analyzer.text.extract import extract_text
@@ -73,12 +74,8 @@ def dump(tag: str, split: str | None = "test", batch: str | None = None) -> Path
         ]
         out.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
         return out
-    analyzer = Analyzer.load()
     with out.open("w", encoding="utf-8") as handle:
-        for draft in drafts:
-            analysis = analyzer.analyze(
-                extract_text(draft["text"], draft["format"]), options=AnalyzeOptions(explanations=False)
-            )
+        for draft, analysis in _analyses(drafts):
             for suggestion in analysis.suggestions:
                 for alternative in suggestion.alternatives:
                     row = {
@@ -90,6 +87,27 @@ def dump(tag: str, split: str | None = "test", batch: str | None = None) -> Path
                     }
                     handle.write(json.dumps(row, ensure_ascii=False) + "\n")
     return out
+
+
+def _analyses(drafts: Sequence[dict[str, Any]]) -> Iterator[tuple[dict[str, Any], Analysis]]:
+    """Each draft with the analysis the service would give it (the default options)."""
+    analyzer = Analyzer.load()
+    for draft in drafts:
+        yield (
+            draft,
+            analyzer.analyze(extract_text(draft["text"], draft["format"]), options=AnalyzeOptions(explanations=False)),
+        )
+
+
+def _write_sheets(round_: str, judges: Sequence[str | None], header: list[str], rows: Sequence[list[str]]) -> None:
+    """One copy of the numbered sheet per judge, every verdict and note blank."""
+    FOLDER.mkdir(parents=True, exist_ok=True)
+    for judge in judges:
+        with _sheet(round_, judge).open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle, delimiter="\t", lineterminator="\n")
+            writer.writerow(["item", *header, "verdict", "note"])
+            for number, row in enumerate(rows, 1):
+                writer.writerow([number, *row, "", ""])
 
 
 def _sheet(round_: str, judge: str | None = None) -> Path:
@@ -112,12 +130,8 @@ def sheet(round_: str, tags: list[str], per_engine: int, judges: Sequence[str] =
         items += [(tag, row) for row in rng.sample(rows, min(per_engine, len(rows)))]
     rng.shuffle(items)
     copies: Sequence[str | None] = list(judges) or [None]
-    for judge in copies:
-        with _sheet(round_, judge).open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle, delimiter="\t", lineterminator="\n")
-            writer.writerow(["item", "draft", "original", "alternative", "verdict", "note"])
-            for number, (_, row) in enumerate(items, 1):
-                writer.writerow([number, row["draft"], row["original"], row["text"], "", ""])
+    rows = [[row["draft"], row["original"], row["text"]] for _, row in items]
+    _write_sheets(round_, copies, ["draft", "original", "alternative"], rows)
     _key(round_).write_text(
         json.dumps({str(n): tag for n, (tag, _) in enumerate(items, 1)}, indent=0), encoding="utf-8"
     )
@@ -127,20 +141,13 @@ def sheet(round_: str, tags: list[str], per_engine: int, judges: Sequence[str] =
 
 def coaching(round_: str, judges: Sequence[str]) -> None:
     """Every coaching question asked of the test drafts, one row each, in one sheet per judge."""
-    analyzer = Analyzer.load()
-    rows = []
-    for draft in load_drafts(split="test"):
-        analysis = analyzer.analyze(
-            extract_text(draft["text"], draft["format"]), options=AnalyzeOptions(explanations=False)
-        )
-        rows += [(draft["id"], element, q) for element, asked in analysis.coaching.items() for q in asked]
-    FOLDER.mkdir(parents=True, exist_ok=True)
-    for judge in judges:
-        with _sheet(round_, judge).open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle, delimiter="\t", lineterminator="\n")
-            writer.writerow(["item", "draft", "element", "question", "verdict", "note"])
-            for number, (draft_id, element, question) in enumerate(rows, 1):
-                writer.writerow([number, draft_id, element, question, "", ""])
+    rows = [
+        [draft["id"], element, question]
+        for draft, analysis in _analyses(load_drafts(split="test"))
+        for element, asked in analysis.coaching.items()
+        for question in asked
+    ]
+    _write_sheets(round_, judges, ["draft", "element", "question"], rows)
     _key(round_).write_text(json.dumps({str(n): "coaching" for n in range(1, len(rows) + 1)}), encoding="utf-8")
     print(f"{len(rows)} questions in one sheet per judge ({', '.join(judges)})")
 
