@@ -20,6 +20,8 @@ from analyzer.analysis.suggest.registry import Registry
 from analyzer.analysis.suggest.slots import Slots
 from analyzer.analysis.suggest.targets import Rewrite, make_rewrite
 
+#: Words that speak to the reader, in a draft or in a frame's own words.
+SPEAKS_TO_READER = re.compile(r"\byou(?:r|rs|'re|'ll|'ve)?\b", re.IGNORECASE)
 _MARKER = re.compile(r"\u00ab([^|\u00bb]+)\|([^\u00bb]+)\u00bb")
 
 
@@ -44,8 +46,7 @@ class Frame:
     @property
     def addresses_reader(self) -> bool:
         """Do the frame's own words speak to the reader ("your team", "you pay")?"""
-        own = _MARKER.sub("", re.sub(r"\{\w+\}", "", self.clause))
-        return bool(re.search(r"\byou(?:r|rs)?\b", own, re.IGNORECASE))
+        return bool(SPEAKS_TO_READER.search(_MARKER.sub("", re.sub(r"\{\w+\}", "", self.clause))))
 
     def build(self, slots: Slots) -> Built | None:
         if slots.kind not in self.kinds:
@@ -74,6 +75,7 @@ def _fields(slots: Slots) -> dict[str, str]:
     measure = slots.measure or ""
     many = slots.measure_plural
     stakes = dict(slots.stakes)
+    turns_on_so = bool(re.search(r"\bso\b", slots.lead))
     return {
         "lead": slots.lead,
         # The reader's world from the library (see `stakes`): what standing still means there.
@@ -97,8 +99,8 @@ def _fields(slots: Slots) -> dict[str, str]:
         "m_do": "do" if many else "does",
         "before": slots.before or "",
         # The joint: "so", unless the sentence already turns on its own "so".
-        "so": "and" if re.search(r"\bso\b", slots.lead) else "so",
-        "so_which": "which is why" if re.search(r"\bso\b", slots.lead) else "so",
+        "so": "and" if turns_on_so else "so",
+        "so_which": "which is why" if turns_on_so else "so",
         "topic": topic,
         "Topic": topic[:1].upper() + topic[1:],
         "people": people,

@@ -13,7 +13,7 @@ classifier it is graded by.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass, replace
 from typing import Final, Protocol
 
@@ -22,7 +22,7 @@ import numpy as np
 from analyzer.analysis.suggest import moves  # noqa: F401  (registers the frames)
 from analyzer.analysis.suggest.choose import choose_targets
 from analyzer.analysis.suggest.coaching import Focus
-from analyzer.analysis.suggest.frame import Built, rewriters
+from analyzer.analysis.suggest.frame import SPEAKS_TO_READER, Built, rewriters
 from analyzer.analysis.suggest.kinds import (
     ANNOUNCEMENT,
     BENEFIT,
@@ -138,20 +138,19 @@ def suggest(
     focus = _focus(read, chosen, product)
     used: set[str] = set()
     order = _move_order(missing)
-    second_person = bool(_SECOND_PERSON.search(text or " ".join(line.text for line in lines)))
+    second_person = bool(SPEAKS_TO_READER.search(text or " ".join(line.text for line in lines)))
     planned: list[tuple[int, Slots, list[Built]]] = []
     for rank, (index, slots, greeting) in enumerate(zip(chosen, read, greetings, strict=True)):
         if slots is None:
             continue
         # Rotate which move leads, so five suggestions do not all open with the same argument.
         moves_here = order[rank % len(order) :] + order[: rank % len(order)] if not missing else order
-        trying = set(used)  # a target dropped for want of alternatives uses up no frame
         built = [
             _finished(b, greeting, slots.original)
-            for b in _alternatives(slots, moves_here, trying, second_person=second_person)
+            for b in _alternatives(slots, moves_here, used, second_person=second_person)
         ]
-        if len(built) >= MIN_ALTERNATIVES:
-            used |= trying
+        if len(built) >= MIN_ALTERNATIVES:  # a target dropped for want of alternatives uses up no frame
+            used.update(b.rewrite.strategy for b in built)
             planned.append((index, slots, built))
             if len(planned) == max_suggestions:
                 break
@@ -160,8 +159,6 @@ def suggest(
     return Advice(_scored(planned, lines, scorer, check), focus)
 
 
-#: The writer speaks to the reader somewhere in the draft.
-_SECOND_PERSON = re.compile(r"\byou(?:r|rs|'re|'ll|'ve)?\b", re.IGNORECASE)
 #: A salutation the sentence splitter leaves on the launch line ("Hi Dana, today we ..."): the
 #: letter's greeting, not part of the claim, so it is kept as written in front of the rewrite.
 _GREETING = re.compile(
@@ -256,7 +253,7 @@ def _move_order(missing: Sequence[str]) -> list[str]:
     return [m for m in TARGETS if m in missing] + [m for m in TARGETS if m not in missing]
 
 
-def _alternatives(slots: Slots, order: Sequence[str], used: set[str], *, second_person: bool = True) -> list[Built]:
+def _alternatives(slots: Slots, order: Sequence[str], used: Set[str], *, second_person: bool = True) -> list[Built]:
     """One alternative per move, from the first frame of that move not yet used in the document.
 
     A draft that never speaks to its reader (a press release, a case study told in the third
@@ -271,7 +268,6 @@ def _alternatives(slots: Slots, order: Sequence[str], used: set[str], *, second_
             built = frame.build(slots)
             if built is not None and looks_well_formed(built.rewrite.text):
                 found.append(built)
-                used.add(name)
                 break
     # A rewrite from the reader's world is the one editors paste; the fixed frames only make up
     # the two alternatives a suggestion needs.
@@ -279,7 +275,6 @@ def _alternatives(slots: Slots, order: Sequence[str], used: set[str], *, second_
     if from_the_world:
         rest = [b for b in found if b not in from_the_world]
         kept = from_the_world + rest[: max(0, MIN_ALTERNATIVES - len(from_the_world))]
-        used.difference_update(b.rewrite.strategy for b in found if b not in kept)
         found = [b for b in found if b in kept]
     return found
 
