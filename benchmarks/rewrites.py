@@ -1,6 +1,6 @@
 """Suggested rewrites judged as an editor would, on corpus/eval/rewrites.jsonl (dev and test).
 
-    .venv/bin/python benchmarks/rewrites.py [--split dev|test|both] [--batch old|new|third|fourth|fifth|all|each]
+    .venv/bin/python benchmarks/rewrites.py [--split dev|test|both] [--batch old|new|...|sixth|all|each]
 
 The set: 136 drafts, every sentence judged (its kind, whether to rewrite it), 2-3 good rewrites
 per target, one per move, and the content words a faithful rewrite keeps. The first 50
@@ -330,15 +330,15 @@ def main() -> None:
     parser_.add_argument("--split", choices=["dev", "test", "both"], default="both")
     parser_.add_argument(
         "--batch",
-        choices=["old", "new", "third", "fourth", "fifth", "all", "each"],
+        choices=[*BATCHES, "all", "each"],
         default="each",
-        help="the first 50 drafts, the third pass's 30, all 80, or each of the three (default)",
+        help="one batch of drafts (see above), all of them, or each batch and all (default)",
     )
     args = parser_.parse_args()
     analyzer = Analyzer.load()
     nlp = parser()
     splits = ["dev", "test"] if args.split == "both" else [args.split]
-    batches = ["old", "new", "third", "fourth", "fifth", "all"] if args.batch == "each" else [args.batch]
+    batches = [*BATCHES, "all"] if args.batch == "each" else [args.batch]
     print(f"model {analyzer.model.name}-{analyzer.model.version}; set {EVAL_SET.name}, {len(load_drafts())} drafts")
     for split in splits:
         for batch in batches:

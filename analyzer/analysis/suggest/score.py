@@ -36,6 +36,7 @@ from analyzer.analysis.suggest.kinds import (
     read_kinds,
 )
 from analyzer.analysis.suggest.slots import Slots, read_slots
+from analyzer.analysis.suggest.stakes import DraftWords
 from analyzer.analysis.suggest.targets import TARGETS, Rewrite
 from analyzer.analysis.suggest.wellformed import looks_well_formed
 from analyzer.labels import CHANGE, LABELS
@@ -133,6 +134,7 @@ def suggest(
         names,
         capitalized_inside(lines),
         product,
+        DraftWords.of(text or " ".join(line.text for line in lines)),
     )
     read = _with_document_topic(read, chosen)
     focus = _focus(read, chosen, product)

@@ -21,7 +21,7 @@ from analyzer.analysis.suggest.kinds import ANNOUNCEMENT, BENEFIT, CLAIM, FEATUR
 from analyzer.analysis.suggest.lexicon import COMMON_CAPITALS, NOT_READER_TOPIC, PEOPLE, PRODUCT_NOUNS, VAGUE_NOUNS
 from analyzer.analysis.suggest.parse import clean, parser
 from analyzer.analysis.suggest.situation import Situation, read_situation
-from analyzer.analysis.suggest.stakes import stakes_for
+from analyzer.analysis.suggest.stakes import DraftWords, stakes_for
 
 #: Longest topic, in words, that still reads as the subject of a clause.
 MAX_TOPIC_WORDS = 4
@@ -58,6 +58,7 @@ def read_slots(
     names: frozenset[str] = frozenset(),
     capitals: frozenset[str] | None = None,
     product: str | None = None,
+    draft: DraftWords | None = None,
 ) -> list[Slots | None]:
     """The slots of each target sentence, parsed in one batch; None when it cannot be read.
 
@@ -65,13 +66,14 @@ def read_slots(
     capitalizes inside a sentence (`kinds.capitalized_inside`): a sentence that starts with one
     keeps its capital after the clause put before it, any other first word is lowered. Without
     `capitals` the tagger's proper nouns keep theirs. `product` is the name the draft mentions
-    most, which a recast sentence may name ("with Hireloop, they pick ...").
+    most, which a recast sentence may name ("with Hireloop, they pick ..."). `draft` is the
+    whole draft's words: a stake is offered only to a draft from its world.
     """
     originals = [_original(s) for s in sentences]
     readable = [k for k, text in enumerate(originals) if _parseable(text)]
     docs = dict(zip(readable, parser().pipe([originals[k] for k in readable]), strict=True))
     return [
-        _slots(docs[k], originals[k], kinds[k], names, capitals, product) if k in docs else None
+        _slots(docs[k], originals[k], kinds[k], names, capitals, product, draft) if k in docs else None
         for k in range(len(originals))
     ]
 
@@ -90,7 +92,13 @@ def _original(sentence: str) -> str:
 
 
 def _slots(
-    doc: Doc, text: str, kind: str, names: frozenset[str], capitals: frozenset[str] | None, product: str | None
+    doc: Doc,
+    text: str,
+    kind: str,
+    names: frozenset[str],
+    capitals: frozenset[str] | None,
+    product: str | None,
+    draft: DraftWords | None = None,
 ) -> Slots | None:
     sents = list(doc.sents)
     if len(text.split()) < 4 or text.endswith("?") or not sents:
@@ -123,7 +131,7 @@ def _slots(
         measure_plural=measure[1] if measure else False,
         before=before.group("before").rstrip(".,") if before else None,
         product=product,
-        stakes=tuple((move, stake.text) for move, stake in stakes_for(_said(doc)).items()),
+        stakes=tuple((move, stake.text) for move, stake in stakes_for(_said(doc), draft).items()),
     )
 
 
