@@ -192,7 +192,8 @@ _PAST = re.compile(
 #: The reader's way of working today, said outright ("Until now, a late cancellation meant a round
 #: of phone calls", "the deck is loaded by eye"): the draft's own argument, not a product sentence.
 _STATUS_QUO = re.compile(
-    r"^until now\b|\bby (?:eye|hand)\b|\bclipboards?\b|\bwhiteboards?\b|\bspreadsheets?\b|\bphone calls?\b"
+    r"^until now\b|\bby (?:eye|hand)\b|\bclipboards?\b|\bwhiteboards?\b|\bspreadsheets?\b|\bphone calls?\b|"
+    r"\bpaper (?:[a-z-]+ )?(?:logs?|forms?|records?|sheets?|checklists?|tickets?|files?|trails?)\b"
 )
 #: The readers' own words or what they should have, reported ("most of you told us you spend Sunday
 #: evenings re-planning", "the engineer should arrive knowing which part is wearing"): the draft's
