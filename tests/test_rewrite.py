@@ -23,7 +23,7 @@ from analyzer.analysis.suggest.kinds import TARGET_KINDS, read_kinds
 from analyzer.analysis.suggest.parse import clean, parser
 from analyzer.analysis.suggest.score import MAX_JOINED_WORDS
 from analyzer.analysis.suggest.situation import read_situation
-from analyzer.analysis.suggest.stakes import MIN_GROUPS, load_stakes, stakes_for
+from analyzer.analysis.suggest.stakes import MIN_GROUPS, STAKES_FILE, DraftWords, load_stakes, stakes_for
 from analyzer.analysis.suggest.targets import MAX_PLACEHOLDERS, PLACEHOLDER, make_rewrite
 from analyzer.analysis.suggest.wellformed import problems
 from analyzer.errors import ModelIntegrityError
@@ -443,6 +443,28 @@ def test_the_library_of_stakes_holds_only_what_a_writer_can_stand_behind() -> No
         assert len(stake.keywords) >= MIN_GROUPS and all(g and all(w == w.lower() for w in g) for g in stake.keywords)
         themes.setdefault(stake.theme, set()).add(stake.move)
     assert len(themes) >= 70 and all(moves == set(TARGETS) for moves in themes.values())
+
+
+def test_a_stake_is_offered_only_to_a_draft_from_its_world(tmp_path: Path) -> None:
+    # Round 8's worst verdicts: a yard's trucks at the gate put in front of a coworking space's door
+    # codes, because "door" and "booking" were both said. The world is asked of the whole draft.
+    said = ["door", "booking", "code"]
+    coworking = DraftWords.of("Members of Deskhive get a door code by text as soon as they book a day pass.")
+    warehouse = DraftWords.of("Trailers wait at our distribution centre; Baywise books every dock door ahead.")
+    assert "why_change" in stakes_for(said) and "why_change" in stakes_for(said, warehouse)
+    assert stakes_for(said, warehouse)["why_change"].in_world(warehouse)
+    assert all(stake.in_world(coworking) for stake in stakes_for(said, coworking).values())
+    assert not any("truck" in stake.text.lower() for stake in stakes_for(said, coworking).values())
+    assert DraftWords.of("Shelves of cold-chain lorries, docked").has("shelf")
+    assert all(DraftWords.of("Shelves of cold-chain lorries, docked").has(w) for w in ("chain", "lorry", "dock"))
+    # every stake says its world, and no world is made of words every business uses
+    rows = [json.loads(line) for line in STAKES_FILE.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert all("world" in row for row in rows)
+    assert sum(not row["world"] for row in rows) <= len(rows) // 10  # an industry-neutral stake is the exception
+    generic = tmp_path / "stakes.jsonl"
+    generic.write_text(json.dumps({**rows[0], "world": [["customer", "clinic"]]}) + "\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="every business uses"):
+        load_stakes.__wrapped__(generic)
 
 
 def test_a_stake_opens_the_rewrite_only_for_a_sentence_about_its_capability(analyzer: Analyzer) -> None:

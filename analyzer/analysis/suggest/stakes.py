@@ -75,7 +75,9 @@ class DraftWords:
     @classmethod
     def of(cls, text: str) -> DraftWords:
         lowered = text.lower()
-        return cls(frozenset(form for word in set(_WORD.findall(lowered)) for form in _forms(word)), lowered)
+        words = set(_WORD.findall(lowered))
+        words |= {part for word in words if "-" in word for part in word.split("-")}  # "cold-chain" has "chain"
+        return cls(frozenset(form for word in words for form in _forms(word)), lowered)
 
     def has(self, word: str) -> bool:
         return word in self.text if " " in word else word in self.forms
@@ -86,6 +88,7 @@ def _forms(word: str) -> tuple[str, ...]:
     forms = [word]
     for suffix, replacement in (
         ("ies", "y"),
+        ("ves", "f"),
         ("es", ""),
         ("s", ""),
         ("ed", ""),
