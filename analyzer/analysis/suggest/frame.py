@@ -75,12 +75,16 @@ def _fields(slots: Slots) -> dict[str, str]:
     measure = slots.measure or ""
     many = slots.measure_plural
     stakes = dict(slots.stakes)
+    reasons = dict(slots.reasons)
     turns_on_so = bool(re.search(r"\bso\b", slots.lead))
     return {
         "lead": slots.lead,
         # The reader's world from the library (see `stakes`): what standing still means there.
         "stake_why": stakes.get("why_change", ""),
         "stake_cost": stakes.get("price_of_inaction", ""),
+        # The draft's own argument, moved in front of the claim it explains (see `reasons`).
+        "draft_why": reasons.get("why_change", ""),
+        "draft_cost": reasons.get("price_of_inaction", ""),
         # The writer's sentence as it stands, and without its final stop, for a rewrite that
         # keeps it first and puts the reader's situation after it.
         "original": slots.original,
@@ -115,7 +119,10 @@ def _fields(slots: Slots) -> dict[str, str]:
 
 
 #: Fields a sentence may not have; a frame using one applies only when it is there.
-_OPTIONAL = frozenset({"topic", "Topic", "now", "future", "measure", "before", "product", "stake_why", "stake_cost"})
+_OPTIONAL = frozenset(
+    {"topic", "Topic", "now", "future", "measure", "before", "product", "stake_why", "stake_cost"}
+    | {"draft_why", "draft_cost"}
+)
 
 #: Every frame, by name, in the order the moves modules register them.
 rewriters: Registry[Frame] = Registry("rewriters")

@@ -371,7 +371,7 @@ def _kind(
     if _FIRST_PERSON_STORY.match(low) or (_PAST.search(" ".join(low.split()[:8])) or _STORY.search(low)):
         return OTHER, False
     if (_STATUS_QUO.search(low) or _REPORTED.search(low)) and not mentions(body, names):
-        return OTHER, False  # the reader's way today ("the deck is loaded by eye"): context, already the argument
+        return ARGUMENT, False  # the reader's way today ("the deck is loaded by eye"): context, already the argument
     if low.startswith("unlike "):
         return OTHER, False  # a comparison with a named rival: an editor argues from the reader's way, not theirs
     if _mentions_start(body, names) or _PEOPLE_SUBJECT.match(low) or _CAPABILITY.search(low) or _PRESENT.search(body):

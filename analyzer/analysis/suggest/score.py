@@ -35,6 +35,7 @@ from analyzer.analysis.suggest.kinds import (
     product_names,
     read_kinds,
 )
+from analyzer.analysis.suggest.reasons import draft_reasons
 from analyzer.analysis.suggest.slots import Slots, read_slots
 from analyzer.analysis.suggest.stakes import DraftWords
 from analyzer.analysis.suggest.targets import TARGETS, Rewrite
@@ -45,6 +46,8 @@ from analyzer.labels import CHANGE, LABELS
 MIN_ALTERNATIVES: Final = 2
 #: The frames that open with a stake from the reader's world (`stakes`) are named so.
 STAKE_PREFIX: Final = "stake-"
+#: Rewrites that open with a reason, from the library or from the draft itself (see `reasons`).
+REASON_PREFIXES: Final = (STAKE_PREFIX, "draft-")
 #: A stake and the writer's sentence longer than this are two sentences, not one joined by "so".
 MAX_JOINED_WORDS: Final = 40
 #: Both models must see at least this gain in case-for-change probability to agree on a gain.
@@ -136,6 +139,11 @@ def suggest(
         product,
         DraftWords.of(text or " ".join(line.text for line in lines)),
     )
+    reasons = draft_reasons(lines, kinds, chosen, names)
+    read = [
+        replace(slots, reasons=((reasons[i].move, reasons[i].clause),)) if slots is not None and i in reasons else slots
+        for i, slots in zip(chosen, read, strict=True)
+    ]
     read = _with_document_topic(read, chosen)
     focus = _focus(read, chosen, product)
     used: set[str] = set()
@@ -191,9 +199,9 @@ def _finished(built: Built, greeting: str, original: str) -> Built:
     """
     r = built.rewrite
     text, filled = r.text, built.filled
-    joint = _JOINT.search(text) if r.strategy.startswith(STAKE_PREFIX) else None
+    joint = _JOINT.search(text) if r.strategy.startswith(REASON_PREFIXES) else None
     if joint is not None and (greeting or len(text.split()) > MAX_JOINED_WORDS):
-        text = filled = f"{text[: joint.start()]}. {original}"
+        text = filled = f"{text[: joint.start()]}. {original[:1].upper()}{original[1:]}"
     elif (
         greeting
         and not DATELINE_PREFIX.match(greeting)
@@ -273,7 +281,7 @@ def _alternatives(slots: Slots, order: Sequence[str], used: Set[str], *, second_
                 break
     # A rewrite from the reader's world is the one editors paste; the fixed frames only make up
     # the two alternatives a suggestion needs.
-    from_the_world = [b for b in found if b.rewrite.strategy.startswith(STAKE_PREFIX)]
+    from_the_world = [b for b in found if b.rewrite.strategy.startswith(REASON_PREFIXES)]
     if from_the_world:
         rest = [b for b in found if b not in from_the_world]
         kept = from_the_world + rest[: max(0, MIN_ALTERNATIVES - len(from_the_world))]

@@ -8,8 +8,9 @@ a result were retired.
 from __future__ import annotations
 
 from analyzer.analysis.suggest.frame import frame
-from analyzer.analysis.suggest.moves.why_change import FEATURE, STAKE_KINDS
+from analyzer.analysis.suggest.moves.why_change import DRAFT, FEATURE, STAKE_KINDS
 
+frame("draft-cost-so.v1", "price_of_inaction", STAKE_KINDS, "{draft_cost}, {so_which} {lead}", DRAFT)
 STAKE = "Opens with what the reader's way today costs, then the writer's sentence as the answer."
 frame("stake-cost-so.v1", "price_of_inaction", STAKE_KINDS, "{stake_cost}, {so_which} {lead}", STAKE)
 frame("stake-cost-which-is-why.v1", "price_of_inaction", STAKE_KINDS, "{stake_cost}, which is why {lead}", STAKE)

@@ -11,10 +11,15 @@ from analyzer.analysis.suggest.frame import frame
 
 FEATURE = {"feature", "claim"}
 
+# The draft's own argument (`reasons`), moved in front of the claim it explains: what editors who
+# never saw the engine did first. Tried before the library, which knows the draft's world less well.
+STAKE_KINDS = {"feature", "claim", "announcement"}  # a price line or a result figure is no capability
+DRAFT = "Moves the draft's own argument in front of the claim it explains; cut it where it stood."
+frame("draft-why-so.v1", "why_change", STAKE_KINDS, "{draft_why}, {so_which} {lead}", DRAFT)
+
 # The reader's world from the library (`stakes`), in front of the writer's sentence, joined the
 # way editors join it: tried first, the kind of rewrite the independent editors would paste
 # (40 of 86 judged usable); the frames after it are what a sentence no stake fits still gets.
-STAKE_KINDS = {"feature", "claim", "announcement"}  # a price line or a result figure is no capability
 STAKE = "Opens with what is broken in the reader's world without it, then the writer's sentence as the answer."
 frame("stake-why-so.v1", "why_change", STAKE_KINDS, "{stake_why}, {so_which} {lead}", STAKE)
 frame("stake-why-which-is-why.v1", "why_change", STAKE_KINDS, "{stake_why}, which is why {lead}", STAKE)
