@@ -139,11 +139,13 @@ def sheet(round_: str, tags: list[str], per_engine: int, judges: Sequence[str] =
     print(f"{len(items)} items in {where}; the key is in {_key(round_).name} (do not open it before judging)")
 
 
-def coaching(round_: str, judges: Sequence[str]) -> None:
-    """Every coaching question asked of the test drafts, one row each, in one sheet per judge."""
+def coaching(round_: str, judges: Sequence[str], split: str | None = "test", batch: str | None = None) -> None:
+    """Every coaching question asked of the test drafts (or `split`'s, of `batch`), one row each, in
+    one sheet per judge."""
+    drafts = load_drafts(split=split, batch=BATCHES[batch] if batch else None)
     rows = [
         [draft["id"], element, question]
-        for draft, analysis in _analyses(load_drafts(split="test"))
+        for draft, analysis in _analyses(drafts)
         for element, asked in analysis.coaching.items()
         for question in asked
     ]
@@ -228,13 +230,15 @@ def main() -> None:
     asked = commands.add_parser("coaching")
     asked.add_argument("round")
     asked.add_argument("--judges", nargs="+", required=True)
+    asked.add_argument("--split", choices=["dev", "test", "both"], default="test")
+    asked.add_argument("--batch", choices=sorted(BATCHES), default=None)
     args = parser.parse_args()
     if args.command == "dump":
         print(dump(args.tag, None if args.split == "both" else args.split, args.batch))
     elif args.command == "sheet":
         sheet(args.round, args.tags, args.per_engine, args.judges)
     elif args.command == "coaching":
-        coaching(args.round, args.judges)
+        coaching(args.round, args.judges, None if args.split == "both" else args.split, args.batch)
     else:
         join(args.round)
 

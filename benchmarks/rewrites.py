@@ -49,7 +49,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from analyzer.analysis.analyzer import Analysis, AnalyzeOptions, Analyzer
+from analyzer.analysis.suggest.choose import choose_targets
 from analyzer.analysis.suggest.evalset import BATCHES, EVAL_SET, align, load_drafts
+from analyzer.analysis.suggest.kinds import Line, read_kinds
 from analyzer.analysis.suggest.parse import clean, parser
 from analyzer.analysis.suggest.targets import PLACEHOLDER
 from analyzer.analysis.suggest.wellformed import problems
@@ -171,6 +173,8 @@ class Tally:
     editor_fact_reuse: list[bool] = field(default_factory=list)
     editor_prefix_only: list[bool] = field(default_factory=list)
     seconds: float = 0.0
+    chosen: int = 0  # every target the editor's rules choose, with or without a frame that fits it
+    chosen_hits: int = 0
 
 
 def judge(analyzer: Analyzer, drafts: Iterable[dict[str, Any]], nlp: Any) -> Tally:
@@ -182,6 +186,7 @@ def judge(analyzer: Analyzer, drafts: Iterable[dict[str, Any]], nlp: Any) -> Tal
         tally.seconds += time.perf_counter() - started
         tally.documents += 1
         _judge_draft(tally, analysis, draft, nlp)
+        _judge_choice(tally, analysis, [(h.start, h.end) for h in extracted.headings], draft)
         _judge_editor(tally, draft, nlp)
     return tally
 
@@ -237,6 +242,16 @@ def _judge_draft(tally: Tally, analysis: Analysis, draft: dict[str, Any], nlp: A
         tally.repeated_frames += sum(n - 1 for n in frames.values() if n > 1)
 
 
+def _judge_choice(tally: Tally, analysis: Analysis, headings: list[tuple[int, int]], draft: dict[str, Any]) -> None:
+    """The editor's rules alone: every target they choose, before any frame is asked to fit it."""
+    lines = [Line(s.text, s.start, s.end, s.label) for s in analysis.sentences]
+    kinds = read_kinds(analysis.text, lines, headings)
+    by_sentence = align(analysis.text, analysis.sentences, draft["sentences"])
+    for i in choose_targets(lines, kinds, analysis.label, len(lines)):
+        tally.chosen += 1
+        tally.chosen_hits += any(j["rewrite"] for j in by_sentence.get(i, []))
+
+
 def _judge_editor(tally: Tally, draft: dict[str, Any], nlp: Any) -> None:
     """The same rules on the editor's own rewrites: what the figures look like for the bar."""
     has_numbers = bool(numbers(draft["text"]))
@@ -274,6 +289,11 @@ def report(name: str, tally: Tally) -> None:
     print(f"  target precision                 {_share(tally.hits, tally.suggested)}  ({tally.hits}/{tally.suggested})")
     print(f"  target recall                    {_share(tally.found, tally.targets)}  ({tally.found}/{tally.targets})")
     print(f"  false positives by editor's kind {dict(tally.false_positives.most_common())}")
+    print(
+        f"  targets the rules choose         precision {_share(tally.chosen_hits, tally.chosen)}, recall "
+        f"{_share(tally.chosen_hits, tally.targets)}  ({tally.chosen_hits}/{tally.chosen}; "
+        "a suggestion goes to those a frame fits)"
+    )
     print(_similarity_line("same move", tally.same_move))
     print(_similarity_line("closest move", tally.any_move))
     print(

@@ -161,7 +161,9 @@ class SuggestionOut(BaseModel):
     placeholders: list[str] = Field(description="The first alternative's placeholders, brackets included.")
     scores_after: dict[str, float]
     gain: float
-    alternatives: list[AlternativeOut] = Field(description="Two or three, each a different move; the first is shown.")
+    alternatives: list[AlternativeOut] = Field(
+        description="One per move a frame with a record fits (one today); the first is shown."
+    )
 
 
 class ModelOut(BaseModel):

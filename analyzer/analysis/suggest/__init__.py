@@ -1,14 +1,15 @@
-"""Suggested rewrites, as an editor makes them: the few sentences that carry the piece, each
-opened with what the reader's way of working costs today, or given the question a writer
-answers to say it.
+"""Suggested rewrites, as far as independent editors would use them: the few sentences that carry
+the piece, chosen as an editor chooses them, and on the most important one the question a writer
+answers to make the case, in the place the answer goes.
 
 `kinds` sorts every sentence as an editor does (heading, dateline, schedule, call to action,
 news, quote... or one of the five kinds worth rewriting) and `choose` picks the targets;
 `slots` reads each target with spaCy's small parser (loaded on the first request, for the
-targets only) and `stakes` finds the library's stakes from the reader's world that fit it;
-`moves/` holds the frames, only those independent editors judged usable at all, registered in
-`frame` under versioned names; `score` builds two alternatives per target and scores them
-honestly; `coaching` asks the questions a writer answers to supply a missing element; `check`
+targets only) and `stakes` finds the library's stakes from the reader's world that fit it, for
+the coaching; `argued` says where the draft already states the reader's way today; `moves/`
+holds the frames, only those independent editors used on drafts nobody had read, registered in
+`frame` under versioned names; `score` builds the alternatives and scores them honestly;
+`coaching` asks the questions a writer answers to supply a missing element; `check`
 is the independent model that checks the gain; `wellformed` says whether a rewrite is one or
 two sentences to paste.
 """

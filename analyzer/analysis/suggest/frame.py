@@ -22,6 +22,10 @@ from analyzer.analysis.suggest.targets import Rewrite, make_rewrite
 
 #: Words that speak to the reader, in a draft or in a frame's own words.
 SPEAKS_TO_READER = re.compile(r"\byou(?:r|rs|'re|'ll|'ve)?\b", re.IGNORECASE)
+_OLD_WAY = re.compile(
+    r"\b(?:no longer|instead of|rather than|until now|used to|no more|without (?:having|waiting|calling|chasing))\b",
+    re.IGNORECASE,
+)
 _MARKER = re.compile(r"\u00ab([^|\u00bb]+)\|([^\u00bb]+)\u00bb")
 
 
@@ -42,6 +46,8 @@ class Frame:
     rationale: str
     needs: frozenset[str] = frozenset()  # the fields that must be filled for the frame to apply
     sources: frozenset[str] = frozenset()  # if set, only situations read this way (see `situation`)
+    unless: frozenset[str] = frozenset()  # fields that must be empty: what the draft already says
+    third_person: bool = False  # only for a draft that never speaks to its reader
 
     @property
     def addresses_reader(self) -> bool:
@@ -52,7 +58,7 @@ class Frame:
         if slots.kind not in self.kinds:
             return None
         fields = _fields(slots)
-        if any(not fields[name] for name in self.needs):
+        if any(not fields[name] for name in self.needs) or any(fields[name] for name in self.unless):
             return None
         if self.sources and (slots.situation is None or slots.situation.source not in self.sources):
             return None
@@ -75,16 +81,16 @@ def _fields(slots: Slots) -> dict[str, str]:
     measure = slots.measure or ""
     many = slots.measure_plural
     stakes = dict(slots.stakes)
-    reasons = dict(slots.reasons)
     turns_on_so = bool(re.search(r"\bso\b", slots.lead))
     return {
         "lead": slots.lead,
         # The reader's world from the library (see `stakes`): what standing still means there.
         "stake_why": stakes.get("why_change", ""),
         "stake_cost": stakes.get("price_of_inaction", ""),
-        # The draft's own argument, moved in front of the claim it explains (see `reasons`).
-        "draft_why": reasons.get("why_change", ""),
-        "draft_cost": reasons.get("price_of_inaction", ""),
+        # The draft already says how the reader works today, near the sentence (see `argued`).
+        "argued": "argued" if slots.argued else "",
+        # The old way, said in the sentence itself ("... no longer rebuilds", "instead of delivered").
+        "old_way": found.group(0) if (found := _OLD_WAY.search(slots.original)) else "",
         # The writer's sentence as it stands, and without its final stop, for a rewrite that
         # keeps it first and puts the reader's situation after it.
         "original": slots.original,
@@ -121,7 +127,7 @@ def _fields(slots: Slots) -> dict[str, str]:
 #: Fields a sentence may not have; a frame using one applies only when it is there.
 _OPTIONAL = frozenset(
     {"topic", "Topic", "now", "future", "measure", "before", "product", "stake_why", "stake_cost"}
-    | {"draft_why", "draft_cost"}
+    | {"argued", "old_way"}
 )
 
 #: Every frame, by name, in the order the moves modules register them.
@@ -137,14 +143,27 @@ def frame(
     *,
     needs: set[str] | None = None,
     sources: set[str] | None = None,
+    unless: set[str] | None = None,
+    third_person: bool = False,
 ) -> Frame:
     """Register a frame under `name`; the moves modules declare theirs with this.
 
     `needs` defaults to the fields the clause uses that a sentence may lack (topic, situation,
-    measure, status-quo figure).
+    measure, status-quo figure); `unless` names fields that keep the frame away when filled;
+    a `third_person` frame is the form for a draft that never says "you".
     """
     used = set(re.findall(r"\{(\w+)\}", clause))
     wanted = _OPTIONAL & used if needs is None else needs
-    made = Frame(name, move, frozenset(kinds), clause, rationale, frozenset(wanted), frozenset(sources or ()))
+    made = Frame(
+        name,
+        move,
+        frozenset(kinds),
+        clause,
+        rationale,
+        frozenset(wanted),
+        frozenset(sources or ()),
+        frozenset(unless or ()),
+        third_person,
+    )
     rewriters.register(name)(made)
     return made

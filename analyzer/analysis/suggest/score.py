@@ -1,4 +1,4 @@
-"""Suggestions for a document: its targets, two or three alternatives each, honestly scored.
+"""Suggestions for a document: its targets, the alternatives that have a record, honestly scored.
 
 `suggest` chooses the sentences an editor would rewrite (`choose`), reads them with the parser
 (`slots`), and builds for each one alternative per rubric move from the frames that fit its
@@ -20,6 +20,7 @@ from typing import Final, Protocol
 import numpy as np
 
 from analyzer.analysis.suggest import moves  # noqa: F401  (registers the frames)
+from analyzer.analysis.suggest.argued import argued_targets
 from analyzer.analysis.suggest.choose import choose_targets
 from analyzer.analysis.suggest.coaching import Focus
 from analyzer.analysis.suggest.frame import SPEAKS_TO_READER, Built, rewriters
@@ -35,21 +36,16 @@ from analyzer.analysis.suggest.kinds import (
     product_names,
     read_kinds,
 )
-from analyzer.analysis.suggest.reasons import draft_reasons
 from analyzer.analysis.suggest.slots import Slots, read_slots
 from analyzer.analysis.suggest.stakes import DraftWords
 from analyzer.analysis.suggest.targets import TARGETS, Rewrite
 from analyzer.analysis.suggest.wellformed import looks_well_formed
 from analyzer.labels import CHANGE, LABELS
 
-#: Alternatives per target: one per rubric move, at least two or the target is dropped.
-MIN_ALTERNATIVES: Final = 2
-#: The frames that open with a stake from the reader's world (`stakes`) are named so.
-STAKE_PREFIX: Final = "stake-"
-#: Rewrites that open with a reason, from the library or from the draft itself (see `reasons`).
-REASON_PREFIXES: Final = (STAKE_PREFIX, "draft-")
-#: A stake and the writer's sentence longer than this are two sentences, not one joined by "so".
-MAX_JOINED_WORDS: Final = 40
+#: Alternatives per target: one per rubric move that has a frame with a record; a target no frame
+#: fits is dropped (ten rounds of editors judged the frames that made up a second alternative
+#: unusable nine times in ten: docs/suggestions.md).
+MIN_ALTERNATIVES: Final = 1
 #: Both models must see at least this gain in case-for-change probability to agree on a gain.
 AGREEMENT_MARGIN: Final = 0.02
 
@@ -79,7 +75,7 @@ class Suggestion:
     sentence: int  # index of the sentence in the document
     original: str
     kind: str  # the editor's kind of the sentence: announcement, feature, benefit, price or claim
-    alternatives: tuple[Alternative, ...]  # two or three, each a different move, the first the one to show
+    alternatives: tuple[Alternative, ...]  # one per move a frame with a record fits, the first the one to show
 
 
 class GainChecker(Protocol):
@@ -139,9 +135,9 @@ def suggest(
         product,
         DraftWords.of(text or " ".join(line.text for line in lines)),
     )
-    reasons = draft_reasons(lines, kinds, chosen, names)
+    argued = argued_targets(lines, kinds, chosen, names)
     read = [
-        replace(slots, reasons=((reasons[i].move, reasons[i].clause),)) if slots is not None and i in reasons else slots
+        replace(slots, argued=True) if slots is not None and i in argued else slots
         for i, slots in zip(chosen, read, strict=True)
     ]
     read = _with_document_topic(read, chosen)
@@ -178,10 +174,6 @@ _GREETING = re.compile(
 )
 
 
-#: Where a stake joins the writer's sentence.
-_JOINT = re.compile(r", (?:so|which is why) ")
-
-
 def _greeting(sentence: str) -> str:
     """The salutation or dateline opening `sentence`, with its space, or ""."""
     found = _GREETING.match(sentence) or DATELINE_PREFIX.match(sentence)
@@ -189,20 +181,15 @@ def _greeting(sentence: str) -> str:
 
 
 def _finished(built: Built, greeting: str, original: str) -> Built:
-    """`built` as the writer will see it: a long stake split off, the salutation or dateline back in front.
+    """`built` as the writer will see it: the salutation or dateline back in front.
 
-    A stake and the writer's sentence joined with "so" ran to 45-60 words that every judge asked
-    to split, and after a dateline or a salutation the news must come first: then the stake is a
-    sentence of its own and the writer's sentence follows as written. After a salutation a clause
-    put in front goes on as the letter's sentence ("Hi Dana, if ..."); the writer's own sentence
-    keeps its casing, and after a dateline the story starts with a capital.
+    After a salutation a clause put in front goes on as the letter's sentence ("Hi Dana, if
+    ..."); the writer's own sentence keeps its casing, and after a dateline the story starts
+    with a capital.
     """
     r = built.rewrite
     text, filled = r.text, built.filled
-    joint = _JOINT.search(text) if r.strategy.startswith(REASON_PREFIXES) else None
-    if joint is not None and (greeting or len(text.split()) > MAX_JOINED_WORDS):
-        text = filled = f"{text[: joint.start()]}. {original[:1].upper()}{original[1:]}"
-    elif (
+    if (
         greeting
         and not DATELINE_PREFIX.match(greeting)
         and not text.startswith(original)
@@ -267,25 +254,21 @@ def _alternatives(slots: Slots, order: Sequence[str], used: Set[str], *, second_
     """One alternative per move, from the first frame of that move not yet used in the document.
 
     A draft that never speaks to its reader (a press release, a case study told in the third
-    person) gets no frame that does: the editors judged "your team" in such a draft off-voice.
+    person) gets no frame that does, and only such a draft gets the third-person forms: the
+    editors judged "your team" in such a draft off-voice.
     """
     found: list[Built] = []
     for move in order:
         for name in rewriters.names():
             frame = rewriters.get(name)
-            if frame.move != move or name in used or (not second_person and frame.addresses_reader):
+            if frame.move != move or name in used or (frame.third_person and second_person):
+                continue
+            if not second_person and frame.addresses_reader:
                 continue
             built = frame.build(slots)
             if built is not None and looks_well_formed(built.rewrite.text):
                 found.append(built)
                 break
-    # A rewrite from the reader's world is the one editors paste; the fixed frames only make up
-    # the two alternatives a suggestion needs.
-    from_the_world = [b for b in found if b.rewrite.strategy.startswith(REASON_PREFIXES)]
-    if from_the_world:
-        rest = [b for b in found if b not in from_the_world]
-        kept = from_the_world + rest[: max(0, MIN_ALTERNATIVES - len(from_the_world))]
-        found = [b for b in found if b in kept]
     return found
 
 

@@ -50,7 +50,7 @@ class Slots:
     before: str | None = None  # the status quo's own figure ("14 minutes" in "from 14 minutes to 6")
     product: str | None = None  # the name the draft mentions most ("Yardstack"), for "Without Yardstack, ..."
     stakes: tuple[tuple[str, str], ...] = ()  # (move, clause): the reader's world it fits (see `stakes`)
-    reasons: tuple[tuple[str, str], ...] = ()  # (move, clause): the draft's own argument for it (see `reasons`)
+    argued: bool = False  # the draft already says how the reader works today, near it (see `argued`)
 
 
 def read_slots(

@@ -77,13 +77,13 @@ class DraftWords:
         lowered = text.lower()
         words = set(_WORD.findall(lowered))
         words |= {part for word in words if "-" in word for part in word.split("-")}  # "cold-chain" has "chain"
-        return cls(frozenset(form for word in words for form in _forms(word)), lowered)
+        return cls(frozenset(form for word in words for form in forms(word)), lowered)
 
     def has(self, word: str) -> bool:
         return word in self.text if " " in word else word in self.forms
 
 
-def _forms(word: str) -> tuple[str, ...]:
+def forms(word: str) -> tuple[str, ...]:
     """The word and what it may be an inflection of; a form that is no word costs nothing."""
     forms = [word]
     for suffix, replacement in (
@@ -136,8 +136,8 @@ def stakes_for(
     found = frozenset(lemma.lower() for lemma in lemmas)
     best: dict[str, Stake] = {}
     for stake in load_stakes() if stakes is None else stakes:
-        if draft is not None and not stake.in_world(draft):
+        if not stake.fits(found) or (draft is not None and not stake.in_world(draft)):
             continue
-        if stake.fits(found) and len(stake.keywords) > len(best[stake.move].keywords if stake.move in best else ()):
+        if len(stake.keywords) > len(best[stake.move].keywords if stake.move in best else ()):
             best[stake.move] = stake
     return best
