@@ -494,11 +494,7 @@ def test_a_document_page_in_chromium_shows_the_analysis(
     browser: Browser, records: list[dict[str, Any]], tmp_path: Path
 ) -> None:
     write_report(records, tmp_path, RUN)
-    record = next(
-        r
-        for r in records
-        if r["suggestion"] and any(e["sentences"] for e in r["evidence"].values())
-    )
+    record = next(r for r in records if r["suggestion"] and any(e["sentences"] for e in r["evidence"].values()))
     path = tmp_path / "docs" / page_name(record)
     page, requests, dialogs, errors = open_report(browser, path)
     assert (requests, dialogs, errors) == ([path.as_uri()], [], [])
