@@ -11,18 +11,16 @@ offered there. Moving that argument to the claim was tried too, and judged repet
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Final
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from analyzer.analysis.suggest.kinds import ARGUMENT, HEADING, Line
-from analyzer.analysis.suggest.stakes import GENERIC_WORLD, forms
+from analyzer.analysis.suggest.words import COMMON_WORDS, WORD, forms
 
 #: How far (sentences) an argument may sit from its target outside the target's own section.
 NEAR: Final = 3
-_WORD: Final = re.compile(r"[a-z]+(?:['\u2019-][a-z]+)*")
 
 
 def argued_targets(
@@ -37,7 +35,7 @@ def argued_targets(
     arguments = [i for i, kind in enumerate(kinds) if kind == ARGUMENT]
     if not arguments or not targets:
         return frozenset()
-    named = frozenset(word for name in names for word in _WORD.findall(name.lower()))
+    named = frozenset(word for name in names for word in WORD.findall(name.lower()))
     said = {i: _content(lines[i].text, named) for i in [*arguments, *targets]}
     sections = _sections(kinds)
     return frozenset(
@@ -53,8 +51,8 @@ def argued_targets(
 
 def _content(text: str, names: frozenset[str]) -> dict[str, frozenset[str]]:
     """The sentence's content words, each with its plain forms."""
-    words = {w for w in _WORD.findall(text.lower()) if len(w) > 3 and w not in STOP_WORDS and w not in names}
-    return {w: frozenset(forms(w)) for w in words if not set(forms(w)) & GENERIC_WORLD}
+    words = {w for w in WORD.findall(text.lower()) if len(w) > 3 and w not in STOP_WORDS and w not in names}
+    return {w: frozenset(forms(w)) for w in words if not set(forms(w)) & COMMON_WORDS}
 
 
 def _shared(first: dict[str, frozenset[str]], second: dict[str, frozenset[str]]) -> int:

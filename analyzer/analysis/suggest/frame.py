@@ -80,13 +80,9 @@ def _fields(slots: Slots) -> dict[str, str]:
     situation = slots.situation
     measure = slots.measure or ""
     many = slots.measure_plural
-    stakes = dict(slots.stakes)
     turns_on_so = bool(re.search(r"\bso\b", slots.lead))
     return {
         "lead": slots.lead,
-        # The reader's world from the library (see `stakes`): what standing still means there.
-        "stake_why": stakes.get("why_change", ""),
-        "stake_cost": stakes.get("price_of_inaction", ""),
         # The draft already says how the reader works today, near the sentence (see `argued`).
         "argued": "argued" if slots.argued else "",
         # The old way, said in the sentence itself ("... no longer rebuilds", "instead of delivered").
@@ -125,10 +121,7 @@ def _fields(slots: Slots) -> dict[str, str]:
 
 
 #: Fields a sentence may not have; a frame using one applies only when it is there.
-_OPTIONAL = frozenset(
-    {"topic", "Topic", "now", "future", "measure", "before", "product", "stake_why", "stake_cost"}
-    | {"argued", "old_way"}
-)
+_OPTIONAL = frozenset({"topic", "Topic", "now", "future", "measure", "before", "product", "argued", "old_way"})
 
 #: Every frame, by name, in the order the moves modules register them.
 rewriters: Registry[Frame] = Registry("rewriters")

@@ -37,7 +37,6 @@ from analyzer.analysis.suggest.kinds import (
     read_kinds,
 )
 from analyzer.analysis.suggest.slots import Slots, read_slots
-from analyzer.analysis.suggest.stakes import DraftWords
 from analyzer.analysis.suggest.targets import TARGETS, Rewrite
 from analyzer.analysis.suggest.wellformed import looks_well_formed
 from analyzer.labels import CHANGE, LABELS
@@ -133,7 +132,6 @@ def suggest(
         names,
         capitalized_inside(lines),
         product,
-        DraftWords.of(text or " ".join(line.text for line in lines)),
     )
     argued = argued_targets(lines, kinds, chosen, names)
     read = [
@@ -231,7 +229,7 @@ def _with_document_topic(read: list[Slots | None], chosen: Sequence[int]) -> lis
 
 
 def _focus(read: list[Slots | None], chosen: Sequence[int], product: str | None) -> Focus:
-    """What the piece is about: its first situation, measure and stakes from the reader's world."""
+    """What the piece is about: its first situation and measure."""
     in_order = [s for _, s in sorted(zip(chosen, read, strict=True), key=lambda pair: pair[0]) if s is not None]
     situated = next((s.situation for s in in_order if s.situation is not None and s.kind != ANNOUNCEMENT), None)
     measured = next((s for s in in_order if s.measure), None)
@@ -241,7 +239,6 @@ def _focus(read: list[Slots | None], chosen: Sequence[int], product: str | None)
         future=situated.future if situated else None,
         measure=measured.measure if measured else None,
         before=measured.before if measured else None,
-        stakes=next((s.stakes for s in in_order if s.stakes), ()),
     )
 
 

@@ -21,7 +21,6 @@ from analyzer.analysis.suggest.kinds import ANNOUNCEMENT, BENEFIT, CLAIM, FEATUR
 from analyzer.analysis.suggest.lexicon import COMMON_CAPITALS, NOT_READER_TOPIC, PEOPLE, PRODUCT_NOUNS, VAGUE_NOUNS
 from analyzer.analysis.suggest.parse import clean, parser
 from analyzer.analysis.suggest.situation import Situation, read_situation
-from analyzer.analysis.suggest.stakes import DraftWords, stakes_for
 
 #: Longest topic, in words, that still reads as the subject of a clause.
 MAX_TOPIC_WORDS = 4
@@ -49,7 +48,6 @@ class Slots:
     measure_plural: bool = False
     before: str | None = None  # the status quo's own figure ("14 minutes" in "from 14 minutes to 6")
     product: str | None = None  # the name the draft mentions most ("Yardstack"), for "Without Yardstack, ..."
-    stakes: tuple[tuple[str, str], ...] = ()  # (move, clause): the reader's world it fits (see `stakes`)
     argued: bool = False  # the draft already says how the reader works today, near it (see `argued`)
 
 
@@ -59,7 +57,6 @@ def read_slots(
     names: frozenset[str] = frozenset(),
     capitals: frozenset[str] | None = None,
     product: str | None = None,
-    draft: DraftWords | None = None,
 ) -> list[Slots | None]:
     """The slots of each target sentence, parsed in one batch; None when it cannot be read.
 
@@ -67,14 +64,13 @@ def read_slots(
     capitalizes inside a sentence (`kinds.capitalized_inside`): a sentence that starts with one
     keeps its capital after the clause put before it, any other first word is lowered. Without
     `capitals` the tagger's proper nouns keep theirs. `product` is the name the draft mentions
-    most, which a recast sentence may name ("with Hireloop, they pick ..."). `draft` is the
-    whole draft's words: a stake is offered only to a draft from its world.
+    most, which a recast sentence may name ("with Hireloop, they pick ...").
     """
     originals = [_original(s) for s in sentences]
     readable = [k for k, text in enumerate(originals) if _parseable(text)]
     docs = dict(zip(readable, parser().pipe([originals[k] for k in readable]), strict=True))
     return [
-        _slots(docs[k], originals[k], kinds[k], names, capitals, product, draft) if k in docs else None
+        _slots(docs[k], originals[k], kinds[k], names, capitals, product) if k in docs else None
         for k in range(len(originals))
     ]
 
@@ -99,7 +95,6 @@ def _slots(
     names: frozenset[str],
     capitals: frozenset[str] | None,
     product: str | None,
-    draft: DraftWords | None = None,
 ) -> Slots | None:
     sents = list(doc.sents)
     if len(text.split()) < 4 or text.endswith("?") or not sents:
@@ -132,22 +127,7 @@ def _slots(
         measure_plural=measure[1] if measure else False,
         before=before.group("before").rstrip(".,") if before else None,
         product=product,
-        stakes=tuple((move, stake.text) for move, stake in stakes_for(_said(doc), draft).items()),
     )
-
-
-def _said(doc: Doc) -> list[str]:
-    """The lemmas of what the sentence says it does, without its adverbial clauses: "... sends each
-    store manager an order before the first delivery arrives" is not about deliveries."""
-    return [t.lemma_ for t in doc if t.is_alpha and not any(_aside(a) for a in (t, *t.ancestors))]
-
-
-def _aside(token: Token) -> bool:
-    """An adverbial clause, or one the small parser hangs from "before", "after", "until" as a preposition."""
-    return token.dep_ == "advcl" or (token.dep_ == "prep" and token.lower_ in _TIME_WORDS)
-
-
-_TIME_WORDS: Final = frozenset({"before", "after", "until", "once", "while", "when"})
 
 
 #: "from 14 minutes to 6 minutes", "down from 10 minutes", "from €410,000": the status quo's own figure.
