@@ -138,7 +138,6 @@ def suggest(
         replace(slots, argued=True) if slots is not None and i in argued else slots
         for i, slots in zip(chosen, read, strict=True)
     ]
-    read = _with_document_topic(read, chosen)
     focus = _focus(read, chosen, product)
     used: set[str] = set()
     order = _move_order(missing)
@@ -205,27 +204,6 @@ def _finished(built: Built, greeting: str, original: str) -> Built:
 def _buildable(kind: str) -> str:
     """News asked for with `include_news` is rewritten like a claim about the product."""
     return kind if kind in {ANNOUNCEMENT, FEATURE, BENEFIT, PRICE, "claim"} else "claim"
-
-
-def _with_document_topic(read: list[Slots | None], chosen: Sequence[int]) -> list[Slots | None]:
-    """A price or an announcement borrows from the piece's own features and results.
-
-    A price is set against what the piece's result measures ("no-shows"); an announcement
-    without a situation of its own takes that of the piece's first feature, so its "why now"
-    is the piece's own.
-    """
-    in_order = [s for _, s in sorted(zip(chosen, read, strict=True), key=lambda pair: pair[0]) if s is not None]
-    measured = next((s for s in in_order if s.kind == BENEFIT and s.measure), None)
-    situated = next((s for s in in_order if s.situation is not None and s.kind in {FEATURE, "claim"}), None)
-    out: list[Slots | None] = []
-    for slots in read:
-        if slots is not None and slots.kind == PRICE:
-            measure = measured.measure if measured is not None else None
-            slots = replace(slots, topic=measure, plural=measured.measure_plural if measured else False)
-        elif slots is not None and slots.kind == ANNOUNCEMENT and slots.situation is None and situated is not None:
-            slots = replace(slots, situation=situated.situation)
-        out.append(slots)
-    return out
 
 
 def _focus(read: list[Slots | None], chosen: Sequence[int], product: str | None) -> Focus:
