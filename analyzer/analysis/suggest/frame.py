@@ -45,7 +45,6 @@ class Frame:
     clause: str  # str.format pattern over `_fields`, with «question|stand-in» markers
     rationale: str
     needs: frozenset[str] = frozenset()  # the fields that must be filled for the frame to apply
-    sources: frozenset[str] = frozenset()  # if set, only situations read this way (see `situation`)
     unless: frozenset[str] = frozenset()  # fields that must be empty: what the draft already says
     third_person: bool = False  # only for a draft that never speaks to its reader
 
@@ -59,8 +58,6 @@ class Frame:
             return None
         fields = _fields(slots)
         if any(not fields[name] for name in self.needs) or any(fields[name] for name in self.unless):
-            return None
-        if self.sources and (slots.situation is None or slots.situation.source not in self.sources):
             return None
         marked = _capitalized(self.clause.format(**fields))
         text = _MARKER.sub(lambda m: f"[{m.group(1)}]", marked)
@@ -135,7 +132,6 @@ def frame(
     rationale: str,
     *,
     needs: set[str] | None = None,
-    sources: set[str] | None = None,
     unless: set[str] | None = None,
     third_person: bool = False,
 ) -> Frame:
@@ -154,7 +150,6 @@ def frame(
         clause,
         rationale,
         frozenset(wanted),
-        frozenset(sources or ()),
         frozenset(unless or ()),
         third_person,
     )
