@@ -52,7 +52,8 @@ def argued_targets(
 def _content(text: str, names: frozenset[str]) -> dict[str, frozenset[str]]:
     """The sentence's content words, each with its plain forms."""
     words = {w for w in WORD.findall(text.lower()) if len(w) > 3 and w not in STOP_WORDS and w not in names}
-    return {w: frozenset(forms(w)) for w in words if not set(forms(w)) & COMMON_WORDS}
+    plain = {w: frozenset(forms(w)) for w in words}
+    return {w: found for w, found in plain.items() if not found & COMMON_WORDS}
 
 
 def _shared(first: dict[str, frozenset[str]], second: dict[str, frozenset[str]]) -> int:
