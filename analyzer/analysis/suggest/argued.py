@@ -7,51 +7,115 @@ mark every section by hand". Such a draft has an argument sentence (`kinds.ARGUM
 reader's way today, what readers told the writer, a sentence the model reads as arguing) that
 shares a content word with the target, in the target's section or close to it; the form is not
 offered there. Moving that argument to the claim was tried too, and judged repetitive as well.
+
+The eleventh round showed where else a draft says it: a customer's quote ("we used to find out
+at the end of the month"), an intro the kinds read as news or context ("in most shops that
+happens days later, back at the office"), a case study's "The challenge" section. A sentence
+that tells the old way (`TELLS_THE_OLD_WAY`) counts as an argument wherever it stands, and a
+problem section argues every target of the piece: it is the piece's before-state.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Final
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from analyzer.analysis.suggest.kinds import ARGUMENT, HEADING, Line
+from analyzer.analysis.suggest.kinds import ANNOUNCEMENT, ARGUMENT, CLAIM, FEATURE, HEADING, Line
 from analyzer.analysis.suggest.words import COMMON_WORDS, WORD, forms
 
 #: How far (sentences) an argument may sit from its target outside the target's own section.
 NEAR: Final = 3
+#: The old way, said in the sentence itself: "... no longer rebuilds", "instead of delivered", "so
+#: nobody has to cut a song", "against 4.6 days before".
+SAYS_THE_OLD_WAY: Final = re.compile(
+    r"\b(?:no longer|instead of|rather than|until now|used to|no more|without (?:having|waiting|calling|chasing)|"
+    r"not after|(?:up|down) from|against [^,;]{1,40} before|(?:nobody|no one) (?:has|needs) to|"
+    r"so (?:you|they|your [\w-]+) (?:aren't|don't|never|won't))\b",
+    re.IGNORECASE,
+)
+#: The kinds that state what a piece is about (a result or a price is a detail of it).
+_CLAIMS: Final = frozenset({ANNOUNCEMENT, FEATURE, CLAIM})
+#: How things were, or still are, done without the product: a habit, a delay, a workaround, a
+#: pain the reader knows ("if you've ever had a buyer call you the night after").
+TELLS_THE_OLD_WAY: Final = re.compile(
+    r"\b(?:used to|had to|would (?:have to|spend|wait|call|drive|find)|until now|by hand|manually|"
+    r"spreadsheets?|paper|phone calls?|by (?:phone|e-?mail)|back and forth|(?:days|weeks|hours) later|"
+    r"the next (?:day|morning|week)|(?:the )?end of the (?:month|day|week|shift)|month[- ]end|still|no way to|"
+    r"never knew|found out|chas(?:e|es|ed|ing)|re-?(?:key|enter|type)(?:s|ed|ing)?|double entry|in most \w+|"
+    r"go(?:es)? wrong|went wrong|the hard part|sp[ae]n[dt]\w* (?:hours|days|weeks|most|an? )|after the fact|"
+    r"wait(?:ed|ing|s)? (?:for|until|days|weeks)|took (?:us )?(?:hours|days|weeks|an? )|if you've ever|"
+    r"(?:nobody|no one) could|could(?:n't| not))\b"
+)
+#: A case study, or a section that states the problem the piece solves: the piece's before-state
+#: ("The challenge", "The problem", "Customer: Kellaway Security", "How Calder Recycling cut ...").
+_STORY_HEADING: Final = re.compile(
+    r"^[#\s]*(?:the\s+)?(?:challenge|problem|situation|background|pain|customer\b|case study|customer story)|"
+    r"^[#\s]*(?:[^:]{1,60}: )?how (?!to\b|we\b|it\b|you\b|our\b|your\b)\S+ (?:\S+ ){0,5}"
+    r"(?:cut|saved|reduced|raised|grew|stopped|filled|got|won|doubled|halved|moved|turned|kept|made|matched|found|"
+    r"brought)\b",
+    re.IGNORECASE,
+)
 
 
 def argued_targets(
-    lines: Sequence[Line], kinds: Sequence[str], targets: Sequence[int], names: frozenset[str] = frozenset()
+    lines: Sequence[Line],
+    kinds: Sequence[str],
+    targets: Sequence[int],
+    names: frozenset[str] = frozenset(),
+    headings: Sequence[str] = (),
 ) -> frozenset[int]:
     """The targets whose reader's way today an argument of the draft already states.
 
     Words are compared by their plain forms ("pallets": pallet), without the parser: an
     argument shares two content words with the target, or one and sits in its section or
-    within `NEAR` sentences of it.
+    within `NEAR` sentences of it (a sentence of another kind that tells the old way needs
+    two). In a case study or a piece with a problem section, and in a piece whose main claim
+    (its first feature, claim or announcement) says the old way itself or shares two words
+    with an argument, every target is. `headings` are the texts of headings that are not
+    among `lines` (a Markdown draft's).
     """
-    arguments = [i for i, kind in enumerate(kinds) if kind == ARGUMENT]
-    if not arguments or not targets:
+    if not targets:
+        return frozenset()
+    titles = [*headings, *(line.text for line, kind in zip(lines, kinds, strict=True) if kind == HEADING)]
+    if any(_STORY_HEADING.match(title) for title in titles):
+        return frozenset(targets)
+    # The piece's main claim (its first claim-like target) says the old way itself, or an
+    # argument plainly states it (two shared words or more): the other targets are details of
+    # the same case, and a form on them repeats it too.
+    main = next((t for t in targets if kinds[t] in _CLAIMS), None)
+    if main is not None and SAYS_THE_OLD_WAY.search(lines[main].text):
+        return frozenset(targets)
+    arguments = [
+        i
+        for i, (line, kind) in enumerate(zip(lines, kinds, strict=True))
+        if i not in targets and (kind == ARGUMENT or (kind != HEADING and TELLS_THE_OLD_WAY.search(line.text.lower())))
+    ]
+    if not arguments:
         return frozenset()
     named = frozenset(word for name in names for word in WORD.findall(name.lower()))
     said = {i: _content(lines[i].text, named) for i in [*arguments, *targets]}
     sections = _sections(kinds)
+    shared = {t: [(_shared(said[a], said[t]), a) for a in arguments] for t in targets}
+    if main is not None and any(n >= 2 for n, _ in shared[main]):
+        return frozenset(targets)
+    # A sentence that only tells the old way in passing (a quote, an intro the kinds read as
+    # context) argues a target on two shared words; an argument sentence on one nearby.
     return frozenset(
         t
         for t in targets
         if any(
-            (shared := _shared(said[a], said[t])) >= 2
-            or (shared and (sections[a] == sections[t] or abs(a - t) <= NEAR))
-            for a in arguments
+            n >= 2 or (n and kinds[a] == ARGUMENT and (sections[a] == sections[t] or abs(a - t) <= NEAR))
+            for n, a in shared[t]
         )
     )
 
 
 def _content(text: str, names: frozenset[str]) -> dict[str, frozenset[str]]:
     """The sentence's content words, each with its plain forms."""
-    words = {w for w in WORD.findall(text.lower()) if len(w) > 3 and w not in STOP_WORDS and w not in names}
+    words = {w for w in WORD.findall(text.lower()) if len(w) > 2 and w not in STOP_WORDS and w not in names}
     plain = {w: frozenset(forms(w)) for w in words}
     return {w: found for w, found in plain.items() if not found & COMMON_WORDS}
 

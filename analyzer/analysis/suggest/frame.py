@@ -16,16 +16,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from analyzer.analysis.suggest.argued import SAYS_THE_OLD_WAY
 from analyzer.analysis.suggest.registry import Registry
 from analyzer.analysis.suggest.slots import Slots
 from analyzer.analysis.suggest.targets import Rewrite, make_rewrite
 
 #: Words that speak to the reader, in a draft or in a frame's own words.
 SPEAKS_TO_READER = re.compile(r"\byou(?:r|rs|'re|'ll|'ve)?\b", re.IGNORECASE)
-_OLD_WAY = re.compile(
-    r"\b(?:no longer|instead of|rather than|until now|used to|no more|without (?:having|waiting|calling|chasing))\b",
-    re.IGNORECASE,
-)
 _MARKER = re.compile(r"\u00ab([^|\u00bb]+)\|([^\u00bb]+)\u00bb")
 
 
@@ -47,6 +44,7 @@ class Frame:
     needs: frozenset[str] = frozenset()  # the fields that must be filled for the frame to apply
     unless: frozenset[str] = frozenset()  # fields that must be empty: what the draft already says
     third_person: bool = False  # only for a draft that never speaks to its reader
+    evergreen: bool | None = None  # only on a page that announces nothing (True), or only on one that does
 
     @property
     def addresses_reader(self) -> bool:
@@ -83,13 +81,16 @@ def _fields(slots: Slots) -> dict[str, str]:
         # The draft already says how the reader works today, near the sentence (see `argued`).
         "argued": "argued" if slots.argued else "",
         # The old way, said in the sentence itself ("... no longer rebuilds", "instead of delivered").
-        "old_way": found.group(0) if (found := _OLD_WAY.search(slots.original)) else "",
+        "old_way": found.group(0) if (found := SAYS_THE_OLD_WAY.search(slots.original)) else "",
         # The writer's sentence as it stands, and without its final stop, for a rewrite that
         # keeps it first and puts the reader's situation after it.
         "original": slots.original,
         "stem": slots.original.rstrip(".!"),
         # Only a name the sentence itself uses: the draft's most named word can be a customer's.
         "product": slots.product if slots.product and slots.product in slots.original else "",
+        # "Without Tilerun, ..." on the product's own page, when the sentence names it alone (not
+        # "Saltmarsh Listen", not a plan's name); otherwise what the sentence just said ("Without this").
+        "name": _named_alone(slots.product, slots.original) or "this",
         # The original recast without the clause the situation took, or the original as it is.
         "body": (situation.body if situation and situation.body else slots.lead),
         "now": situation.now if situation else "",
@@ -117,6 +118,16 @@ def _fields(slots: Slots) -> dict[str, str]:
     }
 
 
+def _named_alone(name: str | None, sentence: str) -> str | None:
+    """`name`, if the sentence names it and not as the last word of a longer name."""
+    if not name:
+        return None
+    found = re.search(rf"(?:(\S+)\s+)?\b{re.escape(name)}\b", sentence)
+    if not found or (found.group(1) and found.group(1)[:1].isupper() and found.start(1) > 0):
+        return None
+    return name
+
+
 #: Fields a sentence may not have; a frame using one applies only when it is there.
 _OPTIONAL = frozenset({"topic", "Topic", "now", "future", "measure", "before", "product", "argued", "old_way"})
 
@@ -134,12 +145,14 @@ def frame(
     needs: set[str] | None = None,
     unless: set[str] | None = None,
     third_person: bool = False,
+    evergreen: bool | None = None,
 ) -> Frame:
     """Register a frame under `name`; the moves modules declare theirs with this.
 
     `needs` defaults to the fields the clause uses that a sentence may lack (topic, situation,
     measure, status-quo figure); `unless` names fields that keep the frame away when filled;
-    a `third_person` frame is the form for a draft that never says "you".
+    a `third_person` frame is the form for a draft that never says "you"; an `evergreen` one
+    (True) only for a page that announces nothing, (False) only for one that does.
     """
     used = set(re.findall(r"\{(\w+)\}", clause))
     wanted = _OPTIONAL & used if needs is None else needs
@@ -152,6 +165,7 @@ def frame(
         frozenset(wanted),
         frozenset(unless or ()),
         third_person,
+        evergreen,
     )
     rewriters.register(name)(made)
     return made

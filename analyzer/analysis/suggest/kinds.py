@@ -127,10 +127,22 @@ _ANNOUNCE = re.compile(
     r"\b(?:today (?:announced|launched|released|introduced|unveiled)|announc(?:e|es|ed|ing)|introduc(?:e|es|ing)|"
     r"(?:we're|we are|we've|we have) (?:releasing|launching|shipping|rolling out|launched|released|introducing)|"
     r"(?:now|generally) available|is (?:now )?live|starting today|from today|is here|"
-    r"(?<!before )(?<!after )(?<!since )launch(?:es|ed|ing)?|"
+    r"(?<!before )(?<!after )(?<!since )(?<!your )(?<!their )(?<!'s )launch(?:es|ed|ing)?(?! dates?\b| days?\b)|"
     r"brings?\b.*\b(?:new|\d+\.\d+))"
 )
 _VERSION = re.compile(r"\b(?:v?\d+\.\d+(?:\.\d+)?|\d+\.0)\b")
+#: Words that date a piece to a launch or a release; a page without any is evergreen copy.
+_LAUNCH = re.compile(
+    r"\b(?:today|tonight|this (?:week|month|season|spring|summer|fall|autumn|winter|quarter)|"
+    r"starting (?:today|now|this|next|on|mon|tue|wed|thu|fri|sat|sun|"
+    r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*|"
+    r"introduc(?:ing|es|ed)|launch(?:es|ed|ing)|releas(?:es|ed|ing)|release notes|"
+    r"(?:this|new|latest) (?:release|update)|"
+    r"beta|early access|now (?:live|available)|is (?:now )?out|rolls? out|rolling out|what's new|new in|"
+    r"version \d|v\d+(?:\.\d+)+|(?:we've|we have) (?:just )?(?:added|built|shipped|launched|released)|"
+    r"just (?:added|shipped))\b",
+    re.IGNORECASE,
+)
 _CURRENCY = re.compile(
     r"[$\u00a3\u20ac\u00a5\u20b9]\s?\d|\d\s?(?:usd|eur|gbp)\b|\b(?:at|for) no (?:extra )?cost\b|\bfree\b|"
     r"\bbilled at\b|\bat cost\b"
@@ -388,6 +400,15 @@ def _still_quoting(body: str, in_quote: bool) -> bool:
     if in_quote:
         return closes == 0 and not straight
     return opens > closes or (straight and body.lstrip()[:1] == '"')
+
+
+def announces(text: str, kinds: Sequence[str]) -> bool:
+    """Does the piece announce something (a launch, a release, an update), or is it evergreen copy?
+
+    "Until now, ..." after a product page's sentence implies a launch that never happened (the
+    eleventh round's editors: "'Until now' wrong on a page for a service running for years").
+    """
+    return ANNOUNCEMENT in kinds or bool(_LAUNCH.search(text))
 
 
 def is_news_headline(text: str) -> bool:

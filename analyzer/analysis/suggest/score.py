@@ -31,6 +31,7 @@ from analyzer.analysis.suggest.kinds import (
     FEATURE,
     PRICE,
     Line,
+    announces,
     capitalized_inside,
     main_name,
     product_names,
@@ -133,7 +134,7 @@ def suggest(
         capitalized_inside(lines),
         product,
     )
-    argued = argued_targets(lines, kinds, chosen, names)
+    argued = argued_targets(lines, kinds, chosen, names, [text[start:end] for start, end in headings])
     read = [
         replace(slots, argued=True) if slots is not None and i in argued else slots
         for i, slots in zip(chosen, read, strict=True)
@@ -141,7 +142,9 @@ def suggest(
     focus = _focus(read, chosen, product)
     used: set[str] = set()
     order = _move_order(missing)
-    second_person = bool(SPEAKS_TO_READER.search(text or " ".join(line.text for line in lines)))
+    whole = text or " ".join(line.text for line in lines)
+    second_person = bool(SPEAKS_TO_READER.search(whole))
+    launch = announces(whole, kinds)
     planned: list[tuple[int, Slots, list[Built]]] = []
     for rank, (index, slots, greeting) in enumerate(zip(chosen, read, greetings, strict=True)):
         if slots is None:
@@ -150,7 +153,7 @@ def suggest(
         moves_here = order[rank % len(order) :] + order[: rank % len(order)] if not missing else order
         built = [
             _finished(b, greeting, slots.original)
-            for b in _alternatives(slots, moves_here, used, second_person=second_person)
+            for b in _alternatives(slots, moves_here, used, second_person=second_person, launch=launch)
         ]
         if len(built) >= MIN_ALTERNATIVES:  # a target dropped for want of alternatives uses up no frame
             used.update(b.rewrite.strategy for b in built)
@@ -225,18 +228,23 @@ def _move_order(missing: Sequence[str]) -> list[str]:
     return [m for m in TARGETS if m in missing] + [m for m in TARGETS if m not in missing]
 
 
-def _alternatives(slots: Slots, order: Sequence[str], used: Set[str], *, second_person: bool = True) -> list[Built]:
+def _alternatives(
+    slots: Slots, order: Sequence[str], used: Set[str], *, second_person: bool = True, launch: bool = True
+) -> list[Built]:
     """One alternative per move, from the first frame of that move not yet used in the document.
 
     A draft that never speaks to its reader (a press release, a case study told in the third
     person) gets no frame that does, and only such a draft gets the third-person forms: the
-    editors judged "your team" in such a draft off-voice.
+    editors judged "your team" in such a draft off-voice. A page that announces nothing gets
+    only the frames for evergreen copy, and a launch only the others.
     """
     found: list[Built] = []
     for move in order:
         for name in rewriters.names():
             frame = rewriters.get(name)
             if frame.move != move or name in used or (frame.third_person and second_person):
+                continue
+            if frame.evergreen is not None and frame.evergreen == launch:
                 continue
             if not second_person and frame.addresses_reader:
                 continue

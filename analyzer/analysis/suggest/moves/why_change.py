@@ -28,6 +28,7 @@ frame(
     "{original} Until now, your team had to «what did they do instead?|do this by hand».",
     "Keeps the writer's sentence as it is and asks, after it, what the reader did before.",
     unless={"argued", "old_way"},
+    evergreen=False,
 )
 # The same form in a draft that never speaks to its reader (a press release, a case study told in
 # the third person), where "your team" was off-voice: the writer names who, and what they did.
@@ -39,4 +40,26 @@ frame(
     "Keeps the writer's sentence as it is and asks, after it, who did what before it existed.",
     unless={"argued", "old_way"},
     third_person=True,
+    evergreen=False,
+)
+# On a page that announces nothing, "Until now" implies a launch that never happened; the
+# eleventh round's editors asked for "Without Tilerun, your team has to [...]" instead.
+frame(
+    "feature-without-it-after.v1",
+    "why_change",
+    FEATURE,
+    "{original} Without {name}, your team has to «what do they do instead?|do this by hand».",
+    "Keeps the writer's sentence as it is and asks, after it, what the reader does without the product.",
+    unless={"argued", "old_way"},
+    evergreen=True,
+)
+frame(
+    "feature-without-it-who-after.v1",
+    "why_change",
+    FEATURE,
+    "{original} Without {name}, it takes «who, doing what, for how long?|a person an afternoon».",
+    "Keeps the writer's sentence as it is and asks, after it, who does what without the product.",
+    unless={"argued", "old_way"},
+    third_person=True,
+    evergreen=True,
 )
