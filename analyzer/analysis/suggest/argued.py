@@ -25,6 +25,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from analyzer.analysis.suggest.kinds import ANNOUNCEMENT, ARGUMENT, CLAIM, FEATURE, HEADING, Line
 from analyzer.analysis.suggest.words import COMMON_WORDS, WORD, forms
+from analyzer.labels import CHANGE
 
 #: How far (sentences) an argument may sit from its target outside the target's own section.
 NEAR: Final = 3
@@ -52,7 +53,8 @@ TELLS_THE_OLD_WAY: Final = re.compile(
 #: A case study, or a section that states the problem the piece solves: the piece's before-state
 #: ("The challenge", "The problem", "Customer: Kellaway Security", "How Calder Recycling cut ...").
 _STORY_HEADING: Final = re.compile(
-    r"^[#\s]*(?:the\s+)?(?:challenge|problem|situation|background|pain|customer\b|case study|customer story)|"
+    r"^[#\s]*(?:(?:the\s+)?(?:challenge|problem|situation|background|pain points?)\b|the customer\b|customer:|"
+    r"case study|customer story)|"
     r"^[#\s]*(?:[^:]{1,60}: )?how (?!to\b|we\b|it\b|you\b|our\b|your\b)\S+ (?:\S+ ){0,5}"
     r"(?:cut|saved|reduced|raised|grew|stopped|filled|got|won|doubled|halved|moved|turned|kept|made|matched|found|"
     r"brought)\b",
@@ -88,13 +90,15 @@ def argued_targets(
     main = next((t for t in targets if kinds[t] in _CLAIMS), None)
     if main is not None and SAYS_THE_OLD_WAY.search(lines[main].text):
         return frozenset(targets)
+    # A target the sentence model reads as arguing for change already makes the case (the
+    # thirteenth round: "Without this" after "Mother's Day week can bring a shop a fifth of its
+    # spring revenue" has nothing to refer to).
+    arguing = frozenset(t for t in targets if lines[t].label == CHANGE)
     arguments = [
-        i
-        for i, (line, kind) in enumerate(zip(lines, kinds, strict=True))
-        if i not in targets and (kind == ARGUMENT or (kind != HEADING and TELLS_THE_OLD_WAY.search(line.text.lower())))
+        i for i, (line, kind) in enumerate(zip(lines, kinds, strict=True)) if i not in targets and _argues(line, kind)
     ]
     if not arguments:
-        return frozenset()
+        return arguing
     named = frozenset(word for name in names for word in WORD.findall(name.lower()))
     said = {i: _content(lines[i].text, named) for i in [*arguments, *targets]}
     sections = _sections(kinds)
@@ -103,7 +107,7 @@ def argued_targets(
         return frozenset(targets)
     # A sentence that only tells the old way in passing (a quote, an intro the kinds read as
     # context) argues a target on two shared words; an argument sentence on one nearby.
-    return frozenset(
+    return arguing | frozenset(
         t
         for t in targets
         if any(
@@ -111,6 +115,13 @@ def argued_targets(
             for n, a in shared[t]
         )
     )
+
+
+def _argues(line: Line, kind: str) -> bool:
+    """An argument sentence, or any other that tells or says the old way ("no more invoices mailed out")."""
+    if kind == ARGUMENT:
+        return True
+    return kind != HEADING and bool(TELLS_THE_OLD_WAY.search(line.text.lower()) or SAYS_THE_OLD_WAY.search(line.text))
 
 
 def _content(text: str, names: frozenset[str]) -> dict[str, frozenset[str]]:
