@@ -370,6 +370,26 @@ def test_coaching_builds_on_the_drafts_own_complaint(analyzer: Analyzer) -> None
     assert asked.isdisjoint(q for qs in irrigation.coaching.values() for q in qs)
 
 
+def test_coaching_quotes_the_drafts_complaint_and_asks_about_what_its_main_claim_lets_people_do(
+    analyzer: Analyzer,
+) -> None:
+    text = (
+        "# Quaywise 3 for port planners\n\n"
+        "Most harbour offices still plan berths on a whiteboard and phone each crane gang when a ship runs late.\n\n"
+        "With Quaywise 3, your planners can move any call with one drag, and Quaywise texts the gang leaders whose "
+        "shifts changed.\n\n"
+        "Plans start at $400 per berth per month.\n"
+    )
+    coaching = analyzer.analyze(text, options=AnalyzeOptions(explanations=False)).coaching
+    complaint = "\u201cMost harbour offices still plan berths on a whiteboard"
+    assert coaching["why_change"][0].startswith(complaint)
+    assert coaching["price_of_inaction"][0].startswith(complaint)
+    assert any(q.startswith("Before your planners could move any call,") for q in coaching["why_change"])
+    assert coaching["future_state"][0].startswith("Once your planners can move any call,")
+    # The product's name alone ("What does going without Quaywise cost ...") comes last, if at all.
+    assert not any("going without" in q for qs in coaching.values() for q in qs)
+
+
 def test_a_rewrite_never_carries_more_than_two_placeholders() -> None:
     with pytest.raises(ValueError, match="placeholders"):
         make_rewrite("x.v1", "why_change", "[a?] and [b?] and [c?].", "Too many.")

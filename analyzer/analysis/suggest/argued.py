@@ -23,7 +23,7 @@ from typing import Final
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from analyzer.analysis.suggest.kinds import ANNOUNCEMENT, ARGUMENT, CLAIM, FEATURE, HEADING, Line
+from analyzer.analysis.suggest.kinds import ANNOUNCEMENT, ARGUMENT, BULLET, CLAIM, FEATURE, HEADING, QUOTE, Line
 from analyzer.analysis.suggest.words import COMMON_WORDS, WORD, forms
 from analyzer.labels import CHANGE
 
@@ -62,6 +62,12 @@ _STORY_HEADING: Final = re.compile(
 )
 
 
+def tells_a_story(lines: Sequence[Line], kinds: Sequence[str], headings: Sequence[str] = ()) -> bool:
+    """Is the piece a case study, or does it have a section stating the problem it solves?"""
+    titles = [*headings, *(line.text for line, kind in zip(lines, kinds, strict=True) if kind == HEADING)]
+    return any(_STORY_HEADING.match(title) for title in titles)
+
+
 def argued_targets(
     lines: Sequence[Line],
     kinds: Sequence[str],
@@ -81,8 +87,7 @@ def argued_targets(
     """
     if not targets:
         return frozenset()
-    titles = [*headings, *(line.text for line, kind in zip(lines, kinds, strict=True) if kind == HEADING)]
-    if any(_STORY_HEADING.match(title) for title in titles):
+    if tells_a_story(lines, kinds, headings):
         return frozenset(targets)
     # The piece's main claim (its first claim-like target) says the old way itself, or an
     # argument plainly states it (two shared words or more): the other targets are details of
@@ -115,6 +120,43 @@ def argued_targets(
             for n, a in shared[t]
         )
     )
+
+
+#: A complaint longer than this reads badly inside a question.
+_COMPLAINT_WORDS: Final = (6, 35)
+
+
+def complaint(
+    lines: Sequence[Line], kinds: Sequence[str], targets: Sequence[int], names: frozenset[str] = frozenset()
+) -> str | None:
+    """The draft's own sentence about the reader's way today, for the coaching to quote.
+
+    An argument sentence first ("Most finance teams still reconcile payments in spreadsheets"),
+    else any other that tells the old way; never a quotation, a heading or a target. The
+    twelfth round's editors found the questions built on the draft's own complaint the useful
+    ones, and those built on a library's the wrong ones.
+    """
+    low, high = _COMPLAINT_WORDS
+    fitting = [
+        i
+        for i, (line, kind) in enumerate(zip(lines, kinds, strict=True))
+        if i not in targets
+        and kind not in {HEADING, QUOTE}
+        and low <= len(line.text.split()) <= high
+        and line.text.rstrip().endswith((".", "!"))
+        and "%" not in line.text  # a result, not the way things are
+        and not any(name in line.text for name in names)  # the product's own sentence
+    ]
+    found = next((i for i in fitting if kinds[i] == ARGUMENT), None)
+    if found is None:  # another sentence that tells the old way, unless it is the product taking it away
+        found = next((i for i in fitting if _tells_only(lines[i].text)), None)
+    return None if found is None else BULLET.sub("", lines[found].text).strip()
+
+
+def _tells_only(text: str) -> bool:
+    """Tells the old way and nothing else: no figure, no "can", no "rather than" (a feature's contrast)."""
+    low = text.lower()
+    return bool(TELLS_THE_OLD_WAY.search(low)) and not (SAYS_THE_OLD_WAY.search(text) or re.search(r"\d|\bcan\b", low))
 
 
 def _argues(line: Line, kind: str) -> bool:

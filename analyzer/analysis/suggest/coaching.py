@@ -1,12 +1,15 @@
 """Coaching questions: what a writer answers to supply a missing element of a case for change.
 
 A rewrite can only put a question in brackets; a writer with no facts to hand needs the
-questions themselves, asked about the piece's own subject. `Focus` is what the parse of the
-targets found: the reader's situation the draft itself states ("a pull request still rebuilds
-what main already built"), the measure its result moved and that measure's old figure ("median
-pipeline time", "14 minutes"), and the product it keeps naming. Each missing element gets the
-questions its facts allow, most specific first, at most three; without any, questions about the product;
-without that, about the reader's work in general.
+questions themselves, asked about the piece's own subject. `Focus` is what the draft and the
+parse of its targets give: the draft's own complaint about the reader's way today, quoted
+("Most finance teams still reconcile payments in spreadsheets"), the reader's situation a
+target states ("a pull request still rebuilds what main already built"), the measure its
+result moved and that measure's old figure ("median pipeline time", "14 minutes"), who its main
+claim says can now do what ("Rimewell Dock", "record the temperature of every inbound pallet"),
+and the product it keeps naming. Each missing element gets the questions its facts allow, most
+specific first, at most three; without any, questions about the product; without that, about
+the reader's work in general.
 """
 
 from __future__ import annotations
@@ -23,14 +26,25 @@ from analyzer.labels import RUBRIC_ELEMENTS
 #: built on the draft's own complaint ("a recall still takes an afternoon to check") or its own
 #: figures were the useful ones; a topic word taken from the product copy ("teams that handle
 #: setup") and a stake quoted from the library ("van routes planned from a wall map", asked of a
-#: ready-mix concrete release: 29 of 34 verdicts wrong) misread the draft, so neither is asked.
+#: ready-mix concrete release: 29 of 34 verdicts wrong) misread the draft, so neither is asked,
+#: and the product's name alone ("What does going without X cost ...": 48 of 48 generic) is
+#: the last resort, after the draft's complaint and its main claim.
 _QUESTIONS: Final = {
-    "why_change": ("What has changed for your readers that makes it a problem that {now}?",),
+    "why_change": (
+        "{complaint} What has changed that makes this a problem your readers must solve now, not next year?",
+        "What has changed for your readers that makes it a problem that {now}?",
+        "Before {who} could {capability}, what did your readers do instead, and why does that way no longer hold?",
+    ),
     "price_of_inaction": (
+        "{complaint} What does that cost your readers each month, in hours, money or customers?",
         "What does {measure} at {before} cost your reader each month, in hours, money or customers?",
         "What does it cost your reader each week that {now}, in hours or money?",
     ),
-    "future_state": ("{future}: by when must that be true, and what first step could your reader take this month?",),
+    "future_state": (
+        "{future}: by when must that be true, and what first step could your reader take this month?",
+        "Once {who} can {capability}, where should that get your readers by the end of the year, and what is "
+        "their first step?",
+    ),
 }
 #: The same questions about the product, when the piece gives nothing more specific.
 _ON_PRODUCT: Final = {
@@ -60,6 +74,8 @@ class Focus:
     future: str | None = None  # "a pull request should never rebuild what main already built"
     measure: str | None = None  # "median pipeline time"
     before: str | None = None  # "14 minutes"
+    complaint: str | None = None  # the draft's own sentence about the reader's way today, quoted
+    capability: tuple[str, str] | None = None  # who the main claim says can now do what: ("Tilerun", "read the plan")
 
 
 def coaching_questions(missing: Sequence[str], focus: Focus) -> dict[str, list[str]]:
@@ -72,6 +88,9 @@ def coaching_questions(missing: Sequence[str], focus: Focus) -> dict[str, list[s
         "future": focus.future,
         "measure": focus.measure,
         "before": focus.before,
+        "complaint": f"\u201c{focus.complaint}\u201d" if focus.complaint else None,
+        "who": focus.capability[0] if focus.capability else None,
+        "capability": focus.capability[1] if focus.capability else None,
     }
     questions: dict[str, list[str]] = {}
     for element in RUBRIC_ELEMENTS:

@@ -20,7 +20,7 @@ from typing import Final, Protocol
 import numpy as np
 
 from analyzer.analysis.suggest import moves  # noqa: F401  (registers the frames)
-from analyzer.analysis.suggest.argued import argued_targets
+from analyzer.analysis.suggest.argued import argued_targets, complaint, tells_a_story
 from analyzer.analysis.suggest.choose import choose_targets
 from analyzer.analysis.suggest.coaching import Focus
 from analyzer.analysis.suggest.frame import SPEAKS_TO_READER, Built, rewriters
@@ -134,12 +134,15 @@ def suggest(
         capitalized_inside(lines),
         product,
     )
-    argued = argued_targets(lines, kinds, chosen, names, [text[start:end] for start, end in headings])
+    titles = [text[start:end] for start, end in headings]
+    argued = argued_targets(lines, kinds, chosen, names, titles)
     read = [
         replace(slots, argued=True) if slots is not None and i in argued else slots
         for i, slots in zip(chosen, read, strict=True)
     ]
-    focus = _focus(read, chosen, product)
+    focus = replace(_focus(read, chosen, product), complaint=complaint(lines, kinds, chosen, names))
+    if tells_a_story(lines, kinds, titles):
+        focus = replace(focus, capability=None)  # a case study's first sentences describe the customer
     used: set[str] = set()
     order = _move_order(missing)
     whole = text or " ".join(line.text for line in lines)
@@ -214,7 +217,10 @@ def _focus(read: list[Slots | None], chosen: Sequence[int], product: str | None)
     in_order = [s for _, s in sorted(zip(chosen, read, strict=True), key=lambda pair: pair[0]) if s is not None]
     situated = next((s.situation for s in in_order if s.situation is not None and s.kind != ANNOUNCEMENT), None)
     measured = next((s for s in in_order if s.measure), None)
+    # The capability of the piece's main claim: its most important feature the parse could read.
+    able = next((s.capability for s in read if s is not None and s.capability), None)
     return Focus(
+        capability=able,
         product=product,
         now=situated.now if situated else None,
         future=situated.future if situated else None,

@@ -33,7 +33,7 @@ from typing import Final
 from spacy.tokens import Doc, Token
 
 from analyzer.analysis.suggest.grammar import gerund, participle
-from analyzer.analysis.suggest.lexicon import PRODUCT_NOUNS
+from analyzer.analysis.suggest.lexicon import PEOPLE, PRODUCT_NOUNS
 
 #: A clause longer than this reads as a list inside the rewrite: the sentence gets no situation.
 MAX_CLAUSE_WORDS: Final = 16
@@ -355,6 +355,66 @@ def _task(verb: Token, text: str, names: frozenset[str]) -> str | None:
         return None
     task = f"{gerund(verb.lemma_.lower())} {_VENDOR_POSSESSIVE.sub('the', rest)}"
     return task if len(task.split()) <= 12 else None
+
+
+#: Verbs that say what the product is or what the company did, not what the reader can now do.
+_NOT_CAPABILITIES: Final = frozenset(
+    {"launch", "release", "introduce", "announce", "add", "bring", "ship", "be", "have", "become", "include", "offer"}
+    | {"cost", "start", "come", "price", "open", "expand", "build", "make", "provide", "serve", "help"}
+)
+#: "X lets you Y", "X allows teams to Y": the capability is Y.
+_ENABLING: Final = frozenset({"let", "allow", "enable"})
+_CAPABILITY_WORDS: Final = (3, 14)
+
+
+def read_capability(doc: Doc, names: frozenset[str]) -> tuple[str, str] | None:
+    """Who the sentence says can now do what, as (who, verb phrase in its plain form).
+
+    "Rimewell Dock records the temperature of every inbound pallet at the door" gives ("Rimewell
+    Dock", "record the temperature of every inbound pallet at the door"); "Your planners can move
+    any call with one drag" gives ("your planners", "move any call with one drag"); "X lets you
+    answer ..." gives ("they", "answer ..."). Coaching asks about it ("Before Rimewell Dock could
+    record ..., what did your readers do instead?"): the draft's own claim, not the product's
+    name. A subject that is neither the product nor people ("every defect", "the dispatch
+    board") gives nothing: the question would be about a thing.
+    """
+    verb = _main_verb(doc)
+    if verb is None:
+        return None
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if verb.lemma_.lower() in _ENABLING:
+        verb = next((c for c in verb.children if c.dep_ in {"ccomp", "xcomp"} and c.pos_ == "VERB"), None)
+        if verb is None:
+            return None
+        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subject is None or verb.lemma_.lower() in _NOT_CAPABILITIES or verb.tag_ in {"VBD", "VBN"}:
+        return None  # a story in the past, a passive, or what the company did
+    who = _who(subject, names)
+    words = _predicate(verb)[1:]
+    while words and (words[-1].pos_ in {"CCONJ", "ADP", "DET"} or words[-1].is_punct):
+        words = words[:-1]
+    if who is None or any(t.dep_ in {"nsubj", "nsubjpass"} for t in words):
+        return None  # "recognizes them and the attendant's tablet shows ...": a second clause
+    phrase = re.sub(r"\s+", " ", " ".join([verb.lemma_.lower(), _join(words)])).strip()
+    low, high = _CAPABILITY_WORDS
+    if not low <= len(phrase.split()) <= high:
+        return None
+    return who, phrase
+
+
+def _who(subject: Token, names: frozenset[str]) -> str | None:
+    """The subject as coaching names it: the product, the reader ("they", "your planners"), or people."""
+    phrase = _join(list(subject.subtree))
+    low = phrase.lower()
+    if len(phrase.split()) > _MAX_SUBJECT_WORDS - 2 or low in {"we", "it", "this", "they", "that"}:
+        return None
+    if low == "you":
+        return "they"
+    if subject.lemma_.lower() in PEOPLE or subject.lower_ in PEOPLE:
+        return low  # "your planners", "members", "caregivers"
+    if subject.pos_ == "PROPN" and any(name in phrase for name in names):
+        return phrase
+    return None
 
 
 def _predicate(verb: Token) -> list[Token]:

@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Token
 from analyzer.analysis.suggest.kinds import ANNOUNCEMENT, BENEFIT, CLAIM, FEATURE, named_subject
 from analyzer.analysis.suggest.lexicon import COMMON_CAPITALS, NOT_READER_TOPIC, PEOPLE, PRODUCT_NOUNS, VAGUE_NOUNS
 from analyzer.analysis.suggest.parse import clean, parser
-from analyzer.analysis.suggest.situation import Situation, read_situation
+from analyzer.analysis.suggest.situation import Situation, read_capability, read_situation
 
 #: Longest topic, in words, that still reads as the subject of a clause.
 MAX_TOPIC_WORDS = 4
@@ -49,6 +49,7 @@ class Slots:
     before: str | None = None  # the status quo's own figure ("14 minutes" in "from 14 minutes to 6")
     product: str | None = None  # the name the draft mentions most ("Yardstack"), for "Without Yardstack, ..."
     argued: bool = False  # the draft already says how the reader works today, near it (see `argued`)
+    capability: tuple[str, str] | None = None  # who can now do what: ("your planners", "move any call")
 
 
 def read_slots(
@@ -127,6 +128,7 @@ def _slots(
         measure_plural=measure[1] if measure else False,
         before=before.group("before").rstrip(".,") if before else None,
         product=product,
+        capability=read_capability(doc, names) if kind in {FEATURE, CLAIM} else None,
     )
 
 
