@@ -372,11 +372,11 @@ class Analyzer:
     ) -> tuple[list[SuggestionOut], dict[str, list[str]]]:
         """Suggested rewrites and coaching questions; the parser loads only if suggestions are asked for."""
         from analyzer.analysis.suggest.coaching import Focus, coaching_questions
-        from analyzer.analysis.suggest.kinds import Line, main_name
+        from analyzer.analysis.suggest.kinds import Line
 
         lines = [Line(s.text, s.start, s.end, s.label) for s in sentences]
         if not options.suggestions or options.max_suggestions == 0 or not sentences:
-            return [], coaching_questions(missing, Focus(product=main_name(lines)))
+            return [], coaching_questions(missing, Focus())
         from analyzer.analysis.suggest.score import suggest
 
         advice = suggest(

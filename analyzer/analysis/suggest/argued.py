@@ -23,7 +23,17 @@ from typing import Final
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from analyzer.analysis.suggest.kinds import ANNOUNCEMENT, ARGUMENT, BULLET, CLAIM, FEATURE, HEADING, QUOTE, Line
+from analyzer.analysis.suggest.kinds import (
+    ANNOUNCEMENT,
+    ARGUMENT,
+    BULLET,
+    CLAIM,
+    FEATURE,
+    HEADING,
+    QUOTE,
+    TARGET_KINDS,
+    Line,
+)
 from analyzer.analysis.suggest.words import COMMON_WORDS, WORD, forms
 from analyzer.labels import CHANGE
 
@@ -34,7 +44,7 @@ NEAR: Final = 3
 SAYS_THE_OLD_WAY: Final = re.compile(
     r"\b(?:no longer|instead of|rather than|until now|used to|no more|without (?:having|waiting|calling|chasing)|"
     r"not after|(?:up|down) from|against [^,;]{1,40} before|(?:nobody|no one) (?:has|needs) to|"
-    r"so (?:you|they|your [\w-]+) (?:aren't|don't|never|won't))\b",
+    r"so (?:you|they|your [\w-]+) (?:aren't|don't|never|won't)|so (?:nobody|no one))\b",
     re.IGNORECASE,
 )
 #: The kinds that state what a piece is about (a result or a price is a detail of it).
@@ -147,9 +157,13 @@ def complaint(
         and "%" not in line.text  # a result, not the way things are
         and not any(name in line.text for name in names)  # the product's own sentence
     ]
+    # Not a sentence that says what the product takes away ("..., so nobody finds out in
+    # September"): round 14's editors read those quoted as the problem as "a feature, asked
+    # what it costs".
+    fitting = [i for i in fitting if not SAYS_THE_OLD_WAY.search(lines[i].text)]
     found = next((i for i in fitting if kinds[i] == ARGUMENT), None)
-    if found is None:  # another sentence that tells the old way, unless it is the product taking it away
-        found = next((i for i in fitting if _tells_only(lines[i].text)), None)
+    if found is None:  # another sentence that tells the old way, unless it describes the product
+        found = next((i for i in fitting if kinds[i] not in TARGET_KINDS and _tells_only(lines[i].text)), None)
     return None if found is None else BULLET.sub("", lines[found].text).strip()
 
 

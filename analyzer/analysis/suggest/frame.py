@@ -1,14 +1,13 @@
-"""A rewrite move's builder: the writer's own sentence and the reader's situation, before or after it.
+"""A rewrite move's builder: the writer's own sentence, and after it the question whose answer makes the case.
 
-An editor keeps the original inside the rewrite (same subject, verb, object and numbers) and
-adds the clause or the sentence that makes it matter to the reader: the situation without it,
-what the status quo costs, what has shifted, where the reader must get to. A `Frame` is one such
-pattern: the situation in front with its joint ("so", "which is why", a colon), the sentence
-recast around it, or the sentence first and the situation after it in a sentence of its own
-("... Without Yardstack, dock doors are still assigned by hand."). Its slots come from the sentence's parse
-(`slots.Slots`): the topic in the reader's world, who does the work, the verb forms the topic
-needs. Facts only the writer has are «question|stand-in» markers: the text shows the question
-in brackets for the writer to answer; the scorer reads the neutral stand-in instead.
+Eleven rounds of independent editors retired every frame that wrote the reader's situation
+for the writer (docs/suggestions.md, section 4): what they used is the writer's sentence as it
+stands and a form after it ("... Until now, your team had to [what did they do instead?]."), or
+a result's own old figure put to work. A `Frame` is one such pattern over `_fields`: the
+sentence, what the draft already argues (a frame stays away where `unless` fields are filled),
+the product's name, a result's measure and figure. Facts only the writer has are
+«question|stand-in» markers: the text shows the question in brackets for the writer to answer;
+the scorer reads the neutral stand-in instead.
 """
 
 from __future__ import annotations
@@ -69,52 +68,24 @@ def _capitalized(text: str) -> str:
 
 
 def _fields(slots: Slots) -> dict[str, str]:
-    topic = slots.topic or ""
-    plural = slots.plural
-    people = slots.people or "your team"
-    situation = slots.situation
-    measure = slots.measure or ""
+    """What a frame's clause may say: the writer's sentence, its result's figures, what the draft argues."""
     many = slots.measure_plural
-    turns_on_so = bool(re.search(r"\bso\b", slots.lead))
     return {
+        # The writer's sentence as it stands, and ready to follow a clause (first letter lowered
+        # unless it starts a name).
+        "original": slots.original,
         "lead": slots.lead,
         # The draft already says how the reader works today, near the sentence (see `argued`).
         "argued": "argued" if slots.argued else "",
         # The old way, said in the sentence itself ("... no longer rebuilds", "instead of delivered").
         "old_way": found.group(0) if (found := SAYS_THE_OLD_WAY.search(slots.original)) else "",
-        # The writer's sentence as it stands, and without its final stop, for a rewrite that
-        # keeps it first and puts the reader's situation after it.
-        "original": slots.original,
-        "stem": slots.original.rstrip(".!"),
-        # Only a name the sentence itself uses: the draft's most named word can be a customer's.
-        "product": slots.product if slots.product and slots.product in slots.original else "",
         # "Without Tilerun, ..." on the product's own page, when the sentence names it alone (not
         # "Saltmarsh Listen", not a plan's name); otherwise what the sentence just said ("Without this").
         "name": _named_alone(slots.product, slots.original) or "this",
-        # The original recast without the clause the situation took, or the original as it is.
-        "body": (situation.body if situation and situation.body else slots.lead),
-        "now": situation.now if situation else "",
-        "future": situation.future if situation else "",
-        "measure": measure,
-        "m_s": "" if many else "s",
-        "m_be": "are" if many else "is",
-        "m_it": "they" if many else "it",
-        "m_them": "them" if many else "it",
-        "m_do": "do" if many else "does",
+        # A result's measure and its old figure: "At 14 minutes, median pipeline time costs ...".
+        "measure": slots.measure or "",
         "before": slots.before or "",
-        # The joint: "so", unless the sentence already turns on its own "so".
-        "so": "and" if turns_on_so else "so",
-        "so_which": "which is why" if turns_on_so else "so",
-        "topic": topic,
-        "Topic": topic[:1].upper() + topic[1:],
-        "people": people,
-        "People": people[:1].upper() + people[1:],
-        "s": "" if plural else "s",  # "dock doors get" / "the queue gets"
-        "be": "are" if plural else "is",
-        "do": "do" if plural else "does",
-        "it": "they" if plural else "it",
-        "them": "them" if plural else "it",
-        "people_s": "" if slots.people else "s",  # "drivers spend" / "your team spends"
+        "m_s": "" if many else "s",
     }
 
 

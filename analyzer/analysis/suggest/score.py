@@ -117,13 +117,13 @@ def suggest(
         raise ValueError(f"unknown rubric elements {sorted(unknown)}; expected some of {TARGETS}")
     product = main_name(lines)
     if max_suggestions <= 0 or not lines:
-        return Advice([], Focus(product=product))
+        return Advice([], Focus())
     kinds = read_kinds(text, lines, headings)
     # Every target the editor's rules allow, most important first: a target no frame fits gives
     # way to the next, so "the one suggestion" of an audit is the first that has alternatives.
     chosen = choose_targets(lines, kinds, document_label, len(lines), include_news=include_news)
     if not chosen:
-        return Advice([], Focus(product=product))
+        return Advice([], Focus())
     names = product_names(text, lines)
     # A salutation or a dateline on the launch line stays as written, in front of every rewrite.
     greetings = [_greeting(lines[i].text) for i in chosen]
@@ -140,7 +140,7 @@ def suggest(
         replace(slots, argued=True) if slots is not None and i in argued else slots
         for i, slots in zip(chosen, read, strict=True)
     ]
-    focus = replace(_focus(read, chosen, product), complaint=complaint(lines, kinds, chosen, names))
+    focus = replace(_focus(read, chosen), complaint=complaint(lines, kinds, chosen, names))
     if tells_a_story(lines, kinds, titles):
         focus = replace(focus, capability=None)  # a case study's first sentences describe the customer
     used: set[str] = set()
@@ -212,7 +212,7 @@ def _buildable(kind: str) -> str:
     return kind if kind in {ANNOUNCEMENT, FEATURE, BENEFIT, PRICE, "claim"} else "claim"
 
 
-def _focus(read: list[Slots | None], chosen: Sequence[int], product: str | None) -> Focus:
+def _focus(read: list[Slots | None], chosen: Sequence[int]) -> Focus:
     """What the piece is about: its first situation and measure."""
     in_order = [s for _, s in sorted(zip(chosen, read, strict=True), key=lambda pair: pair[0]) if s is not None]
     situated = next((s.situation for s in in_order if s.situation is not None and s.kind != ANNOUNCEMENT), None)
@@ -221,7 +221,6 @@ def _focus(read: list[Slots | None], chosen: Sequence[int], product: str | None)
     able = next((s.capability for s in read if s is not None and s.capability), None)
     return Focus(
         capability=able,
-        product=product,
         now=situated.now if situated else None,
         future=situated.future if situated else None,
         measure=measured.measure if measured else None,

@@ -395,11 +395,26 @@ def read_capability(doc: Doc, names: frozenset[str]) -> tuple[str, str] | None:
         words = words[:-1]
     if who is None or any(t.dep_ in {"nsubj", "nsubjpass"} for t in words):
         return None  # "recognizes them and the attendant's tablet shows ...": a second clause
-    phrase = re.sub(r"\s+", " ", " ".join([verb.lemma_.lower(), _join(words)])).strip()
+    phrase = re.sub(r"\s+", " ", " ".join([_plain(verb), _join(words)])).strip()
     low, high = _CAPABILITY_WORDS
     if not low <= len(phrase.split()) <= high:
         return None
     return who, phrase
+
+
+def _plain(verb: Token) -> str:
+    """The verb's plain form from its own letters: the lemmatizer reads "routes" as "rout"."""
+    word = verb.lower_
+    if verb.tag_ != "VBZ":
+        return word if verb.tag_ in {"VB", "VBP"} else verb.lemma_.lower()
+    irregular = {"has": "have", "does": "do", "goes": "go", "is": "be"}
+    if word in irregular:
+        return irregular[word]
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("ches", "shes", "sses", "xes", "zes", "oes")):
+        return word[:-2]
+    return word[:-1] if word.endswith("s") else word
 
 
 def _who(subject: Token, names: frozenset[str]) -> str | None:

@@ -39,9 +39,6 @@ class Slots:
     kind: str  # the editor's kind: announcement, feature, benefit, price or claim
     original: str  # the sentence without bullet, dateline or Markdown, as the writer will paste it
     lead: str  # `original` ready to follow a clause: first letter lowered unless it starts a name
-    topic: str | None  # what in the reader's world the sentence is about ("dock doors")
-    plural: bool  # `topic` takes a plural verb
-    people: str | None  # who does the work in the sentence ("drivers"), when it says
     figures: tuple[str, ...]  # numbers the sentence already has
     situation: Situation | None = None  # the reader's situation without it (see `situation`)
     measure: str | None = None  # what a result moved ("detention charges", "median pipeline time")
@@ -103,7 +100,6 @@ def _slots(
     if len(sents) != 1 or not _clause(sents[0].root):
         return None  # a fragment, an imperative or two sentences: a clause before it would not read
     root = sents[0].root
-    topic = _topic(root, names)
     people = _people(root)
     lead = _lead(doc, text, names, capitals)
     situation = (
@@ -119,9 +115,6 @@ def _slots(
         kind=kind,
         original=text,
         lead=lead,
-        topic=topic[0] if topic else None,
-        plural=topic[1] if topic else False,
-        people=people,
         figures=tuple(t.text for t in doc if t.like_num and any(ch.isdigit() for ch in t.text)),
         situation=situation,
         measure=measure[0] if measure else None,
@@ -249,35 +242,6 @@ def _lead(doc: Doc, text: str, names: frozenset[str], capitals: frozenset[str] |
     return text if keep or not text[:1].isalpha() else text[:1].lower() + text[1:]
 
 
-def _topic(root: Token, names: frozenset[str]) -> tuple[str, bool] | None:
-    """The first reader-world noun: the object, the passive subject, the subject, a few prepositions' objects."""
-    heads: list[Token] = []
-    for dep in ("dobj", "nsubjpass", "nsubj", "attr"):
-        heads += [c for c in root.children if c.dep_ == dep]
-    heads += [
-        g
-        for c in root.children
-        if c.dep_ == "prep" and c.i > root.i and c.lower_ in _TOPIC_PREPOSITIONS
-        for g in c.children
-        if g.dep_ == "pobj"
-    ]
-    heads += [g for c in root.children if c.dep_ == "conj" for g in c.children if g.dep_ == "dobj"]
-    for head in heads:
-        lemma = head.lemma_.lower() if head.lemma_ else head.lower_
-        if head.pos_ != "NOUN" or {lemma, head.lower_} & (_NOT_TOPIC | PEOPLE):
-            continue
-        if head.text in names or (head.text[:1].isupper() and head.i > 0):
-            continue  # the product's own name, tagged a noun
-        if any(c.dep_ == "det" and c.lower_ == "no" for c in head.children) or head.head.dep_ == "neg":
-            continue  # "needs no new sensors": what the reader will not have to handle
-        found = _noun_words(head)
-        if found is not None:
-            return found
-    return None
-
-
-#: Prepositions whose object can be the topic ("saved 14% on shipping"); "from their phones" cannot.
-_TOPIC_PREPOSITIONS = frozenset({"on", "for", "across", "between", "about", "into", "of"})
 _PLURAL_DETERMINERS = frozenset({"every", "each", "any", "all"})
 
 
