@@ -537,7 +537,11 @@ def test_a_quote_or_a_case_study_that_tells_the_old_way_keeps_the_form_away(anal
         'haddock from its landing slip," said Aileen Morrisseau, quality manager at Cape Sable Seafoods.\n'
     )
     assert _forms(analyzer, release) == []  # the quote already says what the form would ask
-    unrelated = release.replace("to follow a single lot of haddock from its landing slip", "to answer the phone")
+    unrelated = release.replace(
+        "During a mock recall we used to need three people and most of a shift to follow a single lot of haddock "
+        "from its landing slip",
+        "We have worked with Brinemark for six years and look forward to the next six",
+    )
     assert [text.rsplit(". ", 1)[-1] for text in _forms(analyzer, unrelated)] == [
         "Until now, it took [who, doing what, for how long?]."
     ]
@@ -567,3 +571,33 @@ def test_a_main_claim_that_says_the_old_way_itself_leaves_the_whole_draft_alone(
     assert form.startswith("Rimewell Dock records") and form.endswith(
         "Until now, it took [who, doing what, for how long?]."
     )
+
+
+def test_the_opening_before_the_product_is_named_sets_the_scene_and_is_not_a_target(analyzer: Analyzer) -> None:
+    text = (
+        "# Report cards without the paper\n\n"
+        "Assessment week usually means a stack of paper report cards and a queue of parents at the front desk.\n\n"
+        "Swimwell now sends each family a report card by text the minute an instructor signs it off.\n\n"
+        "In this live session, our head of product will show how instructors sign off a whole class at once.\n\n"
+        "Every report card stays in Swimwell for as long as the child swims with you.\n\n"
+        "Cloud customers are already on version 5.4; on-premise installs can download it from the customer portal.\n"
+    )
+    analysis = analyzer.analyze(text, options=AnalyzeOptions(explanations=False))
+    lines = [Line(s.text, s.start, s.end, s.label) for s in analysis.sentences]
+    kinds = dict(zip((line.text.split()[0] for line in lines), read_kinds(analysis.text, lines, []), strict=True))
+    assert kinds["Assessment"] == "argument"  # the scene before the product is named, not a feature
+    assert kinds["Swimwell"] in TARGET_KINDS  # says what is new: the claim
+    assert kinds["In"] not in TARGET_KINDS and kinds["Cloud"] not in TARGET_KINDS  # a signpost, logistics
+    assert not [s for s in targets(analysis) if s.startswith(("Assessment", "In this", "Cloud"))]
+
+
+def test_a_draft_that_says_until_now_itself_gets_no_form_that_says_it_again(analyzer: Analyzer) -> None:
+    text = (
+        "# Size Swap is on in your account today\n\n"
+        "Size Swap lets a customer exchange a wrong size from the order page, and the replacement ships before the "
+        "return arrives.\n\n"
+        "Until now, a wrong size meant an email to support, a prepaid label and ten days without the right pair.\n"
+    )
+    assert _forms(analyzer, text) == []
+    [form] = _forms(analyzer, text.split("\n\nUntil now")[0] + "\n")
+    assert form.endswith("Until now, your team had to [what did they do instead?].")

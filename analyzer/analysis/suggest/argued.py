@@ -47,6 +47,8 @@ SAYS_THE_OLD_WAY: Final = re.compile(
     r"so (?:you|they|your [\w-]+) (?:aren't|don't|never|won't)|so (?:nobody|no one))\b",
     re.IGNORECASE,
 )
+#: The draft already says the form's own words: "Until now, ...", "we used to ...".
+_IN_ITS_OWN_WORDS: Final = re.compile(r"\b(?:until now|used to)\b", re.IGNORECASE)
 #: The kinds that state what a piece is about (a result or a price is a detail of it).
 _CLAIMS: Final = frozenset({ANNOUNCEMENT, FEATURE, CLAIM})
 #: How things were, or still are, done without the product: a habit, a delay, a workaround, a
@@ -90,10 +92,11 @@ def argued_targets(
     Words are compared by their plain forms ("pallets": pallet), without the parser: an
     argument shares two content words with the target, or one and sits in its section or
     within `NEAR` sentences of it (a sentence of another kind that tells the old way needs
-    two). In a case study or a piece with a problem section, and in a piece whose main claim
-    (its first feature, claim or announcement) says the old way itself or shares two words
-    with an argument, every target is. `headings` are the texts of headings that are not
-    among `lines` (a Markdown draft's).
+    two). Every target is argued in a case study or a piece with a problem section, in a piece
+    that says the form's own words ("until now", "used to"), and in one whose main claim (its
+    first feature, claim or announcement) says the old way itself or is argued: the form is
+    offered on the piece's main claim or nowhere. `headings` are the texts of headings that
+    are not among `lines` (a Markdown draft's).
     """
     if not targets:
         return frozenset()
@@ -105,6 +108,8 @@ def argued_targets(
     main = next((t for t in targets if kinds[t] in _CLAIMS), None)
     if main is not None and SAYS_THE_OLD_WAY.search(lines[main].text):
         return frozenset(targets)
+    if any(_IN_ITS_OWN_WORDS.search(line.text) for line in lines):
+        return frozenset(targets)  # "Until now, a wrong size meant ...": the form would repeat the draft's words
     # A target the sentence model reads as arguing for change already makes the case (the
     # thirteenth round: "Without this" after "Mother's Day week can bring a shop a fifth of its
     # spring revenue" has nothing to refer to).
@@ -118,11 +123,9 @@ def argued_targets(
     said = {i: _content(lines[i].text, named) for i in [*arguments, *targets]}
     sections = _sections(kinds)
     shared = {t: [(_shared(said[a], said[t]), a) for a in arguments] for t in targets}
-    if main is not None and any(n >= 2 for n, _ in shared[main]):
-        return frozenset(targets)
     # A sentence that only tells the old way in passing (a quote, an intro the kinds read as
     # context) argues a target on two shared words; an argument sentence on one nearby.
-    return arguing | frozenset(
+    argued = arguing | frozenset(
         t
         for t in targets
         if any(
@@ -130,6 +133,9 @@ def argued_targets(
             for n, a in shared[t]
         )
     )
+    # The piece's main claim argued: the other targets are details of the same case, and the
+    # form moved to one of them repeats it too (and picks a detail an editor leaves alone).
+    return frozenset(targets) if main in argued else argued
 
 
 #: A complaint longer than this reads badly inside a question.

@@ -93,6 +93,8 @@ def _named_alone(name: str | None, sentence: str) -> str | None:
     """`name`, if the sentence names it and not as the last word of a longer name."""
     if not name:
         return None
+    if name.isupper():
+        return None  # "IDG", "PM": an acronym is the reader's term more often than the product's name
     found = re.search(rf"(?:(\S+)\s+)?\b{re.escape(name)}\b", sentence)
     if not found or (found.group(1) and found.group(1)[:1].isupper() and found.start(1) > 0):
         return None

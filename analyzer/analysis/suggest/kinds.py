@@ -131,6 +131,11 @@ _ANNOUNCE = re.compile(
     r"brings?\b.*\b(?:new|\d+\.\d+))"
 )
 _VERSION = re.compile(r"\b(?:v?\d+\.\d+(?:\.\d+)?|\d+\.0)\b")
+#: What a product sentence says that scene-setting does not: something new, what the reader can now do, who made it.
+_NEWNESS = re.compile(
+    r"\b(?:now|new|today|this (?:week|month)|you can|can now|lets?|we|we're|we've|our|us|introduc\w*|launch\w*|"
+    r"releas\w*)\b"
+)
 #: Words that date a piece to a launch or a release; a page without any is evergreen copy.
 _LAUNCH = re.compile(
     r"\b(?:today|tonight|this (?:week|month|season|spring|summer|fall|autumn|winter|quarter)|"
@@ -231,7 +236,8 @@ _PRESENT = re.compile(
 _AVAILABILITY = re.compile(
     r"\bavailable\b.*\b(?:plans?|customers|regions?|markets?|no (?:extra |additional )?(?:cost|charge))\b|"
     r"\b(?:is|are) included (?:in|with|on)\b|"
-    r"^in this (?:session|webinar|post|article|guide|talk|episode|issue)\b|"
+    r"^in this (?:\w+ )?(?:session|webinar|post|article|guide|talk|episode|issue)\b|"
+    r"\b(?:can|may) (?:download|install|upgrade)\b|\balready on (?:version |v)?\d|"
     r"\b(?:is|are|it's|it is|they're) (?:now )?(?:live|on) (?:today )?(?:for|to|in|on) (?:every|all|each)\b|"
     r"\brolls? out to (?:every|all|each)\b"
 )
@@ -306,7 +312,33 @@ def read_kinds(text: str, lines: Sequence[Line], headings: Sequence[tuple[int, i
     for line in lines:
         kind, in_quote = _kind(line, text, headings, names, in_quote)
         kinds.append(kind)
-    return kinds
+    return _opening_context(lines, kinds)
+
+
+def _opening_context(lines: Sequence[Line], kinds: list[str]) -> list[str]:
+    """The piece's opening, before it first names its product, sets the scene: context, not claims.
+
+    "Assessment week usually means a stack of paper report cards", "Every forklift dealer knows
+    the PM contract math: ...": a present-tense sentence about the reader's world reads like a
+    feature to the patterns, and an editor leaves it as the piece's argument. A sentence that
+    says something is new, or what the reader can now do, stays a claim.
+    """
+    product = main_name(lines)
+    if product is None:
+        return kinds
+    named = _names_pattern(frozenset({product}))
+    first = next(
+        (
+            i
+            for i, (line, kind) in enumerate(zip(lines, kinds, strict=True))
+            if kind != HEADING and named.search(line.text)
+        ),
+        0,
+    )
+    return [
+        ARGUMENT if i < first and kind in {FEATURE, CLAIM} and not _NEWNESS.search(line.text.lower()) else kind
+        for i, (line, kind) in enumerate(zip(lines, kinds, strict=True))
+    ]
 
 
 def _kind(
