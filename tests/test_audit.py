@@ -211,7 +211,9 @@ def test_every_document_gets_a_record_by_the_contract(
             rewrite = record["suggestion"]["rewrite"]
             assert all(f.rstrip(".,") in rewrite for f in facts), (facts, rewrite)  # its names and figures kept
             assert record["suggestion"]["alternatives"][0]["text"] == record["suggestion"]["rewrite"]
-    assert sum(r["suggestion"] is not None for r in records) >= 10
+    # One form per draft, on its main claim and only where the draft does not argue it already:
+    # about one document in five of this sample gets one (9 of 48 on 2026-12-04).
+    assert sum(r["suggestion"] is not None for r in records) >= 6
 
     found = {r["id"]: r for r in records}
     assert found["latin1.txt"]["error"] is None  # not UTF-8, but extract detects Latin-1
