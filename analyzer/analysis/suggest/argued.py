@@ -12,7 +12,11 @@ The eleventh round showed where else a draft says it: a customer's quote ("we us
 at the end of the month"), an intro the kinds read as news or context ("in most shops that
 happens days later, back at the office"), a case study's "The challenge" section. A sentence
 that tells the old way (`TELLS_THE_OLD_WAY`) counts as an argument wherever it stands, and a
-problem section argues every target of the piece: it is the piece's before-state.
+problem section argues every target of the piece: it is the piece's before-state. The
+thirteenth and fifteenth rounds added the rest: a claim the sentence model reads as arguing, a
+draft that says "until now" itself, and a main claim argued, after which the form moved to a
+detail repeats the case. The draft's own complaint, which the coaching quotes, is read here
+too (`complaint`).
 """
 
 from __future__ import annotations
