@@ -391,8 +391,11 @@ def test_coaching_quotes_the_drafts_complaint_and_asks_about_what_its_main_claim
     assert coaching["price_of_inaction"][0].startswith(complaint)
     assert any(q.startswith("Before your planners could move any call,") for q in coaching["why_change"])
     assert coaching["future_state"][0].startswith("Once your planners can move any call,")
-    # The product's name alone ("What does going without Quaywise cost ...") comes last, if at all.
+    # The product's name alone ("What does going without Quaywise cost ...") is never asked.
     assert not any("going without" in q for qs in coaching.values() for q in qs)
+    # Without suggestions (and without the parser) the complaint is still quoted.
+    plain = analyzer.analyze(text, options=AnalyzeOptions(explanations=False, suggestions=False)).coaching
+    assert plain["price_of_inaction"] == coaching["price_of_inaction"][:1]
 
 
 def test_a_rewrite_never_carries_more_than_two_placeholders() -> None:

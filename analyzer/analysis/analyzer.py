@@ -375,15 +375,18 @@ class Analyzer:
         from analyzer.analysis.suggest.kinds import Line
 
         lines = [Line(s.text, s.start, s.end, s.label) for s in sentences]
+        headings = [(h.start, h.end) for h in extracted.headings]
         if not options.suggestions or options.max_suggestions == 0 or not sentences:
-            return [], coaching_questions(missing, Focus())
+            from analyzer.analysis.suggest.argued import draft_complaint  # no parser: patterns only
+
+            return [], coaching_questions(missing, Focus(complaint=draft_complaint(lines, extracted.text, headings)))
         from analyzer.analysis.suggest.score import suggest
 
         advice = suggest(
             lines,
             self.sentence_probabilities,
             text=extracted.text,
-            headings=[(h.start, h.end) for h in extracted.headings],
+            headings=headings,
             document_label=doc_label,
             missing=missing,
             max_suggestions=min(options.max_suggestions, options.max_candidates),
