@@ -66,9 +66,11 @@ CHRF_BETA = 2.0
 
 
 def words(text: str) -> list[str]:
-    """Lowercased words with numbers normalized: "1,200" -> "1200", "per cent" -> "%"."""
+    """Lowercased words with numbers normalized: "1,200" -> "1200", "per cent" -> "%", and a
+    possessive's "'s" dropped ("Shelterwise's new board" keeps the content word "Shelterwise")."""
     low = text.lower().replace("per cent", "%")
     low = re.sub(r"(?<=\d),(?=\d{3})", "", low)
+    low = re.sub(r"(?<=[a-z])['\u2019]s\b", "", low)
     return _WORD.findall(low)
 
 
