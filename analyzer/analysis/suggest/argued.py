@@ -144,6 +144,8 @@ def argued_targets(
     return frozenset(targets) if main in argued else argued
 
 
+#: A sentence about what the product or its maker does: "It ...", "We ...", "Every morning it ...".
+_VENDOR_SUBJECT: Final = re.compile(r"^(?:[\w'\u2019-]+[ ,]+){0,3}(?:it|we|our|this|with)\b", re.IGNORECASE)
 #: A complaint longer than this reads badly inside a question.
 _COMPLAINT_WORDS: Final = (6, 35)
 
@@ -173,6 +175,9 @@ def complaint(
     # September"): round 14's editors read those quoted as the problem as "a feature, asked
     # what it costs".
     fitting = [i for i in fitting if not SAYS_THE_OLD_WAY.search(lines[i].text)]
+    # Nor one whose subject is the product or its maker ("Every morning it looks at your standing
+    # orders ...", round 18: "a feature quoted as the reader's pain").
+    fitting = [i for i in fitting if not _VENDOR_SUBJECT.match(BULLET.sub("", lines[i].text).strip())]
     found = next((i for i in fitting if kinds[i] == ARGUMENT), None)
     if found is None:  # another sentence that tells the old way, unless it describes the product
         found = next((i for i in fitting if kinds[i] not in TARGET_KINDS and _tells_only(lines[i].text)), None)
@@ -197,6 +202,11 @@ def _argues(line: Line, kind: str) -> bool:
     if kind == ARGUMENT:
         return True
     return kind != HEADING and bool(TELLS_THE_OLD_WAY.search(line.text.lower()) or SAYS_THE_OLD_WAY.search(line.text))
+
+
+def shared_words(first: str, second: str) -> int:
+    """How many content words of `first` are, in some form, words of `second`."""
+    return _shared(_content(first, frozenset()), _content(second, frozenset()))
 
 
 def _content(text: str, names: frozenset[str]) -> dict[str, frozenset[str]]:

@@ -20,7 +20,7 @@ from typing import Final, Protocol
 import numpy as np
 
 from analyzer.analysis.suggest import moves  # noqa: F401  (registers the frames)
-from analyzer.analysis.suggest.argued import argued_targets, complaint, tells_a_story
+from analyzer.analysis.suggest.argued import argued_targets, complaint, shared_words, tells_a_story
 from analyzer.analysis.suggest.choose import choose_targets
 from analyzer.analysis.suggest.coaching import Focus
 from analyzer.analysis.suggest.frame import SPEAKS_TO_READER, Built, rewriters
@@ -29,6 +29,7 @@ from analyzer.analysis.suggest.kinds import (
     BENEFIT,
     DATELINE_PREFIX,
     FEATURE,
+    HEADING,
     PRICE,
     Line,
     announces,
@@ -140,7 +141,8 @@ def suggest(
         replace(slots, argued=True) if slots is not None and i in argued else slots
         for i, slots in zip(chosen, read, strict=True)
     ]
-    focus = replace(_focus(read, chosen), complaint=complaint(lines, kinds, chosen, names))
+    title = titles[0] if titles else next((lines[i].text for i, k in enumerate(kinds) if k == HEADING), "")
+    focus = replace(_focus(read, chosen, title), complaint=complaint(lines, kinds, chosen, names))
     if tells_a_story(lines, kinds, titles):
         focus = replace(focus, capability=None)  # a case study's first sentences describe the customer
     used: set[str] = set()
@@ -212,13 +214,17 @@ def _buildable(kind: str) -> str:
     return kind if kind in {ANNOUNCEMENT, FEATURE, BENEFIT, PRICE, "claim"} else "claim"
 
 
-def _focus(read: list[Slots | None], chosen: Sequence[int]) -> Focus:
-    """What the piece is about: its first situation and measure."""
+def _focus(read: list[Slots | None], chosen: Sequence[int], title: str = "") -> Focus:
+    """What the piece is about: its headline capability, its first situation and measure."""
     in_order = [s for _, s in sorted(zip(chosen, read, strict=True), key=lambda pair: pair[0]) if s is not None]
     situated = next((s.situation for s in in_order if s.situation is not None and s.kind != ANNOUNCEMENT), None)
     measured = next((s for s in in_order if s.measure), None)
-    # The capability of the piece's main claim: its most important feature the parse could read.
-    able = next((s.capability for s in read if s is not None and s.capability), None)
+    # The capability of the piece's headline claim: of the targets the parse could read, the one
+    # that shares most words with the title, else the first in the draft (rounds 16 and 18: "Direct
+    # Debit", "the payroll export" are side features of pieces about something else).
+    able_in_order = [s for s in in_order if s.capability]
+    headline = max(able_in_order, key=lambda s: shared_words(s.original, title), default=None)
+    able = headline.capability if headline else None
     return Focus(
         capability=able,
         now=situated.now if situated else None,
