@@ -32,7 +32,18 @@ class Span(Protocol):
 #: after the first library of stakes) and 16 more in each of batches 5 to 10 (each written after
 #: the engine's last change and never looked at before its measurement), each by an editor who
 #: never read the engine's code or documentation, kept apart so figures stay comparable.
-BATCHES = {"old": 1, "new": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10}
+BATCHES = {
+    "old": 1,
+    "new": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+}
 
 
 def load_drafts(path: Path = EVAL_SET, split: str | None = None, batch: int | None = None) -> list[dict[str, Any]]:

@@ -206,6 +206,13 @@ _PAST = re.compile(
     r"\b(?:was|were|had|did|used to|has been|have been|ha(?:s|ve) \w+ed|(?:in|until|since|before) (?:19|20)\d{2}|"
     r"last (?:year|month|season)|ran|meant|reckoned|knew|thought|went|spent)\b"
 )
+#: How long the company or its product has been at it: credentials an editor leaves alone, and
+#: after which "Until now, ..." makes no sense (rounds 13, 17 and 19: "a since-2008 history line").
+_CREDENTIALS = re.compile(
+    r"\b(?<!will )(?:has|have)\b[^.;]*\bsince (?:19|20)\d{2}\b|"
+    r"\b(?:has|have) (?:\w+ ){0,2}for (?:over |more than |nearly )?"
+    r"(?:\d+|two|three|four|five|ten|twenty) (?:years|decades)\b"
+)
 #: The reader's way of working today, said outright ("Until now, a late cancellation meant a round
 #: of phone calls", "the deck is loaded by eye"): the draft's own argument, not a product sentence.
 _STATUS_QUO = re.compile(
@@ -414,6 +421,8 @@ def _kind(
         return OTHER, False
     if _FIRST_PERSON_STORY.match(low) or (_PAST.search(" ".join(low.split()[:8])) or _STORY.search(low)):
         return OTHER, False
+    if _CREDENTIALS.search(low):
+        return OTHER, False  # "Inkbook has run the front desk ... since 2014": the company's record, not a claim
     if (_STATUS_QUO.search(low) or _REPORTED.search(low)) and not mentions(body, names):
         return ARGUMENT, False  # the reader's way today ("the deck is loaded by eye"): context, already the argument
     if low.startswith("unlike "):
