@@ -576,6 +576,14 @@ def test_a_main_claim_that_says_the_old_way_itself_leaves_the_whole_draft_alone(
     )
 
 
+def _kinds_by_first_word(analyzer: Analyzer, text: str) -> tuple[Analysis, dict[str, str]]:
+    """The analysis of `text` and each sentence's kind, keyed by the sentence's first word."""
+    analysis = analyzer.analyze(text, options=AnalyzeOptions(explanations=False))
+    lines = [Line(s.text, s.start, s.end, s.label) for s in analysis.sentences]
+    firsts = (line.text.split()[0] for line in lines)
+    return analysis, dict(zip(firsts, read_kinds(analysis.text, lines, []), strict=True))
+
+
 def test_the_opening_before_the_product_is_named_sets_the_scene_and_is_not_a_target(analyzer: Analyzer) -> None:
     text = (
         "# Report cards without the paper\n\n"
@@ -585,9 +593,7 @@ def test_the_opening_before_the_product_is_named_sets_the_scene_and_is_not_a_tar
         "Every report card stays in Swimwell for as long as the child swims with you.\n\n"
         "Cloud customers are already on version 5.4; on-premise installs can download it from the customer portal.\n"
     )
-    analysis = analyzer.analyze(text, options=AnalyzeOptions(explanations=False))
-    lines = [Line(s.text, s.start, s.end, s.label) for s in analysis.sentences]
-    kinds = dict(zip((line.text.split()[0] for line in lines), read_kinds(analysis.text, lines, []), strict=True))
+    analysis, kinds = _kinds_by_first_word(analyzer, text)
     assert kinds["Assessment"] == "argument"  # the scene before the product is named, not a feature
     assert kinds["Swimwell"] in TARGET_KINDS  # says what is new: the claim
     assert kinds["In"] not in TARGET_KINDS and kinds["Cloud"] not in TARGET_KINDS  # a signpost, logistics
@@ -614,9 +620,7 @@ def test_a_companys_record_is_credentials_not_a_claim_to_rewrite(analyzer: Analy
         "From Monday, every client in Inkbook will have one page with each consent form since 2019 and the next "
         "touch-up date.\n"
     )
-    analysis = analyzer.analyze(text, options=AnalyzeOptions(explanations=False))
-    lines = [Line(s.text, s.start, s.end, s.label) for s in analysis.sentences]
-    kinds = dict(zip((line.text.split()[0] for line in lines), read_kinds(analysis.text, lines, []), strict=True))
+    analysis, kinds = _kinds_by_first_word(analyzer, text)
     # "Until now, ..." after a since-2014 history line was judged nonsense in three rounds.
     assert kinds["Inkbook"] == "other"
     assert kinds["From"] in TARGET_KINDS  # "will have ... since 2019" is what is new, not a record
