@@ -26,7 +26,7 @@ def example(name: str) -> str:
 
 def test_the_analysis_contract(analyzer: Analyzer) -> None:
     analysis = analyzer.analyze(example("manual-invoicing.md"), source="manual-invoicing.md", options=NO_REWRITES)
-    assert analysis.schema_version == "1.1"
+    assert analysis.schema_version == "1.2"
     assert analysis.model.name == analyzer.model.name and analysis.model.version == analyzer.model.version
     assert analysis.label == "case-for-change"
     assert set(analysis.scores) == set(LABELS) and abs(sum(analysis.scores.values()) - 1) < 1e-5
@@ -83,7 +83,7 @@ def test_json_round_trip_and_determinism(analyzer: Analyzer) -> None:
     again = analyzer.analyze(example("webinar.txt"), options=NO_REWRITES)
     assert first == again
     assert Analysis.model_validate_json(first.model_dump_json()) == first
-    assert json.loads(first.model_dump_json())["schema_version"] == "1.1"
+    assert json.loads(first.model_dump_json())["schema_version"] == "1.2"
 
 
 def test_a_tiny_text_is_analyzed_and_flagged(analyzer: Analyzer) -> None:

@@ -62,6 +62,7 @@ RECORD_FIELDS = [
     "evidence",
     "suggestion",
     "coaching",
+    "main_claim",
     "model",
     "error",
     "format",
@@ -69,7 +70,7 @@ RECORD_FIELDS = [
     "sentences",
 ]
 #: The fields null in the record of a document that failed.
-ANALYSIS_FIELDS = [*RECORD_FIELDS[10:21], *RECORD_FIELDS[-3:]]
+ANALYSIS_FIELDS = [*RECORD_FIELDS[10:22], *RECORD_FIELDS[-3:]]
 #: The suggestion is kept whole, as the Analysis gives it (so newer fields, like alternatives, flow through).
 SUGGESTION_FIELDS = [
     "sentence",
@@ -211,6 +212,13 @@ def test_every_document_gets_a_record_by_the_contract(
             rewrite = record["suggestion"]["rewrite"]
             assert all(f.rstrip(".,") in rewrite for f in facts), (facts, rewrite)  # its names and figures kept
             assert record["suggestion"]["alternatives"][0]["text"] == record["suggestion"]["rewrite"]
+        if record["main_claim"] is not None:
+            assert list(record["main_claim"]) == ["sentence", "text"]
+            start, end = spans[record["main_claim"]["sentence"]][:2]
+            assert record["text"][start:end] == record["main_claim"]["text"]
+    # Every piece with a suggestion has a main claim; a piece may have a main claim and no suggestion.
+    assert all(r["main_claim"] for r in records if r["suggestion"])
+    assert sum(bool(r["main_claim"]) and not r["suggestion"] for r in records if not r["error"]) >= 5
     # One form per draft, on its main claim and only where the draft does not argue it already:
     # about one document in five of this sample gets one (9 of 48 on 2026-12-04).
     assert sum(r["suggestion"] is not None for r in records) >= 6

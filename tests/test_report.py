@@ -180,29 +180,43 @@ def test_summary_figures_match_the_records(records: list[dict[str, Any]]) -> Non
     json.dumps(summary, allow_nan=False)  # JSON-serializable as it is
 
 
-def test_fix_first_ranks_by_room_to_grow_times_the_rewrite_gain(records: list[dict[str, Any]]) -> None:
+def listed(record: Mapping[str, Any]) -> bool:
+    """A piece "Fix these first" may list: a rewrite on offer, or a main claim and something missing."""
+    missing = any(not record["rubric"][e] for e in RUBRIC_ELEMENTS)
+    return bool(record.get("suggestion") or (record.get("main_claim") and missing))
+
+
+def test_fix_first_ranks_by_room_to_grow_and_lists_pieces_without_a_rewrite(records: list[dict[str, Any]]) -> None:
     items = build_summary(records, RUN)["fix_first"]["items"]
     ok = analyzed(records)
-    offered = [r for r in ok if r["suggestion"]]  # a piece with no rewrite on offer is never listed
-    assert len(offered) < len(ok)
+    candidates = [r for r in ok if listed(r)]
+    # company news (no main claim without --include-news) is never listed
+    assert 0 < len(candidates) < len(ok)
+    assert any(not r["suggestion"] for r in candidates) and any(r["suggestion"] for r in candidates)
 
-    def priority(record: Mapping[str, Any]) -> float:
-        return float((100 - record["case_for_change_score"]) * max(0.0, record["suggestion"]["gain"]))
+    def order(pair: tuple[int, Mapping[str, Any]]) -> tuple[int, bool, int, int]:
+        index, record = pair
+        missing = sum(not record["rubric"][e] for e in RUBRIC_ELEMENTS)
+        return (record["case_for_change_score"], not record["suggestion"], -missing, index)
 
-    expected = sorted(
-        enumerate(offered), key=lambda pair: (-priority(pair[1]), pair[1]["case_for_change_score"], pair[0])
-    )
+    expected = sorted(enumerate(candidates), key=order)
     assert [item["key"] for item in items] == [record["key"] for _, record in expected[:25]]
-    assert len(offered) >= 5 and len(items) == min(25, len(offered))
+    assert len(items) == min(25, len(candidates))
     assert [item["rank"] for item in items] == list(range(1, len(items) + 1))
+    assert [item["priority"] for item in items] == [100 - item["case_for_change_score"] for item in items]
     assert all(a["priority"] >= b["priority"] for a, b in pairwise(items))
     by_location = {r["location"]: r for r in ok}
     for item in items:
         record = by_location[item["location"]]
         assert item["missing"] == [e for e in RUBRIC_ELEMENTS if not record["rubric"][e]]
         assert item["case_for_change_score"] == record["case_for_change_score"]
-        assert item["suggestion"]["rewrite"] == record["suggestion"]["rewrite"]
-        assert item["suggestion"]["alternatives"] == record["suggestion"]["alternatives"]
+        assert item["main_claim"] == record["main_claim"]
+        assert item["questions"] == [record["coaching"][e][0] for e in item["missing"] if record["coaching"].get(e)]
+        if record["suggestion"]:
+            assert item["suggestion"]["rewrite"] == record["suggestion"]["rewrite"]
+            assert item["suggestion"]["alternatives"] == record["suggestion"]["alternatives"]
+        else:
+            assert item["suggestion"] is None and item["main_claim"]["text"] and item["questions"]
 
 
 @given(st.lists(st.integers(0, 100), max_size=60))
@@ -258,7 +272,11 @@ def test_a_link_in_place_of_docs_is_replaced_never_followed(records: list[dict[s
     [
         ("empty", ["The audit found no documents to read."], ["<svg"]),
         ("all failed", ["None of the 4 documents could be analyzed", "E012", "E013"], ["<svg"]),
-        ("one document", ["1 piece with the most to gain", "<svg"], ["By folder or site section"]),
+        (
+            "one document",
+            ["1 piece with the most room to grow", "1 piece with a rewrite on offer", "<svg"],
+            ["By folder or site section"],
+        ),
         ("no dates, types or sections", ["no timeline", "no sections to compare"], []),
     ],
 )
@@ -276,7 +294,7 @@ def test_edge_cases_still_make_a_report(
     page = (tmp_path / "report.html").read_text(encoding="utf-8")
     summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
     assert summary["totals"]["documents"] == len(chosen)
-    assert len(summary["fix_first"]["items"]) == min(25, sum(r["suggestion"] is not None for r in chosen))
+    assert len(summary["fix_first"]["items"]) == min(25, sum(listed(r) for r in chosen if not r["error"]))
     assert len(list((tmp_path / "docs").iterdir())) == len(chosen)
     for text in expected:
         assert text in page, text
@@ -423,13 +441,21 @@ def test_the_page_in_chromium_is_self_contained_safe_and_complete(
     assert page.locator("#chart-mix-month svg text", has_text="pieces analyzed").count() == 1
 
     fixes = page.locator("ol.fixes > li")
-    assert fixes.count() == len(build_summary(records, RUN)["fix_first"]["items"]) >= 5
-    first = fixes.first
-    assert first.locator("dd.before").inner_text()
-    assert first.locator("dd.after").inner_text()
-    item = build_summary(records, RUN)["fix_first"]["items"][0]
-    assert first.locator("dt").first.inner_text() == f"Sentence {item['suggestion']['sentence'] + 1}"
-    assert first.locator(".piece-title a").get_attribute("href") == item["page"]
+    items = build_summary(records, RUN)["fix_first"]["items"]
+    assert fixes.count() == len(items) >= 5
+    # a piece with a rewrite shows it; one without, its main claim and the questions to answer there
+    for kind in ("rewrite", "questions"):
+        n = next(n for n, item in enumerate(items) if bool(item["suggestion"]) is (kind == "rewrite"))
+        shown, item = fixes.nth(n), items[n]
+        sentence = (item["suggestion"] or item["main_claim"])["sentence"]
+        assert shown.locator("dt").first.inner_text() == f"Sentence {sentence + 1}"
+        assert shown.locator("dd.before").inner_text()
+        assert shown.locator(".piece-title a").get_attribute("href") == item["page"]
+        if kind == "rewrite":
+            assert shown.locator("dd.after").inner_text()
+        else:
+            assert shown.locator("dd.after").count() == 0
+            assert shown.locator("dd.ask li").all_inner_texts() == item["questions"]
 
     hostile = page.get_by_text(HOSTILE)
     assert hostile.count() >= 1 and hostile.first.is_visible()
@@ -547,8 +573,8 @@ def test_document_pages_show_alternatives_mixed_messages_and_old_results(
     records: list[dict[str, Any]], tmp_path: Path
 ) -> None:
     """Suggestions of schema 1.1 (alternatives with placeholders), the model's `mixed` flag, a
-    document without a suggestion (company news gets none) and a result line from before the
-    audit kept the text all make a page."""
+    document without a suggestion (company news gets none), one whose main claim has none, and a
+    result line from before the audit kept the text all make a page."""
     base = next(r for r in records if r["suggestion"])
     alternatives = [
         {"move": "why_change", "text": "First [what changed?] rewrite.", "rationale": "Opens with the shift."},
@@ -556,18 +582,26 @@ def test_document_pages_show_alternatives_mixed_messages_and_old_results(
         {"move": "future_state", "text": "Third rewrite.", "rationale": "Ends with the goal."},
     ]
     newer = {**base, "key": "a" * 64, "mixed": True, "suggestion": {**base["suggestion"], "alternatives": alternatives}}
-    news = {**base, "key": "b" * 64, "id": "news/opening.txt", "suggestion": None}
+    news = {**base, "key": "b" * 64, "id": "news/opening.txt", "suggestion": None, "main_claim": None}
+    claim = {"sentence": 1, "text": "Tugs <b>berth</b> ships."}
+    argued = {**base, "key": "d" * 64, "id": "argued.md", "suggestion": None, "main_claim": claim}
     old = {
-        key: value for key, value in base.items() if key not in ("text", "sentences", "evidence", "mixed", "coaching")
+        key: value
+        for key, value in base.items()
+        if key not in ("text", "sentences", "evidence", "mixed", "coaching", "main_claim")
     }
     old["key"] = "c" * 64
-    write_report([newer, news, old], tmp_path, RUN)
-    pages = {r["key"]: (tmp_path / "docs" / page_name(r)).read_text(encoding="utf-8") for r in (newer, news, old)}
+    write_report([newer, news, argued, old], tmp_path, RUN)
+    pages = {
+        r["key"]: (tmp_path / "docs" / page_name(r)).read_text(encoding="utf-8") for r in (newer, news, argued, old)
+    }
     first, second = leading_two(base["scores"])
     assert f"mixed: {first} / {second}" in pages[newer["key"]]
     assert '<dd class="after">First <mark>[what changed?]</mark> rewrite.</dd>' in pages[newer["key"]]
     assert "Second &lt;b&gt;rewrite&lt;/b&gt;." in pages[newer["key"]] and "Third rewrite." in pages[newer["key"]]
     assert "No rewrite on offer for this piece." in pages[news["key"]]
+    assert 'main claim is <a href="#s2">sentence 2</a>; answer the questions above' in pages[argued["key"]]
+    assert '<dd class="before">Tugs &lt;b&gt;berth&lt;/b&gt; ships.</dd>' in pages[argued["key"]]
     assert "written before audits kept each document" in pages[old["key"]]
     table = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "First <mark>[what changed?]</mark> rewrite." in table  # the table shows the first alternative

@@ -265,13 +265,30 @@ def test_a_piece_that_already_argues_targets_its_bare_product_sentence_and_asks_
     assert analysis.suggestions == []
 
 
+@pytest.mark.parametrize(
+    "name", ["feature-launch.md", "press-release.txt", "already-argues.md", "office-and-hiring.txt"]
+)
+def test_the_main_claim_is_the_first_target_with_or_without_a_rewrite(analyzer: Analyzer, name: str) -> None:
+    analysis = analyze(analyzer, name)
+    unparsed = analyze(analyzer, name, suggestions=False)
+    assert unparsed.main_claim == analysis.main_claim  # read by patterns alone, without the parser
+    if name == "office-and-hiring.txt":
+        assert analysis.main_claim is None  # company news: nothing to work on unless asked for
+        return
+    claim = analysis.main_claim
+    assert claim is not None and claim.text == analysis.sentences[claim.sentence].text == targets(analysis)[0]
+    assert analysis.text[claim.start : claim.end] == claim.text
+    if analysis.suggestions:
+        assert analysis.suggestions[0].sentence == claim.sentence
+
+
 # --- what a suggestion carries ---------------------------------------------------------------
 
 
 @pytest.mark.parametrize("name", ["feature-launch.md", "press-release.txt"])
 def test_alternatives_keep_the_originals_facts_and_are_sentences_to_paste(analyzer: Analyzer, name: str) -> None:
     analysis = analyze(analyzer, name)
-    assert analysis.schema_version == "1.1"
+    assert analysis.schema_version == "1.2"
     nlp = parser()
     frames_used: list[str] = []
     for s in analysis.suggestions:

@@ -158,6 +158,39 @@ def test_the_checklist_and_its_sentences_point_at_each_other(page: Page, page_se
     expect(page.locator("#sentence-panel")).to_contain_text("What does waiting cost?")
 
 
+ARGUED_LAUNCH = (
+    "# Harbourline 2 is here\n\n"
+    "Until now, dispatchers at small ferry operators kept the crossing schedule in a shared spreadsheet and "
+    "phoned the terminal with every change.\n\n"
+    "Harbourline 2 publishes every change to the crossing schedule to the booking site and the terminal screens "
+    "within a minute of a dispatcher saving it.\n\n"
+    "It also adds the day's tide table to the dispatcher view.\n"
+)
+
+
+def test_without_a_rewrite_the_page_points_at_the_main_claim(page: Page, page_server: str) -> None:
+    """The draft says "until now" itself, so no form is offered; the checklist's questions still are,
+    and the page says where their answers go."""
+    expected = api_analysis(page_server, ARGUED_LAUNCH)
+    assert expected["suggestions"] == [] and expected["coaching"]
+    claim = expected["main_claim"]["sentence"]
+    write(page, ARGUED_LAUNCH)
+    expect(page.locator("#no-suggestions")).to_be_hidden()
+    pointer = page.locator("#main-claim")
+    expect(pointer).to_be_visible()
+    expect(pointer).to_contain_text("No rewrite on offer")
+    expect(page.locator("#main-claim-link")).to_have_text(f"sentence {claim + 1}")
+    page.locator("#main-claim-link").click()
+    expect(page.locator("#backdrop .sent.is-active")).to_have_count(1)
+    expect(sentence(page, claim)).to_have_class(re.compile("is-active"))
+    expect(page.locator("#sentence-panel")).to_be_visible()
+    expect(page.locator("#rubric ul.coaching li").first).to_be_visible()
+    # A draft with a rewrite on offer shows its card, not the pointer.
+    write(page, FEATURES)
+    expect(page.locator("#suggestions .card").first).to_be_visible()
+    expect(pointer).to_be_hidden()
+
+
 def test_hovering_a_mark_explains_it_in_plain_words(page: Page) -> None:
     write(page, FEATURES)
     node = page.locator("#backdrop .sent.mark").first

@@ -36,7 +36,8 @@ from analyzer.text.sentences import is_low_signal
 if TYPE_CHECKING:
     from analyzer.analysis.suggest.score import GainChecker, Suggestion
 
-SCHEMA_VERSION = "1.1"  # 1.1 added suggestions' alternatives and coaching, `mixed` and `leading`
+#: 1.1 added suggestions' alternatives and coaching, `mixed` and `leading`; 1.2 added `main_claim`.
+SCHEMA_VERSION = "1.2"
 #: The most target sentences one document's suggestions read with the parser.
 MAX_CANDIDATES = 25
 #: Below this top probability a label is flagged uncertain: read it yourself.
@@ -166,6 +167,15 @@ class SuggestionOut(BaseModel):
     )
 
 
+class MainClaimOut(BaseModel):
+    """The sentence an editor would work on first."""
+
+    sentence: int = Field(description="Index into `sentences` (show it as index + 1).")
+    start: int = Field(description="The sentence's character offsets into `text`.")
+    end: int
+    text: str
+
+
 class ModelOut(BaseModel):
     name: str
     version: str
@@ -205,6 +215,12 @@ class Analysis(BaseModel):
     coaching: dict[str, list[str]] = Field(
         default_factory=dict,
         description="For each missing rubric element, questions about the document's own topic.",
+    )
+    main_claim: MainClaimOut | None = Field(
+        default=None,
+        description="The sentence that carries the piece's main claim, as an editor's rules choose it: where the "
+        "answers to the coaching questions go, and what the first suggestion rewrites when one is offered. Null for "
+        "company news (unless include_news), for a piece with no claim an editor would touch, and without sentences.",
     )
 
 
@@ -292,7 +308,7 @@ class Analyzer:
             for i in range(len(labels))
         ]
         missing = [name for name in RUBRIC_ELEMENTS if not elements[name].present]
-        suggestions, coaching = self._advice(extracted, sentences, doc_label, missing, options)
+        suggestions, coaching, main_claim = self._advice(extracted, sentences, doc_label, missing, options)
         top = float(np.max(doc_probs))
         prediction = self.model.prediction(doc_probs)
         return Analysis(
@@ -323,6 +339,11 @@ class Analyzer:
             ),
             suggestions=suggestions,
             coaching=coaching,
+            main_claim=(
+                MainClaimOut(sentence=main_claim, **sentences[main_claim].model_dump(include={"start", "end", "text"}))
+                if main_claim is not None
+                else None
+            ),
         )
 
     def _sections(self, extracted: Extracted, sentences: list[SentenceOut]) -> list[SectionOut]:
@@ -369,19 +390,24 @@ class Analyzer:
         doc_label: str,
         missing: list[str],
         options: AnalyzeOptions,
-    ) -> tuple[list[SuggestionOut], dict[str, list[str]]]:
-        """Suggested rewrites and coaching questions; the parser loads only if suggestions are asked for."""
-        from analyzer.analysis.suggest.coaching import Focus, coaching_questions
+    ) -> tuple[list[SuggestionOut], dict[str, list[str]], int | None]:
+        """Suggested rewrites, coaching questions and the main claim's sentence; the parser loads
+        only if suggestions are asked for."""
+        from analyzer.analysis.suggest.coaching import coaching_questions
         from analyzer.analysis.suggest.kinds import Line
+        from analyzer.analysis.suggest.score import suggest, unparsed_advice
 
         lines = [Line(s.text, s.start, s.end, s.label) for s in sentences]
         headings = [(h.start, h.end) for h in extracted.headings]
         if not options.suggestions or options.max_suggestions == 0 or not sentences:
-            from analyzer.analysis.suggest.argued import draft_complaint  # no parser: patterns only
-
-            return [], coaching_questions(missing, Focus(complaint=draft_complaint(lines, extracted.text, headings)))
-        from analyzer.analysis.suggest.score import suggest
-
+            unparsed = unparsed_advice(
+                lines,
+                text=extracted.text,
+                headings=headings,
+                document_label=doc_label,
+                include_news=options.include_news,
+            )
+            return [], coaching_questions(missing, unparsed.focus), unparsed.main_claim
         advice = suggest(
             lines,
             self.sentence_probabilities,
@@ -394,7 +420,7 @@ class Analyzer:
             check=self.check_model,
         )
         out = [_suggestion_out(s, sentences[s.sentence]) for s in advice.suggestions]
-        return out, coaching_questions(missing, advice.focus)
+        return out, coaching_questions(missing, advice.focus), advice.main_claim
 
 
 def _suggestion_out(suggestion: Suggestion, sentence: SentenceOut) -> SuggestionOut:

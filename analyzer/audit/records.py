@@ -37,6 +37,7 @@ ANALYSIS_FIELDS: Final = (
     "evidence",
     "suggestion",
     "coaching",
+    "main_claim",
 )
 #: What a document's page shows and nothing else needs, last so a person reading a line sees the
 #: figures first: the text analyzed, and per sentence `[start, end, label, P(case-for-change),
@@ -93,7 +94,7 @@ def analysis_record(
     document: SourceDocument, analysis: Analysis, extracted: Extracted, type_from_text: bool = True
 ) -> dict[str, Any]:
     """The record of an analyzed document: its label, scores, rubric with its evidence, best
-    suggestion, and what its page shows (the text and each sentence's label). Without
+    suggestion, coaching questions and main claim, and what its page shows (the text and each sentence's label). Without
     `type_from_text` a missing type comes from the path only (`audit_records` does the rest)."""
     best = analysis.suggestions[0] if analysis.suggestions else None
     rubric = analysis.rubric
@@ -114,6 +115,7 @@ def analysis_record(
         },
         "suggestion": best.model_dump(mode="json") if best else None,
         "coaching": analysis.coaching or None,
+        "main_claim": analysis.main_claim.model_dump(include={"sentence", "text"}) if analysis.main_claim else None,
         "model": f"{analysis.model.name}@{analysis.model.version}",
         "error": None,
         "format": analysis.format,

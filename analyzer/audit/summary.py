@@ -28,7 +28,8 @@ from typing import Any
 from analyzer.audit.identity import doc_type_of, identity
 from analyzer.labels import LABELS, RUBRIC_ELEMENTS
 
-SUMMARY_VERSION = "1.1"
+#: 1.2: "Fix these first" ranks by room to grow and lists pieces with a main claim but no rewrite.
+SUMMARY_VERSION = "1.2"
 #: Pieces in "Fix these first".
 TOP_PIECES = 25
 #: Groups (doc types, sections) kept in summary.json and in a chart; the rest are merged as "other".
@@ -78,10 +79,11 @@ FAILURE_ADVICE: dict[str, tuple[str, str]] = {
 }
 UNKNOWN_FAILURE = ("Could not be analyzed", "See the message for what to do.")
 RANKING = (
-    "Ranked by what a rewrite could win: the room a piece has to grow (100 minus its case-for-change score) "
-    "times how much its top suggested rewrite raises that sentence's case-for-change probability. A weak "
-    "piece with a strong, ready fix comes first. Pieces with no rewrite on offer (such as company news) are not "
-    "listed; the table of all documents has them."
+    "Ranked by the room a piece has to grow: 100 minus its case-for-change score, weakest first; among equal "
+    "scores, a piece with a rewrite on offer comes first, then the one missing more of the case. Each starts "
+    "from the piece's main claim: its rewrite when one is on offer, else the questions to answer there. "
+    "Company news is listed only when the audit ran with --include-news; the table of all documents has "
+    "every piece."
 )
 _DATE = re.compile(r"(\d{4})-(0[1-9]|1[0-2])-\d{2}")
 
@@ -109,8 +111,9 @@ class Summary:
         self.rubric = dict.fromkeys(RUBRIC_ELEMENTS, 0)
         self.codes = Counter[str]()
         self.failure_items: list[dict[str, Any]] = []
-        #: a min-heap of the `TOP_PIECES` best (priority, -score, -index, item) seen so far
-        self.top: list[tuple[float, int, int, dict[str, Any]]] = []
+        #: a min-heap of the `TOP_PIECES` best (room to grow, has a rewrite, elements missing,
+        #: -index, item) seen so far
+        self.top: list[tuple[int, bool, int, int, dict[str, Any]]] = []
         self.models = Counter[str]()
         self.months: dict[str, str | None] = {}  # dates repeat: each parsed once (bounded below)
 
@@ -150,8 +153,10 @@ class Summary:
             self.rubric[element] += bool(present.get(element))
         if record.get("model"):
             self.models[str(record["model"])] += 1
-        if isinstance(record.get("suggestion"), Mapping):
-            self._rank(record, score, index)
+        suggestion, claim = record.get("suggestion"), record.get("main_claim")
+        missing = sum(not present.get(element) for element in RUBRIC_ELEMENTS)
+        if isinstance(suggestion, Mapping) or (isinstance(claim, Mapping) and missing):
+            self._rank(record, score, index, missing)
 
     def _month(self, published: Any) -> str | None:
         if not isinstance(published, str):
@@ -162,10 +167,10 @@ class Summary:
             self.months[published] = _month(published)
         return self.months[published]
 
-    def _rank(self, record: Mapping[str, Any], score: int, index: int) -> None:
+    def _rank(self, record: Mapping[str, Any], score: int, index: int, missing: int) -> None:
         """Keep the record among the pieces to fix first if it ranks in the top `TOP_PIECES`."""
-        entry = (_priority(score, record.get("suggestion")), -score, -index)
-        if len(self.top) == TOP_PIECES and entry <= self.top[0][:3]:
+        entry = (100 - score, isinstance(record.get("suggestion"), Mapping), missing, -index)
+        if len(self.top) == TOP_PIECES and entry <= self.top[0][:4]:
             return  # the common case: the item is never built
         item = _fix_item(record, entry[0], score)
         if len(self.top) < TOP_PIECES:
@@ -193,9 +198,11 @@ class Summary:
         - `scores`: `mean`, `median` (null when nothing was analyzed) and `histogram`: ten bins
           `{from, to, count, counts}` of case-for-change scores, 0-9 ... 90-100, counts per label.
         - `rubric`: per element `{present, missing, share}` over the analyzed documents.
-        - `fix_first`: `ranking` (how "most to gain" is defined) and `items`, the top
-          `TOP_PIECES` pieces that have a suggestion, with their priority, identity (with `page`,
-          the document's page), label, `mixed`, score, missing elements and top suggestion.
+        - `fix_first`: `ranking` (how the order is defined) and `items`, the top `TOP_PIECES`
+          pieces that have a suggestion, or a main claim and a missing element, with their
+          priority (room to grow), identity (with `page`, the document's page), label, `mixed`,
+          score, missing elements, main claim, top suggestion and the first coaching question
+          of each missing element.
         - `failures`: `count`, `by_code` (`{code, count, what, action}`, most common first), and
           `items` (the first `SUMMARY_FAILURES` failed documents with their code and message).
         """
@@ -322,31 +329,32 @@ def advice(code: str) -> tuple[str, str]:
     return FAILURE_ADVICE.get(code, UNKNOWN_FAILURE)
 
 
-def _priority(score: int, suggestion: Any) -> float:
-    gain = float(suggestion.get("gain") or 0.0) if isinstance(suggestion, Mapping) else 0.0
-    return (100 - score) * max(0.0, gain)
-
-
 #: A suggestion's fields a fix-first item keeps (with its `alternatives` when the model gives them).
 FIX_SUGGESTION_FIELDS = ("sentence", "original", "rewrite", "target", "strategy", "rationale", "gain", "alternatives")
 
 
-def _fix_item(record: Mapping[str, Any], priority: float, score: int) -> dict[str, Any]:
+def _fix_item(record: Mapping[str, Any], priority: int, score: int) -> dict[str, Any]:
     present = record.get("rubric") or {}
-    suggestion = record.get("suggestion")
+    suggestion, claim = record.get("suggestion"), record.get("main_claim")
+    coaching = record.get("coaching")
+    coaching = coaching if isinstance(coaching, Mapping) else {}
+    missing = [element for element in RUBRIC_ELEMENTS if not present.get(element)]
+    questions = [coaching[e][0] for e in missing if isinstance(coaching.get(e), list) and coaching[e]]
     return {
-        "priority": round(priority, 2),
+        "priority": priority,
         **identity(record),
         "label": record.get("label"),
         "mixed": bool(record.get("mixed")),
         "scores": record.get("scores"),
         "case_for_change_score": score,
-        "missing": [element for element in RUBRIC_ELEMENTS if not present.get(element)],
+        "missing": missing,
+        "main_claim": dict(claim) if isinstance(claim, Mapping) else None,
         "suggestion": (
             {key: suggestion[key] for key in FIX_SUGGESTION_FIELDS if key in suggestion}
             if isinstance(suggestion, Mapping)
             else None
         ),
+        "questions": [str(q) for q in questions],
     }
 
 

@@ -293,6 +293,10 @@ def _report(analysis: Any) -> str:
                 echo(f"       {alternative.rationale} (this sentence, filled in: {after:.0%} case-for-change{check})")
                 for placeholder in alternative.placeholders:
                     echo(f"       fill in: {placeholder.question}")
+    elif analysis.main_claim is not None and analysis.coaching:
+        echo("")
+        echo(click.style("  Main claim", bold=True) + "  (no rewrite on offer: answer the questions below around it)")
+        echo(f"  Sentence {analysis.main_claim.sentence + 1}: {analysis.main_claim.text}")
     if analysis.coaching:
         echo("")
         echo(click.style("  Questions to answer", bold=True) + "  (for the elements the piece is missing)")

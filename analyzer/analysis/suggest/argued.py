@@ -37,8 +37,6 @@ from analyzer.analysis.suggest.kinds import (
     QUOTE,
     TARGET_KINDS,
     Line,
-    product_names,
-    read_kinds,
 )
 from analyzer.analysis.suggest.words import COMMON_WORDS, WORD, forms
 from analyzer.labels import CHANGE
@@ -182,13 +180,6 @@ def complaint(
     if found is None:  # another sentence that tells the old way, unless it describes the product
         found = next((i for i in fitting if kinds[i] not in TARGET_KINDS and _tells_only(lines[i].text)), None)
     return None if found is None else BULLET.sub("", lines[found].text).strip()
-
-
-def draft_complaint(lines: Sequence[Line], text: str = "", headings: Sequence[tuple[int, int]] = ()) -> str | None:
-    """The draft's own complaint for the coaching when no suggestions are asked for: patterns only, no parse."""
-    if not lines:
-        return None
-    return complaint(lines, read_kinds(text, lines, headings), (), product_names(text, lines))
 
 
 def _tells_only(text: str) -> bool:

@@ -93,6 +93,25 @@ class Advice:
 
     suggestions: list[Suggestion]
     focus: Focus  # what the piece is about, as the parse of its targets found it
+    main_claim: int | None = None  # the first target the editor's rules choose: where the work starts
+
+
+def unparsed_advice(
+    lines: Sequence[Line],
+    *,
+    text: str = "",
+    headings: Sequence[tuple[int, int]] = (),
+    document_label: str = "",
+    include_news: bool = False,
+) -> Advice:
+    """What a document gets when no rewrites are asked for: its main claim and the draft's own
+    complaint for the coaching, read by patterns alone (the parser is never loaded)."""
+    if not lines:
+        return Advice([], Focus())
+    kinds = read_kinds(text, lines, headings)
+    chosen = choose_targets(lines, kinds, document_label, len(lines), include_news=include_news)
+    names = product_names(text, lines)
+    return Advice([], Focus(complaint=complaint(lines, kinds, chosen, names)), chosen[0] if chosen else None)
 
 
 def suggest(
@@ -125,6 +144,7 @@ def suggest(
     chosen = choose_targets(lines, kinds, document_label, len(lines), include_news=include_news)
     if not chosen:
         return Advice([], Focus())
+    main_claim = chosen[0]
     names = product_names(text, lines)
     # A salutation or a dateline on the launch line stays as written, in front of every rewrite.
     greetings = [_greeting(lines[i].text) for i in chosen]
@@ -166,8 +186,8 @@ def suggest(
             if len(planned) == max_suggestions:
                 break
     if not planned:
-        return Advice([], focus)
-    return Advice(_scored(planned, lines, scorer, check), focus)
+        return Advice([], focus, main_claim)
+    return Advice(_scored(planned, lines, scorer, check), focus, main_claim)
 
 
 #: A salutation the sentence splitter leaves on the launch line ("Hi Dana, today we ..."): the

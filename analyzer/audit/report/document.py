@@ -179,6 +179,18 @@ def _suggestion(record: Mapping[str, Any]) -> str:
     suggestion = record.get("suggestion")
     rewrites = alternatives_of(suggestion) if isinstance(suggestion, Mapping) else []
     if not isinstance(suggestion, Mapping) or not rewrites:
+        claim = record.get("main_claim")
+        if isinstance(claim, Mapping) and isinstance(claim.get("sentence"), int):
+            index = claim["sentence"]
+            then = "; answer the questions above in or around it" if record.get("coaching") else ""
+            return _card(
+                "rewrites",
+                "Suggested rewrite",
+                f'<p>No rewrite on offer. The piece\'s main claim is <a href="#s{index + 1}">'
+                f"{escape(sentence_number(index).lower())}</a>{then}.</p>",
+                '<dl class="rewrite"><dt>Claim</dt>'
+                f'<dd class="before">{escape(str(claim.get("text") or ""))}</dd></dl>',
+            )
         return _card("rewrites", "Suggested rewrite", "<p>No rewrite on offer for this piece.</p>")
     index = suggestion.get("sentence")
     first, *others = rewrites

@@ -151,9 +151,11 @@ def headlines(summary: Mapping[str, Any]) -> list[str]:
             )
     items = summary["fix_first"]["items"]
     if items:
+        rewrites = sum(bool(item["suggestion"]) for item in items)
         lines.append(
-            f"“Fix these first” lists the {plural(len(items), 'piece')} with the most to gain, "
-            "each with a rewrite to start from."
+            f"“Fix these first” lists the {plural(len(items), 'piece')} with the most room to grow, each from its "
+            f"main claim: {plural(rewrites, 'piece')} with a rewrite on offer, "
+            f"{plural(len(items) - rewrites, 'piece')} with the questions to answer there."
         )
     if failed:
         by_code = summary["failures"]["by_code"]
@@ -317,8 +319,8 @@ def _fixes_section(summary: Mapping[str, Any]) -> str:
     ]
     if not items:
         nothing = (
-            "No piece has a rewrite on offer"
-            + ("" if summary["run"].get("include_news") else " (company news gets none without --include-news)")
+            "No piece has a claim to work on or a rewrite on offer"
+            + ("" if summary["run"].get("include_news") else " (company news is left alone without --include-news)")
             + ": the table of all documents shows what each one misses."
             if summary["totals"]["analyzed"]
             else "No piece was analyzed, so there is nothing to rank."
@@ -345,8 +347,9 @@ def _fixes_section(summary: Mapping[str, Any]) -> str:
             f'<div class="piece-meta">{escape(str(where))}</div>' if where and where != item.get("url") else "",
             f"<div>Missing: {escape(capital(missing))}</div>",
         ]
-        suggestion = item["suggestion"]
+        suggestion, claim = item["suggestion"], item.get("main_claim")
         rewrite = first_alternative(suggestion)
+        questions = [str(q) for q in item.get("questions") or ()]
         if suggestion and rewrite:
             target = ELEMENT_NAMES.get(rewrite["move"], rewrite["move"])
             parts += [
@@ -356,6 +359,17 @@ def _fixes_section(summary: Mapping[str, Any]) -> str:
                 f'<dt>After</dt><dd class="after">{placeholders(rewrite["text"])}</dd>',
                 f'<dt>Why</dt><dd class="why">{escape(rewrite["rationale"])}'
                 + (f" (adds {escape(target)})" if target else "")
+                + "</dd>",
+                "</dl>",
+            ]
+        elif isinstance(claim, Mapping) and isinstance(claim.get("sentence"), int):
+            asks = "".join(f"<li>{escape(q)}</li>" for q in questions)
+            parts += [
+                '<dl class="rewrite">',
+                f"<dt>{escape(sentence_number(claim['sentence']))}</dt>"
+                f'<dd class="before">{escape(str(claim.get("text") or ""))}</dd>',
+                '<dt>Ask</dt><dd class="ask">No rewrite on offer for its main claim: '
+                + (f"answer these around it.<ul>{asks}</ul>" if asks else "its page shows what it is missing.")
                 + "</dd>",
                 "</dl>",
             ]

@@ -221,7 +221,7 @@ function show(analysis, text, since, reason) {
   }
   renderRubric(analysis, byMove, { showEvidence: showEvidence, openCard: (k) => openCard(k, false) });
   $("suggestions-box").hidden = false;
-  $("no-suggestions").hidden = items.length > 0;
+  showEmpty(items);
   $("show-dismissed").hidden = state.dismissed.size === 0;
   $("show-dismissed").textContent = "Show dismissed suggestions (" + state.dismissed.size + ")";
   const mini = $("mini-score");
@@ -265,6 +265,20 @@ function decorate() {
     return Object.assign({}, span, { className: className, tag: tag });
   });
   editor.render();
+}
+
+// Without a card, the piece's main claim is where the checklist's answers go (when it has questions).
+function showEmpty(items) {
+  const claim = state.analysis.main_claim;
+  const pointer =
+    items.length === 0 && state.dismissed.size === 0 && claim != null && state.sentences.has(claim.sentence) &&
+    Object.keys(state.analysis.coaching || {}).length > 0;
+  $("no-suggestions").hidden = items.length > 0 || pointer;
+  $("main-claim").hidden = !pointer;
+  if (pointer) {
+    $("main-claim-link").textContent = sentenceName(claim.sentence).toLowerCase();
+    $("main-claim-link").dataset.sentence = String(claim.sentence);
+  }
 }
 
 // --- Linking marks, cards, the checklist and the sentence panel ----------------------------
@@ -382,7 +396,7 @@ function dismiss(card) {
   const items = cardItems(state.analysis);
   cards.render(items);
   decorate();
-  $("no-suggestions").hidden = items.length > 0;
+  showEmpty(items);
   $("show-dismissed").hidden = false;
   $("show-dismissed").textContent = "Show dismissed suggestions (" + state.dismissed.size + ")";
   $("apply-status").textContent = "Dismissed the suggestion for " + sentenceName(card.suggestion.sentence).toLowerCase() + ".";
@@ -395,7 +409,7 @@ function restoreDismissed() {
     const items = cardItems(state.analysis);
     cards.render(items);
     decorate();
-    $("no-suggestions").hidden = items.length > 0;
+    showEmpty(items);
   }
   $("show-dismissed").hidden = true;
   $("apply-status").textContent = "";
@@ -521,6 +535,11 @@ function init() {
   });
   $("marks").addEventListener("change", decorate);
   $("show-dismissed").addEventListener("click", restoreDismissed);
+  $("main-claim-link").addEventListener("click", (event) => {
+    const index = Number(event.currentTarget.dataset.sentence);
+    revealSentence(index);
+    selectSentence(index, false);
+  });
   $("file").addEventListener("change", () => {
     const file = $("file").files[0];
     if (file) openFile(file);
