@@ -144,6 +144,18 @@ def test_by_default_a_draft_fails_below_40_and_a_config_raises_the_floor(tmp_pat
     assert broken.returncode == 2 and broken.stderr.startswith("error: [E025]") and "Traceback" not in broken.stderr
 
 
+def test_a_missing_element_without_a_rewrite_comes_with_the_question_that_writes_it(tmp_path: Path) -> None:
+    result = check(str(FEATURES), "--format", "json", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    [report] = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    missing = [f["message"] for f in report["findings"] if f["kind"] == "missing-element"]
+    assert missing
+    for message in missing:
+        for part in re.split(r" Also (?=missing: )", message):
+            if "Try: " not in part:
+                assert re.search(r"To write it, answer: \S[^?]+\?$", part.strip()), part
+
+
 def test_github_annotations_point_at_the_weak_sentences_line_by_line(tmp_path: Path) -> None:
     draft = tmp_path / "month-end, close.md"  # a comma and a colon-free name: the file property is escaped
     draft.write_text(DRAFT, encoding="utf-8")

@@ -5,7 +5,7 @@ Then the findings say where to work: the weakest sentences (least case for chang
 message of their own left out), and for each missing question of a case for change the
 sentence where it belongs: the one a suggested rewrite would turn into it, else the opening
 (why change, the price of inaction) or the close (the future state), where a case for change
-makes them.
+makes them, with the coaching question its writer answers to say it.
 """
 
 from __future__ import annotations
@@ -98,6 +98,9 @@ def findings(analysis: Analysis, source: str | None) -> list[Finding]:
         rewrite = next((s for s in analysis.suggestions if s.target == element), None)
         index = rewrite.sentence if rewrite else _home(element, analysis, sentences)
         advice = f"rewrite this sentence to say it. Try: {rewrite.rewrite}" if rewrite else where + "."
+        questions = analysis.coaching.get(element) or []
+        if questions and not rewrite:
+            advice += f" To write it, answer: {questions[0]}"
         if index in found:  # a second element at the same sentence: one finding says both
             earlier = found[index]
             message = f"{earlier.message} Also {title[0].lower()}{title[1:]}: {what}; {advice}"
