@@ -43,6 +43,7 @@ BATCHES = {
     "eighth": 8,
     "ninth": 9,
     "tenth": 10,
+    "eleventh": 11,
 }
 
 
