@@ -415,6 +415,35 @@ def test_coaching_quotes_the_drafts_complaint_and_asks_about_what_its_main_claim
     assert plain["price_of_inaction"] == coaching["price_of_inaction"][:1]
 
 
+@pytest.mark.parametrize(
+    ("opening", "quoted"),
+    [
+        # a tagline, the new way told as what users do, an FAQ's answer: described, not complained of
+        ("Software for marina operators, priced by the slip you rent.", False),
+        ("Boaters book a slip online from your website or a text message link.", False),
+        ("No: we import your berth list from a spreadsheet or your current system for free.", False),
+        ("Harbour staff can then move a boat to another pontoon before the storm arrives.", False),
+        ("Bookings confirmed in minutes, not days of email.", False),
+        # a pain, a habit, the old way told in the draft's own words
+        ("Most marinas still take slip bookings by phone and lose weekend boaters to the harbour next door.", True),
+        ("Until now, harbour masters kept the berth plan in a ring binder and rang every owner themselves.", True),
+        ("Visiting boaters don't wait for a call back, and they sail on to the next harbour.", True),
+    ],
+)
+def test_only_a_sentence_that_complains_is_quoted_as_the_drafts_complaint(
+    analyzer: Analyzer, opening: str, quoted: bool
+) -> None:
+    text = (
+        f"{opening}\n\nSlipway 2 shows every free berth to visiting boaters, and Slipway takes the deposit when they book."
+        "\n\nPlans start at $90 per pontoon per month.\n"
+    )
+    for suggestions in (True, False):
+        coaching = analyzer.analyze(text, options=AnalyzeOptions(explanations=False, suggestions=suggestions)).coaching
+        asked = coaching["price_of_inaction"][0]
+        assert asked.startswith(f"\u201c{opening}\u201d") is quoted, asked
+        assert "each month" not in asked and "end of the year" not in asked  # no fixed period
+
+
 def test_a_rewrite_never_carries_more_than_two_placeholders() -> None:
     with pytest.raises(ValueError, match="placeholders"):
         make_rewrite("x.v1", "why_change", "[a?] and [b?] and [c?].", "Too many.")

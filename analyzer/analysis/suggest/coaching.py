@@ -27,19 +27,21 @@ from analyzer.labels import RUBRIC_ELEMENTS
 #: setup") and a stake quoted from the library ("van routes planned from a wall map", asked of a
 #: ready-mix concrete release: 29 of 34 verdicts wrong) misread the draft, so neither is asked,
 #: and the product's name alone ("What does going without X cost ...": 48 of 48 generic) is
-#: the last resort, after the draft's complaint and its main claim.
+#: the last resort, after the draft's complaint and its main claim. No question names a fixed
+#: period: "each month" and "by the end of the year" fit a ski resort, a roofer who works after
+#: storms or an audit cycle badly (every coaching round's editors said so), so the writer says
+#: the stretch that fits their trade.
 _QUESTIONS: Final = {
     "why_change": (
         "{complaint} What has changed that makes this a problem your readers must solve now, not next year?",
         "Before {who} could {capability}, what did your readers do instead, and why does that way no longer hold?",
     ),
     "price_of_inaction": (
-        "{complaint} What does that cost your readers each month, in hours, money or customers?",
-        "What does {measure} at {before} cost your reader each month, in hours, money or customers?",
+        "{complaint} What does that cost your readers in a typical week or season, in hours, money or customers?",
+        "What does {measure} at {before} cost your reader in a typical week or season, in hours, money or customers?",
     ),
     "future_state": (
-        "Once {who} can {capability}, where should that get your readers by the end of the year, and what is "
-        "their first step?",
+        "Once {who} can {capability}, where should that get your readers, by when, and what is their first step?",
     ),
 }
 #: The reader's situation a target states, asked only when the draft gives nothing above: in round
@@ -47,16 +49,18 @@ _QUESTIONS: Final = {
 #: "a UI nit read as the reader's problem"; 2 of 3 in round 12).
 _ON_SITUATION: Final = {
     "why_change": ("What has changed for your readers that makes it a problem that {now}?",),
-    "price_of_inaction": ("What does it cost your reader each week that {now}, in hours or money?",),
-    "future_state": ("{future}: by when must that be true, and what first step could your reader take this month?",),
+    "price_of_inaction": ("What does it cost your reader in a typical week or season that {now}, in hours or money?",),
+    "future_state": ("{future}: by when must that be true, and what first step could your reader take now?",),
 }
 #: Without anything specific, the general questions: generic, never wrong. The same questions
 #: about the product's name were judged generic 48 of 48 times (round 12) and wrong when the
 #: name was a customer's or a feature's ("going without Harrow", round 14), so they are gone.
 _GENERAL: Final = {
     "why_change": ("What has changed in your reader's world that makes their current way of working fall short?",),
-    "price_of_inaction": ("What does doing nothing cost your reader each week, in hours, money or customers?",),
-    "future_state": ("Where does your reader need to be by the end of the year, and what is the first step?",),
+    "price_of_inaction": (
+        "What does doing nothing cost your reader in a typical week or season, in hours, money or customers?",
+    ),
+    "future_state": ("Where does your reader need to be, by when, and what is the first step?",),
 }
 MAX_QUESTIONS: Final = 3
 _FIELD = re.compile(r"\{(\w+)\}")
