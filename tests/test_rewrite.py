@@ -552,6 +552,34 @@ def test_the_form_is_not_offered_where_the_draft_already_says_the_old_way(analyz
     assert [a.strategy for s in without.suggestions for a in s.alternatives] == ["feature-without-it-who-after.v1"]
 
 
+@pytest.mark.parametrize(
+    ("aside", "argued"),
+    [
+        # a loss named outright, in a sentence the patterns read as a feature or as other
+        ("A lapsed nurse license can go unnoticed for eleven months between annual license reviews.", True),
+        ("The auditor had asked for one nurse license record, and it took Harlow Care two days to find it.", True),
+        # product copy with the mild words of a complaint ("no", "not just") argues nothing
+        ("Nurse license records come at no charge with every plan, not just the largest ones.", False),
+    ],
+)
+def test_a_sentence_that_names_a_loss_in_the_claims_words_argues_it(
+    analyzer: Analyzer, aside: str, argued: bool
+) -> None:
+    text = (
+        "# Licensewatch for staffing agencies\n\n"
+        "Licensewatch rechecks every nurse license against the state board each week and alerts the agency the "
+        f"same day a license record changes.\n\n{aside}\n\n"
+        "Licensewatch costs $1.50 per monitored license per month.\n"
+    )
+    analysis = analyzer.analyze(text, options=AnalyzeOptions(explanations=False))
+    lines = [Line(s.text, s.start, s.end, s.label) for s in analysis.sentences]
+    kinds = read_kinds(analysis.text, lines, [])
+    claim = next(i for i, line in enumerate(lines) if line.text.startswith("Licensewatch rechecks"))
+    assert kinds[claim] in TARGET_KINDS and kinds[claim + 1] != "argument"
+    assert (argued_targets(lines, kinds, [claim]) == {claim}) is argued
+    assert bool(analysis.suggestions) is not argued
+
+
 def _forms(analyzer: Analyzer, text: str) -> list[str]:
     analysis = analyzer.analyze(text, options=AnalyzeOptions(explanations=False))
     return [a.text for s in analysis.suggestions for a in s.alternatives]

@@ -157,7 +157,17 @@ _PAIN: Final = re.compile(
     r"fail(?:s|ed|ing|ure)?|dread(?:s|ed)?|slow(?:er|est)?|stuck|waste[sd]?|risk(?:s|y)?|fraud|denied|worse|"
     r"problems?|pain(?:ful)?|expires?|drift(?:s|ed)?|quiet|over|short|behind|costs?|costly|expensive|errors?|"
     r"mistakes?|delays?|queue|stack|pile|on the phone|by eye|takes? (?:the whole|most of|all|hours|days|weeks)|"
-    r"falls? apart|spend\w* (?:\w+ )?(?:evenings?|weekends?|mornings?|afternoons?|nights?))\b"
+    r"falls? apart|spend\w* (?:\w+ )?(?:evenings?|weekends?|mornings?|afternoons?|nights?)|unnoticed|"
+    r"laps(?:e|es|ed|ing)|took (?:\w+ ){0,3}(?:hours|days|weeks|months))\b"
+)
+#: A loss or a failure named outright ("Lost garments are the most expensive mistake a cleaner
+#: makes", "it took Brightline two days to find it"): the old way argued, in whatever kind of
+#: sentence it stands. The milder words of `_PAIN` ("no", "only", "not") are everywhere in product
+#: copy ("at no charge", "not just owner profiles") and argue nothing there.
+_HURTS: Final = re.compile(
+    r"\b(?:lose|loses|losing|lost|miss(?:es|ed|ing)|mistakes?|wrong|fail(?:s|ed|ing|ure)?|late|dread(?:s|ed)?|"
+    r"stuck|waste[sd]?|fraud|denied|problems?|painful|expensive|errors?|delays?|unnoticed|laps(?:e|es|ed|ing)|"
+    r"took (?:\w+ ){0,3}(?:hours|days|weeks|months))\b"
 )
 #: What the product does, told as what its users can do or as a contrast: "Coordinators can then
 #: move staff ...", "Interviews booked in minutes, not days of email".
@@ -224,7 +234,12 @@ def _argues(line: Line, kind: str) -> bool:
     """An argument sentence, or any other that tells or says the old way ("no more invoices mailed out")."""
     if kind == ARGUMENT:
         return True
-    return kind != HEADING and bool(TELLS_THE_OLD_WAY.search(line.text.lower()) or SAYS_THE_OLD_WAY.search(line.text))
+    if kind == HEADING:
+        return False
+    low = line.text.lower()
+    if TELLS_THE_OLD_WAY.search(low) or SAYS_THE_OLD_WAY.search(line.text):
+        return True
+    return bool(_HURTS.search(low)) and not _NEW_WAY.search(low)
 
 
 def shared_words(first: str, second: str) -> int:
