@@ -22,7 +22,7 @@ from analyzer.analysis.suggest.choose import choose_targets
 from analyzer.analysis.suggest.coaching import Focus, coaching_questions
 from analyzer.analysis.suggest.kinds import TARGET_KINDS, read_kinds
 from analyzer.analysis.suggest.parse import clean, parser
-from analyzer.analysis.suggest.situation import read_situation
+from analyzer.analysis.suggest.situation import read_capability, read_situation
 from analyzer.analysis.suggest.targets import MAX_PLACEHOLDERS, PLACEHOLDER, make_rewrite
 from analyzer.analysis.suggest.wellformed import problems
 from analyzer.analysis.suggest.words import forms
@@ -378,12 +378,15 @@ def test_coaching_asks_about_the_documents_own_subject(analyzer: Analyzer) -> No
 
 def test_coaching_builds_on_the_drafts_own_complaint_and_claim(analyzer: Analyzer) -> None:
     invoices = analyze(analyzer, "feature-launch.md")  # says no complaint of its own: its main claim
-    irrigation = analyze(analyzer, "social-launch.txt")  # says its own complaint: a block watered before a storm
+    irrigation = analyze(analyzer, "social-launch.txt")  # its main claim: reading soil moisture probes
     assert invoices.coaching["why_change"] == [
         "Before Tallyflow could route every supplier invoice, what did your readers do instead, and why does that "
         "way no longer hold?"  # "routes" in its plain form, not the lemmatizer's "rout"
     ]
-    assert any("watered the day before a storm" in q for qs in irrigation.coaching.values() for q in qs)
+    assert irrigation.coaching["price_of_inaction"] == [
+        "Until Fieldnote can read soil moisture probes from every block on the farm, what does it cost your readers "
+        "in a typical week or season, in hours, money or customers?"
+    ]
     for analysis in (invoices, irrigation):
         assert analysis.coaching, "a feature piece lacks elements of a case for change"
         for element, questions in analysis.coaching.items():
@@ -434,14 +437,64 @@ def test_only_a_sentence_that_complains_is_quoted_as_the_drafts_complaint(
     analyzer: Analyzer, opening: str, quoted: bool
 ) -> None:
     text = (
-        f"{opening}\n\nSlipway 2 shows every free berth to visiting boaters, and Slipway takes the deposit when they book."
-        "\n\nPlans start at $90 per pontoon per month.\n"
+        f"{opening}\n\nSlipway 2 shows every free berth to visiting boaters, and Slipway takes the deposit when they "
+        "book.\n\nPlans start at $90 per pontoon per month.\n"
     )
     for suggestions in (True, False):
         coaching = analyzer.analyze(text, options=AnalyzeOptions(explanations=False, suggestions=suggestions)).coaching
         asked = coaching["price_of_inaction"][0]
         assert asked.startswith(f"\u201c{opening}\u201d") is quoted, asked
         assert "each month" not in asked and "end of the year" not in asked  # no fixed period
+
+
+@pytest.mark.parametrize(
+    ("sentence", "capability"),
+    [
+        # the reader's own people, whatever their trade; a verb the parser tags as a noun
+        (
+            "Rainpath now lets your certified testers fill in a backflow test report on a tablet at the device.",
+            ("your certified testers", "fill in a backflow test report on a tablet at the device"),
+        ),
+        # a clause about a noun ("you own") is not a second clause
+        (
+            "Tentpole keeps track of every tent, table, chair and linen you own, and knows which ones are out.",
+            ("Tentpole", "keep track of every tent, table, chair and linen you own"),
+        ),
+        # a second clause is
+        ("Tentpole counts every chair and the warehouse crew loads the trucks.", None),
+    ],
+)
+def test_the_main_claims_capability_is_read_off_its_parse(sentence: str, capability: tuple[str, str] | None) -> None:
+    assert read_capability(parser()(sentence), frozenset({"Rainpath", "Tentpole"})) == capability
+
+
+def test_a_photo_the_product_keeps_and_a_change_starting_monday_are_not_company_news(analyzer: Analyzer) -> None:
+    text = (
+        "Hi Dana, starting Monday every service visit to the units on your sites will show up in the Sitecheck app "
+        "with a photo, the time and the technician's name.\n\n"
+        "You'll see it on the Sites tab, next to each unit's number.\n\n"
+        "Sitecheck keeps every service photo for 24 months, so it can go straight into your site records.\n"
+    )
+    analysis = analyzer.analyze(text, options=AnalyzeOptions(explanations=False))
+    lines = [Line(s.text, s.start, s.end, s.label) for s in analysis.sentences]
+    assert read_kinds(analysis.text, lines, [])[0] == "announcement"
+    assert analysis.main_claim is not None and analysis.main_claim.sentence == 0
+    photos = "We turned ten this week!\n\nA few photos from the night are below.\n"
+    photo_lines = [Line(s.text, s.start, s.end, s.label) for s in analyzer.analyze(photos).sentences]
+    assert "news" in read_kinds(photos, photo_lines, [])
+
+
+def test_coaching_asks_the_cost_of_the_main_claim_and_where_the_complaint_should_lead() -> None:
+    focus = Focus(complaint="Most rinks still book ice by phone.", capability=("club managers", "book ice online"))
+    coaching = coaching_questions(["price_of_inaction", "future_state"], focus)
+    assert coaching["price_of_inaction"][-1] == (
+        "Until club managers can book ice online, what does it cost your readers in a typical week or season, in "
+        "hours, money or customers?"
+    )
+    assert coaching["future_state"][-1] == (
+        "\u201cMost rinks still book ice by phone.\u201d Where should your readers be instead, by when, and what is "
+        "their first step?"
+    )
 
 
 def test_a_rewrite_never_carries_more_than_two_placeholders() -> None:

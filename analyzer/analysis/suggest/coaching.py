@@ -39,9 +39,12 @@ _QUESTIONS: Final = {
     "price_of_inaction": (
         "{complaint} What does that cost your readers in a typical week or season, in hours, money or customers?",
         "What does {measure} at {before} cost your reader in a typical week or season, in hours, money or customers?",
+        "Until {who} can {capability}, what does it cost your readers in a typical week or season, in hours, money or "
+        "customers?",
     ),
     "future_state": (
         "Once {who} can {capability}, where should that get your readers, by when, and what is their first step?",
+        "{complaint} Where should your readers be instead, by when, and what is their first step?",
     ),
 }
 #: The reader's situation a target states, asked only when the draft gives nothing above: in round

@@ -78,16 +78,22 @@ _QUOTE_END = re.compile(r"[,.!?][\"\u201d]\s+(?:says|said|adds|added|explains|ex
 _HASHTAGS = re.compile(r"^(?:#\w+\s*)+$")
 _GREETING = re.compile(r"^(?:hi|hello|dear|hey|thanks|thank you|cheers|best|regards)\b.{0,30}[,!]?$")
 
+#: Photos shown to the reader ("a few photos from the night", "that's Bronwen in the first
+#: photo"); a photo a product takes or keeps ("every visit will show up with a photo") is a feature.
+_PHOTOS: Final = (
+    r"(?:a few|favou?rite|more|some|these|our) photos|photos? (?:from|of) (?:the|our|last|this)|"
+    r"in the (?:first |second |third |last |next )?photo"
+)
 #: Company news meant to inform: events, hires, awards, funding, offices, anniversaries, photos.
 _NEWS = re.compile(
     r"\b(?:hiring|we're hiring|join(?:ed|s)? (?:us|the team|our team)|appoint(?:s|ed)|welcom(?:e|es|ed|ing)|"
     r"award(?:s|ed)?|winner|won|finalist|shortlisted|recogni[sz]ed|trophy|series [a-d]\b|funding|raised|"
     r"investors?|led by|valuation|acquir(?:e|es|ed|ing)|acquisition|merger|new office|"
     r"opens? (?:an |a |its |our )?office|"
-    r"headquarter(?:s|ed)|anniversary|birthday|years? ago today|celebrat(?:e|es|ed|ing)|photos?|swipe|pictured|"
+    r"headquarter(?:s|ed)|anniversary|birthday|years? ago today|celebrat(?:e|es|ed|ing)|{photos}|swipe|pictured|"
     r"conference|summit|expo|booth|keynote|exhibit(?:ion|ing|ors?)?|speakers?|panelists?|meetup|"
     r"will (?:demonstrate|present|exhibit|speak)|(?:is|are) (?:now )?rolling .* out to|partnership|partners? with|"
-    r"donat(?:e|es|ed|ion)|volunteer(?:s|ed)?|charity|thank you|thanks to)\b"
+    r"donat(?:e|es|ed|ion)|volunteer(?:s|ed)?|charity|thank you|thanks to)\b".replace("{photos}", _PHOTOS)
 )
 # The patterns from here on without IGNORECASE are written in lower case and matched against
 # the lowered sentence.
@@ -100,7 +106,7 @@ _STRONG_NEWS = re.compile(
     r"joins (?:us )?as|will house|joins (?:us |the company )?(?:from|as)|succeeds|retiring|"
     r"previously (?:spent|served|led|worked)|served as|appoint(?:s|ed)|appointment of|"
     r"named (?:chief|head|vice|ceo|cfo|cto|president)|"
-    r"team of \d+|photos?|swipe|celebrat(?:e|es|ed|ing)|"
+    r"team of \d+|" + _PHOTOS + r"|swipe|celebrat(?:e|es|ed|ing)|"
     # Thanks and milestones: "huge credit to Amara and Tomás", "we finally have a place of our own".
     r"(?:huge |big )?(?:credit|kudos|shout-?out|hats off) to|we (?:finally|officially) (?:have|moved|opened|are)|"
     r"mov(?:e|ed|ing) (?:in)?to (?:a|an|our|the) (?:new |first |own )?(?:office|space|home|building|warehouse))\b"
@@ -126,7 +132,8 @@ _MINOR_HEADING = re.compile(
 _ANNOUNCE = re.compile(
     r"\b(?:today (?:announced|launched|released|introduced|unveiled)|announc(?:e|es|ed|ing)|introduc(?:e|es|ing)|"
     r"(?:we're|we are|we've|we have) (?:releasing|launching|shipping|rolling out|launched|released|introducing)|"
-    r"(?:now|generally) available|is (?:now )?live|starting today|from today|is here|"
+    r"(?:now|generally) available|is (?:now )?live|from today|is here|"
+    r"starting (?:today|tomorrow|this week|next week|monday|tuesday|wednesday|thursday|friday)|"
     r"(?<!before )(?<!after )(?<!since )(?<!your )(?<!their )(?<!'s )launch(?:es|ed|ing)?(?! dates?\b| days?\b)|"
     r"brings?\b.*\b(?:new|\d+\.\d+))"
 )

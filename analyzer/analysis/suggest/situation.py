@@ -383,7 +383,15 @@ def read_capability(doc: Doc, names: frozenset[str]) -> tuple[str, str] | None:
         return None
     subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
     if verb.lemma_.lower() in _ENABLING:
-        verb = next((c for c in verb.children if c.dep_ in {"ccomp", "xcomp"} and c.pos_ == "VERB"), None)
+        # "lets your testers fill in a report": the parser can tag "fill" a noun; its subject says it is a verb
+        verb = next(
+            (
+                c
+                for c in verb.children
+                if c.dep_ in {"ccomp", "xcomp"} and (c.pos_ == "VERB" or any(g.dep_ == "nsubj" for g in c.children))
+            ),
+            None,
+        )
         if verb is None:
             return None
         subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
@@ -393,13 +401,21 @@ def read_capability(doc: Doc, names: frozenset[str]) -> tuple[str, str] | None:
     words = _predicate(verb)[1:]
     while words and (words[-1].pos_ in {"CCONJ", "ADP", "DET"} or words[-1].is_punct):
         words = words[:-1]
-    if who is None or any(t.dep_ in {"nsubj", "nsubjpass"} for t in words):
+    if who is None or any(_second_subject(t) for t in words):
         return None  # "recognizes them and the attendant's tablet shows ...": a second clause
     phrase = re.sub(r"\s+", " ", " ".join([_plain(verb), _join(words)])).strip()
     low, high = _CAPABILITY_WORDS
     if not low <= len(phrase.split()) <= high:
         return None
     return who, phrase
+
+
+def _second_subject(token: Token) -> bool:
+    """The subject of a second clause; not that of a clause about a noun ("every linen you own")."""
+    if token.dep_ not in {"nsubj", "nsubjpass"} or token.head.dep_ == "relcl":
+        return False
+    before = token.doc[token.i - 1] if token.i > 0 else None
+    return not (before is not None and before.pos_ in {"NOUN", "PROPN"} and token.lower_ in {"you", "they", "we"})
 
 
 def _plain(verb: Token) -> str:
@@ -427,6 +443,8 @@ def _who(subject: Token, names: frozenset[str]) -> str | None:
         return "they"
     if subject.lemma_.lower() in PEOPLE or subject.lower_ in PEOPLE:
         return low  # "your planners", "members", "caregivers"
+    if low.startswith("your ") and subject.pos_ == "NOUN" and subject.tag_ == "NNS":
+        return low  # "your certified testers": the reader's own people, whatever their trade
     if subject.pos_ == "PROPN" and any(name in phrase for name in names):
         return phrase
     return None
