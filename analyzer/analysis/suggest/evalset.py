@@ -44,6 +44,7 @@ BATCHES = {
     "ninth": 9,
     "tenth": 10,
     "eleventh": 11,
+    "twelfth": 12,
 }
 
 
