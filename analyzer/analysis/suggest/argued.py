@@ -156,7 +156,8 @@ _PAIN: Final = re.compile(
     r"always|must|ha(?:ve|s) to|expect(?:s|ed)?|requires?|miss(?:es|ed|ing)?|lose|loses|losing|lost|late|wrong|"
     r"fail(?:s|ed|ing|ure)?|dread(?:s|ed)?|slow(?:er|est)?|stuck|waste[sd]?|risk(?:s|y)?|fraud|denied|worse|"
     r"problems?|pain(?:ful)?|expires?|drift(?:s|ed)?|quiet|over|short|behind|costs?|costly|expensive|errors?|"
-    r"mistakes?|delays?|queue|stack|pile|on the phone|by eye|takes? (?:the whole|most of|all|hours|days|weeks)|"
+    r"mistakes?|delays?|queue|stack|pile|on the phone|by eye|clipboards?|whiteboards?|"
+    r"takes? (?:the whole|most of|all|hours|days|weeks)|"
     r"falls? apart|spend\w* (?:\w+ )?(?:evenings?|weekends?|mornings?|afternoons?|nights?)|unnoticed|"
     r"laps(?:e|es|ed|ing)|took (?:\w+ ){0,3}(?:hours|days|weeks|months))\b"
 )
@@ -169,9 +170,16 @@ _HURTS: Final = re.compile(
     r"stuck|waste[sd]?|fraud|denied|problems?|painful|expensive|errors?|delays?|unnoticed|laps(?:e|es|ed|ing)|"
     r"took (?:\w+ ){0,3}(?:hours|days|weeks|months))\b"
 )
-#: What the product does, told as what its users can do or as a contrast: "Coordinators can then
-#: move staff ...", "Interviews booked in minutes, not days of email".
-_NEW_WAY: Final = re.compile(r"^(?:[\w-]+ ){1,3}can\b(?!')|, not (?:\w+ ){0,2}(?:days|weeks|hours|months)\b")
+#: What the product does, told as what its users can do, as a contrast or as a plan's terms:
+#: "Coordinators can then move staff ...", "Interviews booked in minutes, not days of email", "On
+#: the Starter plan, you can keep entering prices by hand".
+_NEW_WAY: Final = re.compile(
+    r"^(?:[\w-]+ ){1,3}can\b(?!')|\byou can\b(?!')|, not (?:\w+ ){0,2}(?:days|weeks|hours|months)\b|"
+    r"\b(?:on|in) (?:the|your|our) [\w-]+ plan\b|\bgoes from\b|"
+    r"\b(?:went|fell|falls|dropped|drops|shrank|shrinks) from [\w$.,]*\d"
+)
+#: A sentence that opens on the old way.
+_OLD_WAY_OPENER: Final = re.compile(r"^(?:until (?:now|recently|last \w+)|we used to|in the past)\b", re.IGNORECASE)
 #: A complaint longer than this reads badly inside a question.
 _COMPLAINT_WORDS: Final = (6, 35)
 
@@ -195,7 +203,9 @@ def complaint(
         and low <= len(line.text.split()) <= high
         and line.text.rstrip().endswith((".", "!"))
         and "%" not in line.text  # a result, not the way things are
-        and not any(name in line.text for name in names)  # the product's own sentence
+        # the product's own sentence, unless it argues or opens on the old way ("Until now, a store
+        # that used both had to enter each repair twice: once in Caratpoint ...")
+        and (kind == ARGUMENT or _OLD_WAY_OPENER.match(line.text) or not any(name in line.text for name in names))
     ]
     # Not a sentence that says what the product takes away ("..., so nobody finds out in
     # September"): round 14's editors read those quoted as the problem as "a feature, asked
@@ -227,7 +237,7 @@ def _says_what_it_ends(text: str) -> bool:
 def _tells_only(text: str) -> bool:
     """Tells the old way and nothing else: no figure, no "can", no "rather than" (a feature's contrast)."""
     low = text.lower()
-    return bool(TELLS_THE_OLD_WAY.search(low)) and not (SAYS_THE_OLD_WAY.search(text) or re.search(r"\d|\bcan\b", low))
+    return bool(TELLS_THE_OLD_WAY.search(low)) and not (_says_what_it_ends(text) or re.search(r"\d|\bcan\b", low))
 
 
 def _argues(line: Line, kind: str) -> bool:

@@ -430,8 +430,12 @@ def _kind(
         return OTHER, False
     if _CREDENTIALS.search(low):
         return OTHER, False  # "Inkbook has run the front desk ... since 2014": the company's record, not a claim
-    if (_STATUS_QUO.search(low) or _REPORTED.search(low)) and not mentions(body, names):
-        return ARGUMENT, False  # the reader's way today ("the deck is loaded by eye"): context, already the argument
+    if (_STATUS_QUO.search(low) and not mentions(body, names)) or _REPORTED.search(low) or low.startswith("until now"):
+        # the reader's way today ("the deck is loaded by eye"), what readers told the writer or
+        # the old way told outright, even naming the product or a place ("You told us Friday
+        # nights at Riddle Row start with ...", "Until now, a store that used both Loupe and
+        # Caratpoint ..."): context, already the argument
+        return ARGUMENT, False
     if low.startswith("unlike "):
         return OTHER, False  # a comparison with a named rival: an editor argues from the reader's way, not theirs
     if _mentions_start(body, names) or _PEOPLE_SUBJECT.match(low) or _CAPABILITY.search(low) or _PRESENT.search(body):

@@ -140,6 +140,11 @@ def _no_longer(
 ) -> tuple[str, str, bool, str] | None:
     """ "so a pull request no longer rebuilds what main already built": it still does, today."""
     subject = match.group("subject").strip()
+    # "so two tickets can no longer promise ...": the modal goes with the verb, not the subject
+    *head, last = subject.split()
+    modal = last if head and last.lower() in _MODALS else ""
+    if modal:
+        subject = " ".join(head)
     if subject.lower() in {"they", "you", "it", "he", "she", "we"}:
         subject = _TEAM if subject.lower() in {"you", "we"} else (people or "")
         if not subject:
@@ -152,13 +157,15 @@ def _no_longer(
     base = verb.lemma_.lower() + rest[len(verb.text) :]
     subject = _mid_sentence(subject, names)
     return (
-        f"{subject} still {_agree(verb, rest, plural)}",
+        f"{subject} {modal} still {rest}" if modal else f"{subject} still {_agree(verb, rest, plural)}",
         f"{subject} should never {base}",
         plural,
         "that no longer happens",
     )
 
 
+#: Modals a "no longer" clause can carry after its subject ("two tickets can no longer ...").
+_MODALS: Final = frozenset({"can", "could", "will", "would", "may", "might", "must", "should"})
 #: A negated consequence and the words that state it as the reader's situation today.
 _STILL: Final = {
     "isn't": ("is still", "should never be"),
