@@ -471,6 +471,11 @@ def test_only_a_sentence_that_complains_is_quoted_as_the_drafts_complaint(
             "Tentpole keeps track of every tent, table, chair and linen you own, and knows which ones are out.",
             ("Tentpole", "keep track of every tent, table, chair and linen you own"),
         ),
+        # a relative clause says which one, and goes whole up to its own subordinate clause
+        (
+            "Tentpole warns the crew lead who is short of a tent before the trucks are loaded.",
+            ("Tentpole", "warn the crew lead who is short of a tent"),
+        ),
         # a second clause is
         ("Tentpole counts every chair and the warehouse crew loads the trucks.", None),
     ],

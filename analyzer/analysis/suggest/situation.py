@@ -457,6 +457,22 @@ def _who(subject: Token, names: frozenset[str]) -> str | None:
     return None
 
 
+#: Relative pronouns whose clause says which thing the capability is about.
+_RELATIVE: Final = frozenset({"that", "who"})
+
+
+def _relative_clause(pronoun: Token) -> list[Token]:
+    """The relative clause `pronoun` opens, up to a comma or its own subordinate clause."""
+    clause = []
+    for token in pronoun.doc[pronoun.i : pronoun.head.right_edge.i + 1]:
+        if (token.is_punct and token.text not in {"-", "'", "\u2019", "/"}) or token.dep_ in {"mark", "advcl"}:
+            break
+        if token.lower_ in _CLAUSE_ENDS - _RELATIVE or any(t.like_num for t in [token]):
+            break
+        clause.append(token)
+    return clause
+
+
 def _predicate(verb: Token) -> list[Token]:
     """`verb` and the words after it up to the end of its first clause, without figures or consequences.
 
@@ -471,6 +487,11 @@ def _predicate(verb: Token) -> list[Token]:
             if token.text == "," and nxt is not None and nxt.dep_ == "conj" and nxt.pos_ in {"NOUN", "PROPN"}:
                 out.append(token)  # "the PLCs, drives and sensors": a list inside the object
                 continue
+            break
+        if token.lower_ in _RELATIVE and token.dep_ in {"nsubj", "nsubjpass"} and token.head.dep_ == "relcl":
+            # "flag any clinic that is short of a qualified nurse": the clause says which clinic,
+            # so it goes whole, up to its own subordinate clause ("before the rota is published")
+            out += _relative_clause(token)
             break
         if token.lower_ in _CLAUSE_ENDS or (token.lower_ == "with" and nxt is not None and nxt.lower_ == "no"):
             break
