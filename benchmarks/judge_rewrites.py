@@ -13,6 +13,10 @@ drafts, one per row (verdicts: *useful*, specific to this draft and answerable b
 *generic*, could be asked of any draft; *wrong*, misreads the draft or does not parse), and
 `join round6` reads them like any other round.
 
+`replay round11 round13 ...` replays every engine alternative those rounds judged against the
+engine as it is now: the usable verdicts among the sentences it still rewrites, and among those
+it no longer does.
+
 Several judges (from round 3): `dump editor` writes the editor's own rewrites of the test drafts
 as a third "engine", the control that says what a human rewrite scores on the same rubric;
 `sheet round3 final editor --judges a b` writes one copy of the sheet per judge
@@ -197,6 +201,38 @@ def join(round_: str) -> dict[str, dict[str, Counter[str]]]:
     return shares
 
 
+def replay(rounds: Sequence[str]) -> dict[bool, tuple[int, int]]:
+    """Every engine alternative judged in `rounds`, against today's engine: how many verdicts were
+    usable among the sentences it still rewrites, and among those it no longer does.
+
+    A change that keeps the form away from more drafts is worth it when the verdicts it drops
+    were mostly "no"; this says so without a new round of judges (a new round still decides).
+    """
+    judged: dict[tuple[str, str], list[str]] = {}
+    for round_ in rounds:
+        key = json.loads(_key(round_).read_text(encoding="utf-8"))
+        for path in sorted(FOLDER.glob(f"sheet-{round_}-*.tsv")) or [_sheet(round_)]:
+            with path.open(encoding="utf-8", newline="") as handle:
+                for row in csv.DictReader(handle, delimiter="\t"):
+                    if "original" in row and not key[row["item"]].startswith(EDITOR):
+                        judged.setdefault((row["draft"], row["original"].strip()), []).append(row["verdict"])
+    wanted = {draft for draft, _ in judged}
+    offered = {
+        (draft["id"], suggestion.original.strip())
+        for draft, analysis in _analyses([d for d in load_drafts() if d["id"] in wanted])
+        for suggestion in analysis.suggestions
+    }
+    counts = {True: [0, 0], False: [0, 0]}
+    for item, verdicts in judged.items():
+        tally = counts[item in offered]
+        tally[0] += sum(v in USABLE for v in verdicts)
+        tally[1] += len(verdicts)
+    for still, (usable, total) in sorted(counts.items(), reverse=True):
+        what = "still offered" if still else "no longer offered"
+        print(f"{what:>18}: {usable} usable verdicts of {total} ({usable / total if total else 0:.2f})")
+    return {still: (usable, total) for still, (usable, total) in counts.items()}
+
+
 def _usable(verdicts: dict[str, str]) -> dict[str, str]:
     return {item: "usable" if v in USABLE else "no" for item, v in verdicts.items()}
 
@@ -227,6 +263,7 @@ def main() -> None:
     made.add_argument("--per-engine", type=int, default=60)
     made.add_argument("--judges", nargs="*", default=[], help="one sheet per judge, e.g. a b")
     commands.add_parser("join").add_argument("round")
+    commands.add_parser("replay").add_argument("rounds", nargs="+")
     asked = commands.add_parser("coaching")
     asked.add_argument("round")
     asked.add_argument("--judges", nargs="+", required=True)
@@ -239,6 +276,8 @@ def main() -> None:
         sheet(args.round, args.tags, args.per_engine, args.judges)
     elif args.command == "coaching":
         coaching(args.round, args.judges, None if args.split == "both" else args.split, args.batch)
+    elif args.command == "replay":
+        replay(args.rounds)
     else:
         join(args.round)
 
