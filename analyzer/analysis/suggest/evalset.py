@@ -45,6 +45,7 @@ BATCHES = {
     "tenth": 10,
     "eleventh": 11,
     "twelfth": 12,
+    "thirteenth": 13,
 }
 
 
