@@ -476,6 +476,13 @@ def test_only_a_sentence_that_complains_is_quoted_as_the_drafts_complaint(
             "Tentpole warns the crew lead who is short of a tent before the trucks are loaded.",
             ("Tentpole", "warn the crew lead who is short of a tent"),
         ),
+        # a word that leads a preposition does not dangle at the end; an object named elsewhere is no capability
+        (
+            "When a job comes in, Rainpath now plots the device's GPS location next to the district's location "
+            "estimate, and uses whichever is more precise.",
+            ("Rainpath", "plot the device's GPS location"),
+        ),
+        ("Every morning Rainpath attaches it to the district's file.", None),
         # a second clause is
         ("Tentpole counts every chair and the warehouse crew loads the trucks.", None),
     ],

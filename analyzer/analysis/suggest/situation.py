@@ -406,15 +406,29 @@ def read_capability(doc: Doc, names: frozenset[str]) -> tuple[str, str] | None:
         return None  # a story in the past, a passive, or what the company did
     who = _who(subject, names)
     words = _predicate(verb)[1:]
-    while words and (words[-1].pos_ in {"CCONJ", "ADP", "DET"} or words[-1].is_punct):
+    while words and (words[-1].pos_ in {"CCONJ", "ADP", "DET"} or words[-1].is_punct or _dangles(words[-1])):
         words = words[:-1]
     if who is None or any(_second_subject(t) for t in words):
         return None  # "recognizes them and the attendant's tablet shows ...": a second clause
+    if any(t.dep_ == "dobj" and t.head == verb and t.lower_ in _UNNAMED for t in words):
+        return None  # "attach it to the batch": what "it" is was said in another sentence (round 26)
     phrase = re.sub(r"\s+", " ", " ".join([_plain(verb), _join(words)])).strip()
     low, high = _CAPABILITY_WORDS
     if not low <= len(phrase.split()) <= high:
         return None
     return who, phrase
+
+
+#: Words that lead a preposition and mean nothing without it ("next to", "ahead of").
+_LEADS: Final = frozenset({"next", "close", "ahead", "prior", "due", "according", "instead", "along"})
+#: Objects that name nothing on their own.
+_UNNAMED: Final = frozenset({"it", "them", "this", "that", "these", "those"})
+
+
+def _dangles(token: Token) -> bool:
+    """An adverb cut from the preposition it leads: "plot the location next" (to the estimate)."""
+    doc = token.doc
+    return token.lower_ in _LEADS and token.i + 1 < len(doc) and doc[token.i + 1].pos_ == "ADP"
 
 
 def _second_subject(token: Token) -> bool:
