@@ -17,12 +17,13 @@ from spacy.language import Language
 from analyzer.analysis.analyzer import Analysis, AnalyzeOptions, Analyzer
 from analyzer.analysis.suggest import TARGETS, Line, rewriters, suggest
 from analyzer.analysis.suggest.argued import argued_targets
+from analyzer.analysis.suggest.capability import read_capability
 from analyzer.analysis.suggest.check import DEFAULT_CHECK_DIR, frame_phrases, load_check, mask, phrases_digest
 from analyzer.analysis.suggest.choose import choose_targets
 from analyzer.analysis.suggest.coaching import Focus, coaching_questions
 from analyzer.analysis.suggest.kinds import TARGET_KINDS, read_kinds
 from analyzer.analysis.suggest.parse import clean, parser
-from analyzer.analysis.suggest.situation import read_capability, read_situation
+from analyzer.analysis.suggest.situation import read_situation
 from analyzer.analysis.suggest.targets import MAX_PLACEHOLDERS, PLACEHOLDER, make_rewrite
 from analyzer.analysis.suggest.wellformed import problems
 from analyzer.analysis.suggest.words import forms

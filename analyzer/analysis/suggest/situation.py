@@ -32,14 +32,12 @@ from typing import Final
 
 from spacy.tokens import Doc, Token
 
+from analyzer.analysis.suggest.clauses import MAX_SUBJECT_WORDS, join_tokens, main_verb, predicate
 from analyzer.analysis.suggest.grammar import gerund, participle
-from analyzer.analysis.suggest.lexicon import PEOPLE, PRODUCT_NOUNS
+from analyzer.analysis.suggest.lexicon import PRODUCT_NOUNS
 
 #: A clause longer than this reads as a list inside the rewrite: the sentence gets no situation.
 MAX_CLAUSE_WORDS: Final = 16
-
-#: A subject longer than this ("the driver and the dispatch team") is cut to its head.
-_MAX_SUBJECT_WORDS: Final = 6
 
 NO_LONGER: Final = "no-longer"
 WITHOUT: Final = "without"
@@ -186,7 +184,7 @@ def _negated(match: re.Match[str], people: str | None, names: frozenset[str]) ->
         subject = people or ""
     elif subject.lower() == "we":
         return None  # "so we don't need your card": the vendor's situation, not the reader's
-    if not subject or len(subject.split()) > _MAX_SUBJECT_WORDS:
+    if not subject or len(subject.split()) > MAX_SUBJECT_WORDS:
         return None
     negation, rest = match.group("neg").lower(), match.group("rest").strip()
     plural = subject.lower() == "you" or _plural_subject(subject)
@@ -305,7 +303,7 @@ def _automatic(doc: Doc, text: str, people: str | None, names: frozenset[str]) -
         subject = _mid_sentence(passive.group("subject"), names)
         if not _names_product(subject, names):
             return _by_hand(subject, passive.group("be") == "are", passive.group("done"), None)
-    verb = _main_verb(doc)
+    verb = main_verb(doc)
     if verb is None or verb.tag_ not in {"VBZ", "VBP"}:
         return None
     start = verb.idx + len(verb.text) + 1
@@ -354,219 +352,14 @@ def _task(verb: Token, text: str, names: frozenset[str]) -> str | None:
     objects = [c for c in verb.children if c.dep_ == "dobj"]
     if not objects or objects[0].pos_ == "PRON" or objects[0].lower_ in {"itself", "themselves", "one", "each", "all"}:
         return None
-    predicate = _predicate(verb)
-    if len(predicate) < 2:
+    said = predicate(verb)
+    if len(said) < 2:
         return None
-    rest = _join(predicate[1:])
+    rest = join_tokens(said[1:])
     if re.search(r"\b(?:itself|themselves|you|it|them)\b", rest):
         return None
     task = f"{gerund(verb.lemma_.lower())} {_VENDOR_POSSESSIVE.sub('the', rest)}"
     return task if len(task.split()) <= 12 else None
-
-
-#: Verbs that say what the product is or what the company did, not what the reader can now do.
-_NOT_CAPABILITIES: Final = frozenset(
-    {"launch", "release", "introduce", "announce", "add", "bring", "ship", "be", "have", "become", "include", "offer"}
-    | {"cost", "start", "come", "price", "open", "expand", "build", "make", "provide", "serve", "help"}
-)
-#: "X lets you Y", "X allows teams to Y": the capability is Y.
-_ENABLING: Final = frozenset({"let", "allow", "enable"})
-_CAPABILITY_WORDS: Final = (3, 14)
-
-
-def read_capability(doc: Doc, names: frozenset[str]) -> tuple[str, str] | None:
-    """Who the sentence says can now do what, as (who, verb phrase in its plain form).
-
-    "Rimewell Dock records the temperature of every inbound pallet at the door" gives ("Rimewell
-    Dock", "record the temperature of every inbound pallet at the door"); "Your planners can move
-    any call with one drag" gives ("your planners", "move any call with one drag"); "X lets you
-    answer ..." gives ("they", "answer ..."). Coaching asks about it ("Before Rimewell Dock could
-    record ..., what did your readers do instead?"): the draft's own claim, not the product's
-    name. A subject that is neither the product nor people ("every defect", "the dispatch
-    board") gives nothing: the question would be about a thing.
-    """
-    verb = _main_verb(doc)
-    if verb is None:
-        return None
-    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
-    if verb.lemma_.lower() in _ENABLING:
-        # "lets your testers fill in a report": the parser can tag "fill" a noun; its subject says it is a verb
-        verb = next(
-            (
-                c
-                for c in verb.children
-                if c.dep_ in {"ccomp", "xcomp"} and (c.pos_ == "VERB" or any(g.dep_ == "nsubj" for g in c.children))
-            ),
-            None,
-        )
-        if verb is None:
-            return None
-        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
-    if subject is None or verb.lemma_.lower() in _NOT_CAPABILITIES or verb.tag_ in {"VBD", "VBN"}:
-        return None  # a story in the past, a passive, or what the company did
-    who = _who(subject, names)
-    words = _predicate(verb)[1:]
-    while words and (words[-1].pos_ in {"CCONJ", "ADP", "DET"} or words[-1].is_punct or _dangles(words[-1])):
-        words = words[:-1]
-    if who is None or any(_second_subject(t) for t in words):
-        return None  # "recognizes them and the attendant's tablet shows ...": a second clause
-    if any(t.dep_ == "dobj" and t.head == verb and t.lower_ in _UNNAMED for t in words):
-        return None  # "attach it to the batch": what "it" is was said in another sentence (round 26)
-    phrase = re.sub(r"\s+", " ", " ".join([_plain(verb), _join(words)])).strip()
-    low, high = _CAPABILITY_WORDS
-    if not low <= len(phrase.split()) <= high:
-        return None
-    return who, phrase
-
-
-#: Words that lead a preposition and mean nothing without it ("next to", "ahead of").
-_LEADS: Final = frozenset({"next", "close", "ahead", "prior", "due", "according", "instead", "along"})
-#: Objects that name nothing on their own.
-_UNNAMED: Final = frozenset({"it", "them", "this", "that", "these", "those"})
-
-
-def _dangles(token: Token) -> bool:
-    """An adverb cut from the preposition it leads: "plot the location next" (to the estimate)."""
-    doc = token.doc
-    return token.lower_ in _LEADS and token.i + 1 < len(doc) and doc[token.i + 1].pos_ == "ADP"
-
-
-def _second_subject(token: Token) -> bool:
-    """The subject of a second clause; not that of a clause about a noun ("every linen you own")."""
-    if token.dep_ not in {"nsubj", "nsubjpass"} or token.head.dep_ == "relcl":
-        return False
-    before = token.doc[token.i - 1] if token.i > 0 else None
-    return not (before is not None and before.pos_ in {"NOUN", "PROPN"} and token.lower_ in {"you", "they", "we"})
-
-
-def _plain(verb: Token) -> str:
-    """The verb's plain form from its own letters: the lemmatizer reads "routes" as "rout"."""
-    word = verb.lower_
-    if verb.tag_ != "VBZ":
-        return word if verb.tag_ in {"VB", "VBP"} else verb.lemma_.lower()
-    irregular = {"has": "have", "does": "do", "goes": "go", "is": "be"}
-    if word in irregular:
-        return irregular[word]
-    if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
-    if word.endswith(("ches", "shes", "sses", "xes", "zes", "oes")):
-        return word[:-2]
-    return word[:-1] if word.endswith("s") else word
-
-
-def _who(subject: Token, names: frozenset[str]) -> str | None:
-    """The subject as coaching names it: the product, the reader ("they", "your planners"), or people."""
-    phrase = _join(list(subject.subtree))
-    low = phrase.lower()
-    if len(phrase.split()) > _MAX_SUBJECT_WORDS - 2 or low in {"we", "it", "this", "they", "that"}:
-        return None
-    if low == "you":
-        return "they"
-    if subject.lemma_.lower() in PEOPLE or subject.lower_ in PEOPLE:
-        return low  # "your planners", "members", "caregivers"
-    if low.startswith("your ") and subject.pos_ == "NOUN" and subject.tag_ == "NNS":
-        return low  # "your certified testers": the reader's own people, whatever their trade
-    if subject.pos_ == "PROPN" and any(name in phrase for name in names):
-        return phrase
-    return None
-
-
-#: Relative pronouns whose clause says which thing the capability is about.
-_RELATIVE: Final = frozenset({"that", "who"})
-
-
-def _relative_clause(pronoun: Token) -> list[Token]:
-    """The relative clause `pronoun` opens, up to a comma or its own subordinate clause."""
-    clause = []
-    for token in pronoun.doc[pronoun.i : pronoun.head.right_edge.i + 1]:
-        if (token.is_punct and token.text not in {"-", "'", "\u2019", "/"}) or token.dep_ in {"mark", "advcl"}:
-            break
-        if token.lower_ in _CLAUSE_ENDS - _RELATIVE or any(t.like_num for t in [token]):
-            break
-        clause.append(token)
-    return clause
-
-
-def _predicate(verb: Token) -> list[Token]:
-    """`verb` and the words after it up to the end of its first clause, without figures or consequences.
-
-    It stops at a comma, at "and"/"or" before another verb, at a consequence ("so", "without",
-    "automatically") and at a preposition whose phrase carries a figure ("in under 50 ms").
-    """
-    doc = verb.doc
-    out = [verb]
-    for token in doc[verb.i + 1 : verb.sent.end]:
-        nxt = doc[token.i + 1] if token.i + 1 < len(doc) else None
-        if token.is_punct and token.text not in {"-", "'", "\u2019", "/"}:
-            if token.text == "," and nxt is not None and nxt.dep_ == "conj" and nxt.pos_ in {"NOUN", "PROPN"}:
-                out.append(token)  # "the PLCs, drives and sensors": a list inside the object
-                continue
-            break
-        if token.lower_ in _RELATIVE and token.dep_ in {"nsubj", "nsubjpass"} and token.head.dep_ == "relcl":
-            # "flag any clinic that is short of a qualified nurse": the clause says which clinic,
-            # so it goes whole, up to its own subordinate clause ("before the rota is published")
-            out += _relative_clause(token)
-            break
-        if token.lower_ in _CLAUSE_ENDS or (token.lower_ == "with" and nxt is not None and nxt.lower_ == "no"):
-            break
-        if token.pos_ == "CCONJ" and nxt is not None and nxt.pos_ in {"VERB", "AUX"}:
-            break
-        aside = token.dep_ in {"prep", "npadvmod", "advmod"} and token.lower_ not in _OBJECT_PREPOSITIONS
-        if aside and (any(t.like_num for t in token.subtree) or token.lower_ in {"up", "within"}):
-            break
-        if token.like_num and token.head.dep_ in {"npadvmod", "pobj", "advmod"}:
-            # "every 60 seconds" reached through its "every": the figure's phrase goes whole.
-            out = [t for t in out if t.i < token.head.left_edge.i]
-            break
-        out.append(token)
-    if out[-1].pos_ == "ADP":
-        out = out[: _phrase_start(out, out[-1])]  # "with a delay of [under two seconds]" goes whole
-    commas = [k for k, t in enumerate(out) if t.text == ","]
-    if commas and not any(t.lower_ in {"and", "or"} for t in out[commas[-1] :]):
-        out = out[: commas[0]]  # "email, chat" and then a verb: the list was not the object's after all
-    if len(out) > _MAX_PREDICATE_TOKENS:
-        # Too long to repeat: keep the verb and its object, up to the first place or manner phrase.
-        cut = next((k for k, t in enumerate(out) if k > 2 and t.dep_ == "prep" and t.lower_ != "of"), len(out))
-        out = out[:cut]
-    return out
-
-
-def _phrase_start(kept: list[Token], token: Token) -> int:
-    """Where in `kept` the outermost prepositional phrase around `token` starts (len(kept) if none)."""
-    positions = {t.i: k for k, t in enumerate(kept)}
-    start, head = len(kept), token
-    while head.i in positions and head.dep_ in {"prep", "pobj", "pcomp"}:
-        if head.dep_ == "prep":
-            start = positions[head.i]
-        head = head.head
-    return start
-
-
-#: A predicate longer than this (in tokens) is cut after its object.
-_MAX_PREDICATE_TOKENS: Final = 12
-
-
-#: Words that end a predicate worth repeating: a consequence, a manner or an aside follows.
-_CLAUSE_ENDS: Final = frozenset(
-    {"so", "without", "automatically", "instead", "because", "while", "which", "when", "now", "but", "then"}
-    | {"whose", "that", "who", "where"}  # a relative clause: cut whole, never halfway
-)
-#: Prepositions that belong to the object ("tell a customer from a bot", "sensor to each machine").
-_OBJECT_PREPOSITIONS: Final = frozenset({"from", "to", "of", "into", "onto", "with", "between", "across"})
-
-
-def _join(tokens: list[Token]) -> str:
-    return "".join(t.text + t.whitespace_ for t in tokens).strip()
-
-
-def _main_verb(doc: Doc) -> Token | None:
-    """The sentence's main verb: the root when it is one, else the first finite verb."""
-    sent = next(iter(doc.sents), None)
-    if sent is None:
-        return None
-    if sent.root.pos_ == "VERB":
-        return sent.root
-    return next((t for t in sent if t.tag_ in {"VBZ", "VBP"} and t.pos_ == "VERB"), None)
 
 
 def _verb_before(token: Token) -> Token | None:

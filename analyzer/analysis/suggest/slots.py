@@ -17,10 +17,11 @@ from typing import Final
 
 from spacy.tokens import Doc, Token
 
+from analyzer.analysis.suggest.capability import read_capability
 from analyzer.analysis.suggest.kinds import ANNOUNCEMENT, BENEFIT, CLAIM, FEATURE, named_subject
 from analyzer.analysis.suggest.lexicon import COMMON_CAPITALS, NOT_READER_TOPIC, PEOPLE, PRODUCT_NOUNS, VAGUE_NOUNS
 from analyzer.analysis.suggest.parse import clean, parser
-from analyzer.analysis.suggest.situation import Situation, read_capability, read_situation
+from analyzer.analysis.suggest.situation import Situation, read_situation
 
 #: Longest topic, in words, that still reads as the subject of a clause.
 MAX_TOPIC_WORDS = 4

@@ -1,0 +1,123 @@
+"""Who a claim says can now do what: the capability coaching asks about.
+
+"Rimewell Dock records the temperature of every inbound pallet at the door" gives ("Rimewell
+Dock", "record the temperature of every inbound pallet at the door"); the coaching asks "Before
+Rimewell Dock could record ..., what did your readers do instead?": the draft's own claim, in
+its own words, not the product's name alone.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from spacy.tokens import Doc, Token
+
+from analyzer.analysis.suggest.clauses import MAX_SUBJECT_WORDS, join_tokens, main_verb, predicate
+from analyzer.analysis.suggest.lexicon import PEOPLE
+
+#: Verbs that say what the product is or what the company did, not what the reader can now do.
+_NOT_CAPABILITIES: Final = frozenset(
+    {"launch", "release", "introduce", "announce", "add", "bring", "ship", "be", "have", "become", "include", "offer"}
+    | {"cost", "start", "come", "price", "open", "expand", "build", "make", "provide", "serve", "help"}
+)
+#: "X lets you Y", "X allows teams to Y": the capability is Y.
+_ENABLING: Final = frozenset({"let", "allow", "enable"})
+_CAPABILITY_WORDS: Final = (3, 14)
+
+
+def read_capability(doc: Doc, names: frozenset[str]) -> tuple[str, str] | None:
+    """Who the sentence says can now do what, as (who, verb phrase in its plain form).
+
+    "Rimewell Dock records the temperature of every inbound pallet at the door" gives ("Rimewell
+    Dock", "record the temperature of every inbound pallet at the door"); "Your planners can move
+    any call with one drag" gives ("your planners", "move any call with one drag"); "X lets you
+    answer ..." gives ("they", "answer ..."). Coaching asks about it ("Before Rimewell Dock could
+    record ..., what did your readers do instead?"): the draft's own claim, not the product's
+    name. A subject that is neither the product nor people ("every defect", "the dispatch
+    board") gives nothing: the question would be about a thing.
+    """
+    verb = main_verb(doc)
+    if verb is None:
+        return None
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if verb.lemma_.lower() in _ENABLING:
+        # "lets your testers fill in a report": the parser can tag "fill" a noun; its subject says it is a verb
+        verb = next(
+            (
+                c
+                for c in verb.children
+                if c.dep_ in {"ccomp", "xcomp"} and (c.pos_ == "VERB" or any(g.dep_ == "nsubj" for g in c.children))
+            ),
+            None,
+        )
+        if verb is None:
+            return None
+        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subject is None or verb.lemma_.lower() in _NOT_CAPABILITIES or verb.tag_ in {"VBD", "VBN"}:
+        return None  # a story in the past, a passive, or what the company did
+    who = _who(subject, names)
+    words = predicate(verb)[1:]
+    while words and (words[-1].pos_ in {"CCONJ", "ADP", "DET"} or words[-1].is_punct or _dangles(words[-1])):
+        words = words[:-1]
+    if who is None or any(_second_subject(t) for t in words):
+        return None  # "recognizes them and the attendant's tablet shows ...": a second clause
+    if any(t.dep_ == "dobj" and t.head == verb and t.lower_ in _UNNAMED for t in words):
+        return None  # "attach it to the batch": what "it" is was said in another sentence (round 26)
+    phrase = re.sub(r"\s+", " ", " ".join([_plain(verb), join_tokens(words)])).strip()
+    low, high = _CAPABILITY_WORDS
+    if not low <= len(phrase.split()) <= high:
+        return None
+    return who, phrase
+
+
+#: Words that lead a preposition and mean nothing without it ("next to", "ahead of").
+_LEADS: Final = frozenset({"next", "close", "ahead", "prior", "due", "according", "instead", "along"})
+#: Objects that name nothing on their own.
+_UNNAMED: Final = frozenset({"it", "them", "this", "that", "these", "those"})
+
+
+def _dangles(token: Token) -> bool:
+    """An adverb cut from the preposition it leads: "plot the location next" (to the estimate)."""
+    doc = token.doc
+    return token.lower_ in _LEADS and token.i + 1 < len(doc) and doc[token.i + 1].pos_ == "ADP"
+
+
+def _second_subject(token: Token) -> bool:
+    """The subject of a second clause; not that of a clause about a noun ("every linen you own")."""
+    if token.dep_ not in {"nsubj", "nsubjpass"} or token.head.dep_ == "relcl":
+        return False
+    before = token.doc[token.i - 1] if token.i > 0 else None
+    return not (before is not None and before.pos_ in {"NOUN", "PROPN"} and token.lower_ in {"you", "they", "we"})
+
+
+def _plain(verb: Token) -> str:
+    """The verb's plain form from its own letters: the lemmatizer reads "routes" as "rout"."""
+    word = verb.lower_
+    if verb.tag_ != "VBZ":
+        return word if verb.tag_ in {"VB", "VBP"} else verb.lemma_.lower()
+    irregular = {"has": "have", "does": "do", "goes": "go", "is": "be"}
+    if word in irregular:
+        return irregular[word]
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("ches", "shes", "sses", "xes", "zes", "oes")):
+        return word[:-2]
+    return word[:-1] if word.endswith("s") else word
+
+
+def _who(subject: Token, names: frozenset[str]) -> str | None:
+    """The subject as coaching names it: the product, the reader ("they", "your planners"), or people."""
+    phrase = join_tokens(list(subject.subtree))
+    low = phrase.lower()
+    if len(phrase.split()) > MAX_SUBJECT_WORDS - 2 or low in {"we", "it", "this", "they", "that"}:
+        return None
+    if low == "you":
+        return "they"
+    if subject.lemma_.lower() in PEOPLE or subject.lower_ in PEOPLE:
+        return low  # "your planners", "members", "caregivers"
+    if low.startswith("your ") and subject.pos_ == "NOUN" and subject.tag_ == "NNS":
+        return low  # "your certified testers": the reader's own people, whatever their trade
+    if subject.pos_ == "PROPN" and any(name in phrase for name in names):
+        return phrase
+    return None

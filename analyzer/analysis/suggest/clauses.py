@@ -1,0 +1,114 @@
+"""A clause read off the parse: the main verb, what follows it up to the end of its clause.
+
+Both readings of a sentence need it: the reader's situation (`situation`: "the task still falls
+to your team") and the capability its claim states (`capability`: "move any call with one
+drag"). A predicate stops where an editor would stop quoting: at a comma, a consequence ("so",
+"without"), a second verb, a figure's phrase; a relative clause that says which thing goes whole.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from spacy.tokens import Doc, Token
+
+#: A subject longer than this ("the driver and the dispatch team") is cut to its head.
+MAX_SUBJECT_WORDS: Final = 6
+
+
+#: Relative pronouns whose clause says which thing the capability is about.
+_RELATIVE: Final = frozenset({"that", "who"})
+
+
+def _relative_clause(pronoun: Token) -> list[Token]:
+    """The relative clause `pronoun` opens, up to a comma or its own subordinate clause."""
+    clause = []
+    for token in pronoun.doc[pronoun.i : pronoun.head.right_edge.i + 1]:
+        if (token.is_punct and token.text not in {"-", "'", "\u2019", "/"}) or token.dep_ in {"mark", "advcl"}:
+            break
+        if token.lower_ in CLAUSE_ENDS - _RELATIVE or any(t.like_num for t in [token]):
+            break
+        clause.append(token)
+    return clause
+
+
+def predicate(verb: Token) -> list[Token]:
+    """`verb` and the words after it up to the end of its first clause, without figures or consequences.
+
+    It stops at a comma, at "and"/"or" before another verb, at a consequence ("so", "without",
+    "automatically") and at a preposition whose phrase carries a figure ("in under 50 ms").
+    """
+    doc = verb.doc
+    out = [verb]
+    for token in doc[verb.i + 1 : verb.sent.end]:
+        nxt = doc[token.i + 1] if token.i + 1 < len(doc) else None
+        if token.is_punct and token.text not in {"-", "'", "\u2019", "/"}:
+            if token.text == "," and nxt is not None and nxt.dep_ == "conj" and nxt.pos_ in {"NOUN", "PROPN"}:
+                out.append(token)  # "the PLCs, drives and sensors": a list inside the object
+                continue
+            break
+        if token.lower_ in _RELATIVE and token.dep_ in {"nsubj", "nsubjpass"} and token.head.dep_ == "relcl":
+            # "flag any clinic that is short of a qualified nurse": the clause says which clinic,
+            # so it goes whole, up to its own subordinate clause ("before the rota is published")
+            out += _relative_clause(token)
+            break
+        if token.lower_ in CLAUSE_ENDS or (token.lower_ == "with" and nxt is not None and nxt.lower_ == "no"):
+            break
+        if token.pos_ == "CCONJ" and nxt is not None and nxt.pos_ in {"VERB", "AUX"}:
+            break
+        aside = token.dep_ in {"prep", "npadvmod", "advmod"} and token.lower_ not in _OBJECT_PREPOSITIONS
+        if aside and (any(t.like_num for t in token.subtree) or token.lower_ in {"up", "within"}):
+            break
+        if token.like_num and token.head.dep_ in {"npadvmod", "pobj", "advmod"}:
+            # "every 60 seconds" reached through its "every": the figure's phrase goes whole.
+            out = [t for t in out if t.i < token.head.left_edge.i]
+            break
+        out.append(token)
+    if out[-1].pos_ == "ADP":
+        out = out[: _phrase_start(out, out[-1])]  # "with a delay of [under two seconds]" goes whole
+    commas = [k for k, t in enumerate(out) if t.text == ","]
+    if commas and not any(t.lower_ in {"and", "or"} for t in out[commas[-1] :]):
+        out = out[: commas[0]]  # "email, chat" and then a verb: the list was not the object's after all
+    if len(out) > _MAX_PREDICATE_TOKENS:
+        # Too long to repeat: keep the verb and its object, up to the first place or manner phrase.
+        cut = next((k for k, t in enumerate(out) if k > 2 and t.dep_ == "prep" and t.lower_ != "of"), len(out))
+        out = out[:cut]
+    return out
+
+
+def _phrase_start(kept: list[Token], token: Token) -> int:
+    """Where in `kept` the outermost prepositional phrase around `token` starts (len(kept) if none)."""
+    positions = {t.i: k for k, t in enumerate(kept)}
+    start, head = len(kept), token
+    while head.i in positions and head.dep_ in {"prep", "pobj", "pcomp"}:
+        if head.dep_ == "prep":
+            start = positions[head.i]
+        head = head.head
+    return start
+
+
+#: A predicate longer than this (in tokens) is cut after its object.
+_MAX_PREDICATE_TOKENS: Final = 12
+
+
+#: Words that end a predicate worth repeating: a consequence, a manner or an aside follows.
+CLAUSE_ENDS: Final = frozenset(
+    {"so", "without", "automatically", "instead", "because", "while", "which", "when", "now", "but", "then"}
+    | {"whose", "that", "who", "where"}  # a relative clause: cut whole, never halfway
+)
+#: Prepositions that belong to the object ("tell a customer from a bot", "sensor to each machine").
+_OBJECT_PREPOSITIONS: Final = frozenset({"from", "to", "of", "into", "onto", "with", "between", "across"})
+
+
+def join_tokens(tokens: list[Token]) -> str:
+    return "".join(t.text + t.whitespace_ for t in tokens).strip()
+
+
+def main_verb(doc: Doc) -> Token | None:
+    """The sentence's main verb: the root when it is one, else the first finite verb."""
+    sent = next(iter(doc.sents), None)
+    if sent is None:
+        return None
+    if sent.root.pos_ == "VERB":
+        return sent.root
+    return next((t for t in sent if t.tag_ in {"VBZ", "VBP"} and t.pos_ == "VERB"), None)
