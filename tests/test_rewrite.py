@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -417,7 +418,7 @@ def test_coaching_quotes_the_drafts_complaint_and_asks_about_what_its_main_claim
     assert coaching["why_change"][0].startswith(complaint)
     assert coaching["price_of_inaction"][0].startswith(complaint)
     assert any(q.startswith("Before your planners could move any call,") for q in coaching["why_change"])
-    assert coaching["future_state"][0].startswith("Once your planners can move any call,")
+    assert coaching["future_state"][0].startswith("With a way to move any call,")  # no launch: an evergreen page
     # The product's name alone ("What does going without Quaywise cost ...") is never asked.
     assert not any("going without" in q for qs in coaching.values() for q in qs)
     # Without suggestions (and without the parser) the complaint is still quoted.
@@ -519,6 +520,11 @@ def test_coaching_asks_the_cost_of_the_main_claim_and_where_the_complaint_should
         "\u201cMost rinks still book ice by phone.\u201d Where should your readers be instead, by when, and what is "
         "their first step?"
     )
+    # On a page that announces nothing, the product is not one that "can" only from now on.
+    evergreen = coaching_questions(["price_of_inaction", "future_state"], replace(focus, evergreen=True))
+    assert evergreen["price_of_inaction"][-1].endswith("to go without a way to book ice online?")
+    assert evergreen["future_state"][0].startswith("With a way to book ice online, where should your readers get to")
+    assert not any(q.startswith(("Until ", "Once ")) for qs in evergreen.values() for q in qs)
 
 
 def test_a_rewrite_never_carries_more_than_two_placeholders() -> None:

@@ -47,6 +47,15 @@ _QUESTIONS: Final = {
         "{complaint} Where should your readers be instead, by when, and what is their first step?",
     ),
 }
+#: On a page that announces nothing, "Until Plotkeeper can keep every interment" says the product
+#: cannot do it yet (round 26's editors: "a false premise for a product sold since 2011"): the
+#: same questions, asked about going with or without a way to do it.
+_EVERGREEN: Final = {
+    _QUESTIONS["price_of_inaction"][2]: "What does it cost your readers in a typical week or season, in hours, money "
+    "or customers, to go without a way to {capability}?",
+    _QUESTIONS["future_state"][0]: "With a way to {capability}, where should your readers get to, by when, and what "
+    "is their first step?",
+}
 #: The reader's situation a target states, asked only when the draft gives nothing above: in round
 #: 14 it came from a side feature as often as from the piece's point (0 useful of 6 verdicts each,
 #: "a UI nit read as the reader's problem"; 2 of 3 in round 12).
@@ -79,6 +88,7 @@ class Focus:
     before: str | None = None  # "14 minutes"
     complaint: str | None = None  # the draft's own sentence about the reader's way today, quoted
     capability: tuple[str, str] | None = None  # who the main claim says can now do what: ("Tilerun", "read the plan")
+    evergreen: bool = False  # the piece announces nothing: the product has been there all along
 
 
 def coaching_questions(missing: Sequence[str], focus: Focus) -> dict[str, list[str]]:
@@ -99,7 +109,10 @@ def coaching_questions(missing: Sequence[str], focus: Focus) -> dict[str, list[s
     for element in RUBRIC_ELEMENTS:
         if element not in missing:
             continue
-        asked = _asked(_QUESTIONS[element], fields) or _asked(_ON_SITUATION[element], fields)
+        templates = _QUESTIONS[element]
+        if focus.evergreen:
+            templates = tuple(_EVERGREEN.get(q, q) for q in templates)
+        asked = _asked(templates, fields) or _asked(_ON_SITUATION[element], fields)
         questions[element] = asked[:MAX_QUESTIONS] or list(_GENERAL[element])
     return questions
 

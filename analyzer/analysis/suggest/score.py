@@ -170,6 +170,7 @@ def suggest(
     whole = text or " ".join(line.text for line in lines)
     second_person = bool(SPEAKS_TO_READER.search(whole))
     launch = announces(whole, kinds)
+    focus = replace(focus, evergreen=not launch)
     planned: list[tuple[int, Slots, list[Built]]] = []
     for rank, (index, slots, greeting) in enumerate(zip(chosen, read, greetings, strict=True)):
         if slots is None:
