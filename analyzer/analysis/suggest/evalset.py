@@ -46,6 +46,7 @@ BATCHES = {
     "eleventh": 11,
     "twelfth": 12,
     "thirteenth": 13,
+    "fourteenth": 14,
 }
 
 
