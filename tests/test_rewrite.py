@@ -444,6 +444,8 @@ def test_coaching_quotes_the_drafts_complaint_and_asks_about_what_its_main_claim
         # naming the product, but telling the old way or what readers said
         ("Until now, a marina that used both Slipway and a till had to enter each booking twice.", True),
         ("You told us that Friday nights at Slipway start with a queue of boaters and a clipboard.", True),
+        # a product sentence that says what it makes happen
+        ("Berths are checked against each booking automatically, so nobody is double-booked by hand.", False),
     ],
 )
 def test_only_a_sentence_that_complains_is_quoted_as_the_drafts_complaint(
@@ -525,6 +527,21 @@ def test_coaching_asks_the_cost_of_the_main_claim_and_where_the_complaint_should
     assert evergreen["price_of_inaction"][-1].endswith("to go without a way to book ice online?")
     assert evergreen["future_state"][0].startswith("With a way to book ice online, where should your readers get to")
     assert not any(q.startswith(("Until ", "Once ")) for qs in evergreen.values() for q in qs)
+
+
+def test_a_quotation_that_tells_the_old_way_is_quoted_without_who_said_it(analyzer: Analyzer) -> None:
+    text = (
+        "PORTSMOUTH, May 4, 2026 -- Keelhaul today released Slipway 2, which shows every free berth to visiting "
+        "boaters and takes the deposit when they book.\n\n"
+        "\u201cIn high season our harbour master used to keep the berth plan on a whiteboard and ring every owner "
+        "himself,\u201d said Ana Ruiz, owner of Ruiz Marinas.\n\n"
+        "Slipway 2 costs $90 per pontoon per month.\n"
+    )
+    asked = analyzer.analyze(text, options=AnalyzeOptions(explanations=False)).coaching["price_of_inaction"][0]
+    assert asked.startswith(
+        "\u201cIn high season our harbour master used to keep the berth plan on a whiteboard and ring every owner "
+        "himself.\u201d What does that cost"
+    ), asked
 
 
 def test_a_rewrite_never_carries_more_than_two_placeholders() -> None:

@@ -175,7 +175,9 @@ _HURTS: Final = re.compile(
 #: the Starter plan, you can keep entering prices by hand".
 _NEW_WAY: Final = re.compile(
     r"^(?:[\w-]+ ){1,3}can\b(?!')|\byou can\b(?!')|, not (?:\w+ ){0,2}(?:days|weeks|hours|months)\b|"
-    r"\b(?:on|in) (?:the|your|our) [\w-]+ plan\b|\bgoes from\b|"
+    r"\b(?:on|in) (?:the|your|our) [\w-]+ plan\b|\bgoes from\b|\bautomatically\b|"
+    r", so (?:the|your|each|every|an?) (?:[\w'-]+ ){0,3}(?:knows?|sees?|gets?|can)\b|"
+    r"\bnow (?:spends?|gets?|has|have|takes?|finish(?:es)?)\b|\bstopped\b|"
     r"\b(?:went|fell|falls|dropped|drops|shrank|shrinks) from [\w$.,]*\d"
 )
 #: A sentence that opens on the old way.
@@ -190,36 +192,68 @@ def complaint(
     """The draft's own sentence about the reader's way today, for the coaching to quote.
 
     An argument sentence first ("Most finance teams still reconcile payments in spreadsheets"),
-    else any other that tells the old way; never a quotation, a heading or a target. The
+    else any other that tells the old way, else the words inside a quotation that do ("the punch
+    list used to live on a clipboard", without who said it); never a heading or a target. The
     twelfth round's editors found the questions built on the draft's own complaint the useful
-    ones, and those built on a library's the wrong ones.
+    ones, and those built on a library's the wrong ones. A long sentence is quoted up to its
+    colon ("Until last year, each driver's route was printed from a standing order list").
     """
+    said = [_quotable(line.text, kind) for line, kind in zip(lines, kinds, strict=True)]
     low, high = _COMPLAINT_WORDS
     fitting = [
         i
-        for i, (line, kind) in enumerate(zip(lines, kinds, strict=True))
+        for i, (text, kind) in enumerate(zip(said, kinds, strict=True))
         if i not in targets
-        and kind not in {HEADING, QUOTE}
-        and low <= len(line.text.split()) <= high
-        and line.text.rstrip().endswith((".", "!"))
-        and "%" not in line.text  # a result, not the way things are
+        and kind != HEADING
+        and low <= len(text.split()) <= high
+        and text.rstrip().endswith((".", "!"))
+        and "%" not in text  # a result, not the way things are
         # the product's own sentence, unless it argues or opens on the old way ("Until now, a store
         # that used both had to enter each repair twice: once in Caratpoint ...")
-        and (kind == ARGUMENT or _OLD_WAY_OPENER.match(line.text) or not any(name in line.text for name in names))
+        and (kind == ARGUMENT or _OLD_WAY_OPENER.match(text) or not any(name in text for name in names))
     ]
     # Not a sentence that says what the product takes away ("..., so nobody finds out in
     # September"): round 14's editors read those quoted as the problem as "a feature, asked
     # what it costs".
-    fitting = [i for i in fitting if not _says_what_it_ends(lines[i].text)]
+    fitting = [i for i in fitting if not _says_what_it_ends(said[i])]
     # Nor one whose subject is the product or its maker ("Every morning it looks at your standing
     # orders ...", round 18: "a feature quoted as the reader's pain").
-    fitting = [i for i in fitting if not _VENDOR_SUBJECT.match(BULLET.sub("", lines[i].text).strip())]
+    # A quotation's "we" and "our" are the speaker's, often the customer's.
+    fitting = [i for i in fitting if kinds[i] == QUOTE or not _VENDOR_SUBJECT.match(BULLET.sub("", said[i]).strip())]
     # A complaint tells a pain (or the old way) and not the new way.
-    fitting = [i for i in fitting if _complains(lines[i].text)]
+    fitting = [i for i in fitting if _complains(said[i])]
     found = next((i for i in fitting if kinds[i] == ARGUMENT), None)
     if found is None:  # another sentence that tells the old way, unless it describes the product
-        found = next((i for i in fitting if kinds[i] not in TARGET_KINDS and _tells_only(lines[i].text)), None)
-    return None if found is None else BULLET.sub("", lines[found].text).strip()
+        found = next((i for i in fitting if kinds[i] not in {*TARGET_KINDS, QUOTE} and _tells_only(said[i])), None)
+    if found is None:  # someone's words that tell it, in the past (a press release's pain is often in a quote)
+        found = next(
+            (i for i in fitting if kinds[i] == QUOTE and _tells_only(said[i]) and _IN_THE_PAST.search(said[i])), None
+        )
+    return None if found is None else BULLET.sub("", said[found]).strip()
+
+
+#: A quotation tells how things were, not what the speaker thinks ("Store managers know their
+#: customers better than any spreadsheet" is an opinion).
+_IN_THE_PAST: Final = re.compile(
+    r"\b(?:used to|had to|would|spent|took|came|went|sat|lost|kept|ran|got|was|were|\w+ed)\b", re.IGNORECASE
+)
+#: The words inside a quotation, before "said X": "“On a big install, the punch list used to live
+#: on a clipboard,” said Gloria Banerjee ..." gives "On a big install, the punch list used to live
+#: on a clipboard."
+_QUOTED: Final = re.compile(r"^[\"\u201c](?P<words>[^\"\u201c\u201d]{20,}?)[,.]?[\"\u201d](?:\s|$)")
+
+
+def _quotable(text: str, kind: str) -> str:
+    """What of a sentence the coaching can quote: a quotation's own words, a long sentence up to its colon."""
+    if kind == QUOTE:
+        found = _QUOTED.match(text.strip())
+        return found.group("words").strip() + "." if found else ""
+    words = text.split()
+    if len(words) > _COMPLAINT_WORDS[1] and ":" in text:
+        head = text.split(":", 1)[0].strip()
+        if len(head.split()) >= _COMPLAINT_WORDS[0]:
+            return head + "."
+    return text
 
 
 def _complains(text: str) -> bool:
@@ -229,9 +263,14 @@ def _complains(text: str) -> bool:
 
 def _says_what_it_ends(text: str) -> bool:
     """Says what the product takes away ("..., so nobody finds out in September"); a sentence that
-    opens with the old way ("Until now, dispatchers kept ...") tells it instead."""
+    opens with the old way ("Until now, dispatchers kept ...") or says what someone "used to" do
+    tells it instead."""
     found = SAYS_THE_OLD_WAY.search(text)
-    return found is not None and not (found.start() == 0 and found.group(0).lower() in {"until now", "used to"})
+    if found is None:
+        return False
+    said, before = found.group(0).lower(), text[: found.start()].lower().split()[-1:]
+    habit = said == "used to" and before not in (["is"], ["are"], ["be"], ["been"], ["was"], ["were"], ["never"])
+    return not (habit or (said == "until now" and found.start() == 0))
 
 
 def _tells_only(text: str) -> bool:
