@@ -47,6 +47,7 @@ BATCHES = {
     "twelfth": 12,
     "thirteenth": 13,
     "fourteenth": 14,
+    "fifteenth": 15,
 }
 
 
