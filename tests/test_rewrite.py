@@ -765,9 +765,11 @@ def test_the_opening_before_the_product_is_named_sets_the_scene_and_is_not_a_tar
         "Swimwell now sends each family a report card by text the minute an instructor signs it off.\n\n"
         "In this live session, our head of product will show how instructors sign off a whole class at once.\n\n"
         "Every report card stays in Swimwell for as long as the child swims with you.\n\n"
+        "This release is for the instructors who mark each level and the desk staff who answer the parents.\n\n"
         "Cloud customers are already on version 5.4; on-premise installs can download it from the customer portal.\n"
     )
     analysis, kinds = _kinds_by_first_word(analyzer, text)
+    assert kinds["This"] not in TARGET_KINDS  # who the release is for: a signpost
     assert kinds["Assessment"] == "argument"  # the scene before the product is named, not a feature
     assert kinds["Swimwell"] in TARGET_KINDS  # says what is new: the claim
     assert kinds["In"] not in TARGET_KINDS and kinds["Cloud"] not in TARGET_KINDS  # a signpost, logistics

@@ -259,7 +259,8 @@ _AVAILABILITY = re.compile(
 _SIGNPOST = re.compile(
     r"\b(?:two|three|four|five|six|a few|several|some|a couple of) (?:new |big |small |more )?"
     r"(?:updates|improvements|changes|things|features|releases)\b(?! (?:to|in|for) )|^here(?:'s|\u2019s| is| are) |"
-    r"\bthis (?:release|update|version|post) is (?:\w+ )?about\b"
+    r"\bthis (?:release|update|version|post) is (?:\w+ )?about\b|"
+    r"^this (?:release|update|version|post|page|guide|webinar|session) is (?:\w+ )?for (?:the |every |any )?\w+"
 )
 #: "Loads up to 4x faster", "up to 3x faster on tables over 1 TB": a speed spec, not a customer's result.
 _SPEC_SPEEDUP = re.compile(r"\bup to \d+(?:\.\d+)?\s?x\b|\bup to \d+(?:\.\d+)?\s?times\b")
