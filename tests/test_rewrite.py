@@ -417,7 +417,7 @@ def test_coaching_quotes_the_drafts_complaint_and_asks_about_what_its_main_claim
     complaint = "\u201cMost harbour offices still plan berths on a whiteboard"
     assert coaching["why_change"][0].startswith(complaint)
     assert coaching["price_of_inaction"][0].startswith(complaint)
-    assert any(q.startswith("Before your planners could move any call,") for q in coaching["why_change"])
+    assert any(q.startswith("Before your readers' planners could move any call,") for q in coaching["why_change"])
     assert coaching["future_state"][0].startswith("With a way to move any call,")  # no launch: an evergreen page
     # The product's name alone ("What does going without Quaywise cost ...") is never asked.
     assert not any("going without" in q for qs in coaching.values() for q in qs)
@@ -446,6 +446,7 @@ def test_coaching_quotes_the_drafts_complaint_and_asks_about_what_its_main_claim
         ("You told us that Friday nights at Slipway start with a queue of boaters and a clipboard.", True),
         # a product sentence that says what it makes happen
         ("Berths are checked against each booking automatically, so nobody is double-booked by hand.", False),
+        ("If you would rather phone boaters by hand, switch it off under Settings > Berths.", False),
     ],
 )
 def test_only_a_sentence_that_complains_is_quoted_as_the_drafts_complaint(
@@ -522,6 +523,9 @@ def test_coaching_asks_the_cost_of_the_main_claim_and_where_the_complaint_should
         "\u201cMost rinks still book ice by phone.\u201d Where should your readers be instead, by when, and what is "
         "their first step?"
     )
+    # The draft's "your" and "you" are the reader's, not the writer's the question is put to.
+    theirs = coaching_questions(["why_change"], Focus(capability=("your planners", "move the slots you open")))
+    assert theirs["why_change"][0].startswith("Before your readers' planners could move the slots they open,")
     # On a page that announces nothing, the product is not one that "can" only from now on.
     evergreen = coaching_questions(["price_of_inaction", "future_state"], replace(focus, evergreen=True))
     assert evergreen["price_of_inaction"][-1].endswith("to go without a way to book ice online?")

@@ -178,6 +178,7 @@ _NEW_WAY: Final = re.compile(
     r"\b(?:on|in) (?:the|your|our) [\w-]+ plan\b|\bgoes from\b|\bautomatically\b|"
     r", so (?:the|your|each|every|an?) (?:[\w'-]+ ){0,3}(?:knows?|sees?|gets?|can)\b|"
     r"\bnow (?:spends?|gets?|has|have|takes?|finish(?:es)?)\b|\bstopped\b|"
+    r"\bsettings\s*>|\bunder settings\b|\b(?:switch|turn) (?:it|them) off\b|"
     r"\b(?:went|fell|falls|dropped|drops|shrank|shrinks) from [\w$.,]*\d"
 )
 #: A sentence that opens on the old way.

@@ -102,8 +102,8 @@ def coaching_questions(missing: Sequence[str], focus: Focus) -> dict[str, list[s
         "measure": focus.measure,
         "before": focus.before,
         "complaint": f"\u201c{focus.complaint}\u201d" if focus.complaint else None,
-        "who": focus.capability[0] if focus.capability else None,
-        "capability": focus.capability[1] if focus.capability else None,
+        "who": _readers(focus.capability[0]) if focus.capability else None,
+        "capability": _theirs(focus.capability[1]) if focus.capability else None,
     }
     questions: dict[str, list[str]] = {}
     for element in RUBRIC_ELEMENTS:
@@ -115,6 +115,19 @@ def coaching_questions(missing: Sequence[str], focus: Focus) -> dict[str, list[s
         asked = _asked(templates, fields) or _asked(_ON_SITUATION[element], fields)
         questions[element] = asked[:MAX_QUESTIONS] or list(_GENERAL[element])
     return questions
+
+
+def _readers(who: str) -> str:
+    """The draft's "your planners" asked of its writer: "your readers' planners" (rounds 22 to 30
+    read "your tech" as the writer's own staff); "they" ("X lets you ...") as "your readers"."""
+    if who == "they":
+        return "your readers"
+    return re.sub(r"^your ", "your readers' ", who)
+
+
+def _theirs(capability: str) -> str:
+    """The draft's "the slots you open" asked of its writer: "the slots they open"."""
+    return re.sub(r"\byou\b", "they", re.sub(r"\byour\b", "their", capability))
 
 
 def _asked(templates: Sequence[str], fields: dict[str, str | None]) -> list[str]:
