@@ -442,7 +442,7 @@ def test_a_dask_cluster_gives_the_same_records(
     from distributed import LocalCluster
 
     with LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=":0"
     ) as cluster:
         result = audit(library, tmp_path / "out", "--cluster", cluster.scheduler_address, "--quiet")
     assert result.returncode == 1, result.stderr
