@@ -118,6 +118,12 @@ def _sheet(round_: str, judge: str | None = None) -> Path:
     return FOLDER / (f"sheet-{round_}-{judge}.tsv" if judge else f"sheet-{round_}.tsv")
 
 
+def _judged_sheets(round_: str) -> dict[str, Path]:
+    """A round's sheets by judge: one per judge from round 3, else the single sheet (judge "")."""
+    sheets = {p.stem.removeprefix(f"sheet-{round_}-"): p for p in sorted(FOLDER.glob(f"sheet-{round_}-*.tsv"))}
+    return sheets or {"": _sheet(round_)}
+
+
 def _key(round_: str) -> Path:
     return FOLDER / f"key-{round_}.json"
 
@@ -173,10 +179,7 @@ def _verdicts(path: Path) -> dict[str, str]:
 def join(round_: str) -> dict[str, dict[str, Counter[str]]]:
     """Each judge's verdicts by engine, and the judges' agreement when there are several."""
     key = json.loads(_key(round_).read_text(encoding="utf-8"))
-    sheets = {p.stem.removeprefix(f"sheet-{round_}-"): p for p in sorted(FOLDER.glob(f"sheet-{round_}-*.tsv"))}
-    if not sheets:
-        sheets = {"": _sheet(round_)}
-    judged = {judge: _verdicts(path) for judge, path in sheets.items()}
+    judged = {judge: _verdicts(path) for judge, path in _judged_sheets(round_).items()}
     shares: dict[str, dict[str, Counter[str]]] = {}
     for judge, verdicts in judged.items():
         by_engine = shares.setdefault(judge, {})
@@ -211,7 +214,7 @@ def replay(rounds: Sequence[str]) -> dict[bool, tuple[int, int]]:
     judged: dict[tuple[str, str], list[str]] = {}
     for round_ in rounds:
         key = json.loads(_key(round_).read_text(encoding="utf-8"))
-        for path in sorted(FOLDER.glob(f"sheet-{round_}-*.tsv")) or [_sheet(round_)]:
+        for path in _judged_sheets(round_).values():
             with path.open(encoding="utf-8", newline="") as handle:
                 for row in csv.DictReader(handle, delimiter="\t"):
                     if "original" in row and not key[row["item"]].startswith(EDITOR):

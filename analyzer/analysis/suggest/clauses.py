@@ -26,7 +26,7 @@ def _relative_clause(pronoun: Token) -> list[Token]:
     for token in pronoun.doc[pronoun.i : pronoun.head.right_edge.i + 1]:
         if (token.is_punct and token.text not in {"-", "'", "\u2019", "/"}) or token.dep_ in {"mark", "advcl"}:
             break
-        if token.lower_ in CLAUSE_ENDS - _RELATIVE or any(t.like_num for t in [token]):
+        if token.lower_ in CLAUSE_ENDS - _RELATIVE or token.like_num:
             break
         clause.append(token)
     return clause

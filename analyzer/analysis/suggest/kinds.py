@@ -90,10 +90,12 @@ _NEWS = re.compile(
     r"award(?:s|ed)?|winner|won|finalist|shortlisted|recogni[sz]ed|trophy|series [a-d]\b|funding|raised|"
     r"investors?|led by|valuation|acquir(?:e|es|ed|ing)|acquisition|merger|new office|"
     r"opens? (?:an |a |its |our )?office|"
-    r"headquarter(?:s|ed)|anniversary|birthday|years? ago today|celebrat(?:e|es|ed|ing)|{photos}|swipe|pictured|"
+    r"headquarter(?:s|ed)|anniversary|birthday|years? ago today|celebrat(?:e|es|ed|ing)|"
+    + _PHOTOS
+    + r"|swipe|pictured|"
     r"conference|summit|expo|booth|keynote|exhibit(?:ion|ing|ors?)?|speakers?|panelists?|meetup|"
     r"will (?:demonstrate|present|exhibit|speak)|(?:is|are) (?:now )?rolling .* out to|partnership|partners? with|"
-    r"donat(?:e|es|ed|ion)|volunteer(?:s|ed)?|charity|thank you|thanks to)\b".replace("{photos}", _PHOTOS)
+    r"donat(?:e|es|ed|ion)|volunteer(?:s|ed)?|charity|thank you|thanks to)\b"
 )
 # The patterns from here on without IGNORECASE are written in lower case and matched against
 # the lowered sentence.
