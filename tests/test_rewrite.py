@@ -490,6 +490,40 @@ def test_only_a_sentence_that_complains_is_quoted_as_the_drafts_complaint(
         ("Every morning Rainpath attaches it to the district's file.", None),
         # a second clause is
         ("Tentpole counts every chair and the warehouse crew loads the trucks.", None),
+        (
+            "Starting today, your dispatchers can book a van and your office can see it in Tentpole.",
+            (
+                "your dispatchers",
+                "book a van",
+            ),
+        ),
+        # a launch says what the product does once, in a clause on its name
+        (
+            "Marlow Events today released Tentpole Rigging, software that checks every truss load against the venue's "
+            "ceiling limits.",
+            ("Tentpole Rigging", "check every truss load against the venue's ceiling limits"),
+        ),
+        (
+            "Marlow Events today launched Rainpath Field, an app in which testers record each valve's pressure at the "
+            "meter pit.",
+            ("testers", "record each valve's pressure at the meter pit"),
+        ),
+        (
+            "Marlow Events today introduced Rainpath Field, which lets inspectors photograph a failed valve from the "
+            "truck.",
+            ("inspectors", "photograph a failed valve from the truck"),
+        ),
+        # the product the tagger reads as a common noun; its aside and a leading "The" left out
+        (
+            "Rainpath, released today, reads the meter serial from a photo and matches it to the account.",
+            ("Rainpath", "read the meter serial from a photo"),
+        ),
+        # "turn X" without its "into" says nothing; a plural that is no name is no product
+        ("Rainpath turns every failed test a tester records.", None),
+        (
+            "Rainpath turns every failed test into a repair ticket.",
+            ("Rainpath", "turn every failed test into a repair ticket"),
+        ),
     ],
 )
 def test_the_main_claims_capability_is_read_off_its_parse(sentence: str, capability: tuple[str, str] | None) -> None:

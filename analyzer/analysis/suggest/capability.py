@@ -32,15 +32,42 @@ def read_capability(doc: Doc, names: frozenset[str]) -> tuple[str, str] | None:
     "Rimewell Dock records the temperature of every inbound pallet at the door" gives ("Rimewell
     Dock", "record the temperature of every inbound pallet at the door"); "Your planners can move
     any call with one drag" gives ("your planners", "move any call with one drag"); "X lets you
-    answer ..." gives ("they", "answer ..."). Coaching asks about it ("Before Rimewell Dock could
-    record ..., what did your readers do instead?"): the draft's own claim, not the product's
-    name. A subject that is neither the product nor people ("every defect", "the dispatch
-    board") gives nothing: the question would be about a thing.
+    answer ..." gives ("they", "answer ..."); a launch reads the clause that says what the product
+    does ("today released Brinemark Trace, software that follows every lot of fish ..." gives
+    ("Brinemark Trace", "follow every lot of fish ...")). Coaching asks about it ("Before Rimewell
+    Dock could record ..., what did your readers do instead?"): the draft's own claim, not the
+    product's name. A subject that is neither the product nor people ("every defect", "the
+    dispatch board") gives nothing: the question would be about a thing.
     """
     verb = main_verb(doc)
     if verb is None:
         return None
-    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if verb.lemma_.lower() in _NOT_CAPABILITIES:
+        return _described(verb, names)
+    return _capability(verb, names)
+
+
+def _described(verb: Token, names: frozenset[str]) -> tuple[str, str] | None:
+    """What a launch sentence's product does, from the clause that describes it.
+
+    "today launched Northwire Collect, which lets electricians order ...", "introduced Keeperlog,
+    a tablet app in which keepers record ...": press releases say what the product does once, in
+    a clause on its name (ten of the 85 drafts whose coaching fell back to the general questions).
+    """
+    product = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    if product is None or not (product.pos_ == "PROPN" or product.text in names):
+        return None
+    described = [product, *(c for c in product.children if c.dep_ == "appos")]
+    clause = next((t for t in product.subtree if t.dep_ == "relcl" and t.head in described), None)
+    if clause is None:
+        return None
+    name = join_tokens([t for t in product.doc[product.left_edge.i : product.i + 1] if t.dep_ not in {"det", "poss"}])
+    return _capability(clause, names, relative=name)
+
+
+def _capability(verb: Token, names: frozenset[str], relative: str | None = None) -> tuple[str, str] | None:
+    """The capability `verb` states; `relative` is what a "that" or "which" subject stands for."""
+    subject = _subject(verb)
     if verb.lemma_.lower() in _ENABLING:
         # "lets your testers fill in a report": the parser can tag "fill" a noun; its subject says it is a verb
         verb = next(
@@ -53,10 +80,17 @@ def read_capability(doc: Doc, names: frozenset[str]) -> tuple[str, str] | None:
         )
         if verb is None:
             return None
-        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        subject = _subject(verb)
     if subject is None or verb.lemma_.lower() in _NOT_CAPABILITIES or verb.tag_ in {"VBD", "VBN"}:
         return None  # a story in the past, a passive, or what the company did
-    who = _who(subject, names)
+    if _misread(verb, subject):
+        return None
+    if relative and subject.lower_ in {"that", "which", "who"}:
+        who: str | None = relative
+    elif relative and subject.tag_ == "NNS" and subject.pos_ == "NOUN":
+        who = _readers_plural(subject)  # "which lets electricians order", "in which keepers record"
+    else:
+        who = _who(subject, names)
     words = predicate(verb)[1:]
     while words and (words[-1].pos_ in {"CCONJ", "ADP", "DET"} or words[-1].is_punct or _dangles(words[-1])):
         words = words[:-1]
@@ -64,6 +98,9 @@ def read_capability(doc: Doc, names: frozenset[str]) -> tuple[str, str] | None:
         return None  # "recognizes them and the attendant's tablet shows ...": a second clause
     if any(t.dep_ == "dobj" and t.head == verb and t.lower_ in _UNNAMED for t in words):
         return None  # "attach it to the batch": what "it" is was said in another sentence (round 26)
+    ends = _NEEDS_ITS_END.get(verb.lemma_.lower())
+    if ends is not None and not any(t.lower_ in ends for t in words):
+        return None  # "turn a technician's sewer camera footage": into what was cut off
     phrase = re.sub(r"\s+", " ", " ".join([_plain(verb), join_tokens(words)])).strip()
     low, high = _CAPABILITY_WORDS
     if not low <= len(phrase.split()) <= high:
@@ -71,8 +108,32 @@ def read_capability(doc: Doc, names: frozenset[str]) -> tuple[str, str] | None:
     return who, phrase
 
 
+def _readers_plural(subject: Token) -> str | None:
+    """The people a launch's product serves, named in its describing clause: any trade, not a list."""
+    phrase = join_tokens(list(subject.subtree)).lower()
+    return phrase if len(phrase.split()) <= MAX_SUBJECT_WORDS - 2 else None
+
+
+#: Verbs that say nothing without their second phrase ("turn X into Y").
+_NEEDS_ITS_END: Final = {"turn": frozenset({"into"}), "convert": frozenset({"into", "to"})}
+
+
+def _misread(verb: Token, subject: Token) -> bool:
+    """A parse that took the verb for a noun: "a service that texts defendants their court date"
+    (two subjects, "defendants" the verb), "a station that grades dimension lumber" ("grades" the
+    subject of "dimension")."""
+    if sum(c.dep_ == "nsubj" for c in verb.children) > 1:
+        return True
+    before = subject.doc[subject.i - 1] if subject.i > 0 else None
+    return before is not None and before.lower_ in {"that", "which", "who"} and before.dep_ != "pobj"
+
+
+def _subject(verb: Token) -> Token | None:
+    return next((c for c in verb.children if c.dep_ == "nsubj"), None)
+
+
 #: Words that lead a preposition and mean nothing without it ("next to", "ahead of").
-_LEADS: Final = frozenset({"next", "close", "ahead", "prior", "due", "according", "instead", "along"})
+_LEADS: Final = frozenset({"next", "close", "ahead", "prior", "due", "according", "instead", "along", "based"})
 #: Objects that name nothing on their own.
 _UNNAMED: Final = frozenset({"it", "them", "this", "that", "these", "those"})
 
@@ -108,7 +169,14 @@ def _plain(verb: Token) -> str:
 
 def _who(subject: Token, names: frozenset[str]) -> str | None:
     """The subject as coaching names it: the product, the reader ("they", "your planners"), or people."""
-    phrase = join_tokens(list(subject.subtree))
+    tokens = list(subject.subtree)
+    aside = next((k for k, t in enumerate(tokens) if t.text == "," and t.i > subject.i), len(tokens))
+    tokens = tokens[:aside]  # "Grainhouse 6.3, released today, checks ...": the name, not its aside
+    if tokens[0].text == "The" and len(tokens) > 1:
+        tokens = tokens[1:]  # "The EG-400 connects ...": asked as "Before the EG-400 could ..."
+        phrase = "the " + join_tokens(tokens)
+    else:
+        phrase = join_tokens(tokens)
     low = phrase.lower()
     if len(phrase.split()) > MAX_SUBJECT_WORDS - 2 or low in {"we", "it", "this", "they", "that"}:
         return None
@@ -118,6 +186,7 @@ def _who(subject: Token, names: frozenset[str]) -> str | None:
         return low  # "your planners", "members", "caregivers"
     if low.startswith("your ") and subject.pos_ == "NOUN" and subject.tag_ == "NNS":
         return low  # "your certified testers": the reader's own people, whatever their trade
-    if subject.pos_ == "PROPN" and any(name in phrase for name in names):
-        return phrase
+    named = subject.text in names and subject.tag_ in {"NN", "NNP"}
+    if named or (subject.pos_ == "PROPN" and any(name in phrase for name in names)):
+        return phrase  # the product; the parser tags "Tallyhawk reads ..." a common noun as often as a name
     return None

@@ -54,7 +54,7 @@ def predicate(verb: Token) -> list[Token]:
             break
         if token.lower_ in CLAUSE_ENDS or (token.lower_ == "with" and nxt is not None and nxt.lower_ == "no"):
             break
-        if token.pos_ == "CCONJ" and nxt is not None and nxt.pos_ in {"VERB", "AUX"}:
+        if token.pos_ == "CCONJ" and _second_verb(token):
             break
         aside = token.dep_ in {"prep", "npadvmod", "advmod"} and token.lower_ not in _OBJECT_PREPOSITIONS
         if aside and (any(t.like_num for t in token.subtree) or token.lower_ in {"up", "within"}):
@@ -102,6 +102,23 @@ _OBJECT_PREPOSITIONS: Final = frozenset({"from", "to", "of", "into", "onto", "wi
 
 def join_tokens(tokens: list[Token]) -> str:
     return "".join(t.text + t.whitespace_ for t in tokens).strip()
+
+
+def _second_verb(conjunction: Token) -> bool:
+    """ "and" before another verb: "and only places an ad", "and syncs when ..." (a verb the tagger
+    calls a noun)."""
+    doc = conjunction.doc
+    nxt = next((t for t in doc[conjunction.i + 1 : conjunction.sent.end] if t.pos_ != "ADV"), None)
+    if nxt is None:
+        return False
+    if nxt.pos_ in {"VERB", "AUX"} or (nxt.dep_ == "conj" and nxt.head.pos_ == "VERB"):
+        return True
+    ahead = doc[conjunction.i + 1 : min(conjunction.i + 5, conjunction.sent.end)]
+    if any(t.tag_ == "MD" for t in ahead[: next((k for k, t in enumerate(ahead) if t.is_punct), len(ahead))]):
+        return True  # "and your team can reply": a second clause with its own subject
+    # "and times every batch", "and syncs when ...": a plural "noun" that takes an object or a clause
+    after = doc[nxt.i + 1] if nxt.i + 1 < conjunction.sent.end else None
+    return nxt.tag_ == "NNS" and after is not None and (after.pos_ in {"DET", "SCONJ"} or after.tag_ in {"PRP$", "WRB"})
 
 
 def main_verb(doc: Doc) -> Token | None:

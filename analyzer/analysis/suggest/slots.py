@@ -122,7 +122,7 @@ def _slots(
         measure_plural=measure[1] if measure else False,
         before=before.group("before").rstrip(".,") if before else None,
         product=product,
-        capability=read_capability(doc, names) if kind in {FEATURE, CLAIM} else None,
+        capability=read_capability(doc, names) if kind in {FEATURE, CLAIM, ANNOUNCEMENT} else None,
     )
 
 
