@@ -70,7 +70,7 @@ def _capability(verb: Token, names: frozenset[str], relative: str | None = None)
     subject = _subject(verb)
     if verb.lemma_.lower() in _ENABLING:
         # "lets your testers fill in a report": the parser can tag "fill" a noun; its subject says it is a verb
-        verb = next(
+        enabled = next(
             (
                 c
                 for c in verb.children
@@ -78,8 +78,9 @@ def _capability(verb: Token, names: frozenset[str], relative: str | None = None)
             ),
             None,
         )
-        if verb is None:
+        if enabled is None:
             return None
+        verb = enabled
         subject = _subject(verb)
     if subject is None or verb.lemma_.lower() in _NOT_CAPABILITIES or verb.tag_ in {"VBD", "VBN"}:
         return None  # a story in the past, a passive, or what the company did
