@@ -48,6 +48,7 @@ BATCHES = {
     "thirteenth": 13,
     "fourteenth": 14,
     "fifteenth": 15,
+    "sixteenth": 16,
 }
 
 
