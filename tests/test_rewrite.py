@@ -22,7 +22,7 @@ from analyzer.analysis.suggest.capability import read_capability
 from analyzer.analysis.suggest.check import DEFAULT_CHECK_DIR, frame_phrases, load_check, mask, phrases_digest
 from analyzer.analysis.suggest.choose import choose_targets
 from analyzer.analysis.suggest.coaching import Focus, coaching_questions
-from analyzer.analysis.suggest.kinds import TARGET_KINDS, read_kinds
+from analyzer.analysis.suggest.kinds import TARGET_KINDS, main_name, read_kinds
 from analyzer.analysis.suggest.parse import clean, parser
 from analyzer.analysis.suggest.situation import read_situation
 from analyzer.analysis.suggest.targets import MAX_PLACEHOLDERS, PLACEHOLDER, make_rewrite
@@ -528,6 +528,24 @@ def test_only_a_sentence_that_complains_is_quoted_as_the_drafts_complaint(
 )
 def test_the_main_claims_capability_is_read_off_its_parse(sentence: str, capability: tuple[str, str] | None) -> None:
     assert read_capability(parser()(sentence), frozenset({"Rainpath", "Tentpole"})) == capability
+
+
+def test_a_product_named_only_at_sentence_starts_with_its_release_number_is_the_drafts_product(
+    analyzer: Analyzer,
+) -> None:
+    text = (
+        "Friday afternoons are when the queue at your loading dock reaches the street.\n\n"
+        "A driver pulls up, the clerk types the order number by hand, and the next truck waits its turn.\n\n"
+        "Dockline 4, released this week, reads the order number off the driver's phone at the gate.\n\n"
+        "Dockline 4 is a free update for every customer on a support plan.\n\n"
+        "Published 3 November 2026. Published 4 November 2026.\n"
+    )
+    analysis = analyzer.analyze(text, options=AnalyzeOptions(explanations=False))
+    lines = [Line(s.text, s.start, s.end, s.label) for s in analysis.sentences]
+    assert main_name(lines) == "Dockline"  # never "Published", however often a date follows it
+    kinds = read_kinds(analysis.text, lines, [])
+    assert kinds[0] == "argument"  # the reader's trouble before the product is named: context
+    assert all(s.sentence != 0 for s in analysis.suggestions)
 
 
 def test_a_photo_the_product_keeps_and_a_change_starting_monday_are_not_company_news(analyzer: Analyzer) -> None:

@@ -541,12 +541,22 @@ def _counted(lines: tuple[Line, ...]) -> Counter[str]:
             token = token.rstrip(".")
             if token[:1].isupper() and token.lower() not in _COMMON_CAPS and len(token) > 2:
                 counts[token] += 1
-                if k > 0:
-                    inside.add(token)  # "Five years ago" capitalizes "Five" only at a sentence's start
+                if k > 0 or _VERSIONED.match(line.text, _start_of(line.text, token)):
+                    # "Five years ago" capitalizes "Five" only at a sentence's start; "Tarewise 5,
+                    # released this week" is a name there too (a release with its number)
+                    inside.add(token)
     return Counter({name: n for name, n in counts.items() if name in inside})
 
 
 _NAME_MENTIONS = 2
+#: A capitalized word and a release number: "Tarewise 5", "Plazaline 2025.3", "Kiln CI 4.12".
+#: Not "Published 3 November", "Step 1:" or "Sales 40% up".
+_VERSIONED = re.compile(r"[A-Z][\w-]*(?: [A-Z][\w-]*)? v?\d+(?:\.\d+)*(?![\d%])(?! ?(?:percent|per cent|[A-Z:]))")
+
+
+def _start_of(text: str, token: str) -> int:
+    found = text.find(token)
+    return max(found, 0)
 
 
 def mentions(body: str, names: frozenset[str]) -> bool:
