@@ -536,12 +536,13 @@ def _counted(lines: tuple[Line, ...]) -> Counter[str]:
     counts: Counter[str] = Counter()
     inside: set[str] = set()
     for line in lines:
-        tokens = re.findall(r"[A-Za-z][\w.-]*", BULLET.sub("", line.text))
+        body = BULLET.sub("", line.text)
+        tokens = re.findall(r"[A-Za-z][\w.-]*", body)
         for k, token in enumerate(tokens):
             token = token.rstrip(".")
             if token[:1].isupper() and token.lower() not in _COMMON_CAPS and len(token) > 2:
                 counts[token] += 1
-                if k > 0 or _VERSIONED.match(line.text, _start_of(line.text, token)):
+                if k > 0 or _VERSIONED.match(body.lstrip()):
                     # "Five years ago" capitalizes "Five" only at a sentence's start; "Tarewise 5,
                     # released this week" is a name there too (a release with its number)
                     inside.add(token)
@@ -552,11 +553,6 @@ _NAME_MENTIONS = 2
 #: A capitalized word and a release number: "Tarewise 5", "Plazaline 2025.3", "Kiln CI 4.12".
 #: Not "Published 3 November", "Step 1:" or "Sales 40% up".
 _VERSIONED = re.compile(r"[A-Z][\w-]*(?: [A-Z][\w-]*)? v?\d+(?:\.\d+)*(?![\d%])(?! ?(?:percent|per cent|[A-Z:]))")
-
-
-def _start_of(text: str, token: str) -> int:
-    found = text.find(token)
-    return max(found, 0)
 
 
 def mentions(body: str, names: frozenset[str]) -> bool:
