@@ -444,8 +444,13 @@ def test_coaching_quotes_the_drafts_complaint_and_asks_about_what_its_main_claim
         # naming the product, but telling the old way or what readers said
         ("Until now, a marina that used both Slipway and a till had to enter each booking twice.", True),
         ("You told us that Friday nights at Slipway start with a queue of boaters and a clipboard.", True),
-        # a product sentence that says what it makes happen
+        # what the old way "can take"; a habit told with "with"; the old way's tools and backlog
+        ("Bookings by phone can take two days to confirm, and a berth held for a no-show earns nothing.", True),
+        ("Booking by phone with a tide table on the desk means a wrong berth every busy weekend.", True),
+        ("Every berth change was written on a whiteboard in the harbour office.", True),
+        # a product sentence that says what it makes happen, or the result of switching to it
         ("Berths are checked against each booking automatically, so nobody is double-booked by hand.", False),
+        ("Marinas that switch from phone bookings typically fill twice as many weekend berths.", False),
         ("If you would rather phone boaters by hand, switch it off under Settings > Berths.", False),
     ],
 )
@@ -523,6 +528,20 @@ def test_only_a_sentence_that_complains_is_quoted_as_the_drafts_complaint(
         (
             "Rainpath turns every failed test into a repair ticket.",
             ("Rainpath", "turn every failed test into a repair ticket"),
+        ),
+        # the reader's own step of setting up, and a release reaching its users, are no capability
+        ("You mount one meter sensor on each backflow valve, and Rainpath reads it every hour.", None),
+        ("Rainpath 4.2 is rolling out to every district this week.", None),
+        # a list of verbs shares its object; the object's own phrase stays, a place phrase goes
+        (
+            "Marlow Events today launched Rainpath Field, which lets district crews write, price and get approval for "
+            "a repair ticket on a tablet before they leave the site.",
+            ("district crews", "write, price and get approval for a repair ticket"),
+        ),
+        # a subordinate clause's subject ("as they go") is no second clause
+        (
+            "Rainpath lets your inspectors log each valve's reading on a tablet as they go.",
+            ("your inspectors", "log each valve's reading on a tablet as they go"),
         ),
     ],
 )

@@ -143,8 +143,9 @@ def argued_targets(
 
 
 #: A sentence about what the product or its maker does: "It ...", "We ...", "Every morning it ...",
-#: "No: we import ..." (an FAQ's answer).
-_VENDOR_SUBJECT: Final = re.compile(r"^(?:[\w'\u2019-]+[ ,:]+){0,3}(?:it|we|our|this|with)\b", re.IGNORECASE)
+#: "No: we import ..." (an FAQ's answer), "With Tarewise, ...". Not "Measuring with a paper ruler
+#: ...": "with" is the product's only as the first word.
+_VENDOR_SUBJECT: Final = re.compile(r"^(?:(?:[\w'\u2019-]+[ ,:]+){0,3}(?:it|we|our|this)|with)\b", re.IGNORECASE)
 #: A loss or a failure named outright ("Lost garments are the most expensive mistake a cleaner
 #: makes", "it took Brightline two days to find it"): the old way argued, in whatever kind of
 #: sentence it stands (`_HURTS`), and the strongest sign of a complaint (`_PAIN`).
@@ -170,16 +171,21 @@ _PAIN: Final = re.compile(
     r"clipboards?|whiteboards?|takes? (?:the whole|most of|all|hours|days|weeks)|falls? apart|"
     r"spend\w* (?:\w+ )?(?:evenings?|weekends?|mornings?|afternoons?|nights?))\b"
 )
+#: What the old way can do to the reader: "Paper tickets can take three weeks to reach the office".
+_WHAT_IT_COSTS: Final = r"(?:take|cost|mean|lose|leave|sit|slip|drag|stretch|run (?:to|into|up|over))\b"
 #: What the product does, told as what its users can do, as a contrast or as a plan's terms:
 #: "Coordinators can then move staff ...", "Interviews booked in minutes, not days of email", "On
 #: the Starter plan, you can keep entering prices by hand".
 _NEW_WAY: Final = re.compile(
-    r"^(?:[\w-]+ ){1,3}can\b(?!')|\byou can\b(?!')|, not (?:\w+ ){0,2}(?:days|weeks|hours|months)\b|"
+    rf"^(?:[\w-]+ ){{1,3}}can\b(?!'| {_WHAT_IT_COSTS})|"
+    r"\byou can\b(?!')|, not (?:\w+ ){0,2}(?:days|weeks|hours|months)\b|"
     r"\b(?:on|in) (?:the|your|our) [\w-]+ plan\b|\bgoes from\b|\bautomatically\b|"
     r", so (?:the|your|each|every|an?) (?:[\w'-]+ ){0,3}(?:knows?|sees?|gets?|can)\b|"
     r"\bnow (?:spends?|gets?|has|have|takes?|finish(?:es)?)\b|\bstopped\b|"
     r"\bsettings\s*>|\bunder settings\b|\b(?:switch|turn) (?:it|them) off\b|"
-    r"\b(?:went|fell|falls|dropped|drops|shrank|shrinks) from [\w$.,]*\d"
+    r"\b(?:went|fell|falls|dropped|drops|shrank|shrinks) from [\w$.,]*\d|"
+    r"\b(?:who|that) (?:switch(?:ed)?|mov(?:e|ed)) (?:from|to|over)\b|\bafter switching\b|"
+    r"\b(?:twice|three times|half) as (?:many|much|fast|often)\b"
 )
 #: A sentence that opens on the old way.
 _OLD_WAY_OPENER: Final = re.compile(r"^(?:until (?:now|recently|last \w+)|we used to|in the past)\b", re.IGNORECASE)
@@ -275,10 +281,22 @@ def _says_what_it_ends(text: str) -> bool:
     return not (habit or (said == "until now" and found.start() == 0))
 
 
+#: The old way's tools and its backlog, which only a complaint names: "every cure was logged on a
+#: clipboard", "we were a week behind on paperwork" (not arguments by themselves: a feature says
+#: "replaces the whiteboard").
+_OLD_TOOLS: Final = re.compile(
+    r"\b(?:clipboards?|whiteboards?|paperwork|"
+    r"(?:a|an|one|two|three|four|several|\d+) (?:days?|weeks?|months?) behind)\b"
+)
+
+
 def _tells_only(text: str) -> bool:
-    """Tells the old way and nothing else: no figure, no "can", no "rather than" (a feature's contrast)."""
+    """Tells the old way and nothing else: no figure, no "can" (but what the old way "can take"), no
+    "rather than" (a feature's contrast)."""
     low = text.lower()
-    return bool(TELLS_THE_OLD_WAY.search(low)) and not (_says_what_it_ends(text) or re.search(r"\d|\bcan\b", low))
+    return bool(TELLS_THE_OLD_WAY.search(low) or _OLD_TOOLS.search(low)) and not (
+        _says_what_it_ends(text) or re.search(rf"\d|\bcan\b(?! {_WHAT_IT_COSTS})", low)
+    )
 
 
 def _argues(line: Line, kind: str) -> bool:

@@ -20,7 +20,13 @@ from analyzer.analysis.suggest.lexicon import PEOPLE
 _NOT_CAPABILITIES: Final = frozenset(
     {"launch", "release", "introduce", "announce", "add", "bring", "ship", "be", "have", "become", "include", "offer"}
     | {"cost", "start", "come", "price", "open", "expand", "build", "make", "provide", "serve", "help"}
+    # a release reaching its users: "Marklane 8.2 is rolling out to all accounts this week" (round 32)
+    | {"roll", "arrive", "land", "upgrade"}
 )
+#: A step the reader takes to set up, not what the product lets them do: "You place two or three
+#: sensors in each field at root depth" (round 32: "treats placing sensors as the new capability");
+#: the product's own "places every lesion photo on a body map" is a capability.
+_SETTING_UP: Final = frozenset({"place", "install", "mount", "plug", "download", "stick", "clip", "screw", "wire"})
 #: "X lets you Y", "X allows teams to Y": the capability is Y.
 _ENABLING: Final = frozenset({"let", "allow", "enable"})
 _CAPABILITY_WORDS: Final = (3, 14)
@@ -41,10 +47,31 @@ def read_capability(doc: Doc, names: frozenset[str]) -> tuple[str, str] | None:
     """
     verb = main_verb(doc)
     if verb is None:
-        return None
+        return _named_then_verb(doc, names)
     if verb.lemma_.lower() in _NOT_CAPABILITIES:
         return _described(verb, names)
-    return _capability(verb, names)
+    return _capability(verb, names) or _named_then_verb(doc, names)
+
+
+def _named_then_verb(doc: Doc, names: frozenset[str]) -> tuple[str, str] | None:
+    """ "Campfolio moves short stays around ...", "Presslog prints a tag for each garment ...": the
+    small parser reads the product's verb as a plural noun or as the subject of a later verb, but
+    a sentence that opens on the product's name and a word in -s says what the product does."""
+    if len(doc) < 4 or doc[0].text not in names:
+        return None
+    verb = doc[1]
+    if verb == main_verb(doc) or not (verb.tag_ in {"VBZ", "NNS"} and verb.is_lower and verb.lower_.endswith("s")):
+        return None  # the parse read it as the verb already, and the reading above refused it
+    if doc[2].pos_ not in {"DET", "ADJ", "NOUN", "NUM", "PRON"} or verb.lemma_.lower() in _NOT_CAPABILITIES:
+        return None
+    words = predicate(verb)[1:]
+    while words and (words[-1].pos_ in {"CCONJ", "ADP", "DET"} or words[-1].is_punct or _dangles(words[-1])):
+        words = words[:-1]
+    if any(_second_subject(t) for t in words):
+        return None
+    phrase = " ".join([_plain(verb), join_tokens(words)]).replace(" ,", ",")
+    low, high = _CAPABILITY_WORDS
+    return (doc[0].text, phrase) if low <= len(phrase.split()) <= high else None
 
 
 def _described(verb: Token, names: frozenset[str]) -> tuple[str, str] | None:
@@ -95,6 +122,8 @@ def _capability(verb: Token, names: frozenset[str], relative: str | None = None)
     words = predicate(verb)[1:]
     while words and (words[-1].pos_ in {"CCONJ", "ADP", "DET"} or words[-1].is_punct or _dangles(words[-1])):
         words = words[:-1]
+    if verb.lemma_.lower() in _SETTING_UP and (who == "they" or subject.tag_ == "NNS"):
+        return None  # the reader's own step of setting up
     if who is None or any(_second_subject(t) for t in words):
         return None  # "recognizes them and the attendant's tablet shows ...": a second clause
     if any(t.dep_ == "dobj" and t.head == verb and t.lower_ in _UNNAMED for t in words):
@@ -102,7 +131,7 @@ def _capability(verb: Token, names: frozenset[str], relative: str | None = None)
     ends = _NEEDS_ITS_END.get(verb.lemma_.lower())
     if ends is not None and not any(t.lower_ in ends for t in words):
         return None  # "turn a technician's sewer camera footage": into what was cut off
-    phrase = re.sub(r"\s+", " ", " ".join([_plain(verb), join_tokens(words)])).strip()
+    phrase = re.sub(r"\s+", " ", " ".join([_plain(verb), join_tokens(words)])).strip().replace(" ,", ",")
     low, high = _CAPABILITY_WORDS
     if not low <= len(phrase.split()) <= high:
         return None
@@ -122,9 +151,11 @@ _NEEDS_ITS_END: Final = {"turn": frozenset({"into"}), "convert": frozenset({"int
 def _misread(verb: Token, subject: Token) -> bool:
     """A parse that took the verb for a noun: "a service that texts defendants their court date"
     (two subjects, "defendants" the verb), "a station that grades dimension lumber" ("grades" the
-    subject of "dimension")."""
+    subject of "dimension"), or a noun for the verb ("Crew leads open the file")."""
     if sum(c.dep_ == "nsubj" for c in verb.children) > 1:
         return True
+    if any(c.dep_ == "acomp" and any(g.dep_ == "dobj" for g in c.children) for c in verb.children):
+        return True  # "Crew leads open the building's file": an adjective with an object is the verb
     before = subject.doc[subject.i - 1] if subject.i > 0 else None
     return before is not None and before.lower_ in {"that", "which", "who"} and before.dep_ != "pobj"
 
@@ -149,6 +180,10 @@ def _second_subject(token: Token) -> bool:
     """The subject of a second clause; not that of a clause about a noun ("every linen you own")."""
     if token.dep_ not in {"nsubj", "nsubjpass"} or token.head.dep_ == "relcl":
         return False
+    if token.head.dep_ == "advcl" and any(c.dep_ == "mark" for c in token.head.children):
+        return False  # "record each element's condition on a tablet as they go": when, not what else
+    if token.head.dep_ in {"dobj", "pobj"}:
+        return False  # "record each element's condition states": a noun the parser took for a verb
     before = token.doc[token.i - 1] if token.i > 0 else None
     return not (before is not None and before.pos_ in {"NOUN", "PROPN"} and token.lower_ in {"you", "they", "we"})
 

@@ -54,7 +54,7 @@ def predicate(verb: Token) -> list[Token]:
             break
         if token.lower_ in CLAUSE_ENDS or (token.lower_ == "with" and nxt is not None and nxt.lower_ == "no"):
             break
-        if token.pos_ == "CCONJ" and _second_verb(token):
+        if token.pos_ == "CCONJ" and _second_verb(token) and not _ends_a_list_of_verbs(token, verb, out):
             break
         aside = token.dep_ in {"prep", "npadvmod", "advmod"} and token.lower_ not in _OBJECT_PREPOSITIONS
         if aside and (any(t.like_num for t in token.subtree) or token.lower_ in {"up", "within"}):
@@ -71,9 +71,17 @@ def predicate(verb: Token) -> list[Token]:
         out = out[: commas[0]]  # "email, chat" and then a verb: the list was not the object's after all
     if len(out) > _MAX_PREDICATE_TOKENS:
         # Too long to repeat: keep the verb and its object, up to the first place or manner phrase.
-        cut = next((k for k, t in enumerate(out) if k > 2 and t.dep_ == "prep" and t.lower_ != "of"), len(out))
-        out = out[:cut]
+        # The object's own phrase stays if it fits: "get approval for a field ticket [on a tablet]".
+        places = [k for k, t in enumerate(out) if k > 2 and t.dep_ == "prep" and t.lower_ != "of"]
+        own = next((k for k in places if not _of_the_object(out[k])), len(out))
+        out = out[: own if own <= _MAX_PREDICATE_TOKENS else next(iter(places), len(out))]
     return out
+
+
+def _of_the_object(preposition: Token) -> bool:
+    """A preposition right after the object it belongs to ("approval for a field ticket")."""
+    head = preposition.head
+    return head.dep_ == "dobj" and head.i == preposition.i - 1
 
 
 def _phrase_start(kept: list[Token], token: Token) -> int:
@@ -119,6 +127,27 @@ def _second_verb(conjunction: Token) -> bool:
     # "and times every batch", "and syncs when ...": a plural "noun" that takes an object or a clause
     after = doc[nxt.i + 1] if nxt.i + 1 < conjunction.sent.end else None
     return nxt.tag_ == "NNS" and after is not None and (after.pos_ in {"DET", "SCONJ"} or after.tag_ in {"PRP$", "WRB"})
+
+
+def _ends_a_list_of_verbs(conjunction: Token, verb: Token, kept: list[Token]) -> bool:
+    """ "write, price and get approval for a field ticket": the last of the verb's own list, which
+    shares its subject and object (the tagger may call a middle one a noun)."""
+    if conjunction.head not in {verb, verb.head} or not any(t.text == "," for t in kept):
+        return False  # the parser hangs the last of the list on the verb or on its "lets"
+    nxt = conjunction.doc[conjunction.i + 1] if conjunction.i + 1 < len(conjunction.doc) else None
+    listed = [t for t in kept if t.dep_ == "conj" and t.head == verb]
+    return (
+        bool(listed)
+        and nxt is not None
+        and nxt.dep_ == "conj"
+        and nxt.head == conjunction.head
+        and nxt.pos_ == "VERB"
+        and _BASE.get(nxt.tag_, nxt.tag_) == _BASE.get(verb.tag_, verb.tag_)  # "write, price and get"
+    )
+
+
+#: The plain form, tagged either way: "lets crews write (VBP) ... and get (VB)".
+_BASE: Final = {"VBP": "VB"}
 
 
 def main_verb(doc: Doc) -> Token | None:
