@@ -599,9 +599,15 @@ def test_coaching_asks_the_cost_of_the_main_claim_and_where_the_complaint_should
     assert theirs["why_change"][0].startswith("Before your readers' planners could move the slots they open,")
     # On a page that announces nothing, the product is not one that "can" only from now on.
     evergreen = coaching_questions(["price_of_inaction", "future_state"], replace(focus, evergreen=True))
-    assert evergreen["price_of_inaction"][-1].endswith("to go without a way to book ice online?")
-    assert evergreen["future_state"][0].startswith("With a way to book ice online, where should your readers get to")
+    assert evergreen["price_of_inaction"][-1].endswith("to go without a way for club managers to book ice online?")
+    assert evergreen["future_state"][0].startswith(
+        "With a way for club managers to book ice online, where should your readers get to"
+    )
     assert not any(q.startswith(("Until ", "Once ")) for qs in evergreen.values() for q in qs)
+    # The product's own capability, or the readers': "a way to".
+    for who in ("Rinkbook", "they"):
+        product = coaching_questions(["future_state"], Focus(capability=(who, "book ice online"), evergreen=True))
+        assert product["future_state"][0].startswith("With a way to book ice online,")
 
 
 def test_a_quotation_that_tells_the_old_way_is_quoted_without_who_said_it(analyzer: Analyzer) -> None:

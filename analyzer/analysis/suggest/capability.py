@@ -219,7 +219,8 @@ def _who(subject: Token, names: frozenset[str]) -> str | None:
     if low == "you":
         return "they"
     if subject.lemma_.lower() in PEOPLE or subject.lower_ in PEOPLE:
-        return low  # "your planners", "members", "caregivers"
+        # "your planners", "members", "caregivers"; a name keeps its capitals ("Lanternhouse's IDG board")
+        return phrase if any(t.pos_ == "PROPN" for t in tokens) else low
     if low.startswith("your ") and subject.pos_ == "NOUN" and subject.tag_ == "NNS":
         return low  # "your certified testers": the reader's own people, whatever their trade
     named = subject.text in names and subject.tag_ in {"NN", "NNP"}

@@ -52,9 +52,9 @@ _QUESTIONS: Final = {
 #: same questions, asked about going with or without a way to do it.
 _EVERGREEN: Final = {
     _QUESTIONS["price_of_inaction"][2]: "What does it cost your readers in a typical week or season, in hours, money "
-    "or customers, to go without a way to {capability}?",
-    _QUESTIONS["future_state"][0]: "With a way to {capability}, where should your readers get to, by when, and what "
-    "is their first step?",
+    "or customers, to go without {a_way}?",
+    _QUESTIONS["future_state"][0]: "With {a_way}, where should your readers get to, by when, and what is their first "
+    "step?",
 }
 #: The reader's situation a target states, asked only when the draft gives nothing above: in round
 #: 14 it came from a side feature as often as from the piece's point (0 useful of 6 verdicts each,
@@ -104,6 +104,7 @@ def coaching_questions(missing: Sequence[str], focus: Focus) -> dict[str, list[s
         "complaint": f"\u201c{focus.complaint}\u201d" if focus.complaint else None,
         "who": _readers(focus.capability[0]) if focus.capability else None,
         "capability": _theirs(focus.capability[1]) if focus.capability else None,
+        "a_way": _a_way(*focus.capability) if focus.capability else None,
     }
     questions: dict[str, list[str]] = {}
     for element in RUBRIC_ELEMENTS:
@@ -123,6 +124,14 @@ def _readers(who: str) -> str:
     if who == "they":
         return "your readers"
     return re.sub(r"^your ", "your readers' ", who)
+
+
+def _a_way(who: str, capability: str) -> str:
+    """ "a way to book ice online" for the product or the readers and their staff ("your planners"),
+    and for anyone else "a way for the customer to approve the quote" (round 30: "the shop doesn't
+    approve, the customer does")."""
+    others = who != "they" and not who.startswith("your ") and not re.search(r"[A-Z0-9]", who)
+    return f"a way for {who} to {_theirs(capability)}" if others else f"a way to {_theirs(capability)}"
 
 
 def _theirs(capability: str) -> str:
