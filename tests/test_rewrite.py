@@ -538,6 +538,17 @@ def test_only_a_sentence_that_complains_is_quoted_as_the_drafts_complaint(
             "a repair ticket on a tablet before they leave the site.",
             ("district crews", "write, price and get approval for a repair ticket"),
         ),
+        # people's own step, then what the product does: the product's part is the claim; unless
+        # the people "can" do it now; what the product never does is no capability
+        (
+            "Testers enter the valve's serial number, and Rainpath shows every test that valve has failed.",
+            ("Rainpath", "show every test that valve has failed"),
+        ),
+        (
+            "Technicians can now book a retest from the truck, and Rainpath sends the district a copy.",
+            ("technicians", "book a retest from the truck"),
+        ),
+        ("Rainpath never sends a report to the district without the tester's signature.", None),
         # a subordinate clause's subject ("as they go") is no second clause
         (
             "Rainpath lets your inspectors log each valve's reading on a tablet as they go.",

@@ -111,6 +111,16 @@ def _capability(verb: Token, names: frozenset[str], relative: str | None = None)
         subject = _subject(verb)
     if subject is None or verb.lemma_.lower() in _NOT_CAPABILITIES or verb.tag_ in {"VBD", "VBN"}:
         return None  # a story in the past, a passive, or what the company did
+    if any(c.dep_ == "neg" or c.lower_ == "never" for c in verb.children):
+        return None  # "Lanternfish will never insert an ad inside them": what it does not do
+    can = any(c.tag_ == "MD" for c in verb.children)
+    if relative is None and subject.text not in names and not can:
+        # "Students enter a PIN or scan a card, and TrayLink shows the cashier ...": the people's
+        # step, then what the product does, which is the claim (round 26: "anchors on trivial PIN
+        # entry"); "Technicians can now look up a part ..., and Rangeline shows ..." is theirs
+        products = [c for c in verb.children if c.dep_ == "conj" and any(g.text in names for g in _subjects(c))]
+        if products:
+            return _capability(products[0], names)
     if _misread(verb, subject):
         return None
     if relative and subject.lower_ in {"that", "which", "who"}:
@@ -162,6 +172,12 @@ def _misread(verb: Token, subject: Token) -> bool:
 
 def _subject(verb: Token) -> Token | None:
     return next((c for c in verb.children if c.dep_ == "nsubj"), None)
+
+
+def _subjects(verb: Token) -> list[Token]:
+    """The words of `verb`'s subject ("TrayLink", "the Rainpath app")."""
+    subject = _subject(verb)
+    return list(subject.subtree) if subject is not None else []
 
 
 #: Words that lead a preposition and mean nothing without it ("next to", "ahead of").
