@@ -448,6 +448,11 @@ def test_coaching_quotes_the_drafts_complaint_and_asks_about_what_its_main_claim
         ("Bookings by phone can take two days to confirm, and a berth held for a no-show earns nothing.", True),
         ("Booking by phone with a tide table on the desk means a wrong berth every busy weekend.", True),
         ("Every berth change was written on a whiteboard in the harbour office.", True),
+        # a product sentence that says what it makes happen, or the result of switching to it; the
+        # product's own clause further in; advice to the reader; what it can do "while still" ...
+        ("If a boater has not paid by noon, the system will text them a link and hold the berth.", False),
+        ("Don't wait until the season starts to check which pontoons still need new cleats.", False),
+        ("The opportunity is to fill more weekend berths while still keeping room for residents.", False),
         # a product sentence that says what it makes happen, or the result of switching to it
         ("Berths are checked against each booking automatically, so nobody is double-booked by hand.", False),
         ("Marinas that switch from phone bookings typically fill twice as many weekend berths.", False),
@@ -549,6 +554,16 @@ def test_only_a_sentence_that_complains_is_quoted_as_the_drafts_complaint(
             ("technicians", "book a retest from the truck"),
         ),
         ("Rainpath never sends a report to the district without the tester's signature.", None),
+        # whoever a product enables, in its own words; a product page's definition of the product
+        (
+            "Rainpath allows a water district to schedule every backflow test from one calendar.",
+            ("a water district", "schedule every backflow test"),
+        ),
+        (
+            "Rainpath is a testing app that checks every reading against the district's pass limits.",
+            ("Rainpath", "check every reading against the district's pass limits"),
+        ),
+        ("It is a testing app that checks every reading against the district's pass limits.", None),
         # a subordinate clause's subject ("as they go") is no second clause
         (
             "Rainpath lets your inspectors log each valve's reading on a tablet as they go.",

@@ -60,7 +60,8 @@ _CLAIMS: Final = frozenset({ANNOUNCEMENT, FEATURE, CLAIM})
 TELLS_THE_OLD_WAY: Final = re.compile(
     r"\b(?:used to|had to|would (?:have to|spend|wait|call|drive|find)|until now|by hand|manually|"
     r"spreadsheets?|paper|phone calls?|by (?:phone|e-?mail)|back and forth|(?:days|weeks|hours) later|"
-    r"the next (?:day|morning|week)|(?:the )?end of the (?:month|day|week|shift)|month[- ]end|still|no way to|"
+    r"the next (?:day|morning|week)|(?:the )?end of the (?:month|day|week|shift)|month[- ]end|"
+    r"(?<!while )still|no way to|"
     r"never knew|found out|chas(?:e|es|ed|ing)|re-?(?:key|enter|type)(?:s|ed|ing)?|double entry|in most \w+|"
     r"go(?:es)? wrong|went wrong|the hard part|sp[ae]n[dt]\w* (?:hours|days|weeks|most|an? )|after the fact|"
     r"wait(?:ed|ing|s)? (?:for|until|days|weeks)|took (?:us )?(?:hours|days|weeks|an? )|if you've ever|"
@@ -142,6 +143,16 @@ def argued_targets(
     return frozenset(targets) if main in argued else argued
 
 
+#: The product, or its maker, as a clause's subject anywhere in the sentence: "..., the application
+#: will email the carrier", "our platform flags ...".
+_VENDOR_CLAUSE: Final = re.compile(
+    r"\b(?:the|our|this) (?:application|system|software|platform|app|tool|solution|module|dashboard|portal|service)"
+    r" (?:will|can|automatically|now|then|also|lets|allows|sends|creates|stores|flags|tracks|shows|generates|"
+    r"records)\b",
+    re.IGNORECASE,
+)
+#: Advice to the reader, not a complaint: "Don't wait until you are thirsty", "Never leave ...".
+_ADVICE: Final = re.compile(r"^(?:don[\u2019']t|do not|never|always|make sure|remember)\b", re.IGNORECASE)
 #: A sentence about what the product or its maker does: "It ...", "We ...", "Every morning it ...",
 #: "No: we import ..." (an FAQ's answer), "With Tarewise, ...". Not "Measuring with a paper ruler
 #: ...": "with" is the product's only as the first word.
@@ -167,7 +178,7 @@ _PAIN: Final = re.compile(
     rf"\b(?:{_HURT_WORDS}|miss|pain|"
     r"not?|never|none|nobody|don't|doesn't|didn't|can't|cannot|won't|isn't|aren't|wasn't|only|until|usually|"
     r"always|must|ha(?:ve|s) to|expect(?:s|ed)?|requires?|slow(?:er|est)?|risk(?:s|y)?|worse|expires?|"
-    r"drift(?:s|ed)?|quiet|over|short|behind|costs?|costly|queue|stack|pile|on the phone|by eye|"
+    r"drift(?:s|ed)?|go(?:es|ne)? quiet|over|short|behind|costs?|costly|queue|stack|pile|on the phone|by eye|"
     r"clipboards?|whiteboards?|takes? (?:the whole|most of|all|hours|days|weeks)|falls? apart|"
     r"spend\w* (?:\w+ )?(?:evenings?|weekends?|mornings?|afternoons?|nights?))\b"
 )
@@ -185,7 +196,8 @@ _NEW_WAY: Final = re.compile(
     r"\bsettings\s*>|\bunder settings\b|\b(?:switch|turn) (?:it|them) off\b|"
     r"\b(?:went|fell|falls|dropped|drops|shrank|shrinks) from [\w$.,]*\d|"
     r"\b(?:who|that) (?:switch(?:ed)?|mov(?:e|ed)) (?:from|to|over)\b|\bafter switching\b|"
-    r"\b(?:twice|three times|half) as (?:many|much|fast|often)\b"
+    r"\b(?:twice|three times|half) as (?:many|much|fast|often)\b|"
+    r"\bbut (?:it|they|we|you) can\b(?!')"  # "They do not replace X, but they can provide ..."
 )
 #: A sentence that opens on the old way.
 _OLD_WAY_OPENER: Final = re.compile(r"^(?:until (?:now|recently|last \w+)|we used to|in the past)\b", re.IGNORECASE)
@@ -227,6 +239,7 @@ def complaint(
     # orders ...", round 18: "a feature quoted as the reader's pain").
     # A quotation's "we" and "our" are the speaker's, often the customer's.
     fitting = [i for i in fitting if kinds[i] == QUOTE or not _VENDOR_SUBJECT.match(BULLET.sub("", said[i]).strip())]
+    fitting = [i for i in fitting if not (_VENDOR_CLAUSE.search(said[i]) or _ADVICE.match(said[i]))]
     # A complaint tells a pain (or the old way) and not the new way.
     fitting = [i for i in fitting if _complains(said[i])]
     found = next((i for i in fitting if kinds[i] == ARGUMENT), None)

@@ -45,6 +45,9 @@ def read_capability(doc: Doc, names: frozenset[str]) -> tuple[str, str] | None:
     product's name. A subject that is neither the product nor people ("every defect", "the
     dispatch board") gives nothing: the question would be about a thing.
     """
+    defined = _defined(doc, names)
+    if defined is not None:
+        return defined
     verb = main_verb(doc)
     if verb is None:
         return _named_then_verb(doc, names)
@@ -74,6 +77,21 @@ def _named_then_verb(doc: Doc, names: frozenset[str]) -> tuple[str, str] | None:
     return (doc[0].text, phrase) if low <= len(phrase.split()) <= high else None
 
 
+def _defined(doc: Doc, names: frozenset[str]) -> tuple[str, str] | None:
+    """ "Keelworks is a gate booking system that checks every driver in": a product page defines
+    the product once, and the clause on the definition says what it does."""
+    root = next(iter(doc.sents)).root
+    if root.lemma_ != "be":
+        return None
+    subject = _subject(root)
+    definition = next((c for c in root.children if c.dep_ == "attr"), None)
+    if subject is None or definition is None or _who(subject, names) is None or subject.lower_ in {"it", "this"}:
+        return None
+    described = [definition, *(c for c in definition.children if c.dep_ == "appos")]
+    clause = next((t for t in definition.subtree if t.dep_ == "relcl" and t.head in described), None)
+    return None if clause is None else _capability(clause, names, relative=_who(subject, names))
+
+
 def _described(verb: Token, names: frozenset[str]) -> tuple[str, str] | None:
     """What a launch sentence's product does, from the clause that describes it.
 
@@ -95,7 +113,8 @@ def _described(verb: Token, names: frozenset[str]) -> tuple[str, str] | None:
 def _capability(verb: Token, names: frozenset[str], relative: str | None = None) -> tuple[str, str] | None:
     """The capability `verb` states; `relative` is what a "that" or "which" subject stands for."""
     subject = _subject(verb)
-    if verb.lemma_.lower() in _ENABLING:
+    enabled = verb.lemma_.lower() in _ENABLING
+    if enabled:
         # "lets your testers fill in a report": the parser can tag "fill" a noun; its subject says it is a verb
         enabled = next(
             (
@@ -129,6 +148,8 @@ def _capability(verb: Token, names: frozenset[str], relative: str | None = None)
         who = _readers_plural(subject)  # "which lets electricians order", "in which keepers record"
     else:
         who = _who(subject, names)
+    if who is None and enabled and subject.pos_ == "NOUN":
+        who = _readers_plural(subject)  # "allows an organization to handle ...": whoever it enables
     words = predicate(verb)[1:]
     while words and (words[-1].pos_ in {"CCONJ", "ADP", "DET"} or words[-1].is_punct or _dangles(words[-1])):
         words = words[:-1]
@@ -149,7 +170,7 @@ def _capability(verb: Token, names: frozenset[str], relative: str | None = None)
 
 
 def _readers_plural(subject: Token) -> str | None:
-    """The people a launch's product serves, named in its describing clause: any trade, not a list."""
+    """The people a product serves or enables, named in its own words: any trade, not a list."""
     phrase = join_tokens(list(subject.subtree)).lower()
     return phrase if len(phrase.split()) <= MAX_SUBJECT_WORDS - 2 else None
 
