@@ -113,8 +113,8 @@ def _described(verb: Token, names: frozenset[str]) -> tuple[str, str] | None:
 def _capability(verb: Token, names: frozenset[str], relative: str | None = None) -> tuple[str, str] | None:
     """The capability `verb` states; `relative` is what a "that" or "which" subject stands for."""
     subject = _subject(verb)
-    enabled = verb.lemma_.lower() in _ENABLING
-    if enabled:
+    enabling = verb.lemma_.lower() in _ENABLING
+    if enabling:
         # "lets your testers fill in a report": the parser can tag "fill" a noun; its subject says it is a verb
         enabled = next(
             (
@@ -148,7 +148,7 @@ def _capability(verb: Token, names: frozenset[str], relative: str | None = None)
         who = _readers_plural(subject)  # "which lets electricians order", "in which keepers record"
     else:
         who = _who(subject, names)
-    if who is None and enabled and subject.pos_ == "NOUN":
+    if who is None and enabling and subject.pos_ == "NOUN":
         who = _readers_plural(subject)  # "allows an organization to handle ...": whoever it enables
     words = predicate(verb)[1:]
     while words and (words[-1].pos_ in {"CCONJ", "ADP", "DET"} or words[-1].is_punct or _dangles(words[-1])):
