@@ -523,6 +523,11 @@ def test_only_a_sentence_that_complains_is_quoted_as_the_drafts_complaint(
             "truck.",
             ("inspectors", "photograph a failed valve from the truck"),
         ),
+        (
+            "Marlow Events today announced the launch of Rainpath Field, an app that checks every valve reading "
+            "against the district's limits.",
+            ("Rainpath Field", "check every valve reading against the district's limits"),
+        ),
         # the product the tagger reads as a common noun; its aside and a leading "The" left out
         (
             "Rainpath, released today, reads the meter serial from a photo and matches it to the account.",

@@ -92,6 +92,10 @@ def _defined(doc: Doc, names: frozenset[str]) -> tuple[str, str] | None:
     return None if clause is None else _capability(clause, names, relative=_who(subject, names))
 
 
+#: What a press release announces when it does not name the product as the object.
+_A_LAUNCH: Final = frozenset({"launch", "release", "availability", "introduction", "debut", "rollout"})
+
+
 def _described(verb: Token, names: frozenset[str]) -> tuple[str, str] | None:
     """What a launch sentence's product does, from the clause that describes it.
 
@@ -100,6 +104,9 @@ def _described(verb: Token, names: frozenset[str]) -> tuple[str, str] | None:
     a clause on its name (ten of the 85 drafts whose coaching fell back to the general questions).
     """
     product = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    if product is not None and product.lemma_.lower() in _A_LAUNCH:
+        # "announced the launch of Rainpath Field, an app that ...": the product is the launch's
+        product = next((g for c in product.children if c.lower_ == "of" for g in c.children if g.dep_ == "pobj"), None)
     if product is None or not (product.pos_ == "PROPN" or product.text in names):
         return None
     described = [product, *(c for c in product.children if c.dep_ == "appos")]
