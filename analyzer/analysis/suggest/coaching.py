@@ -74,6 +74,8 @@ _GENERAL: Final = {
     ),
     "future_state": ("Where does your reader need to be, by when, and what is the first step?",),
 }
+#: The general questions, for counting how often nothing specific was found (`benchmarks/coaching.py`).
+GENERAL_QUESTIONS: Final = frozenset(q for questions in _GENERAL.values() for q in questions)
 MAX_QUESTIONS: Final = 3
 _FIELD = re.compile(r"\{(\w+)\}")
 

@@ -1,0 +1,94 @@
+"""What the coaching has to go on: how many drafts get questions about their own subject.
+
+    .venv/bin/python benchmarks/coaching.py [--devset PATH]
+
+Independent editors judged the general questions ("What has changed in your reader's world
+...") generic every time (docs/suggestions.md), and the questions built on a draft's own
+complaint or on its main claim's capability useful two times in three. So the first figure of
+the coaching is how often it has nothing but the general questions. Printed for each batch of
+the editors' evaluation set (`corpus/eval/rewrites.jsonl`) and for the real companies' passages
+of `../shared/devset.jsonl` when it is present: drafts asked anything, drafts with a general
+question, drafts with nothing else, and what the specific questions stand on (the draft's
+complaint quoted, its capability, the reader's situation, a figure it moved). A count, not a
+verdict: whether a question is useful is for the judged rounds (`judge_rewrites.py coaching`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+
+from analyzer.analysis.analyzer import AnalyzeOptions, Analyzer
+from analyzer.analysis.suggest.coaching import GENERAL_QUESTIONS
+from analyzer.analysis.suggest.evalset import BATCHES, load_drafts
+from analyzer.model.train import default_devset
+from analyzer.text.extract import Extracted, extract_text
+
+_BATCH_NAMES = {number: name for name, number in BATCHES.items()}
+
+
+def tally(analyzer: Analyzer, texts: Iterable[str | Extracted]) -> Counter[str]:
+    """For each text: asked anything, a general question, nothing but general, and what each question stands on."""
+    counts: Counter[str] = Counter()
+    for text in texts:
+        analysis = analyzer.analyze(text, options=AnalyzeOptions(explanations=False))
+        asked = [q for questions in analysis.coaching.values() for q in questions]
+        if not asked:
+            continue
+        general = [q for q in asked if q in GENERAL_QUESTIONS]
+        counts["drafts asked"] += 1
+        counts["with a general question"] += bool(general)
+        counts["only general questions"] += len(general) == len(asked)
+        for question in asked:
+            counts["questions"] += 1
+            counts[f"  on {_stands_on(question)}"] += 1
+    return counts
+
+
+def _stands_on(question: str) -> str:
+    """What a question is built on, read from its wording (`coaching._QUESTIONS`)."""
+    if question in GENERAL_QUESTIONS:
+        return "nothing (general)"
+    if question.startswith("\u201c"):
+        return "the draft's complaint"
+    if question.startswith(("Before ", "Until ", "Once ", "With a way")) or "without a way" in question:
+        return "the main claim's capability"
+    if " at " in question and question.startswith("What does "):
+        return "a figure the draft moved"
+    return "the reader's situation"
+
+
+def _print(title: str, counts: Counter[str]) -> None:
+    print(f"== {title}")
+    for name in ("drafts asked", "with a general question", "only general questions", "questions"):
+        print(f"  {name:34s} {counts[name]}")
+    for name in sorted(k for k in counts if k.startswith("  on ")):
+        print(f"  {name:34s} {counts[name]}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--devset", type=Path, default=None, help="default: ../shared/devset.jsonl if present")
+    args = parser.parse_args()
+    analyzer = Analyzer.load()
+    drafts = load_drafts()
+    everything: Counter[str] = Counter()
+    for number in sorted({d.get("batch", 1) for d in drafts}):
+        batch = [d for d in drafts if d.get("batch", 1) == number]
+        counts = tally(analyzer, (extract_text(d["text"], d["format"]) for d in batch))
+        everything += counts
+        _print(f"batch {number} ({_BATCH_NAMES.get(number, '?')}, {len(batch)} drafts)", counts)
+    _print(f"the evaluation set, all {len(drafts)} drafts", everything)
+    devset = args.devset or default_devset()
+    if devset is not None and devset.is_file():
+        passages = [json.loads(line)["text"] for line in devset.read_text(encoding="utf-8").splitlines() if line]
+        _print(f"real companies' passages ({devset.name}, {len(passages)})", tally(analyzer, passages))
+    else:
+        print("== real companies' passages: no ../shared/devset.jsonl here, skipped")
+
+
+if __name__ == "__main__":
+    main()
