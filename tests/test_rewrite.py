@@ -18,7 +18,7 @@ from spacy.language import Language
 from analyzer.analysis.analyzer import Analysis, AnalyzeOptions, Analyzer
 from analyzer.analysis.suggest import TARGETS, Line, rewriters, suggest
 from analyzer.analysis.suggest.argued import argued_targets
-from analyzer.analysis.suggest.capability import read_capability
+from analyzer.analysis.suggest.capability import read_capability, read_unnamed_capability
 from analyzer.analysis.suggest.check import DEFAULT_CHECK_DIR, frame_phrases, load_check, mask, phrases_digest
 from analyzer.analysis.suggest.choose import choose_targets
 from analyzer.analysis.suggest.coaching import Focus, coaching_questions
@@ -578,6 +578,39 @@ def test_only_a_sentence_that_complains_is_quoted_as_the_drafts_complaint(
 )
 def test_the_main_claims_capability_is_read_off_its_parse(sentence: str, capability: tuple[str, str] | None) -> None:
     assert read_capability(parser()(sentence), frozenset({"Rainpath", "Tentpole"})) == capability
+
+
+@pytest.mark.parametrize(
+    ("feature", "capability"),
+    [
+        (
+            "Automatically sends every owner a reminder by text before their test is due.",
+            "send every owner a reminder by text before their test is due",
+        ),
+        (
+            "Flags every valve that failed its last test before the crew leaves.",
+            "flag every valve that failed its last test",
+        ),
+        # a list's heading, a property, a subject named, a setup step
+        ("Includes: reports, reminders and a mobile app.", None),
+        ("Works with every major meter brand.", None),
+        ("Rainpath flags every valve that failed its last test.", None),
+        ("Mounts on any backflow valve in under a minute.", None),
+    ],
+)
+def test_a_feature_told_without_its_subject_gives_what_it_does(feature: str, capability: str | None) -> None:
+    assert read_unnamed_capability(parser()(feature)) == capability
+
+
+def test_coaching_on_a_feature_told_without_its_subject_asks_about_a_way_to_do_it() -> None:
+    unnamed = Focus(capability=("", "text every owner a reminder"))
+    coaching = coaching_questions(["why_change", "price_of_inaction", "future_state"], unnamed)
+    assert coaching["why_change"] == [
+        "Before your readers had a way to text every owner a reminder, what did they do instead, and why does that way "
+        "no longer hold?"
+    ]
+    assert coaching["price_of_inaction"][0].endswith("to go without a way to text every owner a reminder?")
+    assert coaching["future_state"][0].startswith("With a way to text every owner a reminder, where should")
 
 
 def test_a_product_named_only_at_sentence_starts_with_its_release_number_is_the_drafts_product(

@@ -56,6 +56,37 @@ def read_capability(doc: Doc, names: frozenset[str]) -> tuple[str, str] | None:
     return _capability(verb, names) or _named_then_verb(doc, names)
 
 
+def read_unnamed_capability(doc: Doc) -> str | None:
+    """What a feature told without its subject says the product does, in its plain form.
+
+    "Automatically sends every tenant a reminder before the rent is due", "Tracks every pallet
+    from the dock door to the shelf": real product pages list features this way (the parse is
+    no clause, and `read_capability` reads none); the coaching asks about "a way to send every
+    tenant a reminder" without naming who does it.
+    """
+    sent = next(iter(doc.sents), None)
+    if sent is None:
+        return None
+    verb = next((t for t in sent if t.pos_ != "ADV"), None)
+    if verb is None or verb.i > 1 or not verb.is_alpha or not verb.text[1:].islower() or not verb.lower_.endswith("s"):
+        return None
+    if verb.tag_ not in {"VBZ", "NNS"} or verb.lemma_.lower() in _NOT_CAPABILITIES | _SETTING_UP:
+        return None
+    after = doc[verb.i + 1] if verb.i + 1 < len(doc) else None
+    if after is None or after.pos_ not in {"DET", "ADJ", "NOUN", "NUM", "PRON", "CCONJ"}:
+        return None  # "Includes: ...", "Works with ..."
+    if any(c.dep_ in {"nsubj", "nsubjpass"} for c in verb.children):
+        return None
+    words = predicate(verb)[1:]
+    while words and (words[-1].pos_ in {"CCONJ", "ADP", "DET"} or words[-1].is_punct or _dangles(words[-1])):
+        words = words[:-1]
+    if any(_second_subject(t) for t in words):
+        return None
+    phrase = " ".join([_plain(verb), join_tokens(words)]).replace(" ,", ",").lower()
+    low, high = _CAPABILITY_WORDS
+    return phrase if low <= len(phrase.split()) <= high else None
+
+
 def _named_then_verb(doc: Doc, names: frozenset[str]) -> tuple[str, str] | None:
     """ "Campfolio moves short stays around ...", "Presslog prints a tag for each garment ...": the
     small parser reads the product's verb as a plural noun or as the subject of a later verb, but

@@ -131,10 +131,11 @@ def _second_verb(conjunction: Token) -> bool:
 
 def _ends_a_list_of_verbs(conjunction: Token, verb: Token, kept: list[Token]) -> bool:
     """ "write, price and get approval for a field ticket": the last of the verb's own list, which
-    shares its subject and object (the tagger may call a middle one a noun)."""
+    shares its subject and object (the tagger may call a middle one a noun). Not two verbs
+    without a comma: "washes and delivers linen" is read as "wash and delivers"."""
+    nxt = conjunction.doc[conjunction.i + 1] if conjunction.i + 1 < len(conjunction.doc) else None
     if conjunction.head not in {verb, verb.head} or not any(t.text == "," for t in kept):
         return False  # the parser hangs the last of the list on the verb or on its "lets"
-    nxt = conjunction.doc[conjunction.i + 1] if conjunction.i + 1 < len(conjunction.doc) else None
     listed = [t for t in kept if t.dep_ == "conj" and t.head == verb]
     return (
         bool(listed)
@@ -142,12 +143,10 @@ def _ends_a_list_of_verbs(conjunction: Token, verb: Token, kept: list[Token]) ->
         and nxt.dep_ == "conj"
         and nxt.head == conjunction.head
         and nxt.pos_ == "VERB"
-        and _BASE.get(nxt.tag_, nxt.tag_) == _BASE.get(verb.tag_, verb.tag_)  # "write, price and get"
+        # plain forms only, which read the same in a question: "lets crews write (VBP) ... and get (VB)";
+        # "checks, prices and approves" would be asked as "check, prices and approves"
+        and {nxt.tag_, verb.tag_} <= {"VB", "VBP"}
     )
-
-
-#: The plain form, tagged either way: "lets crews write (VBP) ... and get (VB)".
-_BASE: Final = {"VBP": "VB"}
 
 
 def main_verb(doc: Doc) -> Token | None:

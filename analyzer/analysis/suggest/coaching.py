@@ -35,6 +35,7 @@ _QUESTIONS: Final = {
     "why_change": (
         "{complaint} What has changed that makes this a problem your readers must solve now, not next year?",
         "Before {who} could {capability}, what did your readers do instead, and why does that way no longer hold?",
+        "Before your readers had {unnamed_way}, what did they do instead, and why does that way no longer hold?",
     ),
     "price_of_inaction": (
         "{complaint} What does that cost your readers in a typical week or season, in hours, money or customers?",
@@ -89,7 +90,9 @@ class Focus:
     measure: str | None = None  # "median pipeline time"
     before: str | None = None  # "14 minutes"
     complaint: str | None = None  # the draft's own sentence about the reader's way today, quoted
-    capability: tuple[str, str] | None = None  # who the main claim says can now do what: ("Tilerun", "read the plan")
+    # who the main claim says can now do what: ("Tilerun", "read the plan"); who is "" for a feature
+    # told without its subject ("Automatically sends every tenant a reminder")
+    capability: tuple[str, str] | None = None
     evergreen: bool = False  # the piece announces nothing: the product has been there all along
 
 
@@ -104,16 +107,19 @@ def coaching_questions(missing: Sequence[str], focus: Focus) -> dict[str, list[s
         "measure": focus.measure,
         "before": focus.before,
         "complaint": f"\u201c{focus.complaint}\u201d" if focus.complaint else None,
-        "who": _readers(focus.capability[0]) if focus.capability else None,
+        "who": _readers(focus.capability[0]) if focus.capability and focus.capability[0] else None,
         "capability": _theirs(focus.capability[1]) if focus.capability else None,
         "a_way": _a_way(*focus.capability) if focus.capability else None,
+        # a feature told without its subject: asked about a way to do it, never who can
+        "unnamed_way": _a_way(*focus.capability) if focus.capability and not focus.capability[0] else None,
     }
+    unnamed = bool(fields["unnamed_way"])
     questions: dict[str, list[str]] = {}
     for element in RUBRIC_ELEMENTS:
         if element not in missing:
             continue
         templates = _QUESTIONS[element]
-        if focus.evergreen:
+        if focus.evergreen or unnamed:
             templates = tuple(_EVERGREEN.get(q, q) for q in templates)
         asked = _asked(templates, fields) or _asked(_ON_SITUATION[element], fields)
         questions[element] = asked[:MAX_QUESTIONS] or list(_GENERAL[element])
@@ -132,7 +138,7 @@ def _a_way(who: str, capability: str) -> str:
     """ "a way to book ice online" for the product or the readers and their staff ("your planners"),
     and for anyone else "a way for the customer to approve the quote" (round 30: "the shop doesn't
     approve, the customer does")."""
-    others = who != "they" and not who.startswith("your ") and not re.search(r"[A-Z0-9]", who)
+    others = who not in {"", "they"} and not who.startswith("your ") and not re.search(r"[A-Z0-9]", who)
     return f"a way for {who} to {_theirs(capability)}" if others else f"a way to {_theirs(capability)}"
 
 

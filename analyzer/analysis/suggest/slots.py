@@ -17,7 +17,7 @@ from typing import Final
 
 from spacy.tokens import Doc, Token
 
-from analyzer.analysis.suggest.capability import read_capability
+from analyzer.analysis.suggest.capability import read_capability, read_unnamed_capability
 from analyzer.analysis.suggest.kinds import ANNOUNCEMENT, BENEFIT, CLAIM, FEATURE, named_subject
 from analyzer.analysis.suggest.lexicon import COMMON_CAPITALS, NOT_READER_TOPIC, PEOPLE, PRODUCT_NOUNS, VAGUE_NOUNS
 from analyzer.analysis.suggest.parse import clean, parser
@@ -72,6 +72,17 @@ def read_slots(
         _slots(docs[k], originals[k], kinds[k], names, capitals, product) if k in docs else None
         for k in range(len(originals))
     ]
+
+
+def read_unnamed(sentences: Sequence[str]) -> tuple[str, str] | None:
+    """The first capability a feature told without its subject states, as ("", verb phrase):
+    "Automatically sends every tenant a reminder ..." (see `capability.read_unnamed_capability`)."""
+    texts = [_original(s) for s in sentences]
+    for doc in parser().pipe([t for t in texts if _parseable(t)]):
+        found = read_unnamed_capability(doc)
+        if found is not None:
+            return "", found
+    return None
 
 
 def _parseable(text: str) -> bool:
