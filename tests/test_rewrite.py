@@ -569,6 +569,11 @@ def test_only_a_sentence_that_complains_is_quoted_as_the_drafts_complaint(
             ("Rainpath", "check every reading against the district's pass limits"),
         ),
         ("It is a testing app that checks every reading against the district's pass limits.", None),
+        # what a telling verb tells is its "when" clause
+        (
+            "Rainpath tells the district office when a valve fails its annual test, before the owner hears about it.",
+            ("Rainpath", "tell the district office when a valve fails its annual test"),
+        ),
         # a subordinate clause's subject ("as they go") is no second clause
         (
             "Rainpath lets your inspectors log each valve's reading on a tablet as they go.",

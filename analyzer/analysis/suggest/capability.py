@@ -255,8 +255,10 @@ def _second_subject(token: Token) -> bool:
     """The subject of a second clause; not that of a clause about a noun ("every linen you own")."""
     if token.dep_ not in {"nsubj", "nsubjpass"} or token.head.dep_ == "relcl":
         return False
-    if token.head.dep_ == "advcl" and any(c.dep_ == "mark" for c in token.head.children):
-        return False  # "record each element's condition on a tablet as they go": when, not what else
+    if token.head.dep_ in {"advcl", "ccomp"} and any(
+        c.dep_ == "mark" or (c.dep_ == "advmod" and c.lower_ in {"when", "where"}) for c in token.head.children
+    ):
+        return False  # "... on a tablet as they go", "tell an integrator when a room stops": not what else
     if token.head.dep_ in {"dobj", "pobj"}:
         return False  # "record each element's condition states": a noun the parser took for a verb
     before = token.doc[token.i - 1] if token.i > 0 else None
