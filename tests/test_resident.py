@@ -311,3 +311,20 @@ def test_an_idle_worker_exits(folder: Path) -> None:
     assert wait_for(lambda: not alive(pid), 60)
     assert "exiting: idle for 2 s" in (folder / "resident.log").read_text(encoding="utf-8")
     assert not list(folder.glob("*.sock"))
+
+
+def test_the_worker_key_is_the_same_however_the_interpreter_is_spelled() -> None:
+    """pip 26 writes ".venv/bin/python3" into the commands it installs; a script run with
+    ".venv/bin/python" must still find the same worker, not start a second one."""
+    script = (
+        "from analyzer.cli.resident.place import worker_key\n"
+        "from analyzer.model.paths import DEFAULT_MODEL_DIR\n"
+        "print(worker_key(DEFAULT_MODEL_DIR))\n"
+    )
+    spellings = [Path(sys.executable).parent / name for name in ("python", "python3", "python3.11")]
+    keys = {
+        subprocess.run([str(path), "-c", script], capture_output=True, text=True, check=True).stdout
+        for path in spellings
+        if path.exists()
+    }
+    assert len([p for p in spellings if p.exists()]) >= 2 and len(keys) == 1, keys

@@ -152,7 +152,10 @@ def worker_key(model_dir: Path) -> str:
 
     digest = hashlib.sha256()
     directory = model_dir.resolve()
-    digest.update(f"{__version__}\0{sys.executable}\0{directory}\0".encode("utf-8", "surrogateescape"))
+    # The interpreter by what it is, not by how it was spelled: pip 26 writes ".venv/bin/python3"
+    # into the commands' first line, and a test's "python -c" is ".venv/bin/python" of the same venv.
+    interpreter = f"{sys.prefix}\0{os.path.realpath(sys.executable)}"
+    digest.update(f"{__version__}\0{interpreter}\0{directory}\0".encode("utf-8", "surrogateescape"))
     digest.update(hashlib.sha256((directory / CARD).read_bytes()).digest())
     digest.update(_fingerprint(directory, recursive=False))
     digest.update(_fingerprint(_PACKAGE, recursive=True))
