@@ -24,8 +24,8 @@ import pytest
 
 from analyzer.cli.resident import wire
 from analyzer.cli.resident.client import alive, records, stop
-from analyzer.cli.resident.place import Place, ResidentUnavailableError, private_dir
-from analyzer.model.paths import DEFAULT_MODEL_DIR
+from analyzer.cli.resident.place import Place, ResidentUnavailableError, private_dir, worker_key
+from analyzer.model.paths import DEFAULT_MODEL_DIR, resolve_model_dir
 from tests.conftest import ROOT, run_cli
 
 pytestmark = pytest.mark.slow
@@ -64,9 +64,12 @@ def wait_for(condition: object, seconds: float = 60.0) -> bool:
 
 
 def session_worker(resident_workers: Path) -> int:
-    """The session's worker for the bundled model, started if none runs yet."""
+    """The session's worker for the bundled model, started if none runs yet. Others may still
+    run in the folder for a minute: the README's examples pin ANALYZER_MODEL_DIR, a key of
+    their own."""
     assert run_cli("classify", EXAMPLES[0]).returncode == 0
-    [pid] = workers(resident_workers)
+    key = worker_key(resolve_model_dir(None).resolve())
+    [pid] = [record["pid"] for path, record in records(resident_workers) if path.stem == key and alive(record["pid"])]
     return pid
 
 
@@ -204,8 +207,7 @@ def as_stranger(place: Place, frame: bytes) -> str:
 
 def test_the_worker_bounds_requests_and_listens_on_no_tcp(resident_workers: Path) -> None:
     pid = session_worker(resident_workers)
-    [(record_path, _)] = records(resident_workers)
-    place = Place(resident_workers, record_path.stem)
+    place = Place(resident_workers, worker_key(resolve_model_dir(None).resolve()))
     # A frame announcing more than the bound is dropped unread; the worker serves the next one.
     assert request(place.socket, struct.pack(">4sI", wire.MAGIC, wire.MAX_REQUEST + 1)) == b""
     assert request(place.socket, b"GET / HTTP/1.0\r\n\r\n") == b""
@@ -318,7 +320,7 @@ def test_the_worker_key_is_the_same_however_the_interpreter_is_spelled() -> None
     ".venv/bin/python" must still find the same worker, not start a second one."""
     script = (
         "from analyzer.cli.resident.place import worker_key\n"
-        "from analyzer.model.paths import DEFAULT_MODEL_DIR\n"
+        "from analyzer.model.paths import DEFAULT_MODEL_DIR, resolve_model_dir\n"
         "print(worker_key(DEFAULT_MODEL_DIR))\n"
     )
     spellings = [Path(sys.executable).parent / name for name in ("python", "python3", "python3.11")]
