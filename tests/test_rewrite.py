@@ -607,6 +607,13 @@ def test_a_feature_told_without_its_subject_gives_what_it_does(feature: str, cap
     assert read_unnamed_capability(parser()(feature)) == capability
 
 
+def test_coaching_asks_the_cost_of_a_measure_only_when_it_says_what_it_measures() -> None:
+    measured = coaching_questions(["price_of_inaction"], Focus(measure="median pipeline time", before="14 minutes"))
+    assert measured["price_of_inaction"][0].startswith("What does median pipeline time at 14 minutes cost")
+    bare = coaching_questions(["price_of_inaction"], Focus(measure="average time", before="52 days"))
+    assert not any("average time" in q for q in bare["price_of_inaction"])
+
+
 def test_coaching_on_a_feature_told_without_its_subject_asks_about_a_way_to_do_it() -> None:
     unnamed = Focus(capability=("", "text every owner a reminder"))
     coaching = coaching_questions(["why_change", "price_of_inaction", "future_state"], unnamed)

@@ -104,7 +104,7 @@ def coaching_questions(missing: Sequence[str], focus: Focus) -> dict[str, list[s
     fields = {
         "now": focus.now,
         "future": focus.future,
-        "measure": focus.measure,
+        "measure": None if _bare(focus.measure) else focus.measure,
         "before": focus.before,
         "complaint": f"\u201c{focus.complaint}\u201d" if focus.complaint else None,
         "who": _readers(focus.capability[0]) if focus.capability and focus.capability[0] else None,
@@ -124,6 +124,15 @@ def coaching_questions(missing: Sequence[str], focus: Focus) -> dict[str, list[s
         asked = _asked(templates, fields) or _asked(_ON_SITUATION[element], fields)
         questions[element] = asked[:MAX_QUESTIONS] or list(_GENERAL[element])
     return questions
+
+
+#: A measure that says nothing without what it measures: "average time" [from finished segment to
+#: payment], asked as "What does average time at 52 days cost ...?" (round 32: "garbled figure").
+_BARE_MEASURE: Final = re.compile(r"^(?:the )?(?:(?:average|median|mean|typical|total) )?(?:time|rate|number|count)$")
+
+
+def _bare(measure: str | None) -> bool:
+    return measure is not None and bool(_BARE_MEASURE.match(measure))
 
 
 def _readers(who: str) -> str:

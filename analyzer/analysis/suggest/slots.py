@@ -175,8 +175,6 @@ def _measure(root: Token, names: frozenset[str]) -> tuple[str, bool] | None:
         text = _joined(kept)
         if not text or any(n in text for n in names) or any(ch.isupper() for ch in text[1:]):
             return None
-        if subject.lemma_.lower() in _BARE_MEASURES and not any(t.dep_ == "compound" for t in kept):
-            return None  # "average time [from finished segment to payment]" cut to "average time" (round 32)
         return (text[:1].lower() + text[1:], subject.tag_ == "NNS")
     heads = [c for c in root.children if c.dep_ == "dobj"]
     heads += [g for c in root.children if c.dep_ == "prep" and c.lower_ == "on" for g in c.children if g.dep_ == "pobj"]
@@ -192,8 +190,6 @@ def _measure(root: Token, names: frozenset[str]) -> tuple[str, bool] | None:
 
 
 _VENDOR = frozenset({"our", "we", "us", "own"})
-#: Measures that say nothing without what they measure: "average time", "the rate".
-_BARE_MEASURES = frozenset({"time", "rate", "number", "share", "cost", "count"})
 _SPEED = frozenset({"faster", "quicker", "sooner"})
 _MAX_MEASURE_WORDS = 5
 _DETERMINERS = frozenset({"the", "a", "an", "our", "your", "its", "their", "this", "these", "every", "each"})
