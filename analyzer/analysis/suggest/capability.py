@@ -77,14 +77,8 @@ def read_unnamed_capability(doc: Doc) -> str | None:
         return None  # "Includes: ...", "Works with ..."
     if any(c.dep_ in {"nsubj", "nsubjpass"} for c in verb.children):
         return None
-    words = predicate(verb)[1:]
-    while words and (words[-1].pos_ in {"CCONJ", "ADP", "DET"} or words[-1].is_punct or _dangles(words[-1])):
-        words = words[:-1]
-    if any(_second_subject(t) for t in words):
-        return None
-    phrase = " ".join([_plain(verb), join_tokens(words)]).replace(" ,", ",").lower()
-    low, high = _CAPABILITY_WORDS
-    return phrase if low <= len(phrase.split()) <= high else None
+    phrase = _verb_phrase(verb)
+    return phrase.lower() if phrase else None
 
 
 def _named_then_verb(doc: Doc, names: frozenset[str]) -> tuple[str, str] | None:
@@ -98,14 +92,8 @@ def _named_then_verb(doc: Doc, names: frozenset[str]) -> tuple[str, str] | None:
         return None  # the parse read it as the verb already, and the reading above refused it
     if doc[2].pos_ not in {"DET", "ADJ", "NOUN", "NUM", "PRON"} or verb.lemma_.lower() in _NOT_CAPABILITIES:
         return None
-    words = predicate(verb)[1:]
-    while words and (words[-1].pos_ in {"CCONJ", "ADP", "DET"} or words[-1].is_punct or _dangles(words[-1])):
-        words = words[:-1]
-    if any(_second_subject(t) for t in words):
-        return None
-    phrase = " ".join([_plain(verb), join_tokens(words)]).replace(" ,", ",")
-    low, high = _CAPABILITY_WORDS
-    return (doc[0].text, phrase) if low <= len(phrase.split()) <= high else None
+    phrase = _verb_phrase(verb)
+    return (doc[0].text, phrase) if phrase else None
 
 
 def _defined(doc: Doc, names: frozenset[str]) -> tuple[str, str] | None:
@@ -188,12 +176,19 @@ def _capability(verb: Token, names: frozenset[str], relative: str | None = None)
         who = _who(subject, names)
     if who is None and enabling and subject.pos_ == "NOUN":
         who = _readers_plural(subject)  # "allows an organization to handle ...": whoever it enables
+    if verb.lemma_.lower() in _SETTING_UP and (who == "they" or subject.tag_ == "NNS"):
+        return None  # the reader's own step of setting up
+    phrase = _verb_phrase(verb)
+    return None if who is None or phrase is None else (who, phrase)
+
+
+def _verb_phrase(verb: Token) -> str | None:
+    """`verb` in its plain form and what follows it to the end of its clause, or None: a second
+    clause, an object named elsewhere, a "turn X" cut from its "into", too short or too long."""
     words = predicate(verb)[1:]
     while words and (words[-1].pos_ in {"CCONJ", "ADP", "DET"} or words[-1].is_punct or _dangles(words[-1])):
         words = words[:-1]
-    if verb.lemma_.lower() in _SETTING_UP and (who == "they" or subject.tag_ == "NNS"):
-        return None  # the reader's own step of setting up
-    if who is None or any(_second_subject(t) for t in words):
+    if any(_second_subject(t) for t in words):
         return None  # "recognizes them and the attendant's tablet shows ...": a second clause
     if any(t.dep_ == "dobj" and t.head == verb and t.lower_ in _UNNAMED for t in words):
         return None  # "attach it to the batch": what "it" is was said in another sentence (round 26)
@@ -202,9 +197,7 @@ def _capability(verb: Token, names: frozenset[str], relative: str | None = None)
         return None  # "turn a technician's sewer camera footage": into what was cut off
     phrase = re.sub(r"\s+", " ", " ".join([_plain(verb), join_tokens(words)])).strip().replace(" ,", ",")
     low, high = _CAPABILITY_WORDS
-    if not low <= len(phrase.split()) <= high:
-        return None
-    return who, phrase
+    return phrase if low <= len(phrase.split()) <= high else None
 
 
 def _readers_plural(subject: Token) -> str | None:
