@@ -144,14 +144,14 @@ def argued_targets(
 
 
 #: The product, or its maker, as a clause's subject anywhere in the sentence: "..., the application
-#: will email the carrier", "our platform flags ...".
+#: will text the tenant a link", "our platform flags ...".
 _VENDOR_CLAUSE: Final = re.compile(
     r"\b(?:the|our|this) (?:application|system|software|platform|app|tool|solution|module|dashboard|portal|service)"
     r" (?:will|can|automatically|now|then|also|lets|allows|sends|creates|stores|flags|tracks|shows|generates|"
     r"records)\b",
     re.IGNORECASE,
 )
-#: Advice to the reader, not a complaint: "Don't wait until you are thirsty", "Never leave ...".
+#: Advice to the reader, not a complaint: "Don't book berths by phone", "Never leave ...".
 _ADVICE: Final = re.compile(r"^(?:don[\u2019']t|do not|never|always|make sure|remember)\b", re.IGNORECASE)
 #: A sentence about what the product or its maker does: "It ...", "We ...", "Every morning it ...",
 #: "No: we import ..." (an FAQ's answer), "With Tarewise, ...". Not "Measuring with a paper ruler
@@ -197,7 +197,7 @@ _NEW_WAY: Final = re.compile(
     r"\b(?:went|fell|falls|dropped|drops|shrank|shrinks) from [\w$.,]*\d|"
     r"\b(?:who|that) (?:switch(?:ed)?|mov(?:e|ed)) (?:from|to|over)\b|\bafter switching\b|"
     r"\b(?:twice|three times|half) as (?:many|much|fast|often)\b|"
-    r"\bbut (?:it|they|we|you) can\b(?!')"  # "They do not replace X, but they can provide ..."
+    r"\bbut (?:it|they|we|you) can\b(?!')"  # "It won't pour the slab, but it can tell you when ..."
 )
 #: A sentence that opens on the old way.
 _OLD_WAY_OPENER: Final = re.compile(r"^(?:until (?:now|recently|last \w+)|we used to|in the past)\b", re.IGNORECASE)

@@ -175,7 +175,7 @@ def _capability(verb: Token, names: frozenset[str], relative: str | None = None)
     else:
         who = _who(subject, names)
     if who is None and enabling and subject.pos_ == "NOUN":
-        who = _readers_plural(subject)  # "allows an organization to handle ...": whoever it enables
+        who = _readers_plural(subject)  # "allows a water district to schedule ...": whoever it enables
     if verb.lemma_.lower() in _SETTING_UP and (who == "they" or subject.tag_ == "NNS"):
         return None  # the reader's own step of setting up
     phrase = _verb_phrase(verb)
