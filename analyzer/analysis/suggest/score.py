@@ -38,7 +38,7 @@ from analyzer.analysis.suggest.kinds import (
     product_names,
     read_kinds,
 )
-from analyzer.analysis.suggest.slots import Slots, read_slots, read_unnamed
+from analyzer.analysis.suggest.slots import Slots, read_targets
 from analyzer.analysis.suggest.targets import TARGETS, Rewrite
 from analyzer.analysis.suggest.wellformed import looks_well_formed
 from analyzer.labels import CHANGE, LABELS
@@ -148,7 +148,7 @@ def suggest(
     names = product_names(text, lines)
     # A salutation or a dateline on the launch line stays as written, in front of every rewrite.
     greetings = [_greeting(lines[i].text) for i in chosen]
-    read = read_slots(
+    read, unnamed = read_targets(
         [lines[i].text[len(g) :] for i, g in zip(chosen, greetings, strict=True)],
         [_buildable(kinds[i]) for i in chosen],
         names,
@@ -164,8 +164,7 @@ def suggest(
     title = titles[0] if titles else next((lines[i].text for i, k in enumerate(kinds) if k == HEADING), "")
     focus = replace(_focus(read, chosen, title), complaint=complaint(lines, kinds, chosen, names))
     if focus.capability is None:  # a product page's features told without their subject
-        unread = [lines[i].text for i, slots in zip(chosen, read, strict=True) if slots is None and kinds[i] in _TOLD]
-        focus = replace(focus, capability=read_unnamed(unread[:_UNNAMED_TRIED]))
+        focus = replace(focus, capability=unnamed)
     if tells_a_story(lines, kinds, titles):
         focus = replace(focus, capability=None)  # a case study's first sentences describe the customer
     used: set[str] = set()
@@ -231,11 +230,6 @@ def _finished(built: Built, greeting: str, original: str) -> Built:
     shift = len(greeting)
     placeholders = tuple(replace(p, start=p.start + shift, end=p.end + shift) for p in r.placeholders)
     return Built(replace(r, text=greeting + text, placeholders=placeholders), greeting + filled)
-
-
-#: The kinds whose sentence, told without its subject, says what the product does; how many are read.
-_TOLD: Final = frozenset({FEATURE, "claim"})
-_UNNAMED_TRIED: Final = 3
 
 
 def _buildable(kind: str) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Final
+from typing import Final, NamedTuple
 
 from spacy.tokens import Doc, Token
 
@@ -50,14 +50,23 @@ class Slots:
     capability: tuple[str, str] | None = None  # who can now do what: ("your planners", "move any call")
 
 
-def read_slots(
+class Read(NamedTuple):
+    """The targets as the parse read them."""
+
+    slots: list[Slots | None]  # each target's slots, None where it cannot be read
+    unnamed: tuple[str, str] | None  # the first feature told without its subject: ("", "send every tenant ...")
+
+
+def read_targets(
     sentences: Sequence[str],
     kinds: Sequence[str],
     names: frozenset[str] = frozenset(),
     capitals: frozenset[str] | None = None,
     product: str | None = None,
-) -> list[Slots | None]:
-    """The slots of each target sentence, parsed in one batch; None when it cannot be read.
+) -> Read:
+    """The slots of each target sentence, parsed in one batch, and what a feature without its
+    subject says the product does ("Automatically sends every tenant a reminder ...", see
+    `capability.read_unnamed_capability`), read off the same parse.
 
     `names` are the draft's own names (see `kinds.product_names`); `capitals` the words it
     capitalizes inside a sentence (`kinds.capitalized_inside`): a sentence that starts with one
@@ -68,21 +77,24 @@ def read_slots(
     originals = [_original(s) for s in sentences]
     readable = [k for k, text in enumerate(originals) if _parseable(text)]
     docs = dict(zip(readable, parser().pipe([originals[k] for k in readable]), strict=True))
-    return [
+    slots = [
         _slots(docs[k], originals[k], kinds[k], names, capitals, product) if k in docs else None
         for k in range(len(originals))
     ]
+    told = (docs[k] for k in readable if slots[k] is None and kinds[k] in {FEATURE, CLAIM})
+    unnamed = next((found for doc in told if (found := read_unnamed_capability(doc)) is not None), None)
+    return Read(slots, ("", unnamed) if unnamed else None)
 
 
-def read_unnamed(sentences: Sequence[str]) -> tuple[str, str] | None:
-    """The first capability a feature told without its subject states, as ("", verb phrase):
-    "Automatically sends every tenant a reminder ..." (see `capability.read_unnamed_capability`)."""
-    texts = [_original(s) for s in sentences]
-    for doc in parser().pipe([t for t in texts if _parseable(t)]):
-        found = read_unnamed_capability(doc)
-        if found is not None:
-            return "", found
-    return None
+def read_slots(
+    sentences: Sequence[str],
+    kinds: Sequence[str],
+    names: frozenset[str] = frozenset(),
+    capitals: frozenset[str] | None = None,
+    product: str | None = None,
+) -> list[Slots | None]:
+    """The slots of each target sentence (`read_targets`), None when it cannot be read."""
+    return read_targets(sentences, kinds, names, capitals, product).slots
 
 
 def _parseable(text: str) -> bool:
