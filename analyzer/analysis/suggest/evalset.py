@@ -49,6 +49,7 @@ BATCHES = {
     "fourteenth": 14,
     "fifteenth": 15,
     "sixteenth": 16,
+    "seventeenth": 17,
 }
 
 
