@@ -50,10 +50,10 @@ def read_capability(doc: Doc, names: frozenset[str]) -> tuple[str, str] | None:
         return defined
     verb = main_verb(doc)
     if verb is None:
-        return _named_then_verb(doc, names)
+        return _named_then_verb(doc, names, verb)
     if verb.lemma_.lower() in _NOT_CAPABILITIES:
         return _described(verb, names)
-    return _capability(verb, names) or _named_then_verb(doc, names)
+    return _capability(verb, names) or _named_then_verb(doc, names, verb)
 
 
 def read_unnamed_capability(doc: Doc) -> str | None:
@@ -81,14 +81,15 @@ def read_unnamed_capability(doc: Doc) -> str | None:
     return phrase.lower() if phrase else None
 
 
-def _named_then_verb(doc: Doc, names: frozenset[str]) -> tuple[str, str] | None:
+def _named_then_verb(doc: Doc, names: frozenset[str], main: Token | None) -> tuple[str, str] | None:
     """ "Campfolio moves short stays around ...", "Presslog prints a tag for each garment ...": the
     small parser reads the product's verb as a plural noun or as the subject of a later verb, but
-    a sentence that opens on the product's name and a word in -s says what the product does."""
+    a sentence that opens on the product's name and a word in -s says what the product does.
+    `main` is the sentence's main verb as `main_verb` read it."""
     if len(doc) < 4 or doc[0].text not in names:
         return None
     verb = doc[1]
-    if verb == main_verb(doc) or not (verb.tag_ in {"VBZ", "NNS"} and verb.is_lower and verb.lower_.endswith("s")):
+    if verb == main or not (verb.tag_ in {"VBZ", "NNS"} and verb.is_lower and verb.lower_.endswith("s")):
         return None  # the parse read it as the verb already, and the reading above refused it
     if doc[2].pos_ not in {"DET", "ADJ", "NOUN", "NUM", "PRON"} or verb.lemma_.lower() in _NOT_CAPABILITIES:
         return None
@@ -104,11 +105,12 @@ def _defined(doc: Doc, names: frozenset[str]) -> tuple[str, str] | None:
         return None
     subject = _subject(root)
     definition = next((c for c in root.children if c.dep_ == "attr"), None)
-    if subject is None or definition is None or _who(subject, names) is None or subject.lower_ in {"it", "this"}:
+    product = _who(subject, names) if subject is not None and subject.lower_ not in {"it", "this"} else None
+    if product is None or definition is None:
         return None
     described = [definition, *(c for c in definition.children if c.dep_ == "appos")]
     clause = next((t for t in definition.subtree if t.dep_ == "relcl" and t.head in described), None)
-    return None if clause is None else _capability(clause, names, relative=_who(subject, names))
+    return None if clause is None else _capability(clause, names, relative=product)
 
 
 #: What a press release announces when it does not name the product as the object.

@@ -110,10 +110,10 @@ def coaching_questions(missing: Sequence[str], focus: Focus) -> dict[str, list[s
         "who": _readers(focus.capability[0]) if focus.capability and focus.capability[0] else None,
         "capability": _theirs(focus.capability[1]) if focus.capability else None,
         "a_way": _a_way(*focus.capability) if focus.capability else None,
-        # a feature told without its subject: asked about a way to do it, never who can
-        "unnamed_way": _a_way(*focus.capability) if focus.capability and not focus.capability[0] else None,
     }
-    unnamed = bool(fields["unnamed_way"])
+    # a feature told without its subject: asked about a way to do it, never who can
+    unnamed = bool(focus.capability and not focus.capability[0])
+    fields["unnamed_way"] = fields["a_way"] if unnamed else None
     questions: dict[str, list[str]] = {}
     for element in RUBRIC_ELEMENTS:
         if element not in missing:
