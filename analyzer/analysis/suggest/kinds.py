@@ -113,6 +113,11 @@ _STRONG_NEWS = re.compile(
     r"(?:huge |big )?(?:credit|kudos|shout-?out|hats off) to|we (?:finally|officially) (?:have|moved|opened|are)|"
     r"mov(?:e|ed|ing) (?:in)?to (?:a|an|our|the) (?:new |first |own )?(?:office|space|home|building|warehouse))\b"
 )
+#: The partners themselves as the subject ("The two companies will work together on ...", "Both
+#: firms will be at the show"): what the companies do next, news of the partnership, not the product.
+_PARTNERS_SUBJECT = re.compile(
+    r"^(?:the two|the three|both) (?:companies|firms|partners|businesses|organi[sz]ations)\b"
+)
 _BOILERPLATE = re.compile(
     r"^(?:about\b|founded in|headquartered|[A-Z][\w.&-]*(?: [A-Z][\w.&-]*)* (?:is|are) (?:a|an|the) (?:leading )?"
     r"(?:provider|maker|developer|subsidiary|company|team)\b|"
@@ -142,8 +147,8 @@ _ANNOUNCE = re.compile(
 _VERSION = re.compile(r"\b(?:v?\d+\.\d+(?:\.\d+)?|\d+\.0)\b")
 #: What a product sentence says that scene-setting does not: something new, what the reader can now do, who made it.
 _NEWNESS = re.compile(
-    r"\b(?:now|new|today|this (?:week|month)|you can|can now|lets?|we|we're|we've|our|us|introduc\w*|launch\w*|"
-    r"releas\w*)\b"
+    r"\b(?:now|new|today|this (?:week|month)|you can|can now|lets?|we(?! (?:spent|were|had|used|did|went|started))|"
+    r"we're|we've|our|us|introduc\w*|launch\w*|releas\w*)\b"
 )
 #: Words that date a piece to a launch or a release; a page without any is evergreen copy.
 _LAUNCH = re.compile(
@@ -401,7 +406,7 @@ def _kind(
         return BOILERPLATE, False
     if body.endswith("?") or len(words) < 5:
         return OTHER, False
-    if _STRONG_NEWS.search(low) or (_NEWS.search(low) and not _ANNOUNCE.search(low)):
+    if _STRONG_NEWS.search(low) or _PARTNERS_SUBJECT.match(low) or (_NEWS.search(low) and not _ANNOUNCE.search(low)):
         return NEWS, False
     if (
         _MINOR_HEADING.match(section.lower())
@@ -542,14 +547,17 @@ def _counted(lines: tuple[Line, ...]) -> Counter[str]:
             token = token.rstrip(".")
             if token[:1].isupper() and token.lower() not in _COMMON_CAPS and len(token) > 2:
                 counts[token] += 1
-                if k > 0 or _VERSIONED.match(body.lstrip()):
+                if k > 0 or _VERSIONED.match(body.lstrip()) or _CAMEL_CASE.match(token):
                     # "Five years ago" capitalizes "Five" only at a sentence's start; "Tarewise 5,
-                    # released this week" is a name there too (a release with its number)
+                    # released this week" is a name there too (a release with its number), and
+                    # so is "TuneRoute", whose second capital no common word has
                     inside.add(token)
     return Counter({name: n for name, n in counts.items() if name in inside})
 
 
 _NAME_MENTIONS = 2
+#: A word capitalized inside itself: "TuneRoute", "ShedTally" (not "NASA" or "Ohio").
+_CAMEL_CASE = re.compile(r"[A-Z][a-z]+[A-Z]")
 #: A capitalized word and a release number: "Tarewise 5", "Plazaline 2025.3", "Kiln CI 4.12".
 #: Not "Published 3 November", "Step 1:" or "Sales 40% up".
 _VERSIONED = re.compile(r"[A-Z][\w-]*(?: [A-Z][\w-]*)? v?\d+(?:\.\d+)*(?![\d%])(?! ?(?:percent|per cent|[A-Z:]))")
