@@ -457,6 +457,8 @@ def test_coaching_quotes_the_drafts_complaint_and_asks_about_what_its_main_claim
         ("Berths are checked against each booking automatically, so nobody is double-booked by hand.", False),
         ("Marinas that switch from phone bookings typically fill twice as many weekend berths.", False),
         ("If you would rather phone boaters by hand, switch it off under Settings > Berths.", False),
+        # the maker's offer, which names the old tool only to take it away (round 34)
+        ("Every plan includes a 30-day trial, and we will move your berth list over from a spreadsheet.", False),
     ],
 )
 def test_only_a_sentence_that_complains_is_quoted_as_the_drafts_complaint(
@@ -559,6 +561,8 @@ def test_only_a_sentence_that_complains_is_quoted_as_the_drafts_complaint(
             ("technicians", "book a retest from the truck"),
         ),
         ("Rainpath never sends a report to the district without the tester's signature.", None),
+        # an object that is only a number points back at an example (round 34: "see all six")
+        ("When a district runs six pumping stations, you see all six on one screen.", None),
         # whoever a product enables, in its own words; a product page's definition of the product
         (
             "Rainpath allows a water district to schedule every backflow test from one calendar.",
@@ -988,7 +992,7 @@ def test_names_a_draft_only_starts_sentences_with_and_the_partners_own_plans(ana
     analysis, kinds = _kinds_by_first_word(analyzer, text)
     lines = [Line(s.text, s.start, s.end, s.label) for s in analysis.sentences]
     assert main_name(lines) == "BerthWise"  # capitalized inside itself: a name, even at a sentence's start
-    assert kinds["The"] == "news"  # what the partners will do together: news, not the product
+    assert kinds["The"] == "other"  # what the partners will do together: their plans, not the product
     assert kinds["BerthWise"] in TARGET_KINDS or kinds["BerthWise"] == "news"
     assert not [s for s in targets(analysis) if s.startswith("The two companies")]
     opening = (
@@ -1000,3 +1004,28 @@ def test_names_a_draft_only_starts_sentences_with_and_the_partners_own_plans(ana
     _, kinds = _kinds_by_first_word(analyzer, opening)
     assert kinds["Spring"] == "argument"  # the scene, told before the product is named: "we spent" is no news
     assert kinds["Liftlog"] in TARGET_KINDS
+
+
+def test_a_section_heading_ends_the_opening_and_a_makers_craft_or_yearly_volume_is_no_claim(
+    analyzer: Analyzer,
+) -> None:
+    # A service page that names itself only in its social proof: its "How it works" section is the
+    # service's own account, not the reader's world; "finished by hand" is its craft, not the old
+    # way, and a company's yearly volume is a credential (round 34's editors, on invented text).
+    text = (
+        "# Ridgeback Mobile Saw Sharpening\n\n"
+        "Saw sharpening for sawmills and joinery shops in the Hunter Valley, done in the yard from our truck.\n\n"
+        "## How it works\n\n"
+        "We visit every two weeks on the same weekday, before the first shift or after the last one.\n\n"
+        "Each band saw blade is ground on a coolant-fed wheel and finished by hand, so the teeth never overheat "
+        "and lose their set.\n\n"
+        "Every blade comes back tagged with the machine it belongs to.\n\n"
+        "## Who we work with\n\n"
+        "Ridgeback sharpens around 9,000 blades a year for 60 mills between Dungog and Singleton.\n\n"
+        "More than 60 mills use Ridgeback, from one-saw family yards to the big pine mills.\n"
+    )
+    analysis, kinds = _kinds_by_first_word(analyzer, text)
+    assert kinds["Each"] != "argument" and kinds["Every"] != "argument"  # after "How it works": the service's account
+    assert kinds["Ridgeback"] == "other"  # blades a year: a credential
+    asked = [q for questions in analysis.coaching.values() for q in questions]
+    assert asked and not [q for q in asked if "by hand" in q or "9,000" in q]
