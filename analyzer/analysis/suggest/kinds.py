@@ -79,9 +79,11 @@ _HASHTAGS = re.compile(r"^(?:#\w+\s*)+$")
 _GREETING = re.compile(r"^(?:hi|hello|dear|hey|thanks|thank you|cheers|best|regards)\b.{0,30}[,!]?$")
 
 #: Photos shown to the reader ("a few photos from the night", "that's Bronwen in the first
-#: photo"); a photo a product takes or keeps ("every visit will show up with a photo") is a feature.
+#: photo"); a photo a product takes or keeps ("every visit will show up with a photo", "the photos
+#: from the previous turnover") is a feature.
 _PHOTOS: Final = (
-    r"(?:a few|favou?rite|more|some|these|our) photos|photos? (?:from|of) (?:the|our|last|this)|"
+    r"(?:a few|favou?rite|more|some|these|our) photos|photos? (?:from|of) (?:the|our|last|this) (?:\w+ )?"
+    r"(?:night|day|evening|weekend|event|party|celebration|opening|launch|trip|offsite|show|summit|dinner|week)\b|"
     r"in the (?:first |second |third |last |next )?photo"
 )
 #: Company news meant to inform: events, hires, awards, funding, offices, anniversaries, photos.
@@ -93,9 +95,10 @@ _NEWS = re.compile(
     r"headquarter(?:s|ed)|anniversary|birthday|years? ago today|celebrat(?:e|es|ed|ing)|"
     + _PHOTOS
     + r"|swipe|pictured|"
-    r"conference|summit|expo|booth|keynote|exhibit(?:ion|ing|ors?)?|speakers?|panelists?|meetup|"
+    r"conference|summit|expo|booth|keynote|exhibit(?:ion|ing|ors?)?|speakers?|panelists?|meetup|get-together|"
     r"will (?:demonstrate|present|exhibit|speak)|(?:is|are) (?:now )?rolling .* out to|partnership|partners? with|"
-    r"donat(?:e|es|ed|ion)|volunteer(?:s|ed)?|charity|thank you|thanks to)\b"
+    r"donat(?:e|es|ed|ion)|volunteer(?:ed|ing)|volunteer days?|charity|thank you|"
+    r"thanks to)\b"
 )
 # The patterns from here on without IGNORECASE are written in lower case and matched against
 # the lowered sentence.
