@@ -122,6 +122,8 @@ _STRONG_NEWS = re.compile(
 _PARTNERS_SUBJECT = re.compile(
     r"^(?:the two|the three|both) (?:companies|firms|partners|businesses|organi[sz]ations)\b"
 )
+#: "ShedTally has entered a partnership with ...": with the draft's product named, the piece's announcement.
+_PARTNERSHIP = re.compile(r"\b(?:partnership|partners? with|partnered with)\b")
 _BOILERPLATE = re.compile(
     r"^(?:about\b|founded in|headquartered|[A-Z][\w.&-]*(?: [A-Z][\w.&-]*)* (?:is|are) (?:a|an|the) (?:leading )?"
     r"(?:provider|maker|developer|subsidiary|company|team)\b|"
@@ -426,6 +428,9 @@ def _kind(
         return OTHER, False
     if _PARTNERS_SUBJECT.match(low):
         return OTHER, False
+    if _PARTNERSHIP.search(low) and mentions(body, names) and not _STRONG_NEWS.search(low):
+        return ANNOUNCEMENT, False  # the product's own partnership: what the piece announces (the news
+        # is events, hires, awards and offices)
     if _STRONG_NEWS.search(low) or (_NEWS.search(low) and not _ANNOUNCE.search(low)):
         return NEWS, False
     if (
