@@ -95,7 +95,7 @@ NEVER = {
 def test_structure_quotes_and_boilerplate_are_never_targets(analyzer: Analyzer, name: str) -> None:
     analysis = analyze(analyzer, name)
     chosen = targets(analysis)
-    assert chosen and analysis.suggestions, f"{name} is a product piece: it must get a suggestion"
+    assert chosen and analysis.main_claim is not None, f"{name} is a product piece: it must have targets"
     assert set(suggested(analysis)) <= set(chosen)
     for start in NEVER[name]:
         assert not [s for s in chosen if start in s], f"{start!r} was made a target in {name}"
@@ -106,13 +106,19 @@ def test_a_feature_piece_gets_its_launch_line_and_features(analyzer: Analyzer) -
     chosen = targets(launch)
     assert chosen[0].startswith("Today we're releasing Tallyflow 3")
     assert any(s.startswith("Tallyflow 3 routes every supplier invoice") for s in chosen)
-    # The one form editors used ("Until now, ... [what did they do instead?]") goes once, to the
-    # most important target; a draft that never says "you" gets the form that does not either.
-    assert suggested(launch) == chosen[:1]
-    assert [a.strategy for s in launch.suggestions for a in s.alternatives] == ["feature-until-now-who-after.v1"]
+    # A draft that never says "you" gets no form: the third person's "Until now, it took [who ...]"
+    # was retired after round 35 (8 of 40 verdicts usable); its coaching still asks.
+    assert launch.suggestions == [] and launch.coaching
+    # Said to the reader, the one form editors used goes once, to the most important target.
+    path = DRAFTS / "feature-launch.md"
+    spoken = path.read_text(encoding="utf-8").replace("our invoice approval software", "your invoice approval software")
+    addressed = analyzer.analyze(
+        extract(spoken.encode(), filename=path.name), options=AnalyzeOptions(explanations=False)
+    )
+    assert suggested(addressed) == targets(addressed)[:1]
+    assert [a.strategy for s in addressed.suggestions for a in s.alternatives] == ["feature-until-now-after.v1"]
     # A result without its old figure has nothing a rewrite could add that editors would use.
     press = analyze(analyzer, "press-release.txt")
-    assert len(press.suggestions) == 1
     assert not any("reduced fresh food waste by 18%" in s for s in suggested(press))
 
 
@@ -148,7 +154,7 @@ def test_a_press_releases_dateline_stays_in_front_of_every_rewrite(analyzer: Ana
     text = (
         "DENVER, April 2, 2026 -- Tallyflow, a maker of accounts payable software, today launched Route, which "
         "sends every supplier invoice to the approver who owns its budget.\n\n"
-        "Route reads the purchase order behind each invoice and approvers sign off from one email link.\n"
+        "Route reads the purchase order behind each invoice and your approvers sign off from one email link.\n"
     )
     analysis = analyzer.analyze(text, options=AnalyzeOptions(explanations=False))
     launch = next(s for s in analysis.suggestions if "today launched Route" in s.original)
@@ -161,7 +167,7 @@ def test_a_press_releases_dateline_stays_in_front_of_every_rewrite(analyzer: Ana
 
 def test_a_draft_that_never_speaks_to_its_reader_gets_no_frame_that_does(analyzer: Analyzer) -> None:
     analysis = analyze(analyzer, "press-release.txt")  # third person throughout, like any release
-    assert analysis.suggestions
+    assert analysis.main_claim is not None and analysis.coaching  # its questions, for the writer
     for suggestion in analysis.suggestions:
         for alternative in suggestion.alternatives:
             published = SCHEMA_PLACEHOLDER.sub("", alternative.text)  # the questions are for the writer
@@ -339,7 +345,7 @@ def _original_score(analyzer: Analyzer, sentence: str) -> float:
 
 
 def test_scores_after_are_computed_on_text_with_neutral_stand_ins(analyzer: Analyzer) -> None:
-    path = DRAFTS / "feature-launch.md"
+    path = DRAFTS / "product-email.txt"
     extracted = extract(path.read_bytes(), filename=path.name)
     analysis = analyzer.analyze(extracted, options=AnalyzeOptions(explanations=False, suggestions=False))
     seen: list[str] = []
@@ -424,6 +430,22 @@ def test_coaching_quotes_the_drafts_complaint_and_asks_about_what_its_main_claim
     # Without suggestions (and without the parser) the complaint is still quoted.
     plain = analyzer.analyze(text, options=AnalyzeOptions(explanations=False, suggestions=False)).coaching
     assert plain["price_of_inaction"] == coaching["price_of_inaction"][:1]
+
+
+def test_a_before_and_after_is_quoted_up_to_its_after(analyzer: Analyzer) -> None:
+    # Round 36: a satisfied customer's before-and-after, quoted whole, read as the complaint.
+    text = (
+        "# Slipway 2 is out today\n\n"
+        "Slipway 2 shows every free berth to visiting boaters, and Slipway takes the deposit when they book.\n\n"
+        "\u201cWe used to spend Friday evenings ringing boaters about unpaid berths; now the deposits are in before "
+        "the boats arrive,\u201d said the harbour master at Port Tenby.\n"
+    )
+    coaching = analyzer.analyze(text, options=AnalyzeOptions(explanations=False)).coaching
+    quoted = [q for questions in coaching.values() for q in questions if q.startswith("\u201c")]
+    assert quoted and all(
+        q.startswith("\u201cWe used to spend Friday evenings ringing boaters about unpaid berths.\u201d")
+        for q in quoted
+    )
 
 
 @pytest.mark.parametrize(
@@ -561,6 +583,10 @@ def test_only_a_sentence_that_complains_is_quoted_as_the_drafts_complaint(
             ("technicians", "book a retest from the truck"),
         ),
         ("Rainpath never sends a report to the district without the tester's signature.", None),
+        # what the business does as a business: its premises, its partners, its shelves (round 36)
+        ("Tentpole Rentals is moving into a bigger warehouse on the ring road this spring.", None),
+        ("Tentpole Rentals will team up with Harbour Marquees for the wedding season.", None),
+        ("Tentpole Rentals stocks more than 4,000 chairs, tables and heaters for hire.", None),
         # an object that is only a number points back at an example (round 34: "see all six")
         ("When a district runs six pumping stations, you see all six on one screen.", None),
         # whoever a product enables, in its own words; a product page's definition of the product
@@ -715,14 +741,11 @@ def test_a_rewrite_never_carries_more_than_two_placeholders() -> None:
 def test_every_frame_is_registered_under_a_versioned_name_and_fits_a_target_kind() -> None:
     names = rewriters.names()
     assert len(names) == len(set(names))
-    # Only frames with a record: the one form editors used after a feature or a launch line, in
-    # the reader's voice and in the third person, the same form worded for a page that announces
-    # nothing, and a result's own old figure. The rest of the moves are left to the coaching.
+    # Only frames with a record: the one form editors used after a feature or a launch line said to
+    # the reader, and a result's own old figure. The rest is left to the coaching (the third
+    # person's form and the evergreen page's were retired after round 35).
     assert {n: rewriters.get(n).move for n in names} == {
         "feature-until-now-after.v1": "why_change",
-        "feature-until-now-who-after.v1": "why_change",
-        "feature-without-it-after.v1": "why_change",
-        "feature-without-it-who-after.v1": "why_change",
         "result-cost-at-the-old-figure.v1": "price_of_inaction",
     }
     for name in names:
@@ -796,8 +819,8 @@ def test_words_are_compared_by_their_plain_forms() -> None:
 
 def test_the_form_is_not_offered_where_the_draft_already_says_the_old_way(analyzer: Analyzer) -> None:
     text = (
-        "# Rimewell Dock 2\n\n"
-        "Rimewell Dock records the temperature of every inbound pallet at the door and ties each reading to the "
+        "# Rimewell Dock 2 is out today\n\n"
+        "Rimewell Dock records the temperature of every inbound pallet at your door and ties each reading to the "
         "pallet's licence plate.\n\n"
         "Paper temperature logs get filled in at the end of a shift, and the claim arrives weeks later asking for "
         "a reading nobody took.\n"
@@ -805,12 +828,12 @@ def test_the_form_is_not_offered_where_the_draft_already_says_the_old_way(analyz
     analysis = analyzer.analyze(text, options=AnalyzeOptions(explanations=False))
     lines = [Line(s.text, s.start, s.end, s.label) for s in analysis.sentences]
     kinds = read_kinds(analysis.text, lines, [])
-    feature = next(i for i, line in enumerate(lines) if line.text.startswith("Rimewell Dock records"))
+    feature = next(i for i, line in enumerate(lines) if "Rimewell Dock records" in line.text)
     assert kinds[feature] in TARGET_KINDS and kinds[feature + 1] == "argument"
     assert argued_targets(lines, kinds, [feature]) == {feature}
     assert analysis.suggestions == []  # "Until now, your team had to [...]" would repeat the next sentence
     without = analyzer.analyze(text.split("\n\nPaper")[0] + "\n", options=AnalyzeOptions(explanations=False))
-    assert [a.strategy for s in without.suggestions for a in s.alternatives] == ["feature-without-it-who-after.v1"]
+    assert [a.strategy for s in without.suggestions for a in s.alternatives] == ["feature-until-now-after.v1"]
 
 
 @pytest.mark.parametrize(
@@ -827,8 +850,8 @@ def test_a_sentence_that_names_a_loss_in_the_claims_words_argues_it(
     analyzer: Analyzer, aside: str, argued: bool
 ) -> None:
     text = (
-        "# Licensewatch for staffing agencies\n\n"
-        "Licensewatch rechecks every nurse license against the state board each week and alerts the agency the "
+        "# Licensewatch for staffing agencies is out today\n\n"
+        "Licensewatch rechecks every nurse license against the state board each week and alerts your agency the "
         f"same day a license record changes.\n\n{aside}\n\n"
         "Licensewatch costs $1.50 per monitored license per month.\n"
     )
@@ -846,9 +869,7 @@ def _forms(analyzer: Analyzer, text: str) -> list[str]:
     return [a.text for s in analysis.suggestions for a in s.alternatives]
 
 
-def test_a_launch_asks_what_the_reader_did_until_now_and_a_product_page_what_they_do_without_it(
-    analyzer: Analyzer,
-) -> None:
+def test_a_launch_asks_what_the_reader_did_until_now_and_a_product_page_gets_no_form(analyzer: Analyzer) -> None:
     page = (
         "# Tilerun for flooring contractors\n\n"
         "Tilerun reads the floor plan you upload, measures every room and works out the boxes of tile, underlay "
@@ -856,11 +877,10 @@ def test_a_launch_asks_what_the_reader_did_until_now_and_a_product_page_what_the
         "Your quote goes to the client as a branded PDF with an accept button.\n\n"
         "Plans start at $49 per estimator per month.\n"
     )
-    [evergreen] = _forms(analyzer, page)
-    # The product's name when the draft uses it often enough to be sure of it, else "this".
-    assert re.search(r"\. Without (?:Tilerun|this), your team has to \[what do they do instead\?\]\.$", evergreen)
-    # "Until now" on a page for a product that has been sold for years implies a launch that never was.
-    assert "Until now" not in evergreen
+    # "Until now" on a page for a product that has been sold for years implies a launch that never
+    # was, and its own "Without Tilerun, your team has to [...]" was retired after round 35 (7 of 52
+    # verdicts usable): the page gets its coaching questions alone.
+    assert _forms(analyzer, page) == []
     launch = page.replace("# Tilerun for flooring contractors", "# Tilerun 4 is out today")
     [dated] = _forms(analyzer, launch)
     assert dated.endswith("Until now, your team had to [what did they do instead?].")
@@ -869,7 +889,7 @@ def test_a_launch_asks_what_the_reader_did_until_now_and_a_product_page_what_the
 def test_a_quote_or_a_case_study_that_tells_the_old_way_keeps_the_form_away(analyzer: Analyzer) -> None:
     release = (
         "HALIFAX, Nova Scotia, February 17, 2026 -- Brinemark Systems today released Brinemark Trace, software "
-        "that follows every lot of fish from the landing slip to the label on the finished case.\n\n"
+        "that follows every lot of fish from your landing slip to the label on your finished case.\n\n"
         "Trace is priced per receiving line from $600 a month.\n\n"
         '"During a mock recall we used to need three people and most of a shift to follow a single lot of '
         'haddock from its landing slip," said Aileen Morrisseau, quality manager at Cape Sable Seafoods.\n'
@@ -881,7 +901,7 @@ def test_a_quote_or_a_case_study_that_tells_the_old_way_keeps_the_form_away(anal
         "We have worked with Brinemark for six years and look forward to the next six",
     )
     assert [text.rsplit(". ", 1)[-1] for text in _forms(analyzer, unrelated)] == [
-        "Until now, it took [who, doing what, for how long?]."
+        "Until now, your team had to [what did they do instead?]."
     ]
     story = (
         "# How Glenbrae Trout cut feed waste by 9% with Shoalwise\n\n"
@@ -899,7 +919,7 @@ def test_a_main_claim_that_says_the_old_way_itself_leaves_the_whole_draft_alone(
         "# Rimewell Dock 2 is out today\n\n"
         "Rimewell Dock records the temperature of every inbound pallet at the door and ties each reading to the "
         "pallet's licence plate, so your receivers aren't copying readings onto a clipboard.\n\n"
-        "Rimewell Dock also flags a reefer that arrives above its set point and sends the reading to the carrier "
+        "Rimewell Dock also flags a reefer that arrives above its set point and sends the reading to your carrier "
         "with the claim.\n"
     )
     # Its launch line answers the form's question; a form on the next feature would repeat it.
@@ -907,7 +927,7 @@ def test_a_main_claim_that_says_the_old_way_itself_leaves_the_whole_draft_alone(
     plain = text.replace(", so your receivers aren't copying readings onto a clipboard", "")
     [form] = _forms(analyzer, plain)
     assert form.startswith("Rimewell Dock records") and form.endswith(
-        "Until now, it took [who, doing what, for how long?]."
+        "Until now, your team had to [what did they do instead?]."
     )
 
 

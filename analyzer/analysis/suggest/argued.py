@@ -272,11 +272,23 @@ _IN_THE_PAST: Final = re.compile(
 _QUOTED: Final = re.compile(r"^[\"\u201c](?P<words>[^\"\u201c\u201d]{20,}?)[,.]?[\"\u201d](?:\s|$)")
 
 
+#: Where a before-and-after turns to the after: "We used to spend Sunday mornings adding up cash
+#: sheets; now the treasurer signs the report ..." (round 36's editors read the whole as a
+#: satisfied customer's quote taken for the complaint; its first half is the complaint).
+_TURN_TO_THE_AFTER: Final = re.compile(r"\s*(?:;|, but|\u2014|--)\s*(?:now|since|these days|today|this year)\b")
+
+
 def _quotable(text: str, kind: str) -> str:
-    """What of a sentence the coaching can quote: a quotation's own words, a long sentence up to its colon."""
+    """What of a sentence the coaching can quote: a quotation's own words, a long sentence up to
+    its colon, a before-and-after up to its after."""
     if kind == QUOTE:
         found = _QUOTED.match(text.strip())
-        return found.group("words").strip() + "." if found else ""
+        text = found.group("words").strip() + "." if found else ""
+    turn = _TURN_TO_THE_AFTER.search(text)
+    if turn is not None and len(text[: turn.start()].split()) >= _COMPLAINT_WORDS[0]:
+        return text[: turn.start()].rstrip(",;") + "."
+    if kind == QUOTE:
+        return text
     words = text.split()
     if len(words) > _COMPLAINT_WORDS[1] and ":" in text:
         head = text.split(":", 1)[0].strip()

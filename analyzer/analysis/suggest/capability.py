@@ -22,7 +22,13 @@ _NOT_CAPABILITIES: Final = frozenset(
     | {"cost", "start", "come", "price", "open", "expand", "build", "make", "provide", "serve", "help"}
     # a release reaching its users: "Marklane 8.2 is rolling out to all accounts this week" (round 32)
     | {"roll", "arrive", "land", "upgrade"}
+    # what the business does as a business (round 36: readers asked about "a way to team up with
+    # Severnside Buses", "a way to stock more than 9,000 parts"); "move" is one only as a move
+    # of premises (`_RELOCATION`): "Campfolio moves short stays around" is a capability
+    | {"team", "partner", "stock", "relocate", "celebrate", "acquire", "sponsor"}
 )
+#: "... is moving into town", "moves to a bigger workshop": the business's premises, not a capability.
+_RELOCATION: Final = frozenset({"into", "to", "from"})
 #: A step the reader takes to set up, not what the product lets them do: "You place two or three
 #: sensors in each field at root depth" (round 32: "treats placing sensors as the new capability");
 #: the product's own "places every lesion photo on a body map" is a capability.
@@ -160,6 +166,10 @@ def _capability(verb: Token, names: frozenset[str], relative: str | None = None)
         return None  # a story in the past, a passive, or what the company did
     if any(c.dep_ == "neg" or c.lower_ == "never" for c in verb.children):
         return None  # "Lanternfish will never insert an ad inside them": what it does not do
+    if verb.lemma_.lower() == "move" and verb.i + 1 < len(verb.doc) and verb.doc[verb.i + 1].lower_ in _RELOCATION:
+        return None  # "Larch Ridge Taxidermy is moving into town": the business moves, nobody gains a way
+    if any(c.lower_ == "since" and any(g.like_num for g in c.children) for c in verb.children):
+        return None  # "... shows across the Upper Midwest since 1979": the company's record, however parsed
     can = any(c.tag_ == "MD" for c in verb.children)
     if relative is None and subject.text not in names and not can:
         # "Students enter a PIN or scan a card, and TrayLink shows the cashier ...": the people's
