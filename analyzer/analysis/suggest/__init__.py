@@ -3,7 +3,8 @@ the piece, chosen as an editor chooses them, and on the most important one the q
 answers to make the case, in the place the answer goes.
 
 `kinds` sorts every sentence as an editor does (heading, dateline, schedule, call to action,
-news, quote... or one of the five kinds worth rewriting) and `choose` picks the targets;
+news as `news` reads it, quote... or one of the five kinds worth rewriting) and `choose` picks
+the targets;
 `slots` reads each target with spaCy's small parser (loaded on the first request, for the
 targets only): the reader's situation it states (`situation`) and who it says can now do what
 (`capability`), both on a clause read off the parse (`clauses`); `argued` says where the draft

@@ -23,11 +23,11 @@ from analyzer.analysis.suggest.kinds import (
     NEWS,
     PRICE,
     Line,
-    is_news_headline,
     is_product_sentence,
     mentions,
     product_names,
 )
+from analyzer.analysis.suggest.news import is_news_headline
 from analyzer.labels import CHANGE
 
 #: How much an editor wants each kind rewritten, before the sentence's own merits.

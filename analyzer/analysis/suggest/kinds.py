@@ -4,8 +4,8 @@ Only five kinds can be rewrite targets (`TARGET_KINDS`): the announcement, a fea
 figure, a price and a claim about the product. Everything else is structure (headings, datelines,
 bylines, schedules, addresses, contact lines, calls to action, list fragments, attributions,
 legal and About boilerplate), someone's words (quotes), company news meant to inform (events,
-hires, awards, funding, offices, anniversaries, photos) or a sentence that already argues for
-change. The rules read the raw text and its place in the draft, not spaCy's parser: every
+hires, awards, funding, offices, anniversaries, photos: `news`) or a sentence that already
+argues for change. The rules read the raw text and its place in the draft, not spaCy's parser: every
 sentence of every document goes through them, and the parser is kept for the few targets.
 """
 
@@ -21,6 +21,7 @@ from typing import Final
 
 from analyzer.analysis.suggest import lexicon
 from analyzer.analysis.suggest.lexicon import CTA_VERBS, IMPERATIVE_VERBS
+from analyzer.analysis.suggest.news import NEWS_WORDS, PARTNERS_SUBJECT, PARTNERSHIP, STRONG_NEWS
 
 HEADING: Final = "heading"
 DATELINE: Final = "dateline"
@@ -78,52 +79,6 @@ _QUOTE_END = re.compile(r"[,.!?][\"\u201d]\s+(?:says|said|adds|added|explains|ex
 _HASHTAGS = re.compile(r"^(?:#\w+\s*)+$")
 _GREETING = re.compile(r"^(?:hi|hello|dear|hey|thanks|thank you|cheers|best|regards)\b.{0,30}[,!]?$")
 
-#: Photos shown to the reader ("a few photos from the night", "that's Bronwen in the first
-#: photo"); a photo a product takes or keeps ("every visit will show up with a photo", "the photos
-#: from the previous turnover") is a feature.
-_PHOTOS: Final = (
-    r"(?:a few|favou?rite|more|some|these|our) photos|photos? (?:from|of) (?:the|our|last|this) (?:\w+ )?"
-    r"(?:night|day|evening|weekend|event|party|celebration|opening|launch|trip|offsite|show|summit|dinner|week)\b|"
-    r"in the (?:first |second |third |last |next )?photo"
-)
-#: Company news meant to inform: events, hires, awards, funding, offices, anniversaries, photos.
-_NEWS = re.compile(
-    r"\b(?:hiring|we're hiring|join(?:ed|s)? (?:us|the team|our team)|appoint(?:s|ed)|welcom(?:e|es|ed|ing)|"
-    r"award(?:s|ed)?|winner|won|finalist|shortlisted|recogni[sz]ed|trophy|series [a-d]\b|funding|raised|"
-    r"investors?|led by|valuation|acquir(?:e|es|ed|ing)|acquisition|merger|new office|"
-    r"opens? (?:an |a |its |our )?office|"
-    r"headquarter(?:s|ed)|anniversary|birthday|years? ago today|celebrat(?:e|es|ed|ing)|"
-    + _PHOTOS
-    + r"|swipe|pictured|"
-    r"conference|summit|expo|booth|keynote|exhibit(?:ion|ing|ors?)?|speakers?|panelists?|meetup|get-together|"
-    r"will (?:demonstrate|present|exhibit|speak)|(?:is|are) (?:now )?rolling .* out to|partnership|partners? with|"
-    r"donat(?:e|es|ed|ion)|volunteer(?:ed|ing)|volunteer days?|charity|thank you|"
-    r"thanks to)\b"
-)
-# The patterns from here on without IGNORECASE are written in lower case and matched against
-# the lowered sentence.
-#: News whatever else the sentence says: "today announced a $24 million Series B" informs, it does not sell.
-_STRONG_NEWS = re.compile(
-    r"\b(?:we're hiring|hiring|series [a-d]\b|funding round|raised|investors?|valuation|acquisition|award(?:s|ed)?|"
-    r"trophy|anniversary|years? ago today|new office|headquarters|conference|summit|expo|booth|judges|"
-    r"grown to a team|brings together|open(?:s|ed)? (?:its|a|an|our) (?:new )?(?:\w+ )?(?:office|headquarters|branch)|"
-    r"(?:the|our) (?:new )?office (?:will|is|in)|open house|meetup|user group|community (?:event|day)|"
-    r"joins (?:us )?as|will house|joins (?:us |the company )?(?:from|as)|succeeds|retiring|"
-    r"previously (?:spent|served|led|worked)|served as|appoint(?:s|ed)|appointment of|"
-    r"named (?:chief|head|vice|ceo|cfo|cto|president)|"
-    r"team of \d+|" + _PHOTOS + r"|swipe|celebrat(?:e|es|ed|ing)|"
-    # Thanks and milestones: "huge credit to Amara and Tomás", "we finally have a place of our own".
-    r"(?:huge |big )?(?:credit|kudos|shout-?out|hats off) to|we (?:finally|officially) (?:have|moved|opened|are)|"
-    r"mov(?:e|ed|ing) (?:in)?to (?:a|an|our|the) (?:new |first |own )?(?:office|space|home|building|warehouse))\b"
-)
-#: The partners themselves as the subject ("The two companies will work together on ...", "Both
-#: firms will be at the show"): what the companies do next, the partnership's plans, not the
-#: product (the partnership itself may still be what the piece announces).
-_PARTNERS_SUBJECT = re.compile(
-    r"^(?:the two|the three|both) (?:companies|firms|partners|businesses|organi[sz]ations)\b"
-)
-#: "ShedTally has entered a partnership with ...": with the draft's product named, the piece's announcement.
-_PARTNERSHIP = re.compile(r"\b(?:partnership|partners? with|partnered with)\b")
 _BOILERPLATE = re.compile(
     r"^(?:about\b|founded in|headquartered|[A-Z][\w.&-]*(?: [A-Z][\w.&-]*)* (?:is|are) (?:a|an|the) (?:leading )?"
     r"(?:provider|maker|developer|subsidiary|company|team)\b|"
@@ -426,12 +381,12 @@ def _kind(
         return BOILERPLATE, False
     if body.endswith("?") or len(words) < 5:
         return OTHER, False
-    if _PARTNERS_SUBJECT.match(low):
+    if PARTNERS_SUBJECT.match(low):
         return OTHER, False
-    if _PARTNERSHIP.search(low) and mentions(body, names) and not _STRONG_NEWS.search(low):
+    if PARTNERSHIP.search(low) and mentions(body, names) and not STRONG_NEWS.search(low):
         return ANNOUNCEMENT, False  # the product's own partnership: what the piece announces (the issue's news
         # is events, hires, awards and offices)
-    if _STRONG_NEWS.search(low) or (_NEWS.search(low) and not _ANNOUNCE.search(low)):
+    if STRONG_NEWS.search(low) or (NEWS_WORDS.search(low) and not _ANNOUNCE.search(low)):
         return NEWS, False
     if (
         _MINOR_HEADING.match(section.lower())
@@ -494,11 +449,6 @@ def announces(text: str, kinds: Sequence[str]) -> bool:
     eleventh round's editors: "'Until now' wrong on a page for a service running for years").
     """
     return ANNOUNCEMENT in kinds or bool(_LAUNCH.search(text))
-
-
-def is_news_headline(text: str) -> bool:
-    """A title or opening line that is company news: a hire, an award, an office, funding, an anniversary."""
-    return bool(_STRONG_NEWS.search(text.lower()))
 
 
 def is_product_sentence(text: str, names: frozenset[str]) -> bool:
