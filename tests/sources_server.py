@@ -93,6 +93,18 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
                 site.requests.append((self.path, self.headers.get("User-Agent", "")))
                 site.in_flight += 1
                 site.max_in_flight = max(site.max_in_flight, site.in_flight)
+            answered = False
+
+            def answer() -> None:
+                # Counted out before the body goes: a client that has read the whole reply may
+                # send its next request before this thread gets back from the write, and the
+                # count would then be one over the client's true concurrency (seen in CI).
+                nonlocal answered
+                if not answered:
+                    answered = True
+                    with site.lock:
+                        site.in_flight -= 1
+
             try:
                 reply = site._reply(self.path)
                 time.sleep(reply.delay)
@@ -108,12 +120,12 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
                 for name, value in reply.headers.items():
                     self.send_header(name, value)
                 self.end_headers()
+                answer()
                 self.wfile.write(reply.body)
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client gave up on us (a timeout or a cut-off): what the test wanted
             finally:
-                with site.lock:
-                    site.in_flight -= 1
+                answer()
 
         def log_message(self, format: str, *args: object) -> None:
             pass
