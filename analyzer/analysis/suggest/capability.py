@@ -204,7 +204,7 @@ def _verb_phrase(verb: Token) -> str | None:
         return None  # "recognizes them and the attendant's tablet shows ...": a second clause
     if any(t.dep_ == "dobj" and t.head == verb and t.lower_ in _UNNAMED for t in words):
         return None  # "attach it to the batch": what "it" is was said in another sentence (round 26)
-    if any(t.dep_ == "dobj" and t.head == verb and t.pos_ == "NUM" and t.head.i < t.i for t in words):
+    if any(t.dep_ == "dobj" and t.head == verb and t.pos_ == "NUM" for t in words):
         return None  # "see all six": six of what was said in the example before it (round 34)
     ends = _NEEDS_ITS_END.get(verb.lemma_.lower())
     if ends is not None and not any(t.lower_ in ends for t in words):
