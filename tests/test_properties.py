@@ -32,7 +32,7 @@ from hypothesis import strategies as st
 
 from analyzer.analysis.analyzer import Analysis, AnalyzeOptions, Analyzer
 from analyzer.analysis.suggest import TARGET_KINDS, TARGETS, rewriters
-from analyzer.analysis.suggest.slots import read_slots
+from analyzer.analysis.suggest.slots import read_targets
 from analyzer.errors import AnalyzerError, EmptyDocumentError, UndecodableError
 from analyzer.labels import LABELS, RUBRIC_ELEMENTS
 from analyzer.text.extract import FORMATS, TEXT_FORMATS, Extracted, check_text, extract, extract_text
@@ -511,7 +511,7 @@ def test_rewrites_of_any_sentence(engine: Analyzer, sentence: str) -> None:
         len(sentence),
         ANALYZE_BASE,
         ANALYZE_PER_CHAR,
-        lambda: read_slots([sentence] * len(kinds), kinds),
+        lambda: read_targets([sentence] * len(kinds), kinds).slots,
     )
     for slots in found:
         if slots is None:

@@ -42,7 +42,6 @@ class Frame:
     rationale: str
     needs: frozenset[str] = frozenset()  # the fields that must be filled for the frame to apply
     unless: frozenset[str] = frozenset()  # fields that must be empty: what the draft already says
-    third_person: bool = False  # only for a draft that never speaks to its reader
     evergreen: bool | None = None  # only on a page that announces nothing (True), or only on one that does
 
     @property
@@ -117,15 +116,14 @@ def frame(
     *,
     needs: set[str] | None = None,
     unless: set[str] | None = None,
-    third_person: bool = False,
     evergreen: bool | None = None,
 ) -> Frame:
     """Register a frame under `name`; the moves modules declare theirs with this.
 
     `needs` defaults to the fields the clause uses that a sentence may lack (topic, situation,
     measure, status-quo figure); `unless` names fields that keep the frame away when filled;
-    a `third_person` frame is the form for a draft that never says "you"; an `evergreen` one
-    (True) only for a page that announces nothing, (False) only for one that does.
+    an `evergreen` one (True) only for a page that announces nothing, (False) only for one that
+    does.
     """
     used = set(re.findall(r"\{(\w+)\}", clause))
     wanted = _OPTIONAL & used if needs is None else needs
@@ -137,7 +135,6 @@ def frame(
         rationale,
         frozenset(wanted),
         frozenset(unless or ()),
-        third_person,
         evergreen,
     )
     rewriters.register(name)(made)

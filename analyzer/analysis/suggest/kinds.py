@@ -329,8 +329,8 @@ def _opening_context(lines: Sequence[Line], kinds: list[str]) -> list[str]:
     # The opening ends at the first section heading as well: "How it works" on a page that names
     # its service only in a late line of social proof opens the product's own account (round 34's
     # editors: "the service's method quoted as the reader's problem").
-    body = [i for i, kind in enumerate(kinds) if kind != HEADING]
-    section = next((i for i, kind in enumerate(kinds) if kind == HEADING and body and i > body[0]), len(kinds))
+    body = next((i for i, kind in enumerate(kinds) if kind != HEADING), len(kinds))
+    section = next((i for i, kind in enumerate(kinds) if kind == HEADING and i > body), len(kinds))
     first = min(first, section)
     return [
         ARGUMENT if i < first and kind in {FEATURE, CLAIM} and not _NEWNESS.search(line.text.lower()) else kind

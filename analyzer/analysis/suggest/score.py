@@ -274,15 +274,15 @@ def _alternatives(
     """One alternative per move, from the first frame of that move not yet used in the document.
 
     A draft that never speaks to its reader (a press release, a case study told in the third
-    person) gets no frame that does, and only such a draft gets the third-person forms: the
-    editors judged "your team" in such a draft off-voice. A page that announces nothing gets
+    person) gets no frame that does: the editors judged "your team" in such a draft off-voice
+    (its own third-person forms were retired after round 35). A page that announces nothing gets
     only the frames for evergreen copy, and a launch only the others.
     """
     found: list[Built] = []
     for move in order:
         for name in rewriters.names():
             frame = rewriters.get(name)
-            if frame.move != move or name in used or (frame.third_person and second_person):
+            if frame.move != move or name in used:
                 continue
             if frame.evergreen is not None and frame.evergreen == launch:
                 continue

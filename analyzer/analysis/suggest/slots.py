@@ -86,17 +86,6 @@ def read_targets(
     return Read(slots, ("", unnamed) if unnamed else None)
 
 
-def read_slots(
-    sentences: Sequence[str],
-    kinds: Sequence[str],
-    names: frozenset[str] = frozenset(),
-    capitals: frozenset[str] | None = None,
-    product: str | None = None,
-) -> list[Slots | None]:
-    """The slots of each target sentence (`read_targets`), None when it cannot be read."""
-    return read_targets(sentences, kinds, names, capitals, product).slots
-
-
 def _parseable(text: str) -> bool:
     """Short enough for the parser: spaCy's tokenizer is quadratic in the length of a run of non-space."""
     return len(text) <= _MAX_CHARS and not _LONG_RUN.search(text)
