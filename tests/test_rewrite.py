@@ -883,7 +883,7 @@ def test_a_launch_asks_what_the_reader_did_until_now_and_a_product_page_gets_no_
     assert _forms(analyzer, page) == []
     launch = page.replace("# Tilerun for flooring contractors", "# Tilerun 4 is out today")
     [dated] = _forms(analyzer, launch)
-    assert dated.endswith("Until now, your team had to [what did they do instead?].")
+    assert dated.endswith("Until now, you had to [what did you do instead?].")
 
 
 def test_a_quote_or_a_case_study_that_tells_the_old_way_keeps_the_form_away(analyzer: Analyzer) -> None:
@@ -901,7 +901,7 @@ def test_a_quote_or_a_case_study_that_tells_the_old_way_keeps_the_form_away(anal
         "We have worked with Brinemark for six years and look forward to the next six",
     )
     assert [text.rsplit(". ", 1)[-1] for text in _forms(analyzer, unrelated)] == [
-        "Until now, your team had to [what did they do instead?]."
+        "Until now, you had to [what did you do instead?]."
     ]
     story = (
         "# How Glenbrae Trout cut feed waste by 9% with Shoalwise\n\n"
@@ -927,7 +927,7 @@ def test_a_main_claim_that_says_the_old_way_itself_leaves_the_whole_draft_alone(
     plain = text.replace(", so your receivers aren't copying readings onto a clipboard", "")
     [form] = _forms(analyzer, plain)
     assert form.startswith("Rimewell Dock records") and form.endswith(
-        "Until now, your team had to [what did they do instead?]."
+        "Until now, you had to [what did you do instead?]."
     )
 
 
@@ -966,7 +966,22 @@ def test_a_draft_that_says_until_now_itself_gets_no_form_that_says_it_again(anal
     )
     assert _forms(analyzer, text) == []
     [form] = _forms(analyzer, text.split("\n\nUntil now")[0] + "\n")
-    assert form.endswith("Until now, your team had to [what did they do instead?].")
+    assert form.endswith("Until now, you had to [what did you do instead?].")
+
+
+def test_the_form_asks_the_reader_the_draft_speaks_to(analyzer: Analyzer) -> None:
+    owner = (
+        "# Berthwise Log 3 is out today\n\n"
+        "Berthwise Log now reads your engine hours from the boat's own network and books the next oil change at "
+        "the marina you name.\n\n"
+        "The app is free for owners of one boat.\n"
+    )
+    # Round 37's editors: "your team" is the wrong reader of a page for a yacht owner.
+    [alone] = _forms(analyzer, owner)
+    assert alone.endswith("Until now, you had to [what did you do instead?].")
+    fleet = owner.replace("the marina you name.", "the marina you name, so your crews spend the morning sailing.")
+    [crew] = _forms(analyzer, fleet)
+    assert crew.endswith("Until now, your team had to [what did they do instead?].")
 
 
 def test_a_companys_record_is_credentials_not_a_claim_to_rewrite(analyzer: Analyzer) -> None:

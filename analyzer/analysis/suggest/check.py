@@ -28,7 +28,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline
 
-from analyzer.analysis.suggest.frame import rewriters
+from analyzer.analysis.suggest.frame import READERS, rewriters
 from analyzer.labels import CHANGE, LABELS
 from analyzer.model.artifacts import load_artifact, save_artifact
 from analyzer.model.paths import DEFAULT_MODELS_DIR, PROJECT_ROOT
@@ -62,11 +62,17 @@ def frame_phrases() -> list[str]:
     """The fixed words of every registered frame: each fragment's three-word windows, or the fragment itself.
 
     Windows, not whole fragments: "costs your team" must not be learned from the corpus either,
-    wherever it occurs.
+    wherever it occurs. A frame's {reader} is read both ways ("until now you had", "until now
+    your team").
     """
     windows: set[str] = set()
-    for name in rewriters.names():
-        for piece in _MARKER.split(rewriters.get(name).clause):
+    clauses = [
+        rewriters.get(name).clause.replace("{reader}", words["reader"])
+        for name in rewriters.names()
+        for words in READERS.values()
+    ]
+    for clause in clauses:
+        for piece in _MARKER.split(clause):
             words = [w.lower() for w in re.findall(r"[A-Za-z']+", piece)]
             if len(words) < _MIN_MASKED_WORDS:
                 continue

@@ -2,7 +2,7 @@
 
 Eleven rounds of independent editors retired every frame that wrote the reader's situation
 for the writer (docs/suggestions.md, section 4): what they used is the writer's sentence as it
-stands and a form after it ("... Until now, your team had to [what did they do instead?]."), or
+stands and a form after it ("... Until now, you had to [what did you do instead?]."), or
 a result's own old figure put to work. A `Frame` is one such pattern over `_fields`: the
 sentence, what the draft already argues (a frame stays away where `unless` fields are filled),
 the product's name, a result's measure and figure. Facts only the writer has are
@@ -22,6 +22,18 @@ from analyzer.analysis.suggest.targets import Rewrite, make_rewrite
 
 #: Words that speak to the reader, in a draft or in a frame's own words.
 SPEAKS_TO_READER = re.compile(r"\byou(?:r|rs|'re|'ll|'ve)?\b", re.IGNORECASE)
+#: The words a frame's {reader} and {they} take, for a draft that speaks to one reader (False)
+#: or to a team (True).
+READERS: dict[bool, dict[str, str]] = {
+    False: {"reader": "you", "they": "you"},
+    True: {"reader": "your team", "they": "they"},
+}
+#: A draft that speaks to a team, not to one reader: round 37's editors called "your team" the
+#: wrong reader of a blog read by landowners, of a yacht owner's page, of a club secretary's.
+SPEAKS_TO_A_TEAM = re.compile(
+    r"\byour (?:\w+ )?(?:teams?|staff|crews?|people|employees|engineers|agents|reps|colleagues|departments?)\b",
+    re.IGNORECASE,
+)
 _MARKER = re.compile(r"\u00ab([^|\u00bb]+)\|([^\u00bb]+)\u00bb")
 
 
@@ -46,8 +58,9 @@ class Frame:
 
     @property
     def addresses_reader(self) -> bool:
-        """Do the frame's own words speak to the reader ("your team", "you pay")?"""
-        return bool(SPEAKS_TO_READER.search(_MARKER.sub("", re.sub(r"\{\w+\}", "", self.clause))))
+        """Do the frame's own words speak to the reader ("{reader} had to", "you pay")?"""
+        own_words = re.sub(r"\{(?!reader\})\w+\}", "", self.clause).replace("{reader}", "you")
+        return bool(SPEAKS_TO_READER.search(_MARKER.sub("", own_words)))
 
     def build(self, slots: Slots) -> Built | None:
         if slots.kind not in self.kinds:
@@ -85,6 +98,8 @@ def _fields(slots: Slots) -> dict[str, str]:
         "measure": slots.measure or "",
         "before": slots.before or "",
         "m_s": "" if many else "s",
+        # Who the form asks about: the draft's team, or its one reader ("you had to ...").
+        **READERS[slots.team],
     }
 
 

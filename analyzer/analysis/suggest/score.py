@@ -23,7 +23,7 @@ from analyzer.analysis.suggest import moves  # noqa: F401  (registers the frames
 from analyzer.analysis.suggest.argued import argued_targets, complaint, shared_words, tells_a_story
 from analyzer.analysis.suggest.choose import choose_targets
 from analyzer.analysis.suggest.coaching import Focus
-from analyzer.analysis.suggest.frame import SPEAKS_TO_READER, Built, rewriters
+from analyzer.analysis.suggest.frame import SPEAKS_TO_A_TEAM, SPEAKS_TO_READER, Built, rewriters
 from analyzer.analysis.suggest.kinds import (
     ANNOUNCEMENT,
     BENEFIT,
@@ -161,8 +161,9 @@ def suggest(
     )
     titles = [text[start:end] for start, end in headings]
     argued = argued_targets(lines, kinds, chosen, names, titles)
+    team = bool(SPEAKS_TO_A_TEAM.search(text or " ".join(line.text for line in lines)))
     read = [
-        replace(slots, argued=True) if slots is not None and i in argued else slots
+        replace(slots, argued=i in argued, team=team) if slots is not None else None
         for i, slots in zip(chosen, read, strict=True)
     ]
     title = titles[0] if titles else next((lines[i].text for i, k in enumerate(kinds) if k == HEADING), "")

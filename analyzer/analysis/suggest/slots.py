@@ -47,6 +47,7 @@ class Slots:
     before: str | None = None  # the status quo's own figure ("14 minutes" in "from 14 minutes to 6")
     product: str | None = None  # the name the draft mentions most ("Yardstack"), for "Without Yardstack, ..."
     argued: bool = False  # the draft already says how the reader works today, near it (see `argued`)
+    team: bool = False  # the draft speaks to a team ("your team", "your staff"), not to one reader
     capability: tuple[str, str] | None = None  # who can now do what: ("your planners", "move any call")
 
 

@@ -17,6 +17,6 @@ frame(
     "result-cost-at-the-old-figure.v1",
     "price_of_inaction",
     {"benefit"},
-    "At {before}, {measure} cost{m_s} your team «what does that add up to each month?|time every month», while {lead}",
+    "At {before}, {measure} cost{m_s} {reader} «what does that add up to each month?|time every month», while {lead}",
     "Puts a price on the status quo's own figure, so doing nothing has a cost the reader can check.",
 )

@@ -31,7 +31,7 @@ frame(
     "feature-until-now-after.v1",
     "why_change",
     FEATURE | {"announcement"},
-    "{original} Until now, your team had to «what did they do instead?|do this by hand».",
+    "{original} Until now, {reader} had to «what did {they} do instead?|do this by hand».",
     "Keeps the writer's sentence as it is and asks, after it, what the reader did before.",
     unless={"argued", "old_way"},
     evergreen=False,
