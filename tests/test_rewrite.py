@@ -1064,3 +1064,24 @@ def test_a_section_heading_ends_the_opening_and_a_makers_craft_or_yearly_volume_
     assert kinds["Ridgeback"] == "other"  # blades a year: a credential
     asked = [q for questions in analysis.coaching.values() for q in questions]
     assert asked and not [q for q in asked if "by hand" in q or "9,000" in q]
+
+
+def test_a_partners_about_paragraph_in_a_release_pasted_as_text_is_boilerplate(analyzer: Analyzer) -> None:
+    text = (
+        "Contact Tally counts every visit against each tenant's quota before a technician is booked\n\n"
+        "LEEDS, 3 March 2026 -- Fenwright today released Contact Tally, a feature of its maintenance desk that stops "
+        "a technician being sent twice in one week to the same flat.\n\n"
+        "It reads every booking made by phone, email or the tenant app and holds any visit over the "
+        "agreed weekly limit for a supervisor's approval.\n\n"
+        "About Fenwright\n\n"
+        "Fenwright builds maintenance software for housing associations.\n\n"
+        "About the Northern Housing Consortium\n\n"
+        "Member landlords manage more than 400,000 homes across the north of England and buy their repairs "
+        "services together through the consortium's framework.\n"
+    )
+    _, kinds = _kinds_by_first_word(analyzer, text)
+    # The partner's description under its own "About" line is boilerplate, though no Markdown marks
+    # the line as a heading and the paragraph reads like a claim.
+    assert kinds["Member"] == "boilerplate"
+    # A standfirst that opens with a product called "Contact ..." is not a "Contact" section.
+    assert kinds["Contact"] == "heading" and kinds["LEEDS,"] in TARGET_KINDS

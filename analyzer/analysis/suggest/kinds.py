@@ -92,6 +92,11 @@ _DESCRIPTION = re.compile(
     r"^(?:The )?[A-Z][\w'\u2019&.-]*(?: [A-Z][\w'\u2019&.-]*)* (?:is|are) (?:a|an) (?!\w+ (?:way|tool|app)\b)"
 )
 _ABOUT_HEADING = re.compile(r"^(?:about|who we are|our story|media contact|contact|legal|disclaimer)\b")
+#: The same, as a whole line of plain text: "About Ledgerlark", "Media contact"; not a standfirst
+#: that starts with a product named "Contact Clock".
+_ABOUT_LINE = re.compile(
+    r"^(?:about [^.:;!?]{1,60}|who we are|our story|(?:media |press )?contacts?(?: us)?|legal|disclaimer)[:.]?$"
+)
 _MINOR_HEADING = re.compile(
     r"^(?:fixes|bug fixes|fixed|deprecations?|deprecated|breaking changes|known issues|agenda|speakers|schedule|"
     r"programme|program|who should attend|faq|frequently asked)\b"
@@ -300,9 +305,12 @@ def read_kinds(text: str, lines: Sequence[Line], headings: Sequence[tuple[int, i
     headings = sorted(headings)
     kinds: list[str] = []
     in_quote = False
+    plain: Line | None = None  # the last heading of a draft pasted as text, which `headings` lack
     for line in lines:
-        kind, in_quote = _kind(line, text, headings, names, in_quote)
+        kind, in_quote = _kind(line, text, headings, names, in_quote, plain)
         kinds.append(kind)
+        if kind == HEADING:
+            plain = line
     return _opening_context(lines, kinds)
 
 
@@ -339,7 +347,12 @@ def _opening_context(lines: Sequence[Line], kinds: list[str]) -> list[str]:
 
 
 def _kind(
-    line: Line, text: str, headings: Sequence[tuple[int, int]], names: frozenset[str], in_quote: bool
+    line: Line,
+    text: str,
+    headings: Sequence[tuple[int, int]],
+    names: frozenset[str],
+    in_quote: bool,
+    plain: Line | None = None,
 ) -> tuple[str, bool]:
     body = DATELINE_PREFIX.sub("", BULLET.sub("", line.text.strip())) or line.text.strip()
     low = body.lower()  # case-blind patterns are written in lower case: IGNORECASE cost a fifth of the time
@@ -377,6 +390,11 @@ def _kind(
     if bulleted and not body.endswith((".", "!", "?")):
         return LIST_FRAGMENT, False
     section = _section_heading(line, text, headings)
+    # "About the Great Lakes Municipal Risk Pool" on a line of its own in a release pasted as text:
+    # the partner's boilerplate under it is no claim (batch 19's false positive).
+    about = plain is not None and _ABOUT_LINE.match(plain.text.strip("#* ").lower()) is not None
+    if about and not any(plain.start <= start < line.start for start, _ in headings):
+        return BOILERPLATE, False
     if _ABOUT_HEADING.match(section.lower()) or _BOILERPLATE.search(body) or _DESCRIPTION.match(body):
         return BOILERPLATE, False
     if body.endswith("?") or len(words) < 5:
