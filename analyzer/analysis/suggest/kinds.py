@@ -392,8 +392,11 @@ def _kind(
     section = _section_heading(line, text, headings)
     # "About the Great Lakes Municipal Risk Pool" on a line of its own in a release pasted as text:
     # the partner's boilerplate under it is no claim (batch 19's false positive).
-    about = plain is not None and _ABOUT_LINE.match(plain.text.strip("#* ").lower()) is not None
-    if about and not any(plain.start <= start < line.start for start, _ in headings):
+    if (
+        plain is not None
+        and _ABOUT_LINE.match(plain.text.strip("#* ").lower())
+        and not any(plain.start <= start < line.start for start, _ in headings)
+    ):
         return BOILERPLATE, False
     if _ABOUT_HEADING.match(section.lower()) or _BOILERPLATE.search(body) or _DESCRIPTION.match(body):
         return BOILERPLATE, False
