@@ -1085,3 +1085,20 @@ def test_a_partners_about_paragraph_in_a_release_pasted_as_text_is_boilerplate(a
     assert kinds["Member"] == "boilerplate"
     # A standfirst that opens with a product called "Contact ..." is not a "Contact" section.
     assert kinds["Contact"] == "heading" and kinds["LEEDS,"] in TARGET_KINDS
+
+
+def test_a_customers_size_at_the_start_of_a_case_study_is_not_its_claim(analyzer: Analyzer) -> None:
+    text = (
+        "# How Brackwater Vets cut missed vaccinations by a third\n\n"
+        "Brackwater Veterinary Group runs nine small-animal practices in Cumbria and sees about 2,000 pets a week.\n\n"
+        "Reminder letters went out by post once a month, and a third of them came back unopened.\n\n"
+        "Pawcall texts each owner two weeks before a vaccination is due and books the slot the owner picks "
+        "straight into the practice diary.\n\n"
+        "Missed vaccinations fell by 34% in the first six months.\n"
+    )
+    analysis = analyzer.analyze(text, options=AnalyzeOptions(explanations=False))
+    # The customer's size is how the story starts, not what the piece claims: the product's
+    # sentence or its result is the main claim.
+    assert analysis.main_claim is not None
+    assert analysis.main_claim.text.startswith(("Pawcall", "Missed"))
+    assert not [t for t in targets(analysis) if t.startswith("Brackwater")]
