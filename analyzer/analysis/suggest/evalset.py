@@ -52,6 +52,7 @@ BATCHES = {
     "seventeenth": 17,
     "eighteenth": 18,
     "nineteenth": 19,
+    "twentieth": 20,
 }
 
 
