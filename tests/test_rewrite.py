@@ -1102,3 +1102,37 @@ def test_a_customers_size_at_the_start_of_a_case_study_is_not_its_claim(analyzer
     assert analysis.main_claim is not None
     assert analysis.main_claim.text.startswith(("Pawcall", "Missed"))
     assert not [t for t in targets(analysis) if t.startswith("Brackwater")]
+
+
+def test_no_form_after_a_sentence_that_draws_its_own_contrast_or_invites_to_an_event(analyzer: Analyzer) -> None:
+    release = (
+        "# Sailtrim 4 is out today\n\n"
+        "Sailtrim now cuts every mainsail from measurements we take on your boat, not from the class drawing, so "
+        "the luff fits the mast track as it is.\n\n"
+        "Each sail ships with a tuning guide for your rig.\n"
+    )
+    # Round 39's editors: the sentence already says how it was, so "Until now, ..." repeats it.
+    assert _forms(analyzer, release) == []
+    assert _forms(analyzer, release.replace(", not from the class drawing,", ","))
+    briefing = (
+        "# Prescribed fire on your land: a briefing\n\n"
+        "Thursday, 22 January · 7:00 p.m. · Online\n\n"
+        "Emberline is hosting a free evening briefing this season for landowners in Georgia who are thinking about "
+        "burning pine stands or pasture.\n\n"
+        "You will hear how a burn plan is written and who has to sign it.\n"
+    )
+    # "A briefing has no 'instead'": no form after an invitation.
+    assert not [f for f in _forms(analyzer, briefing) if f.startswith("Emberline is hosting")]
+
+
+def test_a_partnership_in_passing_is_not_what_the_piece_announces(analyzer: Analyzer) -> None:
+    text = (
+        "# Hyperbaric oxygen therapy at Saguaro Wound Center\n\n"
+        "Saguaro Wound Center treats chronic wounds in four chambers at its clinic in Tucson.\n\n"
+        "Patients can sleep during treatment, and those who live outside Tucson can get help with transport "
+        "through our partnership with Pima Rides.\n\n"
+        "Saguaro Wound Center and Pima Rides have partnered with three rural clinics to bring patients in.\n"
+    )
+    _, kinds = _kinds_by_first_word(analyzer, text)
+    assert kinds["Patients"] != "announcement"
+    assert kinds["Saguaro"] in TARGET_KINDS

@@ -34,6 +34,16 @@ SPEAKS_TO_A_TEAM = re.compile(
     r"\byour (?:\w+ )?(?:teams?|staff|crews?|people|employees|engineers|agents|reps|colleagues|departments?)\b",
     re.IGNORECASE,
 )
+#: A contrast the sentence draws itself ("..., not just to the record as a whole", "... on your
+#: boat, not from the class drawing"): round 39's editors read a form after it as a repeat.
+_CONTRAST = re.compile(r"\bnot just\b|, not (?:from|by|on|in|with|at|just)\b", re.IGNORECASE)
+#: An invitation to an event ("Longleaf Fire Services is hosting a free evening briefing"): round
+#: 39's editors, "a briefing has no 'instead'".
+_INVITATION = re.compile(
+    r"\b(?:is hosting|are hosting|will host|join us|register (?:now|today|here|for)|save your (?:seat|spot)|"
+    r"(?:free|live|online|evening|morning|lunchtime) (?:webinar|briefing|workshop|session|demo)|webinar)\b",
+    re.IGNORECASE,
+)
 _MARKER = re.compile(r"\u00ab([^|\u00bb]+)\|([^\u00bb]+)\u00bb")
 
 
@@ -90,7 +100,11 @@ def _fields(slots: Slots) -> dict[str, str]:
         # The draft already says how the reader works today, near the sentence (see `argued`).
         "argued": "argued" if slots.argued else "",
         # The old way, said in the sentence itself ("... no longer rebuilds", "instead of delivered").
-        "old_way": found.group(0) if (found := SAYS_THE_OLD_WAY.search(slots.original)) else "",
+        "old_way": found.group(0)
+        if (found := SAYS_THE_OLD_WAY.search(slots.original) or _CONTRAST.search(slots.original))
+        else "",
+        # The sentence invites the reader to an event: it replaces nothing they did.
+        "invitation": found.group(0) if (found := _INVITATION.search(slots.original)) else "",
         # "Without Tilerun, ..." on the product's own page, when the sentence names it alone (not
         # "Saltmarsh Listen", not a plan's name); otherwise what the sentence just said ("Without this").
         "name": _named_alone(slots.product, slots.original) or "this",
@@ -116,7 +130,9 @@ def _named_alone(name: str | None, sentence: str) -> str | None:
 
 
 #: Fields a sentence may not have; a frame using one applies only when it is there.
-_OPTIONAL = frozenset({"topic", "Topic", "now", "future", "measure", "before", "product", "argued", "old_way"})
+_OPTIONAL = frozenset(
+    {"topic", "Topic", "now", "future", "measure", "before", "product", "argued", "old_way", "invitation"}
+)
 
 #: Every frame, by name, in the order the moves modules register them.
 rewriters: Registry[Frame] = Registry("rewriters")

@@ -404,7 +404,7 @@ def _kind(
         return OTHER, False
     if PARTNERS_SUBJECT.match(low):
         return OTHER, False
-    if PARTNERSHIP.search(low) and mentions(body, names) and not STRONG_NEWS.search(low):
+    if PARTNERSHIP.match(low) and mentions(body, names) and not STRONG_NEWS.search(low):
         return ANNOUNCEMENT, False  # the product's own partnership: what the piece announces (the news
         # is events, hires, awards and offices)
     if STRONG_NEWS.search(low) or (NEWS_WORDS.search(low) and not _ANNOUNCE.search(low)):

@@ -55,7 +55,14 @@ STRONG_NEWS = re.compile(
 #: product (the partnership itself may still be what the piece announces).
 PARTNERS_SUBJECT = re.compile(r"^(?:the two|the three|both) (?:companies|firms|partners|businesses|organi[sz]ations)\b")
 #: "ShedTally has entered a partnership with ...": with the draft's product named, the piece's announcement.
-PARTNERSHIP = re.compile(r"\b(?:partnership|partners? with|partnered with)\b")
+#: A partnership as what the sentence announces ("Fenwright has partnered with ...", "X and Y
+#: announced a partnership"), matched from the sentence's start; not one in passing ("help with
+#: transport through our partnership with Pima Rides", batch 20).
+PARTNERSHIP = re.compile(
+    r"^(?:[\w'\u2019&.,-]+ ){1,14}?(?:(?:has|have|is|are|will) )?(?:now )?"
+    r"(?:partner(?:ed|s|ing)? with|team(?:ed|s|ing)? up with|(?:announce[sd]?|formed|entered|signed) "
+    r"(?:a|an|its|their) (?:[\w-]+ )?partnership)\b"
+)
 
 
 def is_news_headline(text: str) -> bool:
