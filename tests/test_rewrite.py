@@ -1136,3 +1136,24 @@ def test_a_partnership_in_passing_is_not_what_the_piece_announces(analyzer: Anal
     _, kinds = _kinds_by_first_word(analyzer, text)
     assert kinds["Patients"] != "announcement"
     assert kinds["Saguaro"] in TARGET_KINDS
+
+
+def test_what_the_reader_loses_today_told_without_the_product_is_the_drafts_argument() -> None:
+    sentences = [
+        "Tagline prints a heat-sealed barcode for every garment at the counter and tracks it through each press.",
+        "Lost garments are the most expensive mistake a cleaner makes, and most of them start at the counter.",
+        "A stain found two customers later can't be charged to anyone.",
+        "Owners receive a weekly list of garments by lost revenue, so the counter staff chase the costliest first.",
+        "- Imports no longer fail for customers with apostrophes in their names.",
+    ]
+    text = "\n\n".join(sentences) + "\n"
+    lines, start = [], 0
+    for sentence in sentences:  # read as the sentence model reads most of them: a feature pitch
+        start = text.index(sentence, start)
+        lines.append(Line(sentence, start, start + len(sentence), "feature-pitch"))
+    kinds = read_kinds(text, lines, [])
+    # a loss named outright, without the product: the draft's argument, whatever the model read
+    assert kinds[1] == kinds[2] == "argument"
+    assert kinds[0] in TARGET_KINDS  # the product's own sentence
+    assert kinds[3] != "argument"  # a feature whose object names a loss
+    assert kinds[4] != "argument"  # a fix in a list

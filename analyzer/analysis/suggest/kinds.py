@@ -22,6 +22,7 @@ from typing import Final
 from analyzer.analysis.suggest import lexicon
 from analyzer.analysis.suggest.lexicon import CTA_VERBS, IMPERATIVE_VERBS
 from analyzer.analysis.suggest.news import NEWS_WORDS, PARTNERS_SUBJECT, PARTNERSHIP, STRONG_NEWS
+from analyzer.analysis.suggest.stakes import names_a_loss, without_cannot
 
 HEADING: Final = "heading"
 DATELINE: Final = "dateline"
@@ -447,6 +448,8 @@ def _kind(
         return ARGUMENT, False
     if low.startswith("unlike "):
         return OTHER, False  # a comparison with a named rival: an editor argues from the reader's way, not theirs
+    if names_a_loss(low) and not (bulleted or mentions(body, names) or _CAPABILITY.search(without_cannot(low))):
+        return ARGUMENT, False  # what the reader loses today, told without the product (see `stakes`)
     if _mentions_start(body, names) or _PEOPLE_SUBJECT.match(low) or _CAPABILITY.search(low) or _PRESENT.search(body):
         return FEATURE, False
     if mentions(body, names) or len(words) >= _LONG_STATEMENT:

@@ -60,7 +60,8 @@ PARTNERS_SUBJECT = re.compile(r"^(?:the two|the three|both) (?:companies|firms|p
 #: transport through our partnership with Pima Rides", batch 20).
 PARTNERSHIP = re.compile(
     r"^(?:[\w'\u2019&.,-]+ ){1,14}?(?:(?:has|have|is|are|will) )?(?:now )?"
-    r"(?:partner(?:ed|s|ing)? with|team(?:ed|s|ing)? up with|(?:announce[sd]?|formed|entered|signed) "
+    r"(?:partner(?:ed|s|ing)? with|team(?:ed|s|ing)? up with|"
+    r"(?:announce[sd]?|agree[sd]?|formed|entered(?: into)?|signed|struck|launched) "
     r"(?:a|an|its|their) (?:[\w-]+ )?partnership)\b"
 )
 
