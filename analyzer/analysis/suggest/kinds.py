@@ -108,7 +108,9 @@ _ANNOUNCE = re.compile(
     r"(?:we're|we are|we've|we have) (?:releasing|launching|shipping|rolling out|launched|released|introducing)|"
     r"(?:now|generally) available|is (?:now )?live|from today|is here|"
     r"starting (?:today|tomorrow|this week|next week|monday|tuesday|wednesday|thursday|friday)|"
-    r"(?<!before )(?<!after )(?<!since )(?<!your )(?<!their )(?<!'s )launch(?:es|ed|ing)?(?! dates?\b| days?\b)|"
+    # not a boat: "delivered by our own launch, the Carrick Belle" (batch 20)
+    r"(?<!before )(?<!after )(?<!since )(?<!your )(?<!their )(?<!'s )(?<!our own )launch(?:es|ed|ing)?"
+    r"(?! dates?\b| days?\b|, the )|"
     r"brings?\b.*\b(?:new|\d+\.\d+))"
 )
 _VERSION = re.compile(r"\b(?:v?\d+\.\d+(?:\.\d+)?|\d+\.0)\b")

@@ -20,6 +20,8 @@ _PHOTOS: Final = (
     r"(?:night|day|evening|weekend|event|party|celebration|opening|launch|trip|offsite|show|summit|dinner|week)\b|"
     r"in the (?:first |second |third |last |next )?photo"
 )
+#: A trade-show booth ("visit us at booth 4412", "at our booth"), not a recording or isolation booth.
+_BOOTH: Final = r"(?:visit|find|see|meet|at|to) (?:us at )?(?:our |the )?booth|booth (?:no\.? ?|number |#)?[a-z]?\d+"
 #: Company news meant to inform: events, hires, awards, funding, offices, anniversaries, photos.
 NEWS_WORDS = re.compile(
     r"\b(?:hiring|we're hiring|join(?:ed|s)? (?:us|the team|our team)|appoint(?:s|ed)|welcom(?:e|es|ed|ing)|"
@@ -29,7 +31,7 @@ NEWS_WORDS = re.compile(
     r"headquarter(?:s|ed)|anniversary|birthday|years? ago today|celebrat(?:e|es|ed|ing)|"
     + _PHOTOS
     + r"|swipe|pictured|"
-    r"conference|summit|expo|booth|keynote|exhibit(?:ion|ing|ors?)?|speakers?|panelists?|meetup|get-together|"
+    r"conference|summit|expo|" + _BOOTH + r"|keynote|exhibit(?:ion|ing|ors?)?|speakers?|panelists?|meetup|get-together|"
     r"will (?:demonstrate|present|exhibit|speak)|(?:is|are) (?:now )?rolling .* out to|partnership|partners? with|"
     r"donat(?:e|es|ed|ion)|volunteer(?:ed|ing)|volunteer days?|charity|thank you|"
     r"thanks to)\b"
@@ -39,7 +41,7 @@ NEWS_WORDS = re.compile(
 #: News whatever else the sentence says: "today announced a $24 million Series B" informs, it does not sell.
 STRONG_NEWS = re.compile(
     r"\b(?:we're hiring|hiring|series [a-d]\b|funding round|raised|investors?|valuation|acquisition|award(?:s|ed)?|"
-    r"trophy|anniversary|years? ago today|new office|headquarters|conference|summit|expo|booth|judges|"
+    r"trophy|anniversary|years? ago today|new office|headquarters|conference|summit|expo|" + _BOOTH + r"|judges|"
     r"grown to a team|brings together|open(?:s|ed)? (?:its|a|an|our) (?:new )?(?:\w+ )?(?:office|headquarters|branch)|"
     r"(?:the|our) (?:new )?office (?:will|is|in)|open house|meetup|user group|community (?:event|day)|"
     r"joins (?:us )?as|will house|joins (?:us |the company )?(?:from|as)|succeeds|retiring|"
