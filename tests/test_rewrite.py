@@ -1157,3 +1157,20 @@ def test_what_the_reader_loses_today_told_without_the_product_is_the_drafts_argu
     assert kinds[0] in TARGET_KINDS  # the product's own sentence
     assert kinds[3] != "argument"  # a feature whose object names a loss
     assert kinds[4] != "argument"  # a fix in a list
+
+
+def test_a_recording_booth_is_no_trade_show_and_a_boat_launch_is_no_launch() -> None:
+    sentences = [
+        "We've built a second isolation booth in the old storage room at our studio, with the same microphones.",
+        "Our engineers will be at booth 4412 in the north hall all week.",
+        "Orders confirmed by 16:00 are delivered the next morning by our own launch, the Carrick Belle, which "
+        "carries up to four tonnes.",
+    ]
+    text = "\n\n".join(sentences) + "\n"
+    lines, start = [], 0
+    for sentence in sentences:
+        start = text.index(sentence, start)
+        lines.append(Line(sentence, start, start + len(sentence), "feature-pitch"))
+    kinds = read_kinds(text, lines, [])
+    assert kinds[0] != "news" and kinds[1] == "news"
+    assert kinds[2] != "announcement"
