@@ -22,7 +22,7 @@ from analyzer.analysis.suggest.capability import read_capability, read_unnamed_c
 from analyzer.analysis.suggest.check import DEFAULT_CHECK_DIR, frame_phrases, load_check, mask, phrases_digest
 from analyzer.analysis.suggest.choose import choose_targets
 from analyzer.analysis.suggest.coaching import Focus, coaching_questions
-from analyzer.analysis.suggest.kinds import TARGET_KINDS, main_name, read_kinds
+from analyzer.analysis.suggest.kinds import TARGET_KINDS, main_name, product_names, read_kinds
 from analyzer.analysis.suggest.parse import clean, parser
 from analyzer.analysis.suggest.situation import read_situation
 from analyzer.analysis.suggest.targets import MAX_PLACEHOLDERS, PLACEHOLDER, make_rewrite
@@ -609,6 +609,14 @@ def test_only_a_sentence_that_complains_is_quoted_as_the_drafts_complaint(
             "Rainpath lets your inspectors log each valve's reading on a tablet as they go.",
             ("your inspectors", "log each valve's reading on a tablet as they go"),
         ),
+        # people of any trade who "can" now do it, though no lexicon lists their trade (batch 20);
+        # not things, not the old way ("can still"), not a count of things
+        (
+            "Starting today, court reporters can send a realtime feed to attorneys joining remotely.",
+            ("court reporters", "send a realtime feed to attorneys joining remotely"),
+        ),
+        ("Two tickets can still promise the customer the same part.", None),
+        ("Damage estimates can appear in the customer portal as soon as the depot submits them.", None),
     ],
 )
 def test_the_main_claims_capability_is_read_off_its_parse(sentence: str, capability: tuple[str, str] | None) -> None:
@@ -1174,3 +1182,22 @@ def test_a_recording_booth_is_no_trade_show_and_a_boat_launch_is_no_launch() -> 
     kinds = read_kinds(text, lines, [])
     assert kinds[0] != "news" and kinds[1] == "news"
     assert kinds[2] != "announcement"
+
+
+def test_a_word_that_only_opens_sentences_as_a_verbs_subject_is_a_name() -> None:
+    sentences = [
+        "Campfolio moves short stays around to keep long gaps open for monthly guests.",
+        "Campfolio reads electric meters from a tablet and adds the charge to each guest's invoice.",
+        "Book a demo and we will set up your first park.",
+        "Book a call with our team to see it on your own map.",
+        "Tickets are answered within a day.",
+        "Tickets are free for members.",
+    ]
+    lines, start = [], 0
+    for sentence in sentences:
+        lines.append(Line(sentence, start, start + len(sentence), "feature-pitch"))
+        start += len(sentence) + 2
+    # never written in lower case and the subject of "moves", "reads": the product, though no
+    # sentence names it past its first word; an imperative or a plural that opens sentences is not
+    assert main_name(lines) == "Campfolio"
+    assert product_names("", lines) == frozenset({"Campfolio"})

@@ -188,6 +188,10 @@ def _capability(verb: Token, names: frozenset[str], relative: str | None = None)
         who = _who(subject, names)
     if who is None and enabling and subject.pos_ == "NOUN":
         who = _readers_plural(subject)  # "allows a water district to schedule ...": whoever it enables
+    if who is None and _people_can(verb, subject):
+        # "Seasonal marinas can pause billing", "reporters at your agency can send a feed": people
+        # of any trade who can now do it (the lexicon of people misses most trades: batch 20)
+        who = _readers_plural(subject)
     if verb.lemma_.lower() in _SETTING_UP and (who == "they" or subject.tag_ == "NNS"):
         return None  # the reader's own step of setting up
     phrase = _verb_phrase(verb)
@@ -218,6 +222,30 @@ def _readers_plural(subject: Token) -> str | None:
     """The people a product serves or enables, named in its own words: any trade, not a list."""
     phrase = join_tokens(list(subject.subtree)).lower()
     return phrase if len(phrase.split()) <= MAX_SUBJECT_WORDS - 2 else None
+
+
+#: Plural subjects that are things, not people who gain a way: "Reports can include photos".
+_THINGS: Final = frozenset(
+    {"reports", "orders", "invoices", "files", "records", "jobs", "alerts", "updates", "changes", "items", "results"}
+)
+#: What a thing does rather than a person: "estimates can appear in the portal".
+_THINGS_DO: Final = frozenset({"appear", "arrive", "show", "go", "come", "stay", "remain", "be", "include", "contain"})
+
+
+def _people_can(verb: Token, subject: Token) -> bool:
+    """ "Seasonal marinas can pause billing", "reporters at your agency can send a feed": people of
+    any trade who can now do something (the lexicon of people misses most trades: batch 20); not
+    "two tickets can still promise the same part" (a thing, and the old way) nor "estimates can
+    appear"."""
+    return (
+        subject.tag_ == "NNS"
+        and subject.pos_ == "NOUN"
+        and subject.lower_ not in _THINGS
+        and verb.lemma_.lower() not in _THINGS_DO
+        and any(c.lower_ == "can" for c in verb.children)
+        and not any(c.lower_ in {"still", "never", "not", "n't"} for c in verb.children)
+        and not any(t.like_num for t in subject.subtree)
+    )
 
 
 #: Verbs that say nothing without their second phrase ("turn X into Y").

@@ -541,11 +541,17 @@ def _name_counts(lines: Sequence[Line]) -> Counter[str]:
 def _counted(lines: tuple[Line, ...]) -> Counter[str]:
     counts: Counter[str] = Counter()
     inside: set[str] = set()
+    lowered: set[str] = set()  # words the draft also writes in lower case: common words
+    openers: Counter[str] = Counter()  # capitalized words that open a sentence
     for line in lines:
         body = BULLET.sub("", line.text)
         tokens = re.findall(r"[A-Za-z][\w.-]*", body)
         for k, token in enumerate(tokens):
             token = token.rstrip(".")
+            if token[:1].islower():
+                lowered.add(token)
+            elif k == 0 and len(tokens) > 1 and re.fullmatch(r"[a-z]+[^s]s", tokens[1]):
+                openers[token] += 1  # "Campfolio moves": the subject of a verb (not "Book a demo", "Tickets are")
             if token[:1].isupper() and token.lower() not in _COMMON_CAPS and len(token) > 2:
                 counts[token] += 1
                 if k > 0 or _VERSIONED.match(body.lstrip()) or _CAMEL_CASE.match(token):
@@ -553,6 +559,10 @@ def _counted(lines: tuple[Line, ...]) -> Counter[str]:
                     # released this week" is a name there too (a release with its number), and
                     # so is "TuneRoute", whose second capital no common word has
                     inside.add(token)
+    # "Campfolio moves short stays ...", "Campfolio bills ...": a word that opens sentences as the
+    # subject of a verb and is never written in lower case is a name, though no sentence has it
+    # inside (batch 20)
+    inside.update(w for w, n in openers.items() if n >= _NAME_MENTIONS and w.lower() not in lowered)
     return Counter({name: n for name, n in counts.items() if name in inside})
 
 
