@@ -53,6 +53,7 @@ BATCHES = {
     "eighteenth": 18,
     "nineteenth": 19,
     "twentieth": 20,
+    "twenty-first": 21,
 }
 
 
