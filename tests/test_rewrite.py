@@ -17,7 +17,7 @@ from spacy.language import Language
 
 from analyzer.analysis.analyzer import Analysis, AnalyzeOptions, Analyzer
 from analyzer.analysis.suggest import TARGETS, Line, rewriters, suggest
-from analyzer.analysis.suggest.argued import argued_targets
+from analyzer.analysis.suggest.argued import argued_targets, complaint
 from analyzer.analysis.suggest.capability import read_capability, read_unnamed_capability
 from analyzer.analysis.suggest.check import DEFAULT_CHECK_DIR, frame_phrases, load_check, mask, phrases_digest
 from analyzer.analysis.suggest.choose import choose_targets
@@ -25,6 +25,7 @@ from analyzer.analysis.suggest.coaching import Focus, coaching_questions
 from analyzer.analysis.suggest.kinds import TARGET_KINDS, main_name, product_names, read_kinds
 from analyzer.analysis.suggest.parse import clean, parser
 from analyzer.analysis.suggest.situation import read_situation
+from analyzer.analysis.suggest.stakes import names_a_loss
 from analyzer.analysis.suggest.targets import MAX_PLACEHOLDERS, PLACEHOLDER, make_rewrite
 from analyzer.analysis.suggest.wellformed import problems
 from analyzer.analysis.suggest.words import forms
@@ -1201,3 +1202,40 @@ def test_a_word_that_only_opens_sentences_as_a_verbs_subject_is_a_name() -> None
     # sentence names it past its first word; an imperative or a plural that opens sentences is not
     assert main_name(lines) == "Campfolio"
     assert product_names("", lines) == frozenset({"Campfolio"})
+
+
+def test_no_season_statistic_or_service_is_quoted_as_the_complaint() -> None:
+    def complaint_of(sentences: list[str], kinds: list[str]) -> str | None:
+        lines, start = [], 0
+        for sentence in sentences:
+            lines.append(Line(sentence, start, start + len(sentence), "feature-pitch"))
+            start += len(sentence) + 2
+        return complaint(lines, kinds, [0])
+
+    claim = "Humitrak reads lint moisture at the condenser and sets the humidifier every few seconds."
+    # round 42's wrong questions (batch 21): a time of year, a share of customers, a service
+    assert (
+        complaint_of(
+            [claim, "The gin runs two stands around the clock from late October into February."],
+            ["feature", "argument"],
+        )
+        is None
+    )
+    assert (
+        complaint_of(
+            [claim, "Roughly 40 percent of our customers told us they had never been into a shop."],
+            ["feature", "argument"],
+        )
+        is None
+    )
+    assert names_a_loss("bottles that fail are replaced with new bottles in the customer's own cage.") is False
+    assert (
+        complaint_of(
+            [
+                claim,
+                "\u201cWe used to find out about a wet module when the press operator complained,\u201d said Ana Ruiz.",
+            ],
+            ["feature", "quote"],
+        )
+        == "We used to find out about a wet module when the press operator complained."
+    )

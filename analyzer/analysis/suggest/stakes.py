@@ -14,9 +14,14 @@ from __future__ import annotations
 import re
 from typing import Final
 
+#: "late", not "late October" or "late in the season": a time of year is no loss.
+LATE: Final = (
+    r"late(?! (?:january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"spring|summer|autumn|fall|winter|morning|afternoon|evening|night|season|shift)\b)"
+)
 #: A loss, a failure, a penalty or a risk named outright: the stakes of the reader's way today.
 _STAKES: Final = re.compile(
-    r"\b(?:lose|loses|losing|lost|loss|miss(?:es|ed)|mistakes?|fail(?:s|ed|ing|ure)?|late|fined|fines?|"
+    r"\b(?:lose|loses|losing|lost|loss|miss(?:es|ed)|mistakes?|fail(?:s|ed|ing|ure)?|" + LATE + r"|fined|fines?|"
     r"penalt(?:y|ies)|rejected|denied|wasted?|expensive|costl(?:y|ier)|at risk|risks?|can't|cannot|rarely|"
     r"ends? up|too late|the hard way)\b"
 )
@@ -29,7 +34,10 @@ _NEW_WAY_SAID: Final = re.compile(
     r"before (?:it|they) (?:becomes?|turns?)|"
     r"(?:gets?|receives?|sends?) (?:an? )?(?:alert|warning|reminder|notification)|flags?|alerts?|warns?|"
     r"prevents?|stops?|avoids?|catch(?:es)?|reduces?|cuts?|no longer|fell|dropped|(?:up|down) from|"
-    r"receives?|gets?|get a|triggers?|pages?|retried|go(?:es)? out|takes? (?:\w+ ){1,3}out of|will be)\b|"
+    r"receives?|gets?|get a|triggers?|pages?|retried|go(?:es)? out|takes? (?:\w+ ){1,3}out of|will be|"
+    # a service done for the customer, told in the passive: "Bottles that fail are replaced ..." (batch 21)
+    r"(?:is|are) (?:then |automatically )?(?:replaced|repaired|rebuilt|refurbished|retested|refunded|rebooked|"
+    r"reissued|restocked|reconditioned|cleaned|serviced|swapped))\b|"
     r", it \w+s\b"
 )
 
