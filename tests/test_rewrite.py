@@ -25,6 +25,7 @@ from analyzer.analysis.suggest.coaching import Focus, coaching_questions
 from analyzer.analysis.suggest.kinds import TARGET_KINDS, main_name, product_names, read_kinds
 from analyzer.analysis.suggest.parse import clean, parser
 from analyzer.analysis.suggest.situation import read_situation
+from analyzer.analysis.suggest.slots import Slots
 from analyzer.analysis.suggest.stakes import names_a_loss
 from analyzer.analysis.suggest.targets import MAX_PLACEHOLDERS, PLACEHOLDER, make_rewrite
 from analyzer.analysis.suggest.wellformed import problems
@@ -1239,3 +1240,17 @@ def test_no_season_statistic_or_service_is_quoted_as_the_complaint() -> None:
         )
         == "We used to find out about a wet module when the press operator complained."
     )
+
+
+def test_the_form_goes_only_to_a_sentence_that_names_the_product_or_says_what_is_new() -> None:
+    form = rewriters.get("feature-until-now-after.v1")
+    yard = "What visitors find is a yard stacked with used casks, most of which have held whisky before."
+    # Round 39's editors on a visitor blog: "no feature and no 'you' who did something instead".
+    assert form.build(Slots(kind="feature", original=yard, lead=yard, figures=())) is None
+    named = "Caskbook books every cask inspection online and sends the report to your phone."
+    assert form.build(Slots(kind="feature", original=named, lead=named, figures=(), named=True)) is not None
+    new = "Cask inspections can now be booked online, and the report goes to your phone the same day."
+    assert form.build(Slots(kind="feature", original=new, lead=new, figures=())) is not None
+    hire = "In June we took on Sam, our first apprentice, through the county's woodland scheme."
+    lines = [Line(hire, 0, len(hire), "feature-pitch")]
+    assert read_kinds(hire, lines, []) == ["news"]

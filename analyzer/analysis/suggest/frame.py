@@ -37,6 +37,12 @@ SPEAKS_TO_A_TEAM = re.compile(
 #: A contrast the sentence draws itself ("..., not just to the record as a whole", "... on your
 #: boat, not from the class drawing"): round 39's editors read a form after it as a repeat.
 _CONTRAST = re.compile(r"\bnot just\b|, not (?:from|by|on|in|with|at|just)\b", re.IGNORECASE)
+#: What is new, said in the sentence: "now", "today", "can", "lets you", "introducing".
+_NEWS_SAID = re.compile(
+    r"\b(?:now|new|newly|today|tonight|this (?:week|month|season|spring|summer|autumn|fall|winter|release|update)|"
+    r"can now|lets? (?:you|your|them|every|each|any)|you(?:'ll)? can|introduc\w*|launch\w*|releas\w*|automatically)\b",
+    re.IGNORECASE,
+)
 #: An invitation to an event ("Longleaf Fire Services is hosting a free evening briefing"): round
 #: 39's editors, "a briefing has no 'instead'".
 _INVITATION = re.compile(
@@ -103,6 +109,9 @@ def _fields(slots: Slots) -> dict[str, str]:
         "old_way": found.group(0)
         if (found := SAYS_THE_OLD_WAY.search(slots.original) or _CONTRAST.search(slots.original))
         else "",
+        # The sentence is the product's news: it names the product or says what is new (round
+        # 39: "no feature and no 'you' who did something instead" after a visitor blog's line).
+        "fresh": "fresh" if slots.named or _NEWS_SAID.search(slots.original) else "",
         # The sentence invites the reader to an event: it replaces nothing they did.
         "invitation": found.group(0) if (found := _INVITATION.search(slots.original)) else "",
         # "Without Tilerun, ..." on the product's own page, when the sentence names it alone (not
@@ -131,7 +140,7 @@ def _named_alone(name: str | None, sentence: str) -> str | None:
 
 #: Fields a sentence may not have; a frame using one applies only when it is there.
 _OPTIONAL = frozenset(
-    {"topic", "Topic", "now", "future", "measure", "before", "product", "argued", "old_way", "invitation"}
+    {"topic", "Topic", "now", "future", "measure", "before", "product", "argued", "old_way", "invitation", "fresh"}
 )
 
 #: Every frame, by name, in the order the moves modules register them.

@@ -44,6 +44,8 @@ STRONG_NEWS = re.compile(
     r"trophy|anniversary|years? ago today|new office|headquarters|conference|summit|expo|" + _BOOTH + r"|judges|"
     r"grown to a team|brings together|open(?:s|ed)? (?:its|a|an|our) (?:new )?(?:\w+ )?(?:office|headquarters|branch)|"
     r"(?:the|our) (?:new )?office (?:will|is|in)|open house|meetup|user group|community (?:event|day)|"
+    r"(?:our|a) (?:first |new )?apprentice|"
+    r"took on (?:\w+ ){0,3}(?:as )?(?:an? |our )?(?:first )?(?:apprentice|trainee)|"
     r"joins (?:us )?as|will house|joins (?:us |the company )?(?:from|as)|succeeds|retiring|"
     r"previously (?:spent|served|led|worked)|served as|appoint(?:s|ed)|appointment of|"
     r"named (?:chief|head|vice|ceo|cfo|cto|president)|"

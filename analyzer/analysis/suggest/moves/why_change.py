@@ -33,6 +33,7 @@ frame(
     FEATURE | {"announcement"},
     "{original} Until now, {reader} had to «what did {they} do instead?|do this by hand».",
     "Keeps the writer's sentence as it is and asks, after it, what the reader did before.",
+    needs={"fresh"},
     unless={"argued", "old_way", "invitation"},
     evergreen=False,
 )
