@@ -1148,6 +1148,17 @@ def test_a_partnership_in_passing_is_not_what_the_piece_announces(analyzer: Anal
     assert kinds["Saguaro"] in TARGET_KINDS
 
 
+def _pitched(sentences: list[str]) -> tuple[str, list[Line]]:
+    """The sentences as one draft, a paragraph each, and its lines as the sentence model reads
+    most product copy: a feature pitch (so a rule of the kinds is tested without the model)."""
+    text = "\n\n".join(sentences) + "\n"
+    lines, start = [], 0
+    for sentence in sentences:
+        start = text.index(sentence, start)
+        lines.append(Line(sentence, start, start + len(sentence), "feature-pitch"))
+    return text, lines
+
+
 def test_what_the_reader_loses_today_told_without_the_product_is_the_drafts_argument() -> None:
     sentences = [
         "Tagline prints a heat-sealed barcode for every garment at the counter and tracks it through each press.",
@@ -1156,12 +1167,7 @@ def test_what_the_reader_loses_today_told_without_the_product_is_the_drafts_argu
         "Owners receive a weekly list of garments by lost revenue, so the counter staff chase the costliest first.",
         "- Imports no longer fail for customers with apostrophes in their names.",
     ]
-    text = "\n\n".join(sentences) + "\n"
-    lines, start = [], 0
-    for sentence in sentences:  # read as the sentence model reads most of them: a feature pitch
-        start = text.index(sentence, start)
-        lines.append(Line(sentence, start, start + len(sentence), "feature-pitch"))
-    kinds = read_kinds(text, lines, [])
+    kinds = read_kinds(*_pitched(sentences), [])
     # a loss named outright, without the product: the draft's argument, whatever the model read
     assert kinds[1] == kinds[2] == "argument"
     assert kinds[0] in TARGET_KINDS  # the product's own sentence
@@ -1176,12 +1182,7 @@ def test_a_recording_booth_is_no_trade_show_and_a_boat_launch_is_no_launch() -> 
         "Orders confirmed by 16:00 are delivered the next morning by our own launch, the Carrick Belle, which "
         "carries up to four tonnes.",
     ]
-    text = "\n\n".join(sentences) + "\n"
-    lines, start = [], 0
-    for sentence in sentences:
-        start = text.index(sentence, start)
-        lines.append(Line(sentence, start, start + len(sentence), "feature-pitch"))
-    kinds = read_kinds(text, lines, [])
+    kinds = read_kinds(*_pitched(sentences), [])
     assert kinds[0] != "news" and kinds[1] == "news"
     assert kinds[2] != "announcement"
 
@@ -1195,10 +1196,7 @@ def test_a_word_that_only_opens_sentences_as_a_verbs_subject_is_a_name() -> None
         "Tickets are answered within a day.",
         "Tickets are free for members.",
     ]
-    lines, start = [], 0
-    for sentence in sentences:
-        lines.append(Line(sentence, start, start + len(sentence), "feature-pitch"))
-        start += len(sentence) + 2
+    _, lines = _pitched(sentences)
     # never written in lower case and the subject of "moves", "reads": the product, though no
     # sentence names it past its first word; an imperative or a plural that opens sentences is not
     assert main_name(lines) == "Campfolio"
@@ -1207,11 +1205,7 @@ def test_a_word_that_only_opens_sentences_as_a_verbs_subject_is_a_name() -> None
 
 def test_no_season_statistic_or_service_is_quoted_as_the_complaint() -> None:
     def complaint_of(sentences: list[str], kinds: list[str]) -> str | None:
-        lines, start = [], 0
-        for sentence in sentences:
-            lines.append(Line(sentence, start, start + len(sentence), "feature-pitch"))
-            start += len(sentence) + 2
-        return complaint(lines, kinds, [0])
+        return complaint(_pitched(sentences)[1], kinds, [0])
 
     claim = "Humitrak reads lint moisture at the condenser and sets the humidifier every few seconds."
     # round 42's wrong questions (batch 21): a time of year, a share of customers, a service
@@ -1252,5 +1246,4 @@ def test_the_form_goes_only_to_a_sentence_that_names_the_product_or_says_what_is
     new = "Cask inspections can now be booked online, and the report goes to your phone the same day."
     assert form.build(Slots(kind="feature", original=new, lead=new, figures=())) is not None
     hire = "In June we took on Sam, our first apprentice, through the county's woodland scheme."
-    lines = [Line(hire, 0, len(hire), "feature-pitch")]
-    assert read_kinds(hire, lines, []) == ["news"]
+    assert read_kinds(*_pitched([hire]), []) == ["news"]

@@ -37,7 +37,7 @@ SPEAKS_TO_A_TEAM = re.compile(
 #: A contrast the sentence draws itself ("..., not just to the record as a whole", "... on your
 #: boat, not from the class drawing"): round 39's editors read a form after it as a repeat.
 _CONTRAST = re.compile(r"\bnot just\b|, not (?:from|by|on|in|with|at|just)\b", re.IGNORECASE)
-#: What is new, said in the sentence: "now", "today", "can", "lets you", "introducing".
+#: What is new, said in the sentence: "now", "today", "can now", "lets you", "introducing".
 _NEWS_SAID = re.compile(
     r"\b(?:now|new|newly|today|tonight|this (?:week|month|season|spring|summer|autumn|fall|winter|release|update)|"
     r"can now|lets? (?:you|your|them|every|each|any)|you(?:'ll)? can|introduc\w*|launch\w*|releas\w*|automatically)\b",

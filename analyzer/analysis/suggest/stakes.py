@@ -32,7 +32,7 @@ _VENDOR_FIRST: Final = re.compile(r"^(?:we|we're|we've|our|it|its|this|these|the
 _NEW_WAY_SAID: Final = re.compile(
     r"\b(?:no more|never again|instead of|so (?:nothing|no|you|your|nobody)|so (?:[\w-]+ ){0,3}never|"
     r"before (?:it|they) (?:becomes?|turns?)|"
-    r"(?:gets?|receives?|sends?) (?:an? )?(?:alert|warning|reminder|notification)|flags?|alerts?|warns?|"
+    r"sends? (?:an? )?(?:alert|warning|reminder|notification)|flags?|alerts?|warns?|"
     r"prevents?|stops?|avoids?|catch(?:es)?|reduces?|cuts?|no longer|fell|dropped|(?:up|down) from|"
     r"receives?|gets?|get a|triggers?|pages?|retried|go(?:es)? out|takes? (?:\w+ ){1,3}out of|will be|"
     # a service done for the customer, told in the passive: "Bottles that fail are replaced ..." (batch 21)
