@@ -483,6 +483,11 @@ def is_product_sentence(text: str, names: frozenset[str]) -> bool:
     return _mentions_start(body, names) or named_subject(body)
 
 
+def opens_with_a_release(body: str) -> bool:
+    """ "Kiln CI 4.12 caches ...", "Tarewise 5 adds ...": a name with its release number first."""
+    return _VERSIONED.match(body) is not None
+
+
 def named_subject(body: str) -> bool:
     """ "Closewise matches ...": a name (not a common word) doing something in the present tense."""
     match = re.match(r"([A-Z][\w-]+)(?: \d[\w.]*)? ([a-z]+s)\b( \w+)?", body)

@@ -37,6 +37,7 @@ from analyzer.analysis.suggest.kinds import (
     capitalized_inside,
     main_name,
     named_subject,
+    opens_with_a_release,
     product_names,
     read_kinds,
 )
@@ -219,7 +220,8 @@ def _names(product: str | None, sentence: str) -> bool:
     near Dundee") says nothing new of the product."""
     if product is not None and re.search(rf"\b{re.escape(product)}\b", sentence):
         return True
-    return named_subject(BULLET.sub("", DATELINE_PREFIX.sub("", sentence.strip())))  # "Tilerun reads ..."
+    body = BULLET.sub("", DATELINE_PREFIX.sub("", sentence.strip()))
+    return named_subject(body) or opens_with_a_release(body)  # "Tilerun reads ...", "Kiln CI 4.12 caches ..."
 
 
 def _greeting(sentence: str) -> str:
