@@ -1247,3 +1247,15 @@ def test_the_form_goes_only_to_a_sentence_that_names_the_product_or_says_what_is
     assert form.build(Slots(kind="feature", original=new, lead=new, figures=())) is not None
     hire = "In June we took on Sam, our first apprentice, through the county's woodland scheme."
     assert read_kinds(*_pitched([hire]), []) == ["news"]
+
+
+def test_a_customers_weekly_or_yearly_output_is_a_credential() -> None:
+    sentences = [
+        "Brantley Hatchery in Toccoa, Georgia, sets 1.1 million broiler eggs a week for three integrators.",
+        "Ines Varga makes around 150 couture hats and headpieces a year, most of them for the spring races.",
+        "Eggscan reads every egg with a light sensor as the trays pass beneath it.",
+    ]
+    kinds = read_kinds(*_pitched(sentences), [])
+    # the opening of a case study: how much the customer makes, not what the product does (batch 20)
+    assert kinds[0] not in TARGET_KINDS and kinds[1] not in TARGET_KINDS
+    assert kinds[2] in TARGET_KINDS

@@ -196,11 +196,11 @@ _CREDENTIALS = re.compile(
     r"\b(?<!will )(?:has|have)\b[^.;]*\bsince (?:19|20)\d{2}\b|"
     r"\b(?:has|have) (?:\w+ ){0,2}for (?:over |more than |nearly )?"
     r"(?:\d+|two|three|four|five|ten|twenty) (?:years|decades)\b|"
-    r"^(?:[\w'&.-]+ ){1,4}(?:handles|processes|ships|sells|moves|buys|markets|packs|grows|employs|serves|"
+    r"^(?:[\w'&.,-]+ ){1,8}(?:handles|processes|ships|sells|moves|buys|markets|packs|grows|employs|serves|"
     r"delivers|installs|inspects|repairs|services|cleans|collects|hauls|carries|prints|bakes|produces|makes|"
-    r"builds|tests|sharpens|books|issues) "
+    r"builds|tests|sharpens|books|issues|sets|hatches|treats|sees|ginned|gins|casts|mills|brews|roasts) "
     r"(?:around |about |some |roughly |more than |over |nearly |almost )?[\d,.]+ (?:million |thousand )?"
-    r"[\w-]+(?: of [\w-]+)? (?:a|per|each|every) year\b"
+    r"(?:[\w-]+ ){0,3}[\w-]+(?: of [\w-]+)? (?:a|per|each|every) (?:year|week|season)\b"
 )
 #: The reader's way of working today, said outright ("Until now, a late cancellation meant a round
 #: of phone calls", "the deck is loaded by eye"): the draft's own argument, not a product sentence.
