@@ -80,6 +80,7 @@ _SOCIAL_PROOF: Final = re.compile(
     rf"^(?-i:[A-Z][\w'&.-]* (?:[A-Z][\w'&.-]* ){{0,3}}(?:[a-z]+s,? (?:and )?){{1,4}})(?:[\w'-]+ ){{0,6}}?"
     rf"(?:(?:for|from|to|across) )?(?:about |around |some |more than |over |nearly |almost )?{_COUNT} "
     rf"(?:[a-z-]+ ){{0,3}}{_ORGANISATIONS}\b",
+    re.IGNORECASE,
 )
 
 
