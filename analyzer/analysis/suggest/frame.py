@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from analyzer.analysis.suggest.argued import SAYS_THE_OLD_WAY
+from analyzer.analysis.suggest.kinds import named_subject, opens_with_a_release
 from analyzer.analysis.suggest.registry import Registry
 from analyzer.analysis.suggest.slots import Slots
 from analyzer.analysis.suggest.targets import Rewrite, make_rewrite
@@ -111,7 +112,7 @@ def _fields(slots: Slots) -> dict[str, str]:
         else "",
         # The sentence is the product's news: it names the product or says what is new (round
         # 39: "no feature and no 'you' who did something instead" after a visitor blog's line).
-        "fresh": "fresh" if slots.named or _NEWS_SAID.search(slots.original) else "",
+        "fresh": "fresh" if _names_product(slots) or _NEWS_SAID.search(slots.original) else "",
         # The sentence invites the reader to an event: it replaces nothing they did.
         "invitation": found.group(0) if (found := _INVITATION.search(slots.original)) else "",
         # "Without Tilerun, ..." on the product's own page, when the sentence names it alone (not
@@ -124,6 +125,17 @@ def _fields(slots: Slots) -> dict[str, str]:
         # Who the form asks about: the draft's team, or its one reader ("you had to ...").
         **READERS[slots.team],
     }
+
+
+def _names_product(slots: Slots) -> bool:
+    """Does the sentence name the draft's product (the name it mentions most, or a name doing
+    something at its start)? A place or a person named in it ("our first apprentice, Sam"; "farms
+    near Dundee") says nothing new of the product."""
+    if slots.product is not None and re.search(rf"\b{re.escape(slots.product)}\b", slots.original):
+        return True
+    return named_subject(slots.original) or opens_with_a_release(
+        slots.original
+    )  # "Tilerun reads ...", "Kiln CI 4.12 ..."
 
 
 def _named_alone(name: str | None, sentence: str) -> str | None:

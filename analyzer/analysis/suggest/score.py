@@ -27,7 +27,6 @@ from analyzer.analysis.suggest.frame import SPEAKS_TO_A_TEAM, SPEAKS_TO_READER, 
 from analyzer.analysis.suggest.kinds import (
     ANNOUNCEMENT,
     BENEFIT,
-    BULLET,
     DATELINE_PREFIX,
     FEATURE,
     HEADING,
@@ -36,8 +35,6 @@ from analyzer.analysis.suggest.kinds import (
     announces,
     capitalized_inside,
     main_name,
-    named_subject,
-    opens_with_a_release,
     product_names,
     read_kinds,
 )
@@ -166,9 +163,7 @@ def suggest(
     argued = argued_targets(lines, kinds, chosen, names, titles)
     team = bool(SPEAKS_TO_A_TEAM.search(text or " ".join(line.text for line in lines)))
     read = [
-        replace(slots, argued=i in argued, team=team, named=_names(product, lines[i].text))
-        if slots is not None
-        else None
+        replace(slots, argued=i in argued, team=team) if slots is not None else None
         for i, slots in zip(chosen, read, strict=True)
     ]
     title = titles[0] if titles else next((lines[i].text for i, k in enumerate(kinds) if k == HEADING), "")
@@ -212,16 +207,6 @@ _GREETING = re.compile(
     r"(?=[A-Z\u2018\u201c'\"])",
     re.IGNORECASE,
 )
-
-
-def _names(product: str | None, sentence: str) -> bool:
-    """Does the sentence name the draft's product (the name it mentions most, or a name doing
-    something at its start)? A place or a person named in it ("our first apprentice, Sam"; "farms
-    near Dundee") says nothing new of the product."""
-    if product is not None and re.search(rf"\b{re.escape(product)}\b", sentence):
-        return True
-    body = BULLET.sub("", DATELINE_PREFIX.sub("", sentence.strip()))
-    return named_subject(body) or opens_with_a_release(body)  # "Tilerun reads ...", "Kiln CI 4.12 caches ..."
 
 
 def _greeting(sentence: str) -> str:

@@ -48,7 +48,6 @@ class Slots:
     product: str | None = None  # the name the draft mentions most ("Yardstack"), for "Without Yardstack, ..."
     argued: bool = False  # the draft already says how the reader works today, near it (see `argued`)
     team: bool = False  # the draft speaks to a team ("your team", "your staff"), not to one reader
-    named: bool = False  # the sentence names the draft's product or maker (one of `kinds.product_names`)
     capability: tuple[str, str] | None = None  # who can now do what: ("your planners", "move any call")
 
 
