@@ -1242,7 +1242,7 @@ def test_the_form_goes_only_to_a_sentence_that_names_the_product_or_says_what_is
     # Round 39's editors on a visitor blog: "no feature and no 'you' who did something instead".
     assert form.build(Slots(kind="feature", original=yard, lead=yard, figures=())) is None
     named = "Caskbook books every cask inspection online and sends the report to your phone."
-    assert form.build(Slots(kind="feature", original=named, lead=named, figures=(), named=True)) is not None
+    assert form.build(Slots(kind="feature", original=named, lead=named, figures=(), product="Caskbook")) is not None
     new = "Cask inspections can now be booked online, and the report goes to your phone the same day."
     assert form.build(Slots(kind="feature", original=new, lead=new, figures=())) is not None
     hire = "In June we took on Sam, our first apprentice, through the county's woodland scheme."
