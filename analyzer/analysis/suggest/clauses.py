@@ -67,7 +67,7 @@ def predicate(verb: Token) -> list[Token]:
             out = [t for t in out if t.i < token.head.left_edge.i]
             break
         out.append(token)
-    if out[-1].pos_ == "ADP":
+    if out and out[-1].pos_ == "ADP":  # a figure's phrase that began before the verb leaves nothing
         out = out[: _phrase_start(out, out[-1])]  # "with a delay of [under two seconds]" goes whole
     commas = [k for k, t in enumerate(out) if t.text == ","]
     if commas and not any(t.lower_ in {"and", "or"} for t in out[commas[-1] :]):
