@@ -21,7 +21,7 @@ from analyzer.analysis.suggest.argued import argued_targets, complaint
 from analyzer.analysis.suggest.capability import read_capability, read_unnamed_capability
 from analyzer.analysis.suggest.check import DEFAULT_CHECK_DIR, frame_phrases, load_check, mask, phrases_digest
 from analyzer.analysis.suggest.choose import choose_targets
-from analyzer.analysis.suggest.coaching import Focus, coaching_questions
+from analyzer.analysis.suggest.coaching import GENERAL_QUESTIONS, Focus, coaching_questions
 from analyzer.analysis.suggest.kinds import TARGET_KINDS, main_name, product_names, read_kinds
 from analyzer.analysis.suggest.parse import clean, parser
 from analyzer.analysis.suggest.situation import read_situation
@@ -432,6 +432,73 @@ def test_coaching_quotes_the_drafts_complaint_and_asks_about_what_its_main_claim
     # Without suggestions (and without the parser) the complaint is still quoted.
     plain = analyzer.analyze(text, options=AnalyzeOptions(explanations=False, suggestions=False)).coaching
     assert plain["price_of_inaction"] == coaching["price_of_inaction"][:1]
+
+
+def test_coaching_quotes_a_feature_pitchs_main_claim_when_it_finds_nothing_more_specific(analyzer: Analyzer) -> None:
+    # Neither a complaint nor a capability the parse can read ("is fitted", "gets photos"): the
+    # main claim itself is quoted, so the writer sees which sentence to argue for.
+    text = (
+        "# Costume hire for period shows\n\n"
+        "Every costume is fitted to your cast from our stock of 22,000 pieces, and each actor gets photos to approve "
+        "before anything is sent.\n\n"
+        "The costumes arrive the week before your dress rehearsal, with spare buttons, hooks and a repair kit in "
+        "every hamper.\n\n"
+        "A two-week hire costs 1,950 pounds plus VAT, and a third week adds 450 pounds.\n\n"
+        "Book a fitting call today.\n"
+    )
+    claim = "\u201cEvery costume is fitted to your cast from our stock of 22,000 pieces"
+    for suggestions in (True, False):  # with the parser and without it
+        analysis = analyzer.analyze(text, options=AnalyzeOptions(explanations=False, suggestions=suggestions))
+        assert analysis.label == "feature-pitch" and analysis.main_claim is not None
+        assert analysis.main_claim.text.startswith("Every costume is fitted")
+        assert set(analysis.coaching) == {"why_change", "price_of_inaction", "future_state"}
+        for questions in analysis.coaching.values():
+            assert questions[0].startswith(claim), questions
+            assert not set(questions) & GENERAL_QUESTIONS
+        assert analysis.coaching["why_change"][0].endswith(
+            "sent.\u201d What do your readers do today without this, and why does that way no longer hold?"
+        )
+
+
+def test_the_main_claim_is_quoted_only_when_nothing_else_is_found_and_it_stands_alone() -> None:
+    everything = ["why_change", "price_of_inaction", "future_state"]
+    quoted = coaching_questions(everything, Focus(claim="- Wigs and hats can be added to any hire"))
+    assert quoted["future_state"] == [
+        "\u201c- Wigs and hats can be added to any hire.\u201d Where does this get your readers, by when, and what is "
+        "their first step?"
+    ]
+    # the draft's complaint and the main claim's capability come first
+    complaint = Focus(complaint="Most theatres still hire costumes piece by piece.", claim="Wigs come free.")
+    assert all("Wigs" not in q for qs in coaching_questions(everything, complaint).values() for q in qs)
+    capability = Focus(capability=("your wardrobe staff", "book a fitting online"), claim="Wigs come free.")
+    assert all("Wigs" not in q for qs in coaching_questions(everything, capability).values() for q in qs)
+    # a claim that points back at an earlier sentence, tells a past year, or runs to a paragraph
+    for claim in (
+        "This year we've brought together three people who can answer them.",
+        "It ships with every hamper.",
+        "In 2024 we developed 31,212 rolls of film at our lab in Leeds.",
+        " ".join(["word"] * 41) + ".",
+    ):
+        general = coaching_questions(everything, Focus(claim=claim))
+        assert all(q in GENERAL_QUESTIONS for qs in general.values() for q in qs), claim
+    # "this year" opens a claim that stands alone
+    this_year = coaching_questions(["why_change"], Focus(claim="This year every hamper carries a repair kit."))
+    assert this_year["why_change"][0].startswith("\u201cThis year every hamper")
+
+
+def test_a_main_claim_outside_a_feature_pitch_is_never_quoted(analyzer: Analyzer) -> None:
+    # A piece that announces: its first target is as often its story's opening, so the general questions stay.
+    text = (
+        "# Stage wardrobes for period shows\n\n"
+        "Hartwell Costume Hire dresses amateur and touring companies across the north of England.\n\n"
+        "The costumes arrive the week before your dress rehearsal, and we collect them on the Monday after your last "
+        "show.\n\n"
+        "Every costume is cleaned and pressed before it leaves our store in Halifax.\n\n"
+        "Call us to book a fitting.\n"
+    )
+    analysis = analyzer.analyze(text, options=AnalyzeOptions(explanations=False))
+    assert analysis.label == "awareness-only" and analysis.main_claim is not None
+    assert analysis.coaching and all(q in GENERAL_QUESTIONS for qs in analysis.coaching.values() for q in qs)
 
 
 def test_a_before_and_after_is_quoted_up_to_its_after(analyzer: Analyzer) -> None:

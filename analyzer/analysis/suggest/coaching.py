@@ -65,6 +65,21 @@ _ON_SITUATION: Final = {
     "price_of_inaction": ("What does it cost your reader in a typical week or season that {now}, in hours or money?",),
     "future_state": ("{future}: by when must that be true, and what first step could your reader take now?",),
 }
+#: The main claim quoted, asked only when nothing above is found: the writer sees which sentence
+#: the piece rests on and is asked what the reader does without it. Round 42's editors marked every
+#: general question "generic" (36 of 36) and every question on the piece's own subject "useful".
+_ON_CLAIM: Final = {
+    "why_change": ("{claim} What do your readers do today without this, and why does that way no longer hold?",),
+    "price_of_inaction": (
+        "{claim} What does going without this cost your readers in a typical week or season, in hours, money or "
+        "customers?",
+    ),
+    "future_state": ("{claim} Where does this get your readers, by when, and what is their first step?",),
+}
+#: What follows the quoted main claim, for counting the questions it gives (`benchmarks/coaching.py`).
+CLAIM_QUESTION_ENDINGS: Final = tuple(q.removeprefix("{claim} ") for qs in _ON_CLAIM.values() for q in qs)
+#: A main claim longer than this is a paragraph, not a sentence to quote back.
+MAX_CLAIM_WORDS: Final = 40
 #: Without anything specific, the general questions: generic, never wrong. The same questions
 #: about the product's name were judged generic 48 of 48 times (round 12) and wrong when the
 #: name was a customer's or a feature's ("going without Harrow", round 14), so they are gone.
@@ -94,6 +109,7 @@ class Focus:
     # told without its subject ("Automatically sends every tenant a reminder")
     capability: tuple[str, str] | None = None
     evergreen: bool = False  # the piece announces nothing: the product has been there all along
+    claim: str | None = None  # the main claim's sentence, quoted when nothing more specific is found
 
 
 def coaching_questions(missing: Sequence[str], focus: Focus) -> dict[str, list[str]]:
@@ -107,6 +123,7 @@ def coaching_questions(missing: Sequence[str], focus: Focus) -> dict[str, list[s
         "measure": None if _bare(focus.measure) else focus.measure,
         "before": focus.before,
         "complaint": f"\u201c{focus.complaint}\u201d" if focus.complaint else None,
+        "claim": _quoted_claim(focus.claim),
         "who": _readers(focus.capability[0]) if focus.capability and focus.capability[0] else None,
         "capability": _theirs(focus.capability[1]) if focus.capability else None,
         "a_way": _a_way(*focus.capability) if focus.capability else None,
@@ -121,7 +138,9 @@ def coaching_questions(missing: Sequence[str], focus: Focus) -> dict[str, list[s
         templates = _QUESTIONS[element]
         if focus.evergreen or unnamed:
             templates = tuple(_EVERGREEN.get(q, q) for q in templates)
-        asked = _asked(templates, fields) or _asked(_ON_SITUATION[element], fields)
+        asked = (
+            _asked(templates, fields) or _asked(_ON_SITUATION[element], fields) or _asked(_ON_CLAIM[element], fields)
+        )
         questions[element] = asked[:MAX_QUESTIONS] or list(_GENERAL[element])
     return questions
 
@@ -133,6 +152,25 @@ _BARE_MEASURE: Final = re.compile(r"^(?:the )?(?:(?:average|median|mean|typical|
 
 def _bare(measure: str | None) -> bool:
     return measure is not None and bool(_BARE_MEASURE.match(measure))
+
+
+#: A claim that cannot be quoted alone: it opens or ends on a word pointing back at an earlier
+#: sentence ("This year we've brought together three people who can answer them"), or tells what
+#: happened in a past year ("In 2024 we developed 31,212 rolls of film"), and "what do your readers
+#: do without this" has no "this" to ask about.
+_NOT_QUOTABLE: Final = re.compile(
+    r"^(?:it|they|these|those|this|that)\b(?! (?:year|month|week|season|spring|summer|autumn|fall|winter)\b)|"
+    r"\b(?:it|them|these|those)[.!?]?$|^(?:in|by|during) (?:\w+ )?(?:19|20)\d\d\b",
+    re.IGNORECASE,
+)
+
+
+def _quoted_claim(claim: str | None) -> str | None:
+    """The main claim in quotation marks, ending on its own stop; a paragraph-long one is not quoted."""
+    if not claim or len(claim.split()) > MAX_CLAIM_WORDS or _NOT_QUOTABLE.search(claim):
+        return None
+    claim = claim.strip()
+    return f"\u201c{claim if claim[-1] in '.!?' else claim + '.'}\u201d"
 
 
 def _readers(who: str) -> str:

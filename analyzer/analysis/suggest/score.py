@@ -38,10 +38,12 @@ from analyzer.analysis.suggest.kinds import (
     product_names,
     read_kinds,
 )
+from analyzer.analysis.suggest.parse import clean
 from analyzer.analysis.suggest.slots import Slots, read_targets
 from analyzer.analysis.suggest.targets import TARGETS, Rewrite
 from analyzer.analysis.suggest.wellformed import looks_well_formed
 from analyzer.labels import CHANGE, LABELS
+from analyzer.labels import FEATURE as PITCH
 
 #: Alternatives per target: one per rubric move that has a frame with a record; a target no frame
 #: fits is dropped (ten rounds of editors judged the frames that made up a second alternative
@@ -115,7 +117,8 @@ def unparsed_advice(
     kinds = read_kinds(text, lines, headings)
     chosen = choose_targets(lines, kinds, document_label, len(lines), include_news=include_news)
     names = product_names(text, lines)
-    return Advice([], Focus(complaint=complaint(lines, kinds, chosen, names)), chosen[0] if chosen else None)
+    focus = Focus(complaint=complaint(lines, kinds, chosen, names), claim=_claim(lines, chosen, document_label))
+    return Advice([], focus, chosen[0] if chosen else None)
 
 
 def suggest(
@@ -167,7 +170,11 @@ def suggest(
         for i, slots in zip(chosen, read, strict=True)
     ]
     title = titles[0] if titles else next((lines[i].text for i, k in enumerate(kinds) if k == HEADING), "")
-    focus = replace(_focus(read, chosen, title), complaint=complaint(lines, kinds, chosen, names))
+    focus = replace(
+        _focus(read, chosen, title),
+        complaint=complaint(lines, kinds, chosen, names),
+        claim=_claim(lines, chosen, document_label),
+    )
     if focus.capability is None:  # a product page's features told without their subject
         focus = replace(focus, capability=unnamed)
     if tells_a_story(lines, kinds, titles):
@@ -207,6 +214,21 @@ _GREETING = re.compile(
     r"(?=[A-Z\u2018\u201c'\"])",
     re.IGNORECASE,
 )
+
+
+def _claim(lines: Sequence[Line], chosen: Sequence[int], document_label: str) -> str | None:
+    """The main claim as the coaching quotes it: without salutation, dateline, bullet or label.
+
+    Only in a piece the model reads as a feature pitch: there the first target is a feature, a
+    launch or a price, and "what do your readers do without this" asks about it. In a piece that
+    announces, it is as often the story's opening ("Every spring our ecologists field the same
+    questions") or a trend ("the majority of their plans have had to shift"), and in one that
+    argues it is the argument itself.
+    """
+    if not chosen or document_label != PITCH:
+        return None
+    sentence = lines[chosen[0]].text
+    return clean(sentence[len(_greeting(sentence)) :]) or None
 
 
 def _greeting(sentence: str) -> str:
