@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run examples readme test lint format typecheck train doctype bench container-test clean
+.PHONY: install run examples readme test lint format typecheck train doctype ranker bench container-test clean
 
 $(STAMP): pyproject.toml constraints.txt requirements-parser.txt
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,10 @@ train: install
 # The doc-type model (models/doctype-1.1.0/) from the corpus: trained on every writer, each later writer judged by a model without it.
 doctype: install
 	$(BIN)/python -m analyzer.model.doctype_train
+
+# The claim ranker (models/claim-ranker-1.0.0/) from the evaluation set's dev split, judged on its test split.
+ranker: install
+	$(BIN)/python -m analyzer.analysis.suggest.ranker_train
 
 bench: install
 	$(BIN)/python benchmarks/classify.py

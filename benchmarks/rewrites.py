@@ -177,6 +177,8 @@ class Tally:
     seconds: float = 0.0
     chosen: int = 0  # every target the editor's rules choose, with or without a frame that fits it
     chosen_hits: int = 0
+    claims: int = 0  # drafts with a main claim (the first target, chosen by the claim ranker)
+    claim_hits: int = 0
 
 
 def judge(analyzer: Analyzer, drafts: Iterable[dict[str, Any]], nlp: Any) -> Tally:
@@ -252,6 +254,9 @@ def _judge_choice(tally: Tally, analysis: Analysis, headings: list[tuple[int, in
     for i in choose_targets(lines, kinds, analysis.label, len(lines)):
         tally.chosen += 1
         tally.chosen_hits += any(j["rewrite"] for j in by_sentence.get(i, []))
+    if analysis.main_claim is not None:
+        tally.claims += 1
+        tally.claim_hits += any(j["rewrite"] for j in by_sentence.get(analysis.main_claim.sentence, []))
 
 
 def _judge_editor(tally: Tally, draft: dict[str, Any], nlp: Any) -> None:
@@ -295,6 +300,10 @@ def report(name: str, tally: Tally) -> None:
         f"  targets the rules choose         precision {_share(tally.chosen_hits, tally.chosen)}, recall "
         f"{_share(tally.chosen_hits, tally.targets)}  ({tally.chosen_hits}/{tally.chosen}; "
         "a suggestion goes to those a frame fits)"
+    )
+    print(
+        f"  main claim an editor's target    {_share(tally.claim_hits, tally.claims)}  "
+        f"({tally.claim_hits}/{tally.claims}; the first target, by the claim ranker)"
     )
     print(_similarity_line("same move", tally.same_move))
     print(_similarity_line("closest move", tally.any_move))

@@ -7,6 +7,7 @@ featurized once for their label, the rubric detectors and the explanations.
 
 from __future__ import annotations
 
+import logging
 from bisect import bisect_left
 from collections.abc import Sequence
 from functools import cached_property
@@ -34,7 +35,10 @@ from analyzer.text.nlp import parse
 from analyzer.text.sentences import is_low_signal
 
 if TYPE_CHECKING:
+    from analyzer.analysis.suggest.ranker import ClaimRanker
     from analyzer.analysis.suggest.score import GainChecker, Suggestion
+
+_log = logging.getLogger("analyzer.analysis")
 
 #: 1.1 added suggestions' alternatives and coaching, `mixed` and `leading`; 1.2 added `main_claim`.
 SCHEMA_VERSION = "1.2"
@@ -374,6 +378,17 @@ class Analyzer:
         ]
 
     @cached_property
+    def claim_ranker(self) -> ClaimRanker | None:
+        """The main claim's ranker, loaded (checksum first) on the first document; the rules' order without it."""
+        from analyzer.analysis.suggest.ranker import load_ranker
+
+        try:
+            return load_ranker()[0]
+        except AnalyzerError as exc:
+            _log.warning("claim ranker not loaded, the rules choose the main claim: %s", exc)
+            return None
+
+    @cached_property
     def check_model(self) -> GainChecker | None:
         """The independent check of rewrites' gains, loaded (checksum first) on the first suggestion."""
         from analyzer.analysis.suggest.check import load_check
@@ -406,6 +421,7 @@ class Analyzer:
                 headings=headings,
                 document_label=doc_label,
                 include_news=options.include_news,
+                ranker=self.claim_ranker,
             )
             return [], coaching_questions(missing, unparsed.focus), unparsed.main_claim
         advice = suggest(
@@ -418,6 +434,7 @@ class Analyzer:
             max_suggestions=min(options.max_suggestions, options.max_candidates),
             include_news=options.include_news,
             check=self.check_model,
+            ranker=self.claim_ranker,
         )
         out = [_suggestion_out(s, sentences[s.sentence]) for s in advice.suggestions]
         return out, coaching_questions(missing, advice.focus), advice.main_claim

@@ -10,7 +10,7 @@ the caller asks for it (`include_news`), and then only after every other target.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Final
 
 from analyzer.analysis.suggest.kinds import (
@@ -84,14 +84,59 @@ _SOCIAL_PROOF: Final = re.compile(
 )
 
 
+#: Given the candidates' indexes, their chances of carrying the piece (`ranker.ClaimRanker`).
+Rank = Callable[[Sequence[int]], Sequence[float]]
+
+
 def choose_targets(
     lines: Sequence[Line],
     kinds: Sequence[str],
     document_label: str,
     limit: int,
     include_news: bool = False,
+    rank: Rank | None = None,
 ) -> list[int]:
-    """Indexes of the sentences to rewrite, most important first, at most `limit`."""
+    """Indexes of the sentences to rewrite, most important first, at most `limit`.
+
+    With `rank`, the first (the main claim) is the candidate it ranks highest; the rest follow
+    the rules' order.
+    """
+    scored = candidates(lines, kinds, document_label, include_news)
+    if not scored or (not include_news and _is_news(lines, kinds)):
+        return []
+    cap = max(_MIN_TARGETS, min(_MAX_TARGETS, round(len(lines) * _SHARE)))
+    if document_label == CHANGE:
+        cap = _CHANGE_CAP  # the piece already argues: touch its bare product sentences only
+    chosen: list[int] = []
+    seen: dict[str, int] = {}
+    if rank is not None and limit > 0:
+        chances = rank([i for _, i in scored])
+        first = scored[max(range(len(scored)), key=lambda k: (chances[k], -k))][1]
+        chosen.append(first)
+        seen[kinds[first]] = 1
+    while len(chosen) < min(limit, cap):
+        best = None
+        for score, i in scored:
+            if i in chosen or (kinds[i] == FEATURE and seen.get(FEATURE, 0) >= _MAX_FEATURES):
+                continue
+            adjusted = score - _REPEAT_PENALTY[kinds[i]] * seen.get(kinds[i], 0)
+            if best is None or adjusted > best[0]:
+                best = (adjusted, i)
+        if best is None or best[0] < _FLOOR:
+            break
+        chosen.append(best[1])
+        seen[kinds[best[1]]] = seen.get(kinds[best[1]], 0) + 1
+    return chosen
+
+
+def candidates(
+    lines: Sequence[Line], kinds: Sequence[str], document_label: str, include_news: bool = False
+) -> list[tuple[float, int]]:
+    """(the rules' score, index) of every sentence the rules allow as a target, in the draft's order.
+
+    Only those the rules would choose on their own (scored at least `_FLOOR`), so a ranker can
+    reorder the rules' targets but never add one they rule out.
+    """
     names = product_names("", lines)
     wanted = dict(_PRIORITY)
     if not include_news:
@@ -106,27 +151,10 @@ def choose_targets(
         ordinal = ordinals[kind] = ordinals.get(kind, -1) + 1
         if not _worth_rewriting(line, kind, names):
             continue
-        scored.append((wanted[kind] + _merit(line, ordinal, names, by_length=kind in _JUDGED_BY_LENGTH), i))
-    if not scored or (not include_news and _is_news(lines, kinds)):
-        return []
-    cap = max(_MIN_TARGETS, min(_MAX_TARGETS, round(len(lines) * _SHARE)))
-    if document_label == CHANGE:
-        cap = _CHANGE_CAP  # the piece already argues: touch its bare product sentences only
-    chosen: list[int] = []
-    seen: dict[str, int] = {}
-    for _ in range(min(limit, cap)):
-        best = None
-        for score, i in scored:
-            if i in chosen or (kinds[i] == FEATURE and seen.get(FEATURE, 0) >= _MAX_FEATURES):
-                continue
-            adjusted = score - _REPEAT_PENALTY[kinds[i]] * seen.get(kinds[i], 0)
-            if best is None or adjusted > best[0]:
-                best = (adjusted, i)
-        if best is None or best[0] < _FLOOR:
-            break
-        chosen.append(best[1])
-        seen[kinds[best[1]]] = seen.get(kinds[best[1]], 0) + 1
-    return chosen
+        score = wanted[kind] + _merit(line, ordinal, names, by_length=kind in _JUDGED_BY_LENGTH)
+        if score >= _FLOOR:
+            scored.append((score, i))
+    return scored
 
 
 def _worth_rewriting(line: Line, kind: str, names: frozenset[str]) -> bool:

@@ -54,6 +54,7 @@ BATCHES = {
     "nineteenth": 19,
     "twentieth": 20,
     "twenty-first": 21,
+    "twenty-second": 22,
 }
 
 

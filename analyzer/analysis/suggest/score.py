@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Final, Protocol
 
 import numpy as np
@@ -39,6 +40,7 @@ from analyzer.analysis.suggest.kinds import (
     read_kinds,
 )
 from analyzer.analysis.suggest.parse import clean
+from analyzer.analysis.suggest.ranker import ClaimRanker
 from analyzer.analysis.suggest.slots import Slots, read_targets
 from analyzer.analysis.suggest.targets import TARGETS, Rewrite
 from analyzer.analysis.suggest.wellformed import looks_well_formed
@@ -109,13 +111,14 @@ def unparsed_advice(
     headings: Sequence[tuple[int, int]] = (),
     document_label: str = "",
     include_news: bool = False,
+    ranker: ClaimRanker | None = None,
 ) -> Advice:
     """What a document gets when no rewrites are asked for: its main claim and the draft's own
     complaint for the coaching, read by patterns alone (the parser is never loaded)."""
     if not lines:
         return Advice([], Focus())
     kinds = read_kinds(text, lines, headings)
-    chosen = choose_targets(lines, kinds, document_label, len(lines), include_news=include_news)
+    chosen = _chosen(lines, kinds, document_label, include_news, ranker)
     names = product_names(text, lines)
     focus = Focus(complaint=complaint(lines, kinds, chosen, names), claim=_claim(lines, chosen, document_label))
     return Advice([], focus, chosen[0] if chosen else None)
@@ -132,6 +135,7 @@ def suggest(
     max_suggestions: int = 5,
     include_news: bool = False,
     check: GainChecker | None = None,
+    ranker: ClaimRanker | None = None,
 ) -> Advice:
     """The rewrites an editor would offer for a document's sentences, most important target first.
 
@@ -148,7 +152,7 @@ def suggest(
     kinds = read_kinds(text, lines, headings)
     # Every target the editor's rules allow, most important first: a target no frame fits gives
     # way to the next, so "the one suggestion" of an audit is the first that has alternatives.
-    chosen = choose_targets(lines, kinds, document_label, len(lines), include_news=include_news)
+    chosen = _chosen(lines, kinds, document_label, include_news, ranker)
     if not chosen:
         return Advice([], Focus())
     main_claim = chosen[0]
@@ -214,6 +218,16 @@ _GREETING = re.compile(
     r"(?=[A-Z\u2018\u201c'\"])",
     re.IGNORECASE,
 )
+
+
+def _chosen(
+    lines: Sequence[Line], kinds: Sequence[str], document_label: str, include_news: bool, ranker: ClaimRanker | None
+) -> list[int]:
+    """The rules' targets, the ranker's choice of main claim first when there is a ranker."""
+    rank = None
+    if ranker is not None:
+        rank = partial(ranker.chances, lines, kinds, product_names("", lines), document_label)
+    return choose_targets(lines, kinds, document_label, len(lines), include_news=include_news, rank=rank)
 
 
 def _claim(lines: Sequence[Line], chosen: Sequence[int], document_label: str) -> str | None:
