@@ -9,6 +9,7 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -1086,7 +1087,10 @@ def test_a_rewrite_goes_to_one_of_the_two_sentences_that_carry_the_piece_or_to_n
         analysis = analyzer.analyze(extracted, options=AnalyzeOptions(explanations=False))
         lines = [Line(s.text, s.start, s.end, s.label) for s in analysis.sentences]
         kinds = read_kinds(analysis.text, lines, [(h.start, h.end) for h in extracted.headings])
-        chosen = choose_targets(lines, kinds, analysis.label, len(lines))
+        ranker = analyzer.claim_ranker
+        assert ranker is not None
+        rank = partial(ranker.chances, lines, kinds, product_names("", lines), analysis.label)
+        chosen = choose_targets(lines, kinds, analysis.label, len(lines), rank=rank)
         assert all(s.sentence in chosen[:2] for s in analysis.suggestions), draft["id"]
         deeper += len(chosen) > 2
     assert deeper > 100  # the rule had third targets to refuse
