@@ -22,7 +22,7 @@ from analyzer.analysis.suggest.argued import argued_targets, complaint
 from analyzer.analysis.suggest.capability import read_capability, read_unnamed_capability
 from analyzer.analysis.suggest.check import DEFAULT_CHECK_DIR, frame_phrases, load_check, mask, phrases_digest
 from analyzer.analysis.suggest.choose import choose_targets
-from analyzer.analysis.suggest.coaching import GENERAL_QUESTIONS, Focus, coaching_questions
+from analyzer.analysis.suggest.coaching import CLAIM_QUESTION_ENDINGS, GENERAL_QUESTIONS, Focus, coaching_questions
 from analyzer.analysis.suggest.kinds import TARGET_KINDS, main_name, product_names, read_kinds
 from analyzer.analysis.suggest.parse import clean, parser
 from analyzer.analysis.suggest.situation import read_situation
@@ -382,12 +382,16 @@ def test_coaching_asks_about_the_documents_own_subject(analyzer: Analyzer) -> No
     assert missing and set(analysis.coaching) == set(missing)
     for questions in analysis.coaching.values():
         assert 1 <= len(questions) <= 3 and all(q.endswith("?") for q in questions)
-    # The release says no complaint of its own and its launch line is not a claim the parse can
-    # read: the general questions, never a template around the name it repeats most ("going
-    # without Corvane": its maker's name, judged generic or wrong every time), nor a topic word
-    # lifted from the product copy, nor a problem quoted from another industry.
+    # The release says no complaint of its own: its launch line is quoted back as it stands, and
+    # never a template around the name it repeats most ("going without Corvane": its maker's name,
+    # judged generic or wrong every time), nor a topic word lifted from the product copy, nor a
+    # problem quoted from another industry.
+    launch = "\u201cCorvane, a maker of retail analytics software, today launched Shelfwise"
+    assert analysis.coaching["why_change"][0].startswith(launch)
     for questions in analysis.coaching.values():
-        assert all("Corvane" not in q and "\u201c" not in q for q in questions), questions
+        for question in questions:
+            asked = question.rsplit("\u201d", 1)[-1]  # the question without the draft's quoted sentence
+            assert "Corvane" not in asked and "\u201c" not in asked, question
     assert coaching_questions([], Focus()) == {}
     with pytest.raises(ValueError, match="unknown rubric"):
         coaching_questions(["why"], Focus())
@@ -396,14 +400,17 @@ def test_coaching_asks_about_the_documents_own_subject(analyzer: Analyzer) -> No
 def test_coaching_builds_on_the_drafts_own_complaint_and_claim(analyzer: Analyzer) -> None:
     invoices = analyze(analyzer, "feature-launch.md")  # says no complaint of its own: its main claim
     irrigation = analyze(analyzer, "social-launch.txt")  # its main claim: reading soil moisture probes
+    # the launch line quoted back first, then what the parse reads of the capability
     assert invoices.coaching["why_change"] == [
+        "\u201cToday we're releasing Tallyflow 3, the largest update to our invoice approval software since its first "
+        "version.\u201d What do your readers do today without this, and why does that way no longer hold?",
         "Before Tallyflow could route every supplier invoice, what did your readers do instead, and why does that "
-        "way no longer hold?"  # "routes" in its plain form, not the lemmatizer's "rout"
+        "way no longer hold?",  # "routes" in its plain form, not the lemmatizer's "rout"
     ]
-    assert irrigation.coaching["price_of_inaction"] == [
+    assert (
         "Until Fieldnote can read soil moisture probes from every block on the farm, what does it cost your readers "
         "in a typical week or season, in hours, money or customers?"
-    ]
+    ) in irrigation.coaching["price_of_inaction"]
     for analysis in (invoices, irrigation):
         assert analysis.coaching, "a feature piece lacks elements of a case for change"
         for element, questions in analysis.coaching.items():
@@ -427,12 +434,13 @@ def test_coaching_quotes_the_drafts_complaint_and_asks_about_what_its_main_claim
     assert coaching["why_change"][0].startswith(complaint)
     assert coaching["price_of_inaction"][0].startswith(complaint)
     assert any(q.startswith("Before your readers' planners could move any call,") for q in coaching["why_change"])
-    assert coaching["future_state"][0].startswith("With a way to move any call,")  # no launch: an evergreen page
+    assert coaching["future_state"][0].startswith("\u201cWith Quaywise 3, your planners can move any call")
+    assert coaching["future_state"][1].startswith("With a way to move any call,")  # no launch: an evergreen page
     # The product's name alone ("What does going without Quaywise cost ...") is never asked.
-    assert not any("going without" in q for qs in coaching.values() for q in qs)
-    # Without suggestions (and without the parser) the complaint is still quoted.
+    assert not any("going without Quaywise" in q for qs in coaching.values() for q in qs)
+    # Without suggestions (and without the parser) the complaint and the main claim are still quoted.
     plain = analyzer.analyze(text, options=AnalyzeOptions(explanations=False, suggestions=False)).coaching
-    assert plain["price_of_inaction"] == coaching["price_of_inaction"][:1]
+    assert plain["price_of_inaction"] == coaching["price_of_inaction"][:2]  # the complaint, the main claim
 
 
 def test_coaching_quotes_a_feature_pitchs_main_claim_when_it_finds_nothing_more_specific(analyzer: Analyzer) -> None:
@@ -468,11 +476,13 @@ def test_the_main_claim_is_quoted_only_when_nothing_else_is_found_and_it_stands_
         "\u201c- Wigs and hats can be added to any hire.\u201d Where does this get your readers, by when, and what is "
         "their first step?"
     ]
-    # the draft's complaint and the main claim's capability come first
+    # the draft's complaint first, then the main claim, then what the parse reads of its capability
     complaint = Focus(complaint="Most theatres still hire costumes piece by piece.", claim="Wigs come free.")
-    assert all("Wigs" not in q for qs in coaching_questions(everything, complaint).values() for q in qs)
+    asked = coaching_questions(everything, complaint)["why_change"]
+    assert [q[:12] for q in asked] == ["\u201cMost theatr", "\u201cWigs come f"]
     capability = Focus(capability=("your wardrobe staff", "book a fitting online"), claim="Wigs come free.")
-    assert all("Wigs" not in q for qs in coaching_questions(everything, capability).values() for q in qs)
+    asked = coaching_questions(everything, capability)["why_change"]
+    assert asked[0].startswith("\u201cWigs come free.\u201d") and asked[1].startswith("Before your readers' wardrobe")
     # a claim that points back at an earlier sentence, tells a past year, or runs to a paragraph
     for claim in (
         "This year we've brought together three people who can answer them.",
@@ -511,7 +521,12 @@ def test_a_before_and_after_is_quoted_up_to_its_after(analyzer: Analyzer) -> Non
         "the boats arrive,\u201d said the harbour master at Port Tenby.\n"
     )
     coaching = analyzer.analyze(text, options=AnalyzeOptions(explanations=False)).coaching
-    quoted = [q for questions in coaching.values() for q in questions if q.startswith("\u201c")]
+    quoted = [
+        q
+        for questions in coaching.values()
+        for q in questions
+        if q.startswith("\u201c") and not q.endswith(CLAIM_QUESTION_ENDINGS)  # the complaint, not the main claim
+    ]
     assert quoted and all(
         q.startswith("\u201cWe used to spend Friday evenings ringing boaters about unpaid berths.\u201d")
         for q in quoted
