@@ -109,7 +109,7 @@ def choose_targets(
         cap = _CHANGE_CAP  # the piece already argues: touch its bare product sentences only
     chosen: list[int] = []
     seen: dict[str, int] = {}
-    if rank is not None and limit > 0:
+    if rank is not None and limit > 0 and len(scored) > 1:  # one candidate leaves nothing to rank
         chances = rank([i for _, i in scored])
         first = scored[max(range(len(scored)), key=lambda k: (chances[k], -k))][1]
         chosen.append(first)
