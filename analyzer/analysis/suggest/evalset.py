@@ -55,6 +55,7 @@ BATCHES = {
     "twentieth": 20,
     "twenty-first": 21,
     "twenty-second": 22,
+    "twenty-third": 23,
 }
 
 
