@@ -497,8 +497,9 @@ def test_the_main_claim_is_quoted_only_when_nothing_else_is_found_and_it_stands_
     assert this_year["why_change"][0].startswith("\u201cThis year every hamper")
 
 
-def test_a_main_claim_outside_a_feature_pitch_is_never_quoted(analyzer: Analyzer) -> None:
-    # A piece that announces: its first target is as often its story's opening, so the general questions stay.
+def test_an_announcements_main_claim_is_quoted_only_when_it_says_what_is_new(analyzer: Analyzer) -> None:
+    # A piece that announces: its first target is as often its story's opening, so the general
+    # questions stay, unless the claim says what is new (round 45: "today introduced ...").
     text = (
         "# Stage wardrobes for period shows\n\n"
         "Hartwell Costume Hire dresses amateur and touring companies across the north of England.\n\n"
@@ -510,6 +511,11 @@ def test_a_main_claim_outside_a_feature_pitch_is_never_quoted(analyzer: Analyzer
     analysis = analyzer.analyze(text, options=AnalyzeOptions(explanations=False))
     assert analysis.label == "awareness-only" and analysis.main_claim is not None
     assert analysis.coaching and all(q in GENERAL_QUESTIONS for qs in analysis.coaching.values() for q in qs)
+    news = text.replace("The costumes arrive", "From this month the costumes arrive")
+    analysis = analyzer.analyze(news, options=AnalyzeOptions(explanations=False))
+    assert analysis.label == "awareness-only" and analysis.main_claim is not None
+    assert analysis.main_claim.text.startswith("From this month")
+    assert analysis.coaching["why_change"][0].startswith("\u201cFrom this month the costumes arrive")
 
 
 def test_a_before_and_after_is_quoted_up_to_its_after(analyzer: Analyzer) -> None:
@@ -1320,6 +1326,19 @@ def test_no_season_statistic_or_service_is_quoted_as_the_complaint() -> None:
         )
         == "We used to find out about a wet module when the press operator complained."
     )
+
+
+def test_a_free_replacement_and_what_never_happens_are_no_complaint() -> None:
+    def complaint_of(sentence: str, kind: str = "argument") -> str | None:  # both read as arguments (stakes)
+        claim = "Dosewise reads every badge within two days of its return and emails the results."
+        return complaint(_pitched([claim, sentence])[1], ["feature", kind], [0])
+
+    # round 45's wrong questions (batch 23): a term of the service and a benefit, asked as a pain
+    assert complaint_of("There is no charge for replacing a lost badge in the first year.") is None
+    assert complaint_of("Scrap that cannot be repaired is ground into mulch, so none of it goes to landfill.") is None
+    # a loss the reader still has is one
+    lost = "Most labs still lose a badge or two a year and wait a month for the replacement."
+    assert complaint_of(lost) == lost
 
 
 def test_the_form_goes_only_to_a_sentence_that_names_the_product_or_says_what_is_new() -> None:

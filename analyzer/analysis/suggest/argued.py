@@ -157,7 +157,7 @@ _VENDOR_CLAUSE: Final = re.compile(
 #: "an offer treated as a pain point"). Outside a quotation, whose "we" is the speaker's.
 _OFFER: Final = re.compile(
     r"\b(?:we(?:'ll|\u2019ll| will)|plans? includes?|(?:free|\d+-day) trial|for free|free of charge|"
-    r"at no (?:extra |additional )?(?:cost|charge))\b",
+    r"(?:at )?no (?:extra |additional )?(?:cost|charge)|free replacement)\b",
     re.IGNORECASE,
 )
 #: Advice to the reader, not a complaint: "Don't book berths by phone", "Never leave ...".
@@ -306,10 +306,17 @@ def _complains(text: str) -> bool:
     return bool(_PAIN.search(low) or TELLS_THE_OLD_WAY.search(low)) and not _NEW_WAY.search(low)
 
 
+#: What a service makes sure never happens ("..., so none of it goes to landfill"): a benefit,
+#: read as the reader's pain by round 45's editors.
+_NOTHING_HAPPENS: Final = re.compile(r"\bso (?:none|nothing)\b", re.IGNORECASE)
+
+
 def _says_what_it_ends(text: str) -> bool:
-    """Says what the product takes away ("..., so nobody finds out in September"); a sentence that
-    opens with the old way ("Until now, dispatchers kept ...") or says what someone "used to" do
-    tells it instead."""
+    """Says what the product takes away ("..., so nobody finds out in September", "so none of it
+    goes to landfill"); a sentence that opens with the old way ("Until now, dispatchers kept ...")
+    or says what someone "used to" do tells it instead."""
+    if _NOTHING_HAPPENS.search(text):
+        return True
     found = SAYS_THE_OLD_WAY.search(text)
     if found is None:
         return False

@@ -39,14 +39,14 @@ SPEAKS_TO_A_TEAM = re.compile(
 #: boat, not from the class drawing"): round 39's editors read a form after it as a repeat.
 _CONTRAST = re.compile(r"\bnot just\b|, not (?:from|by|on|in|with|at|just)\b", re.IGNORECASE)
 #: What is new, said in the sentence: "now", "today", "can now", "lets you", "introducing".
-_NEWS_SAID = re.compile(
+NEWS_SAID = re.compile(
     r"\b(?:now|new|newly|today|tonight|this (?:week|month|season|spring|summer|autumn|fall|winter|release|update)|"
     r"can now|lets? (?:you|your|them|every|each|any)|you(?:'ll)? can|introduc\w*|launch\w*|releas\w*|automatically)\b",
     re.IGNORECASE,
 )
 #: An invitation to an event ("Longleaf Fire Services is hosting a free evening briefing"): round
 #: 39's editors, "a briefing has no 'instead'".
-_INVITATION = re.compile(
+INVITATION = re.compile(
     r"\b(?:is hosting|are hosting|will host|join us|register (?:now|today|here|for)|save your (?:seat|spot)|"
     r"(?:free|live|online|evening|morning|lunchtime) (?:webinar|briefing|workshop|session|demo)|webinar)\b",
     re.IGNORECASE,
@@ -112,9 +112,9 @@ def _fields(slots: Slots) -> dict[str, str]:
         else "",
         # The sentence is the product's news: it names the product or says what is new (round
         # 39: "no feature and no 'you' who did something instead" after a visitor blog's line).
-        "fresh": "fresh" if _names_product(slots) or _NEWS_SAID.search(slots.original) else "",
+        "fresh": "fresh" if _names_product(slots) or NEWS_SAID.search(slots.original) else "",
         # The sentence invites the reader to an event: it replaces nothing they did.
-        "invitation": found.group(0) if (found := _INVITATION.search(slots.original)) else "",
+        "invitation": found.group(0) if (found := INVITATION.search(slots.original)) else "",
         # "Without Tilerun, ..." on the product's own page, when the sentence names it alone (not
         # "Saltmarsh Listen", not a plan's name); otherwise what the sentence just said ("Without this").
         "name": _named_alone(slots.product, slots.original) or "this",

@@ -24,7 +24,7 @@ from analyzer.analysis.suggest import moves  # noqa: F401  (registers the frames
 from analyzer.analysis.suggest.argued import argued_targets, complaint, shared_words, tells_a_story
 from analyzer.analysis.suggest.choose import choose_targets
 from analyzer.analysis.suggest.coaching import Focus
-from analyzer.analysis.suggest.frame import SPEAKS_TO_A_TEAM, SPEAKS_TO_READER, Built, rewriters
+from analyzer.analysis.suggest.frame import INVITATION, NEWS_SAID, SPEAKS_TO_A_TEAM, SPEAKS_TO_READER, Built, rewriters
 from analyzer.analysis.suggest.kinds import (
     ANNOUNCEMENT,
     BENEFIT,
@@ -233,15 +233,18 @@ def _chosen(
 def _claim(lines: Sequence[Line], chosen: Sequence[int], document_label: str) -> str | None:
     """The main claim as the coaching quotes it: without salutation, dateline, bullet or label.
 
-    Only in a piece the model reads as a feature pitch: there the first target is a feature, a
-    launch or a price, and "what do your readers do without this" asks about it. In a piece that
-    announces, it is as often the story's opening ("Every spring our ecologists field the same
-    questions") or a trend ("the majority of their plans have had to shift"), and in one that
-    argues it is the argument itself.
+    In a piece the model reads as a feature pitch the first target is a feature, a launch or a
+    price, and "what do your readers do without this" asks about it. In one that announces, only
+    a claim that says what is new ("today introduced the Northfork Horizon", "from this month
+    every car we restore gets a build book"): its first target is as often the story's opening
+    ("Every spring our ecologists field the same questions") or a trend ("the majority of their
+    plans have had to shift"). In one that argues, never: the claim is the argument itself.
     """
-    if not chosen or document_label != PITCH:
+    if not chosen or document_label == CHANGE:
         return None
     sentence = lines[chosen[0]].text
+    if document_label != PITCH and not (NEWS_SAID.search(sentence) and not INVITATION.search(sentence)):
+        return None
     return clean(sentence[len(_greeting(sentence)) :]) or None
 
 
