@@ -56,6 +56,7 @@ BATCHES = {
     "twenty-first": 21,
     "twenty-second": 22,
     "twenty-third": 23,
+    "twenty-fourth": 24,
 }
 
 
