@@ -1328,6 +1328,17 @@ def test_no_season_statistic_or_service_is_quoted_as_the_complaint() -> None:
     )
 
 
+def test_a_price_is_never_quoted_as_the_main_claim() -> None:
+    from analyzer.analysis.suggest.score import _claim
+
+    price = "A team day at our Leith kitchen costs 145 pounds a head, with lunch and aprons included."
+    feature = "Every team cooks three courses with a chef at each station and eats what it made."
+    lines = _pitched([price, feature])[1]
+    # rounds 44 and 47: "what do your readers do today without this", asked of a price, was wrong
+    assert _claim(lines, ["price", "feature"], [0, 1], "feature-pitch") is None
+    assert _claim(lines, ["price", "feature"], [1, 0], "feature-pitch") == feature
+
+
 def test_a_free_replacement_and_what_never_happens_are_no_complaint() -> None:
     def complaint_of(sentence: str, kind: str = "argument") -> str | None:  # both read as arguments (stakes)
         claim = "Dosewise reads every badge within two days of its return and emails the results."

@@ -44,11 +44,13 @@ NEWS_SAID = re.compile(
     r"can now|lets? (?:you|your|them|every|each|any)|you(?:'ll)? can|introduc\w*|launch\w*|releas\w*|automatically)\b",
     re.IGNORECASE,
 )
-#: An invitation to an event ("Longleaf Fire Services is hosting a free evening briefing"): round
-#: 39's editors, "a briefing has no 'instead'".
+#: An invitation to an event ("Longleaf Fire Services is hosting a free evening briefing", "In this
+#: 45-minute session, two of our trainers walk through ..."): round 39's editors, "a briefing has no
+#: 'instead'"; round 46's, "a webinar description" with the form after it.
 INVITATION = re.compile(
     r"\b(?:is hosting|are hosting|will host|join us|register (?:now|today|here|for)|save your (?:seat|spot)|"
-    r"(?:free|live|online|evening|morning|lunchtime) (?:webinar|briefing|workshop|session|demo)|webinar)\b",
+    r"(?:free|live|online|evening|morning|lunchtime) (?:webinar|briefing|workshop|session|demo)|webinar|"
+    r"in this (?:[\w-]+ )?(?:session|briefing|workshop|talk|masterclass))\b",
     re.IGNORECASE,
 )
 _MARKER = re.compile(r"\u00ab([^|\u00bb]+)\|([^\u00bb]+)\u00bb")

@@ -120,7 +120,7 @@ def unparsed_advice(
     kinds = read_kinds(text, lines, headings)
     chosen = _chosen(lines, kinds, document_label, include_news, ranker)
     names = product_names(text, lines)
-    focus = Focus(complaint=complaint(lines, kinds, chosen, names), claim=_claim(lines, chosen, document_label))
+    focus = Focus(complaint=complaint(lines, kinds, chosen, names), claim=_claim(lines, kinds, chosen, document_label))
     return Advice([], focus, chosen[0] if chosen else None)
 
 
@@ -177,7 +177,7 @@ def suggest(
     focus = replace(
         _focus(read, chosen, title),
         complaint=complaint(lines, kinds, chosen, names),
-        claim=_claim(lines, chosen, document_label),
+        claim=_claim(lines, kinds, chosen, document_label),
     )
     if focus.capability is None:  # a product page's features told without their subject
         focus = replace(focus, capability=unnamed)
@@ -230,7 +230,7 @@ def _chosen(
     return choose_targets(lines, kinds, document_label, len(lines), include_news=include_news, rank=rank)
 
 
-def _claim(lines: Sequence[Line], chosen: Sequence[int], document_label: str) -> str | None:
+def _claim(lines: Sequence[Line], kinds: Sequence[str], chosen: Sequence[int], document_label: str) -> str | None:
     """The main claim as the coaching quotes it: without salutation, dateline, bullet or label.
 
     In a piece the model reads as a feature pitch the first target is a feature, a launch or a
@@ -238,9 +238,11 @@ def _claim(lines: Sequence[Line], chosen: Sequence[int], document_label: str) ->
     a claim that says what is new ("today introduced the Northfork Horizon", "from this month
     every car we restore gets a build book"): its first target is as often the story's opening
     ("Every spring our ecologists field the same questions") or a trend ("the majority of their
-    plans have had to shift"). In one that argues, never: the claim is the argument itself.
+    plans have had to shift"). In one that argues, never: the claim is the argument itself. Nor a
+    price: "what do your readers do today without this" asked of "Logo sculptures start at $650"
+    or "a team day is 145 euros a head" was wrong for every judge of rounds 44 and 47.
     """
-    if not chosen or document_label == CHANGE:
+    if not chosen or document_label == CHANGE or kinds[chosen[0]] == PRICE:
         return None
     sentence = lines[chosen[0]].text
     if document_label != PITCH and not (NEWS_SAID.search(sentence) and not INVITATION.search(sentence)):
