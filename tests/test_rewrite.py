@@ -1371,6 +1371,19 @@ def test_the_form_goes_only_to_a_sentence_that_names_the_product_or_says_what_is
     assert read_kinds(*_pitched([hire]), []) == ["news"]
 
 
+def test_no_form_after_a_sessions_description_or_a_place_the_company_opens() -> None:
+    form = rewriters.get("feature-until-now-after.v1")
+
+    def built(sentence: str) -> object:
+        return form.build(Slots(kind="feature", original=sentence, lead=sentence, figures=(), product="Cairn"))
+
+    # round 46's editors, "no" to the form after a webinar's description and a gallery's new room
+    session = "In this 45-minute session, two of Cairn's senior trainers walk through what the update means."
+    gallery = "Cairn Gallery will open a second exhibition space at 14 Constitution Street on 23 October."
+    assert built(session) is None and built(gallery) is None
+    assert built("Cairn now books every first aid course online and sends each certificate by email.") is not None
+
+
 def test_a_customers_weekly_or_yearly_output_is_a_credential() -> None:
     sentences = [
         "Brantley Hatchery in Toccoa, Georgia, sets 1.1 million broiler eggs a week for three integrators.",

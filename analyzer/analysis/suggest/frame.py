@@ -53,6 +53,15 @@ INVITATION = re.compile(
     r"in this (?:[\w-]+ )?(?:session|briefing|workshop|talk|masterclass))\b",
     re.IGNORECASE,
 )
+#: A place the company opens ("will open a second exhibition space in Leith", "opened a second
+#: workshop"): what readers did instead of a gallery's new room is no question (round 46's
+#: editors, both "no" to the form after it). The sentence can still be the piece's main claim.
+_PREMISES = re.compile(
+    r"\bopen(?:s|ed|ing)? (?:a|an|its|our|their) (?:new |second |third |fourth )?(?:[\w-]+ )?"
+    r"(?:space|workshop|plant|gallery|studio|showroom|shop|store|office|branch|site|location|kitchen|foundry|"
+    r"factory|warehouse|depot|clinic|bakery|restaurant|premises)\b",
+    re.IGNORECASE,
+)
 _MARKER = re.compile(r"\u00ab([^|\u00bb]+)\|([^\u00bb]+)\u00bb")
 
 
@@ -115,8 +124,10 @@ def _fields(slots: Slots) -> dict[str, str]:
         # The sentence is the product's news: it names the product or says what is new (round
         # 39: "no feature and no 'you' who did something instead" after a visitor blog's line).
         "fresh": "fresh" if _names_product(slots) or NEWS_SAID.search(slots.original) else "",
-        # The sentence invites the reader to an event: it replaces nothing they did.
-        "invitation": found.group(0) if (found := INVITATION.search(slots.original)) else "",
+        # The sentence invites the reader to an event, or opens a place: it replaces nothing they did.
+        "invitation": found.group(0)
+        if (found := INVITATION.search(slots.original) or _PREMISES.search(slots.original))
+        else "",
         # "Without Tilerun, ..." on the product's own page, when the sentence names it alone (not
         # "Saltmarsh Listen", not a plan's name); otherwise what the sentence just said ("Without this").
         "name": _named_alone(slots.product, slots.original) or "this",
