@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass, replace
 from functools import partial
-from typing import Final, Protocol
+from typing import TYPE_CHECKING, Final, Protocol
 
 import numpy as np
 
@@ -40,12 +40,14 @@ from analyzer.analysis.suggest.kinds import (
     read_kinds,
 )
 from analyzer.analysis.suggest.parse import clean
-from analyzer.analysis.suggest.ranker import ClaimRanker
 from analyzer.analysis.suggest.slots import Slots, read_targets
 from analyzer.analysis.suggest.targets import TARGETS, Rewrite
 from analyzer.analysis.suggest.wellformed import looks_well_formed
 from analyzer.labels import CHANGE, LABELS
 from analyzer.labels import FEATURE as PITCH
+
+if TYPE_CHECKING:
+    from analyzer.analysis.suggest.ranker import ClaimRanker
 
 #: Alternatives per target: one per rubric move that has a frame with a record; a target no frame
 #: fits is dropped (ten rounds of editors judged the frames that made up a second alternative
