@@ -57,6 +57,7 @@ BATCHES = {
     "twenty-second": 22,
     "twenty-third": 23,
     "twenty-fourth": 24,
+    "twenty-fifth": 25,
 }
 
 
