@@ -36,6 +36,12 @@ from analyzer.labels import RUBRIC_ELEMENTS
 #: misread into it. In round 44 (batch 22, judged blind) editors found the quoted claim useful 30
 #: times of 36 and the capability 2 of 18 ("before supervisors could plan a drop": they always
 #: could); over rounds 30 to 44 the capability was useful 118 times of 236.
+#: The claim's capability asked after a launch; on a page that announces nothing, `_EVERGREEN`'s.
+_UNTIL: Final = (
+    "Until {who} can {capability}, what does it cost your readers in a typical week or season, in hours, money or "
+    "customers?"
+)
+_ONCE: Final = "Once {who} can {capability}, where should that get your readers, by when, and what is their first step?"
 _QUESTIONS: Final = {
     "why_change": (
         "{complaint} What has changed that makes this a problem your readers must solve now, not next year?",
@@ -48,12 +54,11 @@ _QUESTIONS: Final = {
         "What does {measure} at {before} cost your reader in a typical week or season, in hours, money or customers?",
         "{claim} What does going without this cost your readers in a typical week or season, in hours, money or "
         "customers?",
-        "Until {who} can {capability}, what does it cost your readers in a typical week or season, in hours, money or "
-        "customers?",
+        _UNTIL,
     ),
     "future_state": (
         "{claim} Where does this get your readers, by when, and what is their first step?",
-        "Once {who} can {capability}, where should that get your readers, by when, and what is their first step?",
+        _ONCE,
         "{complaint} Where should your readers be instead, by when, and what is their first step?",
     ),
 }
@@ -62,10 +67,9 @@ _QUESTIONS: Final = {
 #: cannot do it yet (round 26's editors: "a false premise for a product sold since 2011"): the
 #: same questions, asked about going with or without a way to do it.
 _EVERGREEN: Final = {
-    _QUESTIONS["price_of_inaction"][3]: "What does it cost your readers in a typical week or season, in hours, money "
+    _UNTIL: "What does it cost your readers in a typical week or season, in hours, money "
     "or customers, to go without {a_way}?",
-    _QUESTIONS["future_state"][1]: "With {a_way}, where should your readers get to, by when, and what is their first "
-    "step?",
+    _ONCE: "With {a_way}, where should your readers get to, by when, and what is their first step?",
 }
 #: The reader's situation a target states, asked only when the draft gives nothing above: in round
 #: 14 it came from a side feature as often as from the piece's point (0 useful of 6 verdicts each,
