@@ -2,9 +2,10 @@
 
 The rules (`choose`) say which sentences may be rewritten and rank them by their kind, read
 from patterns. Patterns written on one batch of drafts read the next batch's trades worse: on
-each new batch, the rules' first target was one the editor rewrote about six times in ten,
-against eight in ten on the batches they were written on. The ranker learns the editors'
-first choice from the evaluation set's judged sentences instead, in two steps:
+batches 22 to 25, each measured as it arrived, the rules' first target was one the editor
+rewrote 29 times of 57, the ranker's 35, against eight in ten on the batches the rules were
+written on. The ranker learns the editors' first choice from the evaluation set's judged
+sentences, in two steps:
 
 1. a text model (word and character n-grams) reads each sentence as an editor labels it
    (feature, announcement, context, news, quote, ...), so a trade's own vocabulary is read
