@@ -56,9 +56,11 @@ INVITATION = re.compile(
 #: A place the company opens ("will open a second exhibition space in Leith", "opened a second
 #: workshop"): what readers did instead of a gallery's new room is no question (round 46's
 #: editors, both "no" to the form after it). The sentence can still be the piece's main claim.
+#: Not an office or a branch: those are company news (`news.py`), rewritten only when the writer
+#: asks for news (`include_news`), and then as they ask.
 _PREMISES = re.compile(
     r"\bopen(?:s|ed|ing)? (?:a|an|its|our|their) (?:new |second |third |fourth )?(?:[\w-]+ )?"
-    r"(?:space|workshop|plant|gallery|studio|showroom|shop|store|office|branch|site|location|kitchen|foundry|"
+    r"(?:space|workshop|plant|gallery|studio|showroom|shop|store|kitchen|foundry|"
     r"factory|warehouse|depot|clinic|bakery|restaurant|premises)\b",
     re.IGNORECASE,
 )
