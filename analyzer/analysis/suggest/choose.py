@@ -203,15 +203,25 @@ def _merit(line: Line, ordinal: int, names: frozenset[str], by_length: bool = Tr
     return merit
 
 
+def opening(lines: Sequence[Line], kinds: Sequence[str]) -> int | None:
+    """The index of the piece's opening: its first sentence of six words or more that is no heading."""
+    return next(
+        (
+            i
+            for i, (line, k) in enumerate(zip(lines, kinds, strict=True))
+            if k != HEADING and len(line.text.split()) >= _OPENING_WORDS
+        ),
+        None,
+    )
+
+
 def _is_news(lines: Sequence[Line], kinds: Sequence[str]) -> bool:
     """A piece meant to inform (an event, a hire, a funding round, an award), even if it names the product.
 
     Its title or first sentence is news, or it has no launch and no result and is mostly news.
     """
-    opening = [
-        k for line, k in zip(lines, kinds, strict=True) if k != HEADING and len(line.text.split()) >= _OPENING_WORDS
-    ][:1]
-    if (opening and opening[0] == NEWS) or any(is_news_headline(line.text) for line in lines[:1]):
+    first = opening(lines, kinds)
+    if (first is not None and kinds[first] == NEWS) or any(is_news_headline(line.text) for line in lines[:1]):
         return True
     news = kinds.count(NEWS)
     return news >= 2 and not ({ANNOUNCEMENT, BENEFIT} & set(kinds)) and news >= kinds.count(FEATURE)

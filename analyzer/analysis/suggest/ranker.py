@@ -33,7 +33,8 @@ from typing import Any, Final
 import numpy as np
 from sklearn.pipeline import Pipeline
 
-from analyzer.analysis.suggest.kinds import BULLET, HEADING, Line, is_product_sentence, mentions
+from analyzer.analysis.suggest.choose import opening
+from analyzer.analysis.suggest.kinds import BULLET, Line, is_product_sentence, mentions
 from analyzer.model.artifacts import load_artifact
 from analyzer.model.paths import DEFAULT_MODELS_DIR
 
@@ -66,8 +67,6 @@ _WE: Final = re.compile(r"\b(?:we|our)\b")
 _DIGIT: Final = re.compile(r"\d")
 _MONEY: Final = re.compile(r"[$\u00a3\u20ac]|\bper (?:month|year|seat|user)\b")
 _PERCENT: Final = re.compile(r"%|\bpercent\b")
-#: The first sentence this long that is no heading is the piece's opening (as in `choose`).
-_OPENING_WORDS: Final = 6
 _MAX_ORDINAL: Final = 4
 
 
@@ -84,7 +83,8 @@ class ClaimRanker:
         """For each candidate sentence, the chance an editor rewrites it."""
         if not candidates:
             return []
-        rows = [features(lines, kinds, names, label, i) for i in candidates]
+        first = opening(lines, kinds)
+        rows = [features(lines, kinds, names, label, i, first) for i in candidates]
         read = self.kinds.predict_proba([lines[i].text for i in candidates])
         classes = [str(c) for c in self.kinds.classes_]
         for row, probabilities in zip(rows, read, strict=True):
@@ -93,28 +93,23 @@ class ClaimRanker:
 
 
 def features(
-    lines: Sequence[Line], kinds: Sequence[str], names: frozenset[str], label: str, index: int
+    lines: Sequence[Line], kinds: Sequence[str], names: frozenset[str], label: str, index: int, first: int | None
 ) -> dict[str, float]:
-    """What the ranker knows of one sentence besides its words: kind, place, length, product, cues."""
+    """What the ranker knows of one sentence besides its words: kind, place, length, product, cues.
+
+    `first` is the piece's opening (`choose.opening`), read once per draft.
+    """
     line, kind = lines[index], kinds[index]
     text = BULLET.sub("", line.text)
     lowered = text.lower()
     words = len(text.split())
-    opening = next(
-        (
-            i
-            for i, (other, k) in enumerate(zip(lines, kinds, strict=True))
-            if k != HEADING and len(other.text.split()) >= _OPENING_WORDS
-        ),
-        -1,
-    )
     row: dict[str, float] = {
         f"kind {kind}": 1.0,
         f"sentence {line.label}": 1.0,
         f"document {label}": 1.0,
         "place": index / max(1, len(lines) - 1),
         "among the first three": float(index < 3),
-        "the opening": float(index == opening),
+        "the opening": float(index == first),
         "ordinal in its kind": min(_MAX_ORDINAL, kinds[:index].count(kind)) / _MAX_ORDINAL,
         "under 10 words": float(words < 10),
         "10 to 14 words": float(10 <= words < 15),

@@ -28,7 +28,7 @@ from sklearn.model_selection import GroupKFold
 from sklearn.pipeline import Pipeline, make_pipeline, make_union
 
 from analyzer.analysis.analyzer import AnalyzeOptions, Analyzer
-from analyzer.analysis.suggest.choose import candidates, choose_targets
+from analyzer.analysis.suggest.choose import candidates, choose_targets, opening
 from analyzer.analysis.suggest.evalset import EVAL_SET, align, load_drafts
 from analyzer.analysis.suggest.kinds import Line, product_names, read_kinds
 from analyzer.analysis.suggest.ranker import DEFAULT_RANKER_DIR, NAME, RETRAIN, VERSION, ClaimRanker, features
@@ -112,7 +112,8 @@ def kind_model(seed: int) -> Pipeline:
 
 
 def _rows(draft: Draft, read: dict[int, dict[str, float]]) -> list[dict[str, float]]:
-    return [features(draft.lines, draft.kinds, draft.names, draft.label, i) | read[i] for i in draft.candidates]
+    first = opening(draft.lines, draft.kinds)
+    return [features(draft.lines, draft.kinds, draft.names, draft.label, i, first) | read[i] for i in draft.candidates]
 
 
 def train(drafts: Sequence[Draft], seed: int = 7) -> ClaimRanker:
