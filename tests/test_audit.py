@@ -220,10 +220,11 @@ def test_every_document_gets_a_record_by_the_contract(
     assert all(r["main_claim"] for r in records if r["suggestion"])
     assert sum(bool(r["main_claim"]) and not r["suggestion"] for r in records if not r["error"]) >= 5
     # One form per draft, on its main claim, only where the draft announces something to its reader
-    # and does not argue it already: about one document in ten of this sample gets one (9 of 48 on
+    # and does not argue it already, and on a sentence an editor would likely rewrite (9 of 48 on
     # 2026-12-04, 5 of 48 on 2026-12-05 once the third person's and the evergreen page's forms
-    # were retired).
-    assert sum(r["suggestion"] is not None for r in records) >= 4
+    # were retired, 2 of 48 on 2026-12-06 once a rewrite needed the claim ranker's 0.75: the three
+    # it dropped were company news: a charity build, an event moved to May and an office move).
+    assert sum(r["suggestion"] is not None for r in records) >= 2
 
     found = {r["id"]: r for r in records}
     assert found["latin1.txt"]["error"] is None  # not UTF-8, but extract detects Latin-1
@@ -558,8 +559,9 @@ def test_max_candidates_caps_the_sentences_read_for_rewrites(engine: Analyzer) -
         "# Kiln CI 4.12 is out\n\n"
         "Kiln CI 4.12 caches your dependencies across branches and restores them before the first job of each "
         "pipeline starts.\n\n"
-        "Teams in the beta saw median pipeline time fall from 14 minutes to 6 minutes in their first month.\n"
-    )  # a feature and a result with its old figure: two targets a frame fits
+        "Teams in the beta saw median pipeline time fall from 14 minutes to 6 minutes in their first month with "
+        "Kiln CI 4.12.\n"
+    )  # a feature and a result with its old figure: two targets a frame fits, both likely an editor's
     extracted = extract_text(draft, "markdown")
     everything = engine.analyze(extracted, options=AnalyzeOptions(max_suggestions=20))
     capped = engine.analyze(extracted, options=AnalyzeOptions(max_suggestions=20, max_candidates=1))

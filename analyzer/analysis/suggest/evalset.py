@@ -58,6 +58,7 @@ BATCHES = {
     "twenty-third": 23,
     "twenty-fourth": 24,
     "twenty-fifth": 25,
+    "twenty-sixth": 26,
 }
 
 
