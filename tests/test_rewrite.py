@@ -17,7 +17,7 @@ import pytest
 from spacy.language import Language
 
 from analyzer.analysis.analyzer import Analysis, AnalyzeOptions, Analyzer
-from analyzer.analysis.suggest import TARGETS, Line, rewriters, suggest
+from analyzer.analysis.suggest import TARGETS, Line, rewriters, score, suggest
 from analyzer.analysis.suggest.argued import argued_targets, complaint
 from analyzer.analysis.suggest.capability import read_capability, read_unnamed_capability
 from analyzer.analysis.suggest.check import DEFAULT_CHECK_DIR, frame_phrases, load_check, mask, phrases_digest
@@ -1395,3 +1395,20 @@ def test_a_customers_weekly_or_yearly_output_is_a_credential() -> None:
     # the opening of a case study: how much the customer makes, not what the product does (batch 20)
     assert kinds[0] not in TARGET_KINDS and kinds[1] not in TARGET_KINDS
     assert kinds[2] in TARGET_KINDS
+
+
+def test_a_rewrite_goes_only_where_an_editor_would_likely_want_one(
+    analyzer: Analyzer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A workshop's launch post whose first product sentence is the tub's dimensions: the rules
+    # take it for the claim, and "Until now, you had to ..." after a size is nonsense. The claim
+    # ranker gives it about a third of a chance, so the writer gets the questions, not the form.
+    analysis = analyze(analyzer, "hot-tub-launch.txt")
+    assert analysis.suggestions == []
+    assert analysis.main_claim is not None and analysis.main_claim.text.startswith("The Langdale is 1.9 metres")
+    assert analysis.coaching  # the questions still start from the claim
+    monkeypatch.setattr(score, "REWRITE_CHANCE", 0.0)  # without the gate, the form goes on the size
+    [form] = [a.text for s in analyze(analyzer, "hot-tub-launch.txt").suggestions for a in s.alternatives]
+    assert form.startswith("The Langdale is 1.9 metres") and form.endswith(
+        "Until now, you had to [what did you do instead?]."
+    )
