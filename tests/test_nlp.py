@@ -12,6 +12,22 @@ def test_sentences_split_at_punctuation_and_line_breaks() -> None:
     ]
 
 
+def test_an_abbreviation_before_a_number_ends_no_sentence() -> None:
+    text = (
+        "The yard reopened its No. 2 dock on Monday. Mk. 4 frames ship in May, see fig. 3. "
+        "We said no. 2026 will be different. Is it yes or No. We think no."
+    )
+    doc = next(parse([text]))
+    assert [doc.sentence_text(i) for i in range(len(doc.sentences))] == [
+        "The yard reopened its No. 2 dock on Monday.",
+        "Mk. 4 frames ship in May, see fig. 3.",
+        "We said no.",  # "no" ends the sentence: only "No." stands before a number
+        "2026 will be different.",
+        "Is it yes or No.",  # no number after it
+        "We think no.",
+    ]
+
+
 def test_sentence_spans_index_the_original_text() -> None:
     text = "  Leading spaces.  Then a second one?\nAnd a third"
     doc = next(parse([text]))

@@ -494,7 +494,6 @@ def test_the_main_claim_is_quoted_only_when_nothing_else_is_found_and_it_stands_
         "This year we've brought together three people who can answer them.",
         "It ships with every hamper.",
         "In 2024 we developed 31,212 rolls of film at our lab in Leeds.",
-        "Humberside Drydock Company today reopened its No.",  # "No. 2 dock", cut by the splitter
         " ".join(["word"] * 41) + ".",
     ):
         general = coaching_questions(everything, Focus(claim=claim))

@@ -31,6 +31,11 @@ from spacy.util import load_language_data
 #: Documents per batch handed to spaCy; larger batches stop paying off around here.
 BATCH_SIZE = 64
 _SENTENCE_END = frozenset(Sentencizer.default_punct_chars)
+#: Abbreviations that stand before a number ("No. 2 dock", "Mk. 4", "fig. 3", "Est. 1998"): their
+#: full stop ends no sentence when a number follows. spaCy's tokenizer splits them from it. "No"
+#: only capitalized: "we said no. 2026 will be better" ends a sentence.
+_BEFORE_NUMBERS = ("mk", "fig", "figs", "vol", "tel", "pp", "approx", "ca", "ref", "art", "op", "est")
+NUMBER_ABBREVIATIONS = frozenset({"No", "Nos", *_BEFORE_NUMBERS, *(word.capitalize() for word in _BEFORE_NUMBERS)})
 #: The longest run of non-whitespace handed to spaCy's tokenizer in one piece. The tokenizer
 #: strips a run's prefixes and suffixes one at a time and searches the rest of the run again
 #: after each, so a run of n punctuation marks costs O(n^2): 4,000 "!" took 4 s and 40,000
@@ -94,7 +99,7 @@ def sentence_starts(doc: Doc) -> np.ndarray:
     breaks = np.zeros(n, dtype=bool)
     for i in np.flatnonzero(punct | space):
         text = strings[int(attrs[i, 0])]
-        ends[i] = text in _SENTENCE_END
+        ends[i] = text in _SENTENCE_END and not (text == "." and _before_a_number(doc, int(i)))
         breaks[i] = space[i] and "\n" in text
     # The Sentencizer's rule: the first non-punctuation token after a sentence end starts one.
     last_end = np.maximum.accumulate(np.where(ends, index, -1))
@@ -103,6 +108,13 @@ def sentence_starts(doc: Doc) -> np.ndarray:
     starts[1:] |= breaks[:-1]
     starts[0] = True
     return starts
+
+
+def _before_a_number(doc: Doc, i: int) -> bool:
+    """Is the full stop at token `i` an abbreviation's, with a number after it ("No. 2")?"""
+    if i == 0 or i + 1 >= len(doc) or doc[i - 1].whitespace_:
+        return False
+    return doc[i - 1].text in NUMBER_ABBREVIATIONS and doc[i + 1].text[:1].isdigit()
 
 
 @Language.component("sentence_bounds")
