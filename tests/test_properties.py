@@ -511,7 +511,7 @@ def test_rewrites_of_any_sentence(engine: Analyzer, sentence: str) -> None:
         len(sentence),
         ANALYZE_BASE,
         ANALYZE_PER_CHAR,
-        lambda: read_targets([sentence] * len(kinds), kinds).slots,
+        lambda: read_targets([sentence] * len(kinds), kinds),
     )
     for slots in found:
         if slots is None:

@@ -4,15 +4,14 @@ answers to make the case, in the place the answer goes.
 
 `kinds` sorts every sentence as an editor does (heading, dateline, schedule, call to action,
 news as `news` reads it, quote... or one of the five kinds worth rewriting) and `choose` picks
-the targets;
-`slots` reads each target with spaCy's small parser (loaded on the first request, for the
-targets only): the reader's situation it states (`situation`) and who it says can now do what
-(`capability`), both on a clause read off the parse (`clauses`); `argued` says where the draft
-already states the reader's way today; `moves/` holds the frames, only those independent
-editors used on drafts nobody had read, registered in `frame` under versioned names; `score`
-builds the alternatives and scores them honestly; `coaching` asks the questions a writer
-answers to supply a missing element; `check` is the independent model that checks the gain;
-`wellformed` says whether a rewrite is one or two sentences to paste.
+the targets; `slots` reads each target with spaCy's small parser (loaded on the first request,
+for the targets only), including the reader's situation it states (`situation`, on a clause
+read off the parse by `clauses`); `argued` says where the draft already states the reader's way
+today; `moves/` holds the frames, only those independent editors used on drafts nobody had
+read, registered in `frame` under versioned names; `score` builds the alternatives and scores
+them honestly; `coaching` asks the questions a writer answers to supply a missing element;
+`check` is the independent model that checks the gain; `wellformed` says whether a rewrite is
+one or two sentences to paste.
 """
 
 from analyzer.analysis.suggest.frame import Frame, rewriters

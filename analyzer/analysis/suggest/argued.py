@@ -356,11 +356,6 @@ def _argues(line: Line, kind: str) -> bool:
     return bool(_HURTS.search(low)) and not _NEW_WAY.search(low)
 
 
-def shared_words(first: str, second: str) -> int:
-    """How many content words of `first` are, in some form, words of `second`."""
-    return _shared(_content(first, frozenset()), _content(second, frozenset()))
-
-
 def _content(text: str, names: frozenset[str]) -> dict[str, frozenset[str]]:
     """The sentence's content words, each with its plain forms."""
     words = {w for w in WORD.findall(text.lower()) if len(w) > 2 and w not in STOP_WORDS and w not in names}

@@ -1,8 +1,7 @@
 """A clause read off the parse: the main verb, what follows it up to the end of its clause.
 
-Both readings of a sentence need it: the reader's situation (`situation`: "the task still falls
-to your team") and the capability its claim states (`capability`: "move any call with one
-drag"). A predicate stops where an editor would stop quoting: at a comma, a consequence ("so",
+The reader's situation (`situation`: "the task still falls to your team") is read on it. A
+predicate stops where an editor would stop quoting: at a comma, a consequence ("so",
 "without"), a second verb, a figure's phrase; a relative clause that says which thing goes whole.
 """
 
@@ -16,7 +15,7 @@ from spacy.tokens import Doc, Token
 MAX_SUBJECT_WORDS: Final = 6
 
 
-#: Relative pronouns whose clause says which thing the capability is about.
+#: Relative pronouns whose clause says which thing the predicate is about.
 _RELATIVE: Final = frozenset({"that", "who"})
 
 

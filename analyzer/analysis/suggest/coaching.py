@@ -5,10 +5,9 @@ questions themselves, asked about the piece's own subject. `Focus` is what the d
 parse of its targets give: the draft's own complaint about the reader's way today, quoted
 ("Most finance teams still reconcile payments in spreadsheets"), the reader's situation a
 target states ("a pull request still rebuilds what main already built"), the measure its
-result moved and that measure's old figure ("median pipeline time", "14 minutes"), who its main
-claim says can now do what ("Rimewell Dock", "record the temperature of every inbound pallet").
-Each missing element gets the questions its facts allow, most specific first, at most three;
-without any, the general questions about the reader's work (generic, never wrong).
+result moved and that measure's old figure ("median pipeline time", "14 minutes"), and its main
+claim, quoted. Each missing element gets the questions its facts allow, most specific first, at
+most three; without any, the general questions about the reader's work (generic, never wrong).
 """
 
 from __future__ import annotations
@@ -26,51 +25,32 @@ from analyzer.labels import RUBRIC_ELEMENTS
 #: figures were the useful ones; a topic word taken from the product copy ("teams that handle
 #: setup") and a stake quoted from the library ("van routes planned from a wall map", asked of a
 #: ready-mix concrete release: 29 of 34 verdicts wrong) misread the draft, so neither is asked,
-#: and the product's name alone ("What does going without X cost ...": 48 of 48 generic) is
-#: the last resort, after the draft's complaint and its main claim. No question names a fixed
-#: period: "each month" and "by the end of the year" fit a ski resort, a roofer who works after
-#: storms or an audit cycle badly (every coaching round's editors said so), so the writer says
-#: the stretch that fits their trade. A feature pitch's main claim is quoted back instead of what
-#: the parse reads of its capability ("\u201cRaisers now log each outing ...\u201d What do your readers
-#: do today without this?"): the writer sees the sentence the piece rests on, and nothing is
-#: misread into it. In round 44 (batch 22, judged blind) editors found the quoted claim useful 30
-#: times of 36 and the capability 2 of 18 ("before supervisors could plan a drop": they always
-#: could); over rounds 30 to 44 the capability was useful 118 times of 236.
-#: The claim's capability asked after a launch; on a page that announces nothing, `_EVERGREEN`'s.
-_UNTIL: Final = (
-    "Until {who} can {capability}, what does it cost your readers in a typical week or season, in hours, money or "
-    "customers?"
-)
-_ONCE: Final = "Once {who} can {capability}, where should that get your readers, by when, and what is their first step?"
+#: nor is the product's name alone ("What does going without X cost ...": 48 of 48 generic). No
+#: question names a fixed period: "each month" and "by the end of the year" fit a ski resort, a
+#: roofer who works after storms or an audit cycle badly (every coaching round's editors said so),
+#: so the writer says the stretch that fits their trade. A feature pitch's main claim is quoted
+#: back ("\u201cRaisers now log each outing ...\u201d What do your readers do today without this?"):
+#: the writer sees the sentence the piece rests on, and nothing is misread into it. The quote
+#: replaced a paraphrase of who the claim says can now do what ("Before supervisors could plan a
+#: drop": they always could), which editors found useful 14 times of 64 over rounds 44 to 49, so
+#: it is no longer asked.
 _QUESTIONS: Final = {
     "why_change": (
         "{complaint} What has changed that makes this a problem your readers must solve now, not next year?",
         "{claim} What do your readers do today without this, and why does that way no longer hold?",
-        "Before {who} could {capability}, what did your readers do instead, and why does that way no longer hold?",
-        "Before your readers had {unnamed_way}, what did they do instead, and why does that way no longer hold?",
     ),
     "price_of_inaction": (
         "{complaint} What does that cost your readers in a typical week or season, in hours, money or customers?",
         "What does {measure} at {before} cost your reader in a typical week or season, in hours, money or customers?",
         "{claim} What does going without this cost your readers in a typical week or season, in hours, money or "
         "customers?",
-        _UNTIL,
     ),
     "future_state": (
         "{claim} Where does this get your readers, by when, and what is their first step?",
-        _ONCE,
         "{complaint} Where should your readers be instead, by when, and what is their first step?",
     ),
 }
 
-#: On a page that announces nothing, "Until Plotkeeper can keep every interment" says the product
-#: cannot do it yet (round 26's editors: "a false premise for a product sold since 2011"): the
-#: same questions, asked about going with or without a way to do it.
-_EVERGREEN: Final = {
-    _UNTIL: "What does it cost your readers in a typical week or season, in hours, money "
-    "or customers, to go without {a_way}?",
-    _ONCE: "With {a_way}, where should your readers get to, by when, and what is their first step?",
-}
 #: The reader's situation a target states, asked only when the draft gives nothing above: in round
 #: 14 it came from a side feature as often as from the piece's point (0 useful of 6 verdicts each,
 #: "a UI nit read as the reader's problem"; 2 of 3 in round 12).
@@ -99,10 +79,6 @@ _GENERAL: Final = {
 GENERAL_QUESTIONS: Final = frozenset(q for questions in _GENERAL.values() for q in questions)
 MAX_QUESTIONS: Final = 3
 _FIELD = re.compile(r"\{(\w+)\}")
-#: The fields that paraphrase the main claim's capability, asked only when the claim is not quoted:
-#: over rounds 44 to 47 editors found them useful 14 times of 52 ("before Mailmark could barcode"
-#: for the franking machine that prints Mailmark barcodes), the quoted claim 93 of 118.
-_PARAPHRASES: Final = frozenset({"who", "capability", "unnamed_way", "a_way"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,10 +90,6 @@ class Focus:
     measure: str | None = None  # "median pipeline time"
     before: str | None = None  # "14 minutes"
     complaint: str | None = None  # the draft's own sentence about the reader's way today, quoted
-    # who the main claim says can now do what: ("Tilerun", "read the plan"); who is "" for a feature
-    # told without its subject ("Automatically sends every tenant a reminder")
-    capability: tuple[str, str] | None = None
-    evergreen: bool = False  # the piece announces nothing: the product has been there all along
     claim: str | None = None  # the main claim's sentence, quoted when nothing more specific is found
 
 
@@ -133,23 +105,12 @@ def coaching_questions(missing: Sequence[str], focus: Focus) -> dict[str, list[s
         "before": focus.before,
         "complaint": f"\u201c{focus.complaint}\u201d" if focus.complaint else None,
         "claim": _quoted_claim(focus.claim),
-        "who": _readers(focus.capability[0]) if focus.capability and focus.capability[0] else None,
-        "capability": _theirs(focus.capability[1]) if focus.capability else None,
-        "a_way": _a_way(*focus.capability) if focus.capability else None,
     }
-    # a feature told without its subject: asked about a way to do it, never who can
-    unnamed = bool(focus.capability and not focus.capability[0])
-    fields["unnamed_way"] = fields["a_way"] if unnamed else None
     questions: dict[str, list[str]] = {}
     for element in RUBRIC_ELEMENTS:
         if element not in missing:
             continue
-        templates = _QUESTIONS[element]
-        if fields["claim"]:  # the claim quoted says it; a paraphrase of it only risks misreading it
-            templates = tuple(q for q in templates if not _PARAPHRASES & set(_FIELD.findall(q)))
-        if focus.evergreen or unnamed:
-            templates = tuple(_EVERGREEN.get(q, q) for q in templates)
-        asked = _asked(templates, fields) or _asked(_ON_SITUATION[element], fields)
+        asked = _asked(_QUESTIONS[element], fields) or _asked(_ON_SITUATION[element], fields)
         questions[element] = asked[:MAX_QUESTIONS] or list(_GENERAL[element])
     return questions
 
@@ -180,27 +141,6 @@ def _quoted_claim(claim: str | None) -> str | None:
         return None
     claim = claim.strip()
     return f"\u201c{claim if claim[-1] in '.!?' else claim + '.'}\u201d"
-
-
-def _readers(who: str) -> str:
-    """The draft's "your planners" asked of its writer: "your readers' planners" (rounds 22 to 30
-    read "your tech" as the writer's own staff); "they" ("X lets you ...") as "your readers"."""
-    if who == "they":
-        return "your readers"
-    return re.sub(r"^your ", "your readers' ", who)
-
-
-def _a_way(who: str, capability: str) -> str:
-    """ "a way to book ice online" for the product or the readers and their staff ("your planners"),
-    and for anyone else "a way for the customer to approve the quote" (round 30: "the shop doesn't
-    approve, the customer does")."""
-    others = who not in {"", "they"} and not who.startswith("your ") and not re.search(r"[A-Z0-9]", who)
-    return f"a way for {who} to {_theirs(capability)}" if others else f"a way to {_theirs(capability)}"
-
-
-def _theirs(capability: str) -> str:
-    """The draft's "the slots you open" asked of its writer: "the slots they open"."""
-    return re.sub(r"\byou\b", "they", re.sub(r"\byour\b", "their", capability))
 
 
 def _asked(templates: Sequence[str], fields: dict[str, str | None]) -> list[str]:

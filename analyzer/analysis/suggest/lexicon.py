@@ -16,7 +16,6 @@ NAMES = (
     "benefit_verbs",
     "meta_nouns",
     "product_nouns",
-    "not_capability",
     "vague_nouns",
     "units",
     "price_words",
@@ -54,7 +53,6 @@ ENABLERS = _list("enablers")
 BENEFIT_VERBS = _list("benefit_verbs")
 _META_NOUNS = _list("meta_nouns")
 PRODUCT_NOUNS = _list("product_nouns")
-NOT_CAPABILITY = _list("not_capability")
 VAGUE_NOUNS = _list("vague_nouns") | _META_NOUNS
 UNITS = _list("units")
 PRICE_WORDS = _list("price_words")

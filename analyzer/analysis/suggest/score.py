@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Final, Protocol
 import numpy as np
 
 from analyzer.analysis.suggest import moves  # noqa: F401  (registers the frames)
-from analyzer.analysis.suggest.argued import argued_targets, complaint, shared_words, tells_a_story
+from analyzer.analysis.suggest.argued import argued_targets, complaint
 from analyzer.analysis.suggest.choose import choose_targets
 from analyzer.analysis.suggest.coaching import Focus
 from analyzer.analysis.suggest.frame import INVITATION, NEWS_SAID, SPEAKS_TO_A_TEAM, SPEAKS_TO_READER, Built, rewriters
@@ -29,7 +29,6 @@ from analyzer.analysis.suggest.kinds import (
     BENEFIT,
     DATELINE_PREFIX,
     FEATURE,
-    HEADING,
     NEWS,
     PRICE,
     Line,
@@ -167,7 +166,7 @@ def suggest(
     names = product_names(text, lines)
     # A salutation or a dateline on the launch line stays as written, in front of every rewrite.
     greetings = [_greeting(lines[i].text) for i in chosen]
-    read, unnamed = read_targets(
+    read = read_targets(
         [lines[i].text[len(g) :] for i, g in zip(chosen, greetings, strict=True)],
         [_buildable(kinds[i]) for i in chosen],
         names,
@@ -181,22 +180,16 @@ def suggest(
         replace(slots, argued=i in argued, team=team) if slots is not None else None
         for i, slots in zip(chosen, read, strict=True)
     ]
-    title = titles[0] if titles else next((lines[i].text for i, k in enumerate(kinds) if k == HEADING), "")
     focus = replace(
-        _focus(read, chosen, title),
+        _focus(read, chosen),
         complaint=complaint(lines, kinds, chosen, names),
         claim=_claim(lines, kinds, chosen, document_label),
     )
-    if focus.capability is None:  # a product page's features told without their subject
-        focus = replace(focus, capability=unnamed)
-    if tells_a_story(lines, kinds, titles):
-        focus = replace(focus, capability=None)  # a case study's first sentences describe the customer
     used: set[str] = set()
     order = _move_order(missing)
     whole = text or " ".join(line.text for line in lines)
     second_person = bool(SPEAKS_TO_READER.search(whole))
     launch = announces(whole, kinds)
-    focus = replace(focus, evergreen=not launch)
     planned: list[tuple[int, Slots, list[Built]]] = []
     for rank, (index, slots, greeting) in enumerate(zip(chosen, read, greetings, strict=True)):
         if rank >= REWRITE_DEPTH:
@@ -305,19 +298,12 @@ def _buildable(kind: str) -> str:
     return kind if kind in {ANNOUNCEMENT, FEATURE, BENEFIT, PRICE, "claim"} else "claim"
 
 
-def _focus(read: list[Slots | None], chosen: Sequence[int], title: str = "") -> Focus:
-    """What the piece is about: its headline capability, its first situation and measure."""
+def _focus(read: list[Slots | None], chosen: Sequence[int]) -> Focus:
+    """What the piece is about: its first situation and measure."""
     in_order = [s for _, s in sorted(zip(chosen, read, strict=True), key=lambda pair: pair[0]) if s is not None]
     situated = next((s.situation for s in in_order if s.situation is not None and s.kind != ANNOUNCEMENT), None)
     measured = next((s for s in in_order if s.measure), None)
-    # The capability of the piece's headline claim: of the targets the parse could read, the one
-    # that shares most words with the title, else the first in the draft (rounds 16 and 18: "Direct
-    # Debit", "the payroll export" are side features of pieces about something else).
-    able_in_order = [s for s in in_order if s.capability]
-    headline = max(able_in_order, key=lambda s: shared_words(s.original, title), default=None)
-    able = headline.capability if headline else None
     return Focus(
-        capability=able,
         now=situated.now if situated else None,
         future=situated.future if situated else None,
         measure=measured.measure if measured else None,

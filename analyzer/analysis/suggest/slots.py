@@ -13,11 +13,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Final, NamedTuple
+from typing import Final
 
 from spacy.tokens import Doc, Token
 
-from analyzer.analysis.suggest.capability import read_capability, read_unnamed_capability
 from analyzer.analysis.suggest.kinds import ANNOUNCEMENT, BENEFIT, CLAIM, FEATURE, named_subject
 from analyzer.analysis.suggest.lexicon import COMMON_CAPITALS, NOT_READER_TOPIC, PEOPLE, PRODUCT_NOUNS, VAGUE_NOUNS
 from analyzer.analysis.suggest.parse import clean, parser
@@ -48,14 +47,6 @@ class Slots:
     product: str | None = None  # the name the draft mentions most ("Yardstack"), for "Without Yardstack, ..."
     argued: bool = False  # the draft already says how the reader works today, near it (see `argued`)
     team: bool = False  # the draft speaks to a team ("your team", "your staff"), not to one reader
-    capability: tuple[str, str] | None = None  # who can now do what: ("your planners", "move any call")
-
-
-class Read(NamedTuple):
-    """The targets as the parse read them."""
-
-    slots: list[Slots | None]  # each target's slots, None where it cannot be read
-    unnamed: tuple[str, str] | None  # the first feature told without its subject: ("", "send every tenant ...")
 
 
 def read_targets(
@@ -64,10 +55,8 @@ def read_targets(
     names: frozenset[str] = frozenset(),
     capitals: frozenset[str] | None = None,
     product: str | None = None,
-) -> Read:
-    """The slots of each target sentence, parsed in one batch, and what a feature without its
-    subject says the product does ("Automatically sends every tenant a reminder ...", see
-    `capability.read_unnamed_capability`), read off the same parse.
+) -> list[Slots | None]:
+    """The slots of each target sentence, parsed in one batch; None where it cannot be read.
 
     `names` are the draft's own names (see `kinds.product_names`); `capitals` the words it
     capitalizes inside a sentence (`kinds.capitalized_inside`): a sentence that starts with one
@@ -78,13 +67,10 @@ def read_targets(
     originals = [_original(s) for s in sentences]
     readable = [k for k, text in enumerate(originals) if _parseable(text)]
     docs = dict(zip(readable, parser().pipe([originals[k] for k in readable]), strict=True))
-    slots = [
+    return [
         _slots(docs[k], originals[k], kinds[k], names, capitals, product) if k in docs else None
         for k in range(len(originals))
     ]
-    told = (docs[k] for k in readable if slots[k] is None and kinds[k] in {FEATURE, CLAIM})
-    unnamed = next((found for doc in told if (found := read_unnamed_capability(doc)) is not None), None)
-    return Read(slots, ("", unnamed) if unnamed else None)
 
 
 def _parseable(text: str) -> bool:
@@ -135,7 +121,6 @@ def _slots(
         measure_plural=measure[1] if measure else False,
         before=before.group("before").rstrip(".,") if before else None,
         product=product,
-        capability=read_capability(doc, names) if kind in {FEATURE, CLAIM, ANNOUNCEMENT} else None,
     )
 
 
