@@ -207,6 +207,10 @@ def test_a_draft_that_never_speaks_to_its_reader_gets_no_frame_that_does(analyze
         ("Clients confirm a proposal on their phone in two taps.", None),
         ("Quarry now caches the results of repeated queries for up to 24 hours.", None),
         ("We host the servers, so we don't need your card.", None),
+        # a clause that sets the scene is no chore done by hand (rw-123: "... that when a trip is
+        # still cancelled by hand?")
+        ("When a trip is cancelled, Tripfold records the credit and applies it automatically.", None),
+        ("When a booking is changed, the invoice is updated automatically.", None),
     ],
 )
 def test_the_readers_situation_is_read_only_where_the_sentence_says_it(sentence: str, situation: str | None) -> None:

@@ -64,8 +64,12 @@ _SO_NOBODY = re.compile(
     r"^(?P<main>.+?),?\s+so (?:that )?(?:nobody|no one|no-one) (?:has|needs) to (?P<rest>[^,;]+?)[.!]$"
 )
 _WITHOUT = re.compile(r"\b(?:without|with no) (?P<what>(?!a word\b|ever\b|extra\b)[^,;.]+)")
+#: Not the subject of a clause that only sets the scene: "When a trip is cancelled, Tripfold
+#: records the credit automatically" is no "a trip is still cancelled by hand".
+_SUBORDINATOR: Final = r"(?i:when|whenever|if|once|after|before|until|while|as soon as)\b"
 _AUTOMATIC_PASSIVE = re.compile(
-    r"^(?P<subject>(?:the |your |every |each |all )?[A-Za-z][\w' -]{2,40}?) (?P<be>is|are) (?:now |also )?"
+    rf"^(?!{_SUBORDINATOR})(?P<subject>(?:the |your |every |each |all )?[A-Za-z][\w' -]{{2,40}}?) (?P<be>is|are) "
+    r"(?:now |also )?"
     r"(?P<done>\w+(?:ed|en|ent|ilt|own|ade|aid|ound|ept|old|ught))(?: automatically)?\b(?P<auto>.*\bautomatically\b)?"
 )
 _ARTICLE_SINGLE = re.compile(r"\ba single\b")
@@ -314,6 +318,8 @@ def _automatic(doc: Doc, text: str, people: str | None, names: frozenset[str]) -
     listed = "," not in obj or re.search(r"\b(?:and|or)\b", obj)  # "bank, card and intercompany transactions"
     if not obj or len(obj.split()) > 8 or not listed or _names_product(obj, names):
         return None
+    if any(t.tag_.startswith("VB") for t in doc if start <= t.idx < end):
+        return None  # a second verb: "records the credit and applies it automatically" has no one object
     body = None if "," in obj else text[:start] + ("them" if _plural_subject(obj) else "it") + text[end:]
     obj = _VENDOR_POSSESSIVE.sub("the", obj)
     return _by_hand(obj, _plural_subject(obj), participle(verb.lemma_.lower()), body)
