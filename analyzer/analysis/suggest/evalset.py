@@ -59,6 +59,7 @@ BATCHES = {
     "twenty-fourth": 24,
     "twenty-fifth": 25,
     "twenty-sixth": 26,
+    "twenty-seventh": 27,
 }
 
 
