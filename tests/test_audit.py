@@ -222,7 +222,7 @@ def test_every_document_gets_a_record_by_the_contract(
     # One form per draft, on its main claim, only where the draft announces something to its reader
     # and does not argue it already, and on a sentence an editor would likely rewrite (9 of 48 on
     # 2026-12-04, 5 of 48 on 2026-12-05 once the third person's and the evergreen page's forms
-    # were retired, 2 of 48 on 2026-12-06 once a rewrite needed the claim ranker's 0.75: the three
+    # were retired, 2 of 48 on 2026-12-05 once a rewrite needed the claim ranker's 0.75: the three
     # it dropped were company news: a charity build, an event moved to May and an office move).
     assert sum(r["suggestion"] is not None for r in records) >= 2
 
