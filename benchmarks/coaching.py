@@ -4,14 +4,14 @@
 
 Independent editors judged the general questions ("What has changed in your reader's world
 ...") generic every time (docs/suggestions.md), and the questions built on a draft's own
-complaint or on its main claim's capability useful two times in three. So the first figure of
-the coaching is how often it has nothing but the general questions. Printed for each batch of
-the editors' evaluation set (`corpus/eval/rewrites.jsonl`) and for the real companies' passages
-of `../shared/devset.jsonl` when it is present: drafts asked anything, drafts with a general
+complaint or its main claim, quoted, useful about half the time. So the first figure of the
+coaching is how often it has nothing but the general questions. Printed for each batch of the
+editors' evaluation set (`corpus/eval/rewrites.jsonl`) and for the real companies' passages of
+`../shared/devset.jsonl` when it is present: drafts asked anything, drafts with a general
 question, drafts with nothing else, and what the specific questions stand on (the draft's
-complaint quoted, its capability, the reader's situation, a figure it moved, its main claim
-quoted when nothing else is found). A count, not a
-verdict: whether a question is useful is for the judged rounds (`judge_rewrites.py coaching`).
+complaint quoted, its main claim quoted, the reader's situation, a figure it moved). A count,
+not a verdict: whether a question is useful is for the judged rounds (`judge_rewrites.py
+coaching`).
 """
 
 from __future__ import annotations
@@ -57,6 +57,8 @@ def _stands_on(question: str) -> str:
         return "the main claim, quoted"
     if question.startswith("\u201c"):
         return "the draft's complaint"
+    # the paraphrase of the claim's capability, retired in the thirteenth pass: still read so
+    # the sheets of the rounds that judged it (up to round 49) can be counted by source
     if question.startswith(("Before ", "Until ", "Once ", "With a way")) or "without a way" in question:
         return "the main claim's capability"
     if " at " in question and question.startswith("What does "):
