@@ -35,7 +35,7 @@ _SENTENCE_END = frozenset(Sentencizer.default_punct_chars)
 #: full stop ends no sentence when a number follows. spaCy's tokenizer splits them from it. "No"
 #: only capitalized: "we said no. 2026 will be better" ends a sentence.
 _BEFORE_NUMBERS = ("mk", "fig", "figs", "vol", "tel", "pp", "approx", "ca", "ref", "art", "op", "est")
-NUMBER_ABBREVIATIONS = frozenset({"No", "Nos", *_BEFORE_NUMBERS, *(word.capitalize() for word in _BEFORE_NUMBERS)})
+_NUMBER_ABBREVIATIONS = frozenset({"No", "Nos", *_BEFORE_NUMBERS, *(word.capitalize() for word in _BEFORE_NUMBERS)})
 #: The longest run of non-whitespace handed to spaCy's tokenizer in one piece. The tokenizer
 #: strips a run's prefixes and suffixes one at a time and searches the rest of the run again
 #: after each, so a run of n punctuation marks costs O(n^2): 4,000 "!" took 4 s and 40,000
@@ -114,7 +114,7 @@ def _before_a_number(doc: Doc, i: int) -> bool:
     """Is the full stop at token `i` an abbreviation's, with a number after it ("No. 2")?"""
     if i == 0 or i + 1 >= len(doc) or doc[i - 1].whitespace_:
         return False
-    return doc[i - 1].text in NUMBER_ABBREVIATIONS and doc[i + 1].text[:1].isdigit()
+    return doc[i - 1].text in _NUMBER_ABBREVIATIONS and doc[i + 1].text[:1].isdigit()
 
 
 @Language.component("sentence_bounds")

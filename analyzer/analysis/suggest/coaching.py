@@ -90,7 +90,7 @@ class Focus:
     measure: str | None = None  # "median pipeline time"
     before: str | None = None  # "14 minutes"
     complaint: str | None = None  # the draft's own sentence about the reader's way today, quoted
-    claim: str | None = None  # the main claim's sentence, quoted when nothing more specific is found
+    claim: str | None = None  # the main claim's sentence, quoted after the draft's complaint
 
 
 def coaching_questions(missing: Sequence[str], focus: Focus) -> dict[str, list[str]]:
