@@ -573,7 +573,7 @@ def test_company_news_enters_the_audit_only_with_include_news(tmp_path: Path) ->
     library = tmp_path / "library"
     library.mkdir()
     drafts = Path(__file__).resolve().parent / "drafts"
-    for name in ("office-and-hiring.txt", "product-email.txt"):
+    for name in ("office-and-hiring.txt", "social-launch.txt"):
         shutil.copy(drafts / name, library / name)
     suggestions, fix_first = {}, {}
     for include_news in (False, True):
@@ -589,9 +589,9 @@ def test_company_news_enters_the_audit_only_with_include_news(tmp_path: Path) ->
         assert ("No rewrite on offer" in page) is not include_news
     assert suggestions[False]["office-and-hiring.txt"] is None
     assert suggestions[True]["office-and-hiring.txt"] is not None
-    assert suggestions[False]["product-email.txt"] is not None
+    assert suggestions[False]["social-launch.txt"] is not None
     # "Fix these first" never lists news the audit left alone; the table still has it
-    assert fix_first == {False: {"product-email.txt"}, True: {"product-email.txt", "office-and-hiring.txt"}}
+    assert fix_first == {False: {"social-launch.txt"}, True: {"social-launch.txt", "office-and-hiring.txt"}}
 
 
 def test_the_audit_never_audits_its_own_outputs(tmp_path: Path) -> None:

@@ -242,7 +242,7 @@ def _suggestions() -> list[str]:
         "The analysis chooses the few sentences an editor would rewrite (the announcement, the first two features,",
         "the strongest result figure, the price; never headings, datelines, schedules, CTAs, quotes, boilerplate or",
         "company news) and names the piece's main claim (`main_claim`): the target a ranker trained on editors'",
-        "choices puts first (`models/claim-ranker-1.0.0/`, its own checksum; an editor's target on 0.81 of the",
+        "choices puts first (`models/claim-ranker-1.1.0/`, its own checksum; an editor's target on 0.81 of the",
         "evaluation set's test drafts, against 0.79 for the rules' order). On one of the two targets that",
         "carry the piece, once per draft, it offers one form: the writer's sentence as it is, then 'Until now, you",
         "had to [what did you do instead?]' ('your team had to' where the draft speaks to a team), only on a launch",
