@@ -60,6 +60,8 @@ BATCHES = {
     "twenty-fifth": 25,
     "twenty-sixth": 26,
     "twenty-seventh": 27,
+    "twenty-eighth": 28,
+    "twenty-ninth": 29,
 }
 
 
