@@ -414,6 +414,25 @@ def test_coaching_asks_about_the_documents_own_subject(analyzer: Analyzer) -> No
         coaching_questions(["why"], Focus())
 
 
+def test_coaching_never_quotes_a_price_but_the_best_target_after_it(analyzer: Analyzer) -> None:
+    price = (
+        "Kelpline costs $40 per buoy per season, and most oyster farms need one buoy for every twelve acres of lease."
+    )
+    feature = (
+        "Each buoy logs water temperature and salinity and texts your crew when a reading drifts outside the range "
+        "your shellfish permit allows."
+    )
+    analysis = analyzer.analyze(
+        f"# Kelpline pricing\n\n{price}\n\n{feature}\n", options=AnalyzeOptions(explanations=False)
+    )
+    assert analysis.main_claim is not None and analysis.main_claim.text == price  # the ranker's first: the price
+    asked = [q for questions in analysis.coaching.values() for q in questions]
+    assert asked and all(q.startswith(f"\u201c{feature}\u201d ") for q in asked), asked
+    # with nothing but the price, nothing to quote: the general questions
+    alone = analyzer.analyze(f"# Kelpline pricing\n\n{price}\n", options=AnalyzeOptions(explanations=False))
+    assert {q for questions in alone.coaching.values() for q in questions} == GENERAL_QUESTIONS
+
+
 def test_coaching_builds_on_the_drafts_own_complaint_and_claim(analyzer: Analyzer) -> None:
     invoices = analyze(analyzer, "feature-launch.md")  # says no complaint of its own: its main claim
     irrigation = analyze(analyzer, "social-launch.txt")  # its main claim: reading soil moisture probes
@@ -1196,15 +1215,20 @@ def test_no_season_statistic_or_service_is_quoted_as_the_complaint() -> None:
     )
 
 
-def test_a_price_is_never_quoted_as_the_main_claim() -> None:
+def test_a_price_is_never_quoted_as_the_claim_the_coaching_asks_about() -> None:
     from analyzer.analysis.suggest.score import _claim
 
     price = "A team day at our Leith kitchen costs 145 pounds a head, with lunch and aprons included."
     feature = "Every team cooks three courses with a chef at each station and eats what it made."
     lines = _pitched([price, feature])[1]
     # rounds 44 and 47: "what do your readers do today without this", asked of a price, was wrong
-    assert _claim(lines, ["price", "feature"], [0, 1], "feature-pitch") is None
-    assert _claim(lines, ["price", "feature"], [1, 0], "feature-pitch") == feature
+    assert _claim(lines, ["price", "feature"], [0], {}, "feature-pitch") is None
+    # a price first: the target after it (the best chance the ranker gave, else the rules' order)
+    assert _claim(lines, ["price", "feature"], [0, 1], {}, "feature-pitch") == feature
+    assert _claim(lines, ["price", "feature"], [1, 0], {}, "feature-pitch") == feature
+    three = _pitched([price, feature, "Groups of up to 24 book the whole kitchen for the day."])[1]
+    kinds = ["price", "feature", "feature"]
+    assert _claim(three, kinds, [0, 1, 2], {0: 0.9, 1: 0.4, 2: 0.6}, "feature-pitch") == three[2].text
 
 
 def test_a_free_replacement_and_what_never_happens_are_no_complaint() -> None:
