@@ -1244,6 +1244,26 @@ def test_a_free_replacement_and_what_never_happens_are_no_complaint() -> None:
     assert complaint_of(lost) == lost
 
 
+def test_a_satisfied_after_and_a_sentence_pointing_back_are_no_complaint() -> None:
+    claim = "Bedwatch reads the water temperature in every watercress bed and texts the grower when one drifts."
+
+    def complaint_of(sentence: str, kind: str) -> str | None:
+        return complaint(_pitched([claim, sentence])[1], ["feature", kind], [0])
+
+    # round 52's wrong questions (batch 29): a happy customer's after, and what the product's
+    # animations explain, each quoted as the reader's problem
+    assert (
+        complaint_of("\u201cI still trust my eyes, but now I know which bed to look at first.\u201d", "quote") is None
+    )
+    explains = "They explain the common and serious risks and what recovery looks like at one week and six weeks."
+    assert complaint_of(explains, "argument") is None
+    # a before long enough to tell the old way is quoted up to its after; a risk told plainly is one
+    habit = "\u201cWe used to walk every bed twice a day in July and still lost two; now the text comes first.\u201d"
+    assert complaint_of(habit, "quote") == "We used to walk every bed twice a day in July and still lost two."
+    plain = "Most growers still find a warm bed only when the leaves have already yellowed."
+    assert complaint_of(plain, "argument") == plain
+
+
 def test_the_form_goes_only_to_a_sentence_that_names_the_product_or_says_what_is_new() -> None:
     form = rewriters.get("feature-until-now-after.v1")
     yard = "What visitors find is a yard stacked with used casks, most of which have held whisky before."

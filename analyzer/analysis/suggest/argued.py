@@ -166,6 +166,11 @@ _ADVICE: Final = re.compile(r"^(?:don[\u2019']t|do not|never|always|make sure|re
 #: "No: we import ..." (an FAQ's answer), "With Tarewise, ...". Not "Measuring with a paper ruler
 #: ...": "with" is the product's only as the first word.
 _VENDOR_SUBJECT: Final = re.compile(r"^(?:(?:[\w'\u2019-]+[ ,:]+){0,3}(?:it|we|our|this)|with)\b", re.IGNORECASE)
+#: A sentence that opens on a word pointing back ("They explain what happens on the day, ... the
+#: common and serious risks": the animations the sentence before introduced) says nothing quoted
+#: alone, and its subject is as often the product as the reader (round 52: "a feature description
+#: taken as a problem").
+_POINTS_BACK: Final = re.compile(r"^(?:they|these|those|that)\b", re.IGNORECASE)
 #: A loss or a failure named outright ("Lost garments are the most expensive mistake a cleaner
 #: makes", "it took Brightline two days to find it"): the old way argued, in whatever kind of
 #: sentence it stands (`_HURTS`), and the strongest sign of a complaint (`_PAIN`).
@@ -251,6 +256,7 @@ def complaint(
     # orders ...", round 18: "a feature quoted as the reader's pain").
     # A quotation's "we" and "our" are the speaker's, often the customer's.
     fitting = [i for i in fitting if kinds[i] == QUOTE or not _VENDOR_SUBJECT.match(BULLET.sub("", said[i]).strip())]
+    fitting = [i for i in fitting if not _POINTS_BACK.match(BULLET.sub("", said[i]).strip())]
     fitting = [i for i in fitting if not (_VENDOR_CLAUSE.search(said[i]) or _ADVICE.match(said[i]))]
     fitting = [i for i in fitting if kinds[i] == QUOTE or not _OFFER.search(said[i])]
     # A complaint tells a pain (or the old way) and not the new way.
@@ -289,8 +295,11 @@ def _quotable(text: str, kind: str) -> str:
         found = _QUOTED.match(text.strip())
         text = found.group("words").strip() + "." if found else ""
     turn = _TURN_TO_THE_AFTER.search(text)
-    if turn is not None and len(text[: turn.start()].split()) >= _COMPLAINT_WORDS[0]:
-        return text[: turn.start()].rstrip(",;") + "."
+    if turn is not None:
+        # too little before the turn to tell the old way ("I still trust my eyes, but now I know
+        # which bed to look at first": a satisfied customer, round 52), so nothing to quote
+        before = text[: turn.start()]
+        return before.rstrip(",;") + "." if len(before.split()) >= _COMPLAINT_WORDS[0] else ""
     if kind == QUOTE:
         return text
     words = text.split()
