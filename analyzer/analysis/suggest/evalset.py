@@ -62,6 +62,8 @@ BATCHES = {
     "twenty-seventh": 27,
     "twenty-eighth": 28,
     "twenty-ninth": 29,
+    "thirtieth": 30,
+    "thirty-first": 31,
 }
 
 
