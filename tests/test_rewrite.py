@@ -1264,6 +1264,20 @@ def test_a_satisfied_after_and_a_sentence_pointing_back_are_no_complaint() -> No
     assert complaint_of(plain, "argument") == plain
 
 
+def test_an_argument_is_a_complaint_only_when_it_tells_the_old_way_in_words() -> None:
+    claim = "Fellwalk runs guided llama treks from our farm above Keswick every weekend from April."
+
+    def complaint_of(sentence: str) -> str | None:  # each read as an argument by the patterns
+        return complaint(_pitched([claim, sentence])[1], ["feature", "argument"], [0])
+
+    # rounds 44 to 54: the patterns' arguments were useful complaints 12 times of 92; a story told
+    # on the trek (round 53) is no pain of the reader's
+    story = "The youngest walker, who is nine, led the llama the whole way and refused to hand him over at the stile."
+    assert complaint_of(story) is None
+    clipboard = "Until last spring, the guides recorded every booking on a clipboard and typed the sheets up at night."
+    assert complaint_of(clipboard) == clipboard
+
+
 def test_the_form_goes_only_to_a_sentence_that_names_the_product_or_says_what_is_new() -> None:
     form = rewriters.get("feature-until-now-after.v1")
     yard = "What visitors find is a yard stacked with used casks, most of which have held whisky before."
