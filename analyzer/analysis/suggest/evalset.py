@@ -64,6 +64,8 @@ BATCHES = {
     "twenty-ninth": 29,
     "thirtieth": 30,
     "thirty-first": 31,
+    "thirty-second": 32,
+    "thirty-third": 33,
 }
 
 
