@@ -23,6 +23,7 @@ from tests.webpage import (
     CASE,
     CSP,
     FEATURES,
+    LAUNCH,
     ROOT,
     api_analysis,
     click_sentence,
@@ -120,7 +121,7 @@ def test_marks_are_quiet_numbered_and_tagged(page: Page, page_server: str) -> No
 
 
 def test_clicking_a_card_outlines_its_span_and_clicking_the_span_opens_the_card(page: Page) -> None:
-    write(page, FEATURES)
+    write(page, LAUNCH)
     card = page.locator("#suggestions .card").last
     index = int(card.get_attribute("data-sentence") or -1)
     card.locator("summary").click()
@@ -186,7 +187,7 @@ def test_without_a_rewrite_the_page_points_at_the_main_claim(page: Page, page_se
     expect(page.locator("#sentence-panel")).to_be_visible()
     expect(page.locator("#rubric ul.coaching li").first).to_be_visible()
     # A draft with a rewrite on offer shows its card, not the pointer.
-    write(page, FEATURES)
+    write(page, LAUNCH)
     expect(page.locator("#suggestions .card").first).to_be_visible()
     expect(pointer).to_be_hidden()
 
@@ -325,7 +326,7 @@ def test_a_phone_sees_the_result_after_analyze_and_a_sentence_s_scores_on_tap(
     phone = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True, "device_scale_factor": 2}
     for page in new_page(browser, page_server, **phone):
         page.goto("/")
-        draft(page).fill(FEATURES)
+        draft(page).fill(LAUNCH)
         page.get_by_role("button", name="Analyze").tap()
         wait_analyzed(page)
         expect(page.locator("#summary")).to_be_in_viewport()

@@ -17,6 +17,7 @@ from tests.webpage import (
     ARTIFACTS,
     CASE,
     FEATURES,
+    LAUNCH,
     answer,
     api_analysis,
     backdrop_text,
@@ -37,7 +38,7 @@ def page(browser: Browser, page_server: str) -> Iterator[Page]:
 
 
 def test_accepting_a_rewrite_fills_its_blanks_first_and_scores_the_edited_draft(page: Page, page_server: str) -> None:
-    write(page, FEATURES)
+    write(page, LAUNCH)
     before = score(page)
     original = draft(page).input_value()
     card = card_with_blanks(page)
@@ -68,7 +69,7 @@ def test_accepting_a_rewrite_fills_its_blanks_first_and_scores_the_edited_draft(
         assert given in edited
     assert not re.search(r"\[[^\[\]\n]{1,200}\]", edited)  # no placeholder left in the draft
     # Only the sentence changed: the rest of the writer's Markdown is exactly as it was.
-    assert edited.startswith("# Shiftwise Scheduler 5\n\n")
+    assert edited.startswith("# Pawsheet 4 is here\n\n")
     assert original.count("**") - edited.count("**") in (0, 2)
 
     # The score shown is a fresh analysis of the edited draft, never the suggestion's estimate.
@@ -96,7 +97,7 @@ def test_accepting_a_rewrite_fills_its_blanks_first_and_scores_the_edited_draft(
 
 
 def test_alternatives_each_keep_their_own_blanks(page: Page) -> None:
-    write(page, FEATURES)
+    write(page, LAUNCH)
     card = card_with_blanks(page)
     card.locator("summary").click()
     choices = card.locator(".alt-choice input")
@@ -111,7 +112,7 @@ def test_alternatives_each_keep_their_own_blanks(page: Page) -> None:
 
 
 def test_copy_puts_the_rewrite_on_the_clipboard(page: Page) -> None:
-    write(page, FEATURES)
+    write(page, LAUNCH)
     card = card_with_blanks(page)
     card.locator("summary").click()
     card.get_by_role("button", name="Copy").click()
@@ -130,7 +131,7 @@ def test_copy_puts_the_rewrite_on_the_clipboard(page: Page) -> None:
 
 
 def test_a_dismissed_suggestion_stays_dismissed_for_this_draft(page: Page) -> None:
-    write(page, FEATURES)
+    write(page, LAUNCH)
     cards = page.locator("#suggestions .card")
     count = cards.count()
     first = cards.first

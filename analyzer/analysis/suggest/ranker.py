@@ -11,8 +11,8 @@ sentences, in two steps:
    (feature, announcement, context, news, quote, ...), so a trade's own vocabulary is read
    from many trades' sentences, not from a pattern list;
 2. a logistic regression weighs those readings with the rules' kind, the sentence's place in
-   the draft, its length, whether it names the product, how many of the title's words it
-   shares, and a few cue words, into the chance that an editor rewrites it.
+   the draft, its length, whether it names the product, and a few cue words, into the chance
+   that an editor rewrites it.
 
 The main claim is the candidate it ranks first; the rest of the targets keep the rules' order.
 It lives in its own folder (`models/claim-ranker-1.1.0/`: model.joblib, manifest.json with its
@@ -32,10 +32,9 @@ from typing import Any, Final
 
 import numpy as np
 from sklearn.pipeline import Pipeline
-from spacy.lang.en.stop_words import STOP_WORDS
 
 from analyzer.analysis.suggest.choose import opening
-from analyzer.analysis.suggest.kinds import BULLET, HEADING, Line, is_product_sentence, mentions
+from analyzer.analysis.suggest.kinds import BULLET, Line, is_product_sentence, mentions
 from analyzer.model.artifacts import load_artifact
 from analyzer.model.paths import DEFAULT_MODELS_DIR
 
@@ -69,7 +68,6 @@ _DIGIT: Final = re.compile(r"\d")
 _MONEY: Final = re.compile(r"[$\u00a3\u20ac]|\bper (?:month|year|seat|user)\b")
 _PERCENT: Final = re.compile(r"%|\bpercent\b")
 _MAX_ORDINAL: Final = 4
-_TITLE_WORD: Final = re.compile(r"[a-z][a-z'-]+")
 
 
 @dataclass
@@ -85,8 +83,8 @@ class ClaimRanker:
         """For each candidate sentence, the chance an editor rewrites it."""
         if not candidates:
             return []
-        first, title = opening(lines, kinds), title_words(lines, kinds)
-        rows = [features(lines, kinds, names, label, i, first, title) for i in candidates]
+        first = opening(lines, kinds)
+        rows = [features(lines, kinds, names, label, i, first) for i in candidates]
         read = self.kinds.predict_proba([lines[i].text for i in candidates])
         classes = [str(c) for c in self.kinds.classes_]
         for row, probabilities in zip(rows, read, strict=True):
@@ -94,35 +92,12 @@ class ClaimRanker:
         return [float(p) for p in np.asarray(self.ranker.predict_proba(rows))[:, 1]]
 
 
-def title_words(lines: Sequence[Line], kinds: Sequence[str]) -> frozenset[str]:
-    """The content words of the piece's title: its first heading, or a plain-text draft's first line.
-
-    A title says what the piece is about; the sentence that repeats its words is often the claim
-    it was written for ("Harrow Tack opens same-day saddle fitting" and the line that says so).
-    """
-    title = next((line.text for line, kind in zip(lines, kinds, strict=True) if kind == HEADING), None)
-    if title is None:
-        title = lines[0].text if lines else ""
-    return _content_words(title)
-
-
-def _content_words(text: str) -> frozenset[str]:
-    return frozenset(w for w in _TITLE_WORD.findall(text.lower()) if len(w) > 2 and w not in STOP_WORDS)
-
-
 def features(
-    lines: Sequence[Line],
-    kinds: Sequence[str],
-    names: frozenset[str],
-    label: str,
-    index: int,
-    first: int | None,
-    title: frozenset[str],
+    lines: Sequence[Line], kinds: Sequence[str], names: frozenset[str], label: str, index: int, first: int | None
 ) -> dict[str, float]:
-    """What the ranker knows of one sentence besides its words: kind, place, length, product, title, cues.
+    """What the ranker knows of one sentence besides its words: kind, place, length, product, cues.
 
-    `first` is the piece's opening (`choose.opening`) and `title` its title's words
-    (`title_words`), both read once per draft.
+    `first` is the piece's opening (`choose.opening`), read once per draft.
     """
     line, kind = lines[index], kinds[index]
     text = BULLET.sub("", line.text)
@@ -148,8 +123,6 @@ def features(
         "you": float(bool(_YOU.search(lowered))),
         "we": float(bool(_WE.search(lowered))),
     }
-    if title and kind != HEADING:
-        row["shares the title's words"] = len(title & _content_words(text)) / len(title)
     row.update({f"says {name}": float(bool(p.search(lowered))) for name, p in _CUE_PATTERNS.items()})
     return row
 

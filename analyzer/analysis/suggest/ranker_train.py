@@ -31,15 +31,7 @@ from analyzer.analysis.analyzer import AnalyzeOptions, Analyzer
 from analyzer.analysis.suggest.choose import candidates, choose_targets, opening
 from analyzer.analysis.suggest.evalset import EVAL_SET, align, load_drafts
 from analyzer.analysis.suggest.kinds import Line, product_names, read_kinds
-from analyzer.analysis.suggest.ranker import (
-    DEFAULT_RANKER_DIR,
-    NAME,
-    RETRAIN,
-    VERSION,
-    ClaimRanker,
-    features,
-    title_words,
-)
+from analyzer.analysis.suggest.ranker import DEFAULT_RANKER_DIR, NAME, RETRAIN, VERSION, ClaimRanker, features
 from analyzer.model.artifacts import save_artifact
 from analyzer.text.extract import extract_text
 
@@ -120,11 +112,8 @@ def kind_model(seed: int) -> Pipeline:
 
 
 def _rows(draft: Draft, read: dict[int, dict[str, float]]) -> list[dict[str, float]]:
-    first, title = opening(draft.lines, draft.kinds), title_words(draft.lines, draft.kinds)
-    return [
-        features(draft.lines, draft.kinds, draft.names, draft.label, i, first, title) | read[i]
-        for i in draft.candidates
-    ]
+    first = opening(draft.lines, draft.kinds)
+    return [features(draft.lines, draft.kinds, draft.names, draft.label, i, first) | read[i] for i in draft.candidates]
 
 
 def train(drafts: Sequence[Draft], seed: int = 7) -> ClaimRanker:
@@ -193,8 +182,7 @@ def main() -> None:
             "dev_sentences": sum(len(d.lines) for d in dev),
         },
         "features": "kind model: TF-IDF of word 1-2-grams and character 2-4-grams to the editor's kind; ranker: "
-        "the kind model's out-of-fold readings, the rules' kind, place, length, product mentions, the title's "
-        "words shared and cue words",
+        "the kind model's out-of-fold readings, the rules' kind, place, length, product mentions and cue words",
         "metrics": {"main_claim_precision": figures},
     }
     manifest = save_artifact(ranker, args.out, manifest)

@@ -59,7 +59,7 @@ REWRITE_DEPTH: Final = 2
 #: A rewrite goes only to a target the claim ranker gives at least this chance that an editor
 #: rewrites it; the writer still gets the coaching. The first chance at which the rules'
 #: candidates, each batch held out in turn on the dev split, were an editor's target at least 0.85
-#: of the time: 0.8 for claim-ranker 1.1.0 on batches 1 to 27 (0.878 of 188; 0.839 at 0.75, 0.709
+#: of the time: 0.8 for claim-ranker 1.1.0 on batches 1 to 33 (0.880 of 167; 0.843 at 0.75, 0.690
 #: at 0.5), 0.75 for 1.0.0 on batches 1 to 25. `benchmarks/claims.py` prints the table; read it
 #: again whenever the ranker is retrained. Without the ranker, or with a single candidate
 #: (`_chosen`), every target may take one.
