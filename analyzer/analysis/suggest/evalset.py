@@ -66,6 +66,8 @@ BATCHES = {
     "thirty-first": 31,
     "thirty-second": 32,
     "thirty-third": 33,
+    "thirty-fourth": 34,
+    "thirty-fifth": 35,
 }
 
 
