@@ -434,7 +434,8 @@ def test_coaching_never_quotes_a_price_but_the_best_target_after_it(analyzer: An
     assert asked and all(q.startswith(f"\u201c{feature}\u201d ") for q in asked), asked
     # with nothing but the price, nothing to quote: the general questions
     alone = analyzer.analyze(f"# Kelpline pricing\n\n{price}\n", options=AnalyzeOptions(explanations=False))
-    assert {q for questions in alone.coaching.values() for q in questions} == GENERAL_QUESTIONS
+    general = {q for questions in alone.coaching.values() for q in questions}
+    assert len(general) == 3 and general <= GENERAL_QUESTIONS, general
 
 
 def test_coaching_builds_on_the_drafts_own_complaint_and_claim(analyzer: Analyzer) -> None:
@@ -533,9 +534,13 @@ def test_the_main_claim_is_quoted_only_when_nothing_else_is_found_and_it_stands_
     assert this_year["why_change"][0].startswith("\u201cThis year every hamper")
 
 
-def test_an_announcements_main_claim_is_quoted_only_when_it_says_what_is_new(analyzer: Analyzer) -> None:
+def test_an_announcements_main_claim_is_quoted_only_when_it_says_what_is_new(
+    analyzer: Analyzer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # A piece that announces: its first target is as often its story's opening, so the general
-    # questions stay, unless the claim says what is new (round 45: "today introduced ...").
+    # questions stay, unless the claim says what is new (round 45: "today introduced ..."). The
+    # ranker gives this claim under an even chance, so `CLAIM_CHANCE` is lifted to see the rule.
+    monkeypatch.setattr(score, "CLAIM_CHANCE", 0.0)
     text = (
         "# Stage wardrobes for period shows\n\n"
         "Hartwell Costume Hire dresses amateur and touring companies across the north of England.\n\n"
@@ -545,7 +550,7 @@ def test_an_announcements_main_claim_is_quoted_only_when_it_says_what_is_new(ana
         "Call us to book a fitting.\n"
     )
     analysis = analyzer.analyze(text, options=AnalyzeOptions(explanations=False))
-    assert analysis.label == "awareness-only" and analysis.main_claim is not None
+    assert analysis.label == "awareness-only"
     assert analysis.coaching and all(q in GENERAL_QUESTIONS for qs in analysis.coaching.values() for q in qs)
     news = text.replace("The costumes arrive", "From this month the costumes arrive")
     analysis = analyzer.analyze(news, options=AnalyzeOptions(explanations=False))
@@ -666,7 +671,7 @@ def test_a_photo_the_product_keeps_and_a_change_starting_monday_are_not_company_
 
 
 def test_coaching_asks_the_cost_of_the_complaint_and_where_it_should_lead() -> None:
-    focus = Focus(complaint="Most rinks still book ice by phone.")
+    focus = Focus(complaint="Most rinks still book ice by phone.", customers=True)
     coaching = coaching_questions(["price_of_inaction", "future_state"], focus)
     assert coaching["price_of_inaction"] == [
         "\u201cMost rinks still book ice by phone.\u201d What does that cost your readers in a typical week or season, "
@@ -676,6 +681,23 @@ def test_coaching_asks_the_cost_of_the_complaint_and_where_it_should_lead() -> N
         "\u201cMost rinks still book ice by phone.\u201d Where should your readers be instead, by when, and what is "
         "their first step?"
     ]
+
+
+def test_the_cost_is_counted_in_customers_only_for_readers_who_have_their_own(analyzer: Analyzer) -> None:
+    # Round after round, editors said "hours, money or customers" fits an expectant parent, a dog
+    # owner or a cricketer badly; a shop that sells to its own customers keeps it.
+    owners = (
+        "# Stillwater hydrotherapy\n\nOur eight-week course helps a dog recover from cruciate surgery in a heated "
+        "pool.\n\nEach session is filmed, so you can see how the stride changes from week to week.\n"
+    )
+    shops = (
+        "# Counterline 3\n\nCounterline 3 prints a pick list for every order before your shop opens.\n\n"
+        "Each list is sorted by shelf, so your staff walk the aisles once.\n"
+    )
+    for text, costs in ((owners, "time or money"), (shops, "hours, money or customers")):
+        analysis = analyzer.analyze(text, options=AnalyzeOptions(explanations=False))
+        cost_questions = analysis.coaching["price_of_inaction"]
+        assert cost_questions and all(q.endswith(f" in {costs}?") for q in cost_questions), cost_questions
 
 
 @pytest.mark.parametrize("complaint", [True, False])
@@ -1329,11 +1351,11 @@ def test_a_rewrite_goes_only_where_an_editor_would_likely_want_one(
 ) -> None:
     # A workshop's launch post whose first product sentence is the tub's dimensions: the rules
     # take it for the claim, and "Until now, you had to ..." after a size is nonsense. The claim
-    # ranker gives it about a third of a chance, so the writer gets the questions, not the form.
+    # ranker gives it about a third of a chance, so the writer gets the questions, not the form,
+    # and the size is not named as the piece's claim either (under `score.CLAIM_CHANCE`).
     analysis = analyze(analyzer, "hot-tub-launch.txt")
-    assert analysis.suggestions == []
-    assert analysis.main_claim is not None and analysis.main_claim.text.startswith("The Langdale is 1.9 metres")
-    assert analysis.coaching  # the questions still start from the claim
+    assert analysis.suggestions == [] and analysis.main_claim is None
+    assert analysis.coaching and all(q in GENERAL_QUESTIONS for qs in analysis.coaching.values() for q in qs)
     monkeypatch.setattr(score, "REWRITE_CHANCE", 0.0)  # without the gate, the form goes on the size
     [form] = [a.text for s in analyze(analyzer, "hot-tub-launch.txt").suggestions for a in s.alternatives]
     assert form.startswith("The Langdale is 1.9 metres") and form.endswith(

@@ -40,10 +40,9 @@ _QUESTIONS: Final = {
         "{claim} What do your readers do today without this, and why does that way no longer hold?",
     ),
     "price_of_inaction": (
-        "{complaint} What does that cost your readers in a typical week or season, in hours, money or customers?",
-        "What does {measure} at {before} cost your reader in a typical week or season, in hours, money or customers?",
-        "{claim} What does going without this cost your readers in a typical week or season, in hours, money or "
-        "customers?",
+        "{complaint} What does that cost your readers in a typical week or season, in {costs}?",
+        "What does {measure} at {before} cost your reader in a typical week or season, in {costs}?",
+        "{claim} What does going without this cost your readers in a typical week or season, in {costs}?",
     ),
     "future_state": (
         "{claim} Where does this get your readers, by when, and what is their first step?",
@@ -59,9 +58,28 @@ _ON_SITUATION: Final = {
     "price_of_inaction": ("What does it cost your reader in a typical week or season that {now}, in hours or money?",),
     "future_state": ("{future}: by when must that be true, and what first step could your reader take now?",),
 }
+#: What a reader's standing still is counted in. Customers only for readers who have their own
+#: (a draft that speaks of "your clients", "your shop", or to contractors, retailers, clinics): 21
+#: verdicts of rounds 44 to 56 said "customers" fits an expectant parent, a dog owner, a cricketer
+#: or a holidaymaker badly, while time and money fit every reader.
+COSTS: Final = {True: "hours, money or customers", False: "time or money"}
+#: A draft whose readers serve customers of their own: "your" before a business's noun, or readers
+#: named as businesses. "Our customers" is not one: there the customers are the readers.
+SERVES_CUSTOMERS: Final = re.compile(
+    r"\byour (?:\w+ )?(?:customers?|clients?|patients?|guests?|diners|shoppers|tenants|passengers|buyers|teams?|"
+    r"staff|crews?|employees|business|shop|store|practice|firm|company|fleet|sales|margins?|revenue|clinic|"
+    r"dealership|plant|warehouse|depot|sites?|orders|operations?)\b|"
+    r"\b(?:B2B|businesses|companies|firms|contractors|operators|retailers|wholesalers|distributors|manufacturers|"
+    r"suppliers|dealers|stockists|practices|clinics|agencies|fleets|teams|employers)\b",
+    re.IGNORECASE,
+)
 #: What follows the quoted main claim, for counting the questions it gives (`benchmarks/coaching.py`).
 CLAIM_QUESTION_ENDINGS: Final = tuple(
-    q.removeprefix("{claim} ") for qs in _QUESTIONS.values() for q in qs if q.startswith("{claim} ")
+    q.removeprefix("{claim} ").format(costs=costs)
+    for qs in _QUESTIONS.values()
+    for q in qs
+    if q.startswith("{claim} ")
+    for costs in COSTS.values()
 )
 #: A main claim longer than this is a paragraph, not a sentence to quote back.
 MAX_CLAIM_WORDS: Final = 40
@@ -70,13 +88,13 @@ MAX_CLAIM_WORDS: Final = 40
 #: name was a customer's or a feature's ("going without Harrow", round 14), so they are gone.
 _GENERAL: Final = {
     "why_change": ("What has changed in your reader's world that makes their current way of working fall short?",),
-    "price_of_inaction": (
-        "What does doing nothing cost your reader in a typical week or season, in hours, money or customers?",
-    ),
+    "price_of_inaction": ("What does doing nothing cost your reader in a typical week or season, in {costs}?",),
     "future_state": ("Where does your reader need to be, by when, and what is the first step?",),
 }
 #: The general questions, for counting how often nothing specific was found (`benchmarks/coaching.py`).
-GENERAL_QUESTIONS: Final = frozenset(q for questions in _GENERAL.values() for q in questions)
+GENERAL_QUESTIONS: Final = frozenset(
+    q.format(costs=costs) for questions in _GENERAL.values() for q in questions for costs in COSTS.values()
+)
 MAX_QUESTIONS: Final = 3
 _FIELD = re.compile(r"\{(\w+)\}")
 
@@ -91,6 +109,7 @@ class Focus:
     before: str | None = None  # "14 minutes"
     complaint: str | None = None  # the draft's own sentence about the reader's way today, quoted
     claim: str | None = None  # the main claim's sentence, quoted after the draft's complaint
+    customers: bool = False  # the readers serve customers of their own (`SERVES_CUSTOMERS`)
 
 
 def coaching_questions(missing: Sequence[str], focus: Focus) -> dict[str, list[str]]:
@@ -105,13 +124,14 @@ def coaching_questions(missing: Sequence[str], focus: Focus) -> dict[str, list[s
         "before": focus.before,
         "complaint": f"\u201c{focus.complaint}\u201d" if focus.complaint else None,
         "claim": _quoted_claim(focus.claim),
+        "costs": COSTS[focus.customers],
     }
     questions: dict[str, list[str]] = {}
     for element in RUBRIC_ELEMENTS:
         if element not in missing:
             continue
         asked = _asked(_QUESTIONS[element], fields) or _asked(_ON_SITUATION[element], fields)
-        questions[element] = asked[:MAX_QUESTIONS] or list(_GENERAL[element])
+        questions[element] = asked[:MAX_QUESTIONS] or _asked(_GENERAL[element], fields)
     return questions
 
 
