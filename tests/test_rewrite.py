@@ -1274,6 +1274,21 @@ def test_a_free_replacement_and_what_never_happens_are_no_complaint() -> None:
     assert complaint_of(lost) == lost
 
 
+def test_a_reassurance_is_no_complaint() -> None:
+    claim = "Shelfcount now records the time each shopper is greeted, minute by minute, for every visit."
+
+    def complaint_of(sentence: str) -> str | None:
+        return complaint(_pitched([claim, sentence])[1], ["feature", "other"], [0])
+
+    # rounds 57 and 58 (batches 34 and 35): what stays as it was, asked as a problem to solve
+    assert (
+        complaint_of("Scoring sheets are unchanged, so this quarter's results still line up with last year's.") is None
+    )
+    assert complaint_of("If you would rather keep the paper form, that's fine; nothing changes unless you ask.") is None
+    still = "Most agencies still wait until the end of the quarter to see how long shoppers stood unserved."
+    assert complaint_of(still) == still
+
+
 def test_a_satisfied_after_and_a_sentence_pointing_back_are_no_complaint() -> None:
     claim = "Bedwatch reads the water temperature in every watercress bed and texts the grower when one drifts."
 

@@ -160,6 +160,15 @@ _OFFER: Final = re.compile(
     r"(?:at )?no (?:extra |additional )?(?:cost|charge)|free replacement)\b",
     re.IGNORECASE,
 )
+#: A reassurance, not a complaint: "Scores and questionnaires are unchanged, so this quarter's
+#: results will still compare with last year's"; "If you'd rather keep your paper card, that's fine
+#: too; nothing changes unless you want it to" (round 57 and 58's editors, all four: "a reassurance
+#: read as a problem").
+_REASSURES: Final = re.compile(
+    r"\b(?:unchanged|nothing (?:else )?(?:changes|will change)|(?:stays?|remains?) the same|"
+    r"that(?:'s|\u2019s| is) (?:fine|ok(?:ay)?)|as before|no change (?:to|for))\b",
+    re.IGNORECASE,
+)
 #: Advice to the reader, not a complaint: "Don't book berths by phone", "Never leave ...".
 _ADVICE: Final = re.compile(r"^(?:don[\u2019']t|do not|never|always|make sure|remember)\b", re.IGNORECASE)
 #: A sentence about what the product or its maker does: "It ...", "We ...", "Every morning it ...",
@@ -257,7 +266,11 @@ def complaint(
     # A quotation's "we" and "our" are the speaker's, often the customer's.
     fitting = [i for i in fitting if kinds[i] == QUOTE or not _VENDOR_SUBJECT.match(BULLET.sub("", said[i]).strip())]
     fitting = [i for i in fitting if not _POINTS_BACK.match(BULLET.sub("", said[i]).strip())]
-    fitting = [i for i in fitting if not (_VENDOR_CLAUSE.search(said[i]) or _ADVICE.match(said[i]))]
+    fitting = [
+        i
+        for i in fitting
+        if not (_VENDOR_CLAUSE.search(said[i]) or _ADVICE.match(said[i]) or _REASSURES.search(said[i]))
+    ]
     fitting = [i for i in fitting if kinds[i] == QUOTE or not _OFFER.search(said[i])]
     # A complaint tells a pain (or the old way) and not the new way.
     fitting = [i for i in fitting if _complains(said[i])]
