@@ -68,6 +68,8 @@ BATCHES = {
     "thirty-third": 33,
     "thirty-fourth": 34,
     "thirty-fifth": 35,
+    "thirty-sixth": 36,
+    "thirty-seventh": 37,
 }
 
 
