@@ -174,8 +174,9 @@ def suggest(
     # way to the next, so "the one suggestion" of an audit is the first that has alternatives.
     chosen, chances = _chosen(lines, kinds, document_label, include_news, ranker)
     whole = text or " ".join(line.text for line in lines)
+    customers = bool(SERVES_CUSTOMERS.search(whole))
     if not chosen:
-        return Advice([], Focus(customers=bool(SERVES_CUSTOMERS.search(whole))))
+        return Advice([], Focus(customers=customers))
     main_claim = _main_claim(chosen, chances)
     names = product_names(text, lines)
     # A salutation or a dateline on the launch line stays as written, in front of every rewrite.
@@ -198,7 +199,7 @@ def suggest(
         _focus(read, chosen),
         complaint=complaint(lines, kinds, chosen, names),
         claim=_claim(lines, kinds, chosen, chances, document_label),
-        customers=bool(SERVES_CUSTOMERS.search(whole)),
+        customers=customers,
     )
     used: set[str] = set()
     order = _move_order(missing)
