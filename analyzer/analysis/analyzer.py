@@ -224,7 +224,8 @@ class Analysis(BaseModel):
         default=None,
         description="The sentence that carries the piece's main claim, as an editor's rules choose it: where the "
         "answers to the coaching questions go, and what the first suggestion rewrites when one is offered. Null for "
-        "company news (unless include_news), for a piece with no claim an editor would touch, and without sentences.",
+        "company news (unless include_news), for a piece with no claim an editor would touch, where the claim ranker "
+        "gives its best target under an even chance of being an editor's, and without sentences.",
     )
 
 
