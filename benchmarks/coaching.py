@@ -9,7 +9,8 @@ coaching is how often it has nothing but the general questions. Printed for each
 editors' evaluation set (`corpus/eval/rewrites.jsonl`) and for the real companies' passages of
 `../shared/devset.jsonl` when it is present: drafts asked anything, drafts with a general
 question, drafts with nothing else, and what the specific questions stand on (the draft's
-complaint quoted, its main claim quoted, the reader's situation, a figure it moved). A count,
+complaint quoted, its main claim quoted, the reader's situation, a figure it moved, and since the
+sixteenth pass the headline, quoted when nothing in the body can be). A count,
 not a verdict: whether a question is useful is for the judged rounds (`judge_rewrites.py
 coaching`).
 """
@@ -23,7 +24,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from analyzer.analysis.analyzer import AnalyzeOptions, Analyzer
-from analyzer.analysis.suggest.coaching import CLAIM_QUESTION_ENDINGS, GENERAL_QUESTIONS
+from analyzer.analysis.suggest.coaching import CLAIM_QUESTION_ENDINGS, GENERAL_QUESTIONS, HEADLINE_QUESTION_ENDINGS
 from analyzer.analysis.suggest.evalset import BATCHES, load_drafts
 from analyzer.model.train import default_devset
 from analyzer.text.extract import Extracted, extract_text
@@ -53,6 +54,8 @@ def _stands_on(question: str) -> str:
     """What a question is built on, read from its wording (`coaching._QUESTIONS`)."""
     if question in GENERAL_QUESTIONS:
         return "nothing (general)"
+    if question.startswith("Your headline says ") and question.endswith(HEADLINE_QUESTION_ENDINGS):
+        return "the headline, quoted"
     if question.startswith("\u201c") and question.endswith(CLAIM_QUESTION_ENDINGS):
         return "the main claim, quoted"
     if question.startswith("\u201c"):

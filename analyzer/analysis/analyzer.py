@@ -313,7 +313,9 @@ class Analyzer:
             for i in range(len(labels))
         ]
         missing = [name for name in RUBRIC_ELEMENTS if not elements[name].present]
-        suggestions, coaching, main_claim = self._advice(extracted, sentences, doc_label, missing, options)
+        suggestions, coaching, main_claim = self._advice(
+            extracted, sentences, doc_label, missing, options, title or extracted.title
+        )
         top = float(np.max(doc_probs))
         prediction = self.model.prediction(doc_probs)
         return Analysis(
@@ -406,6 +408,7 @@ class Analyzer:
         doc_label: str,
         missing: list[str],
         options: AnalyzeOptions,
+        title: str | None,
     ) -> tuple[list[SuggestionOut], dict[str, list[str]], int | None]:
         """Suggested rewrites, coaching questions and the main claim's sentence; the parser loads
         only if suggestions are asked for."""
@@ -423,6 +426,7 @@ class Analyzer:
                 document_label=doc_label,
                 include_news=options.include_news,
                 ranker=self.claim_ranker,
+                title=title,
             )
             return [], coaching_questions(missing, unparsed.focus), unparsed.main_claim
         advice = suggest(
@@ -436,6 +440,7 @@ class Analyzer:
             include_news=options.include_news,
             check=self.check_model,
             ranker=self.claim_ranker,
+            title=title,
         )
         out = [_suggestion_out(s, sentences[s.sentence]) for s in advice.suggestions]
         return out, coaching_questions(missing, advice.focus), advice.main_claim

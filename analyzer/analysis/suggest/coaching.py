@@ -7,7 +7,8 @@ parse of its targets give: the draft's own complaint about the reader's way toda
 target states ("a pull request still rebuilds what main already built"), the measure its
 result moved and that measure's old figure ("median pipeline time", "14 minutes"), and its main
 claim, quoted. Each missing element gets the questions its facts allow, most specific first, at
-most three; without any, the general questions about the reader's work (generic, never wrong).
+most three; without any, the same questions of the piece's headline, and without a headline the
+general questions about the reader's work (generic, never wrong).
 """
 
 from __future__ import annotations
@@ -91,9 +92,29 @@ _GENERAL: Final = {
     "price_of_inaction": ("What does doing nothing cost your reader in a typical week or season, in {costs}?",),
     "future_state": ("Where does your reader need to be, by when, and what is the first step?",),
 }
+#: Where nothing in the body can be quoted, the headline can: it says what the piece is about in
+#: the writer's own words (a new boat, a second market, a head coach), which every general
+#: question ignored ("says nothing about the new Sowerby Bridge market or its traders": every
+#: judge of rounds 57 to 60 gave the general questions "generic", 0 useful of 212). The
+#: questions ask what a claim's questions ask, of the piece's subject rather than one sentence.
+_ON_HEADLINE: Final = {
+    "why_change": (
+        "Your headline says {headline}: why does that matter to your readers now, and what has changed for them?",
+    ),
+    "price_of_inaction": (
+        "Your headline says {headline}: what does it cost your readers, in {costs}, to leave things as they are?",
+    ),
+    "future_state": (
+        "Your headline says {headline}: where does that get your readers, by when, and what is their first step?",
+    ),
+}
 #: The general questions, for counting how often nothing specific was found (`benchmarks/coaching.py`).
 GENERAL_QUESTIONS: Final = frozenset(
     q.format(costs=costs) for questions in _GENERAL.values() for q in questions for costs in COSTS.values()
+)
+#: What follows the quoted headline, for counting the questions it gives (`benchmarks/coaching.py`).
+HEADLINE_QUESTION_ENDINGS: Final = tuple(
+    q.split("{headline}")[1].format(costs=costs) for qs in _ON_HEADLINE.values() for q in qs for costs in COSTS.values()
 )
 MAX_QUESTIONS: Final = 3
 _FIELD = re.compile(r"\{(\w+)\}")
@@ -110,6 +131,7 @@ class Focus:
     complaint: str | None = None  # the draft's own sentence about the reader's way today, quoted
     claim: str | None = None  # the main claim's sentence, quoted after the draft's complaint
     customers: bool = False  # the readers serve customers of their own (`SERVES_CUSTOMERS`)
+    headline: str | None = None  # the piece's title, quoted when nothing in its body can be
 
 
 def coaching_questions(missing: Sequence[str], focus: Focus) -> dict[str, list[str]]:
@@ -125,13 +147,16 @@ def coaching_questions(missing: Sequence[str], focus: Focus) -> dict[str, list[s
         "complaint": f"\u201c{focus.complaint}\u201d" if focus.complaint else None,
         "claim": _quoted_claim(focus.claim),
         "costs": COSTS[focus.customers],
+        "headline": f"\u201c{focus.headline}\u201d" if focus.headline else None,
     }
     questions: dict[str, list[str]] = {}
     for element in RUBRIC_ELEMENTS:
         if element not in missing:
             continue
         asked = _asked(_QUESTIONS[element], fields) or _asked(_ON_SITUATION[element], fields)
-        questions[element] = asked[:MAX_QUESTIONS] or _asked(_GENERAL[element], fields)
+        questions[element] = (
+            asked[:MAX_QUESTIONS] or _asked(_ON_HEADLINE[element], fields) or _asked(_GENERAL[element], fields)
+        )
     return questions
 
 

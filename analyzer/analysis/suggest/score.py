@@ -34,6 +34,7 @@ from analyzer.analysis.suggest.kinds import (
     Line,
     announces,
     capitalized_inside,
+    headline,
     main_name,
     product_names,
     read_kinds,
@@ -128,6 +129,7 @@ def unparsed_advice(
     document_label: str = "",
     include_news: bool = False,
     ranker: ClaimRanker | None = None,
+    title: str | None = None,
 ) -> Advice:
     """What a document gets when no rewrites are asked for: its main claim and the draft's own
     complaint for the coaching, read by patterns alone (the parser is never loaded)."""
@@ -140,6 +142,7 @@ def unparsed_advice(
         complaint=complaint(lines, kinds, chosen, names),
         claim=_claim(lines, kinds, chosen, chances, document_label),
         customers=bool(SERVES_CUSTOMERS.search(text or " ".join(line.text for line in lines))),
+        headline=headline(title, lines, kinds),
     )
     return Advice([], focus, _main_claim(chosen, chances))
 
@@ -156,12 +159,14 @@ def suggest(
     include_news: bool = False,
     check: GainChecker | None = None,
     ranker: ClaimRanker | None = None,
+    title: str | None = None,
 ) -> Advice:
     """The rewrites an editor would offer for a document's sentences, most important target first.
 
     `lines` are the document's sentences with their offsets into `text` and the sentence model's
-    labels; `headings` the character spans of its headings; `missing` the rubric elements the
-    document lacks, whose moves come first. The same input always gives the same output.
+    labels; `headings` the character spans of its headings; `title` the one its markup gave;
+    `missing` the rubric elements the document lacks, whose moves come first. The same input
+    always gives the same output.
     """
     unknown = set(missing) - set(TARGETS)
     if unknown:
@@ -176,7 +181,7 @@ def suggest(
     whole = text or " ".join(line.text for line in lines)
     customers = bool(SERVES_CUSTOMERS.search(whole))
     if not chosen:
-        return Advice([], Focus(customers=customers))
+        return Advice([], Focus(customers=customers, headline=headline(title, lines, kinds)))
     main_claim = _main_claim(chosen, chances)
     names = product_names(text, lines)
     # A salutation or a dateline on the launch line stays as written, in front of every rewrite.
@@ -200,6 +205,7 @@ def suggest(
         complaint=complaint(lines, kinds, chosen, names),
         claim=_claim(lines, kinds, chosen, chances, document_label),
         customers=customers,
+        headline=headline(title, lines, kinds),
     )
     used: set[str] = set()
     order = _move_order(missing)
