@@ -70,6 +70,8 @@ BATCHES = {
     "thirty-fifth": 35,
     "thirty-sixth": 36,
     "thirty-seventh": 37,
+    "thirty-eighth": 38,
+    "thirty-ninth": 39,
 }
 
 
