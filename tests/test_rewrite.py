@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
@@ -519,8 +520,8 @@ def test_the_main_claim_is_quoted_only_when_nothing_else_is_found_and_it_stands_
     everything = ["why_change", "price_of_inaction", "future_state"]
     quoted = coaching_questions(everything, Focus(claim="- Wigs and hats can be added to any hire"))
     assert quoted["future_state"] == [
-        "\u201c- Wigs and hats can be added to any hire.\u201d Where does this get your readers, by when, and what is "
-        "their first step?"
+        "\u201c- Wigs and hats can be added to any hire.\u201d Setting the product aside, where must your readers get "
+        "to in the next few years to keep up, and what is their first step?"
     ]
     # the draft's complaint first, then the main claim
     complaint = Focus(complaint="Most theatres still hire costumes piece by piece.", claim="Wigs come free.")
@@ -557,8 +558,7 @@ def test_an_announcements_main_claim_is_quoted_only_when_it_says_what_is_new(
     )
     analysis = analyzer.analyze(text, options=AnalyzeOptions(explanations=False))
     assert analysis.label == "awareness-only"
-    asked = [q for qs in analysis.coaching.values() for q in qs]  # the claim unquoted: only the headline
-    assert asked and all(q.endswith(HEADLINE_QUESTION_ENDINGS) for q in asked), asked
+    assert analysis.coaching and all(q in GENERAL_QUESTIONS for qs in analysis.coaching.values() for q in qs)
     news = text.replace("The costumes arrive", "From this month the costumes arrive")
     analysis = analyzer.analyze(news, options=AnalyzeOptions(explanations=False))
     assert analysis.label == "awareness-only" and analysis.main_claim is not None
@@ -677,16 +677,20 @@ def test_a_photo_the_product_keeps_and_a_change_starting_monday_are_not_company_
     assert "news" in read_kinds(photos, photo_lines, [])
 
 
-def test_coaching_asks_the_cost_of_the_complaint_and_where_it_should_lead() -> None:
+def test_coaching_asks_the_cost_of_the_complaint_but_not_where_it_should_lead() -> None:
     focus = Focus(complaint="Most rinks still book ice by phone.", customers=True)
     coaching = coaching_questions(["price_of_inaction", "future_state"], focus)
     assert coaching["price_of_inaction"] == [
         "\u201cMost rinks still book ice by phone.\u201d What does that cost your readers in a typical week or season, "
         "in hours, money or customers?"
     ]
-    assert coaching["future_state"] == [
-        "\u201cMost rinks still book ice by phone.\u201d Where should your readers be instead, by when, and what is "
-        "their first step?"
+    # "Where should your readers be instead ...?" of the complaint: wrong 43 times of 70 over rounds
+    # 44 to 60 and 6 of 6 in rounds 61 and 62; the future state is asked of the main claim only
+    assert coaching["future_state"] == ["Where does your reader need to be, by when, and what is the first step?"]
+    with_claim = coaching_questions(["future_state"], replace(focus, claim="Rinkside books ice online."))
+    assert with_claim["future_state"] == [
+        "\u201cRinkside books ice online.\u201d Setting the product aside, where must your readers get to in the next "
+        "few years to keep up, and what is their first step?"
     ]
 
 
@@ -726,7 +730,9 @@ def test_a_main_claim_that_cannot_be_quoted_is_never_paraphrased(analyzer: Analy
     coaching = analysis.coaching
     assert set(coaching) == {"why_change", "price_of_inaction", "future_state"}
     assert not any(q.startswith(("Before ", "Until ", "Once ", "With a way")) for qs in coaching.values() for q in qs)
-    for questions in coaching.values():
+    assert coaching["future_state"] == ["Where does your reader need to be, by when, and what is the first step?"]
+    for element in ("why_change", "price_of_inaction"):
+        questions = coaching[element]
         if complaint:
             assert len(questions) == 1 and questions[0].startswith("\u201cMost cold stores still"), questions
         else:
@@ -1283,44 +1289,57 @@ def test_a_free_replacement_and_what_never_happens_are_no_complaint() -> None:
     assert complaint_of(lost) == lost
 
 
-def test_with_nothing_in_the_body_to_quote_the_coaching_asks_about_the_headline(analyzer: Analyzer) -> None:
+def test_with_nothing_in_the_body_to_quote_a_feature_pitch_is_asked_about_its_headline(
+    analyzer: Analyzer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Rounds 57 to 60: every general question was "generic" (0 useful of 212 verdicts), each note
-    # naming the piece's subject the question ignored ("nothing about the new Sowerby Bridge market").
+    # naming the piece's subject the question ignored. The main claim is withheld here (as the gate
+    # withholds one under an even chance) to leave nothing in the body to quote.
+    monkeypatch.setattr(score, "CLAIM_CHANCE", 1.01)
     body = (
-        "Tallow & Twine turned forty this month, and more than two hundred friends joined us on the quay to "
-        "celebrate.\n\n"
-        "Megan Ashworth joins the company from Appledore as our new loft manager.\n\n"
-        "We would like to thank the harbour trust for lending us the old fish market for the evening.\n"
+        "Fleetwise Tyre Check reads the tread depth of every tyre as a van drives through the depot gate, and flags "
+        "any tyre under 3 mm before the van leaves.\n\nThe scanner sits flush in the road, so no driver has to "
+        "stop.\n\nIt costs \u00a3180 a month per gate, with installation included.\n"
     )
-    news = analyzer.analyze(
-        "# Tallow & Twine marks forty years of rope making in Bideford\n\n" + body,
+    pitch = analyzer.analyze(
+        "# Fleetwise Tyre Check reads tread depth at the depot gate\n\n" + body,
         options=AnalyzeOptions(explanations=False),
     )
-    asked = [q for qs in news.coaching.values() for q in qs]
-    assert news.main_claim is None and len(asked) == len(news.coaching) >= 2, news.coaching
-    assert all(
-        q.startswith("Your headline says \u201cTallow & Twine marks forty years of rope making in Bideford\u201d: ")
-        for q in asked
-    )
-    assert all(q.endswith(HEADLINE_QUESTION_ENDINGS) for q in asked)
+    assert pitch.label == "feature-pitch" and pitch.main_claim is None
+    for element in ("why_change", "price_of_inaction"):
+        [question] = pitch.coaching[element]
+        assert question.startswith(
+            "Your headline says \u201cFleetwise Tyre Check reads tread depth at the depot gate\u201d: "
+        )
+        assert question.endswith(HEADLINE_QUESTION_ENDINGS)
+    # where the product gets the reader, the draft says itself (rounds 61 and 62): no headline's future state
+    assert pitch.coaching["future_state"] == ["Where does your reader need to be, by when, and what is the first step?"]
     # an email's subject line is its headline, without the "Subject:"
     email = analyzer.analyze(
-        "Subject: Tallow & Twine marks forty years\n\n" + body, options=AnalyzeOptions(explanations=False)
+        "Subject: Tread depth, read at the depot gate\n\n" + body, options=AnalyzeOptions(explanations=False)
     )
-    assert all(
-        q.startswith("Your headline says \u201cTallow & Twine marks forty years\u201d")
-        for qs in email.coaching.values()
-        for q in qs
-    ), email.coaching
+    assert email.coaching["why_change"][0].startswith(
+        "Your headline says \u201cTread depth, read at the depot gate\u201d:"
+    )
     # a byline, a date, a section's name or a title of three words says nothing: the general questions
     for opening in (
-        "By Megan Ashworth, loft manager",
+        "By Megan Ashworth, product lead",
         "Thursday 14 May 2026, 10:00",
-        "About Tallow & Twine",
-        "Loft news",
+        "About Fleetwise",
+        "Tyre Check news",
     ):
         plain = analyzer.analyze(f"{opening}\n\n{body}", options=AnalyzeOptions(explanations=False))
         assert all(q in GENERAL_QUESTIONS for qs in plain.coaching.values() for q in qs), (opening, plain.coaching)
+    # company news has no status quo to cost: its headline is not asked about (rounds 61 and 62)
+    news = analyzer.analyze(
+        "# Tallow & Twine marks forty years of rope making in Bideford\n\n"
+        "Tallow & Twine turned forty this month, and more than two hundred friends joined us on the quay to "
+        "celebrate.\n\nMegan Ashworth joins the company from Appledore as our new loft manager.\n\n"
+        "We would like to thank the harbour trust for lending us the old fish market for the evening.\n",
+        options=AnalyzeOptions(explanations=False),
+    )
+    assert news.label == "awareness-only" and news.coaching
+    assert all(q in GENERAL_QUESTIONS for qs in news.coaching.values() for q in qs), news.coaching
 
 
 def test_a_reassurance_is_no_complaint() -> None:
@@ -1419,8 +1438,7 @@ def test_a_rewrite_goes_only_where_an_editor_would_likely_want_one(
     # and the size is not named as the piece's claim either (under `score.CLAIM_CHANCE`).
     analysis = analyze(analyzer, "hot-tub-launch.txt")
     assert analysis.suggestions == [] and analysis.main_claim is None
-    asked = [q for qs in analysis.coaching.values() for q in qs]
-    assert asked and all(q.startswith("Your headline says \u201cIntroducing the Langdale") for q in asked), asked
+    assert analysis.coaching and all(q in GENERAL_QUESTIONS for qs in analysis.coaching.values() for q in qs)
     monkeypatch.setattr(score, "REWRITE_CHANCE", 0.0)  # without the gate, the form goes on the size
     [form] = [a.text for s in analyze(analyzer, "hot-tub-launch.txt").suggestions for a in s.alternatives]
     assert form.startswith("The Langdale is 1.9 metres") and form.endswith(

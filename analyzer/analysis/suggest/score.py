@@ -142,7 +142,7 @@ def unparsed_advice(
         complaint=complaint(lines, kinds, chosen, names),
         claim=_claim(lines, kinds, chosen, chances, document_label),
         customers=bool(SERVES_CUSTOMERS.search(text or " ".join(line.text for line in lines))),
-        headline=headline(title, lines, kinds),
+        headline=_headline(title, lines, kinds, document_label),
     )
     return Advice([], focus, _main_claim(chosen, chances))
 
@@ -181,7 +181,7 @@ def suggest(
     whole = text or " ".join(line.text for line in lines)
     customers = bool(SERVES_CUSTOMERS.search(whole))
     if not chosen:
-        return Advice([], Focus(customers=customers, headline=headline(title, lines, kinds)))
+        return Advice([], Focus(customers=customers, headline=_headline(title, lines, kinds, document_label)))
     main_claim = _main_claim(chosen, chances)
     names = product_names(text, lines)
     # A salutation or a dateline on the launch line stays as written, in front of every rewrite.
@@ -205,7 +205,7 @@ def suggest(
         complaint=complaint(lines, kinds, chosen, names),
         claim=_claim(lines, kinds, chosen, chances, document_label),
         customers=customers,
-        headline=headline(title, lines, kinds),
+        headline=_headline(title, lines, kinds, document_label),
     )
     used: set[str] = set()
     order = _move_order(missing)
@@ -337,6 +337,12 @@ def _finished(built: Built, greeting: str, original: str) -> Built:
     shift = len(greeting)
     placeholders = tuple(replace(p, start=p.start + shift, end=p.end + shift) for p in r.placeholders)
     return Built(replace(r, text=greeting + text, placeholders=placeholders), greeting + filled)
+
+
+def _headline(title: str | None, lines: Sequence[Line], kinds: Sequence[str], document_label: str) -> str | None:
+    """The headline the coaching may quote: a feature pitch's only. Company news has no status quo
+    for "what does it cost your readers to leave things as they are" (`coaching._ON_HEADLINE`)."""
+    return headline(title, lines, kinds) if document_label == PITCH else None
 
 
 def _buildable(kind: str) -> str:
