@@ -72,6 +72,8 @@ BATCHES = {
     "thirty-seventh": 37,
     "thirty-eighth": 38,
     "thirty-ninth": 39,
+    "fortieth": 40,
+    "forty-first": 41,
 }
 
 
