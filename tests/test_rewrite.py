@@ -266,6 +266,7 @@ def test_what_readers_told_us_availability_and_pilots_are_not_targets(analyzer: 
         "A shift lead should know who is covering the till before the doors open.\n\n"
         "Nine stores in Leeds tried Pallo 5 for six weeks before launch.\n\n"
         "Shift swaps are live today for all Pallo accounts.\n\n"
+        "Version 5.2 is a free update for all stores on an active support plan.\n\n"
         "This release is mostly about the week after the rota goes out.\n\n"
         '"We stopped texting people at midnight," says Ana Roy, who runs three stores in Hull.\n\n'
         "Pallo 5 lets staff swap a shift with a colleague from their phone, and the manager approves it with "
@@ -274,7 +275,7 @@ def test_what_readers_told_us_availability_and_pilots_are_not_targets(analyzer: 
     analysis = analyzer.analyze(text, options=AnalyzeOptions(explanations=False, suggestions=False))
     lines = [Line(s.text, s.start, s.end, s.label) for s in analysis.sentences]
     kinds = dict(zip([s.text.split(" ")[0] for s in analysis.sentences], read_kinds(analysis.text, lines), strict=True))
-    for start in ("Store", "A", "Nine", "Shift", "This", '"We'):
+    for start in ("Store", "A", "Nine", "Shift", "Version", "This", '"We'):
         assert kinds[start] not in TARGET_KINDS, (start, kinds)
     assert read_kinds(analysis.text, lines)[-1] in TARGET_KINDS  # the feature itself still is
 
@@ -1355,6 +1356,11 @@ def test_a_reassurance_is_no_complaint() -> None:
     assert complaint_of("If you would rather keep the paper form, that's fine; nothing changes unless you ask.") is None
     still = "Most agencies still wait until the end of the quarter to see how long shoppers stood unserved."
     assert complaint_of(still) == still
+    # round 61 (batch 38): the maker's craft, asked as the reader's problem; a chore by hand still complains
+    assert complaint_of("Every clipboard cover is cut from one hide and stitched by hand in Walsall.") is None
+    assert complaint_of("Our forged scoring pads are made in Leeds and sharpened by hand.") is None
+    by_hand = "Most agencies still copy each visit report into the client's template by hand."
+    assert complaint_of(by_hand) == by_hand
 
 
 def test_a_satisfied_after_and_a_sentence_pointing_back_are_no_complaint() -> None:

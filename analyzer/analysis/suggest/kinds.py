@@ -237,7 +237,8 @@ _AVAILABILITY = re.compile(
     r"^in this (?:\w+ )?(?:session|webinar|post|article|guide|talk|episode|issue)\b|"
     r"\b(?:can|may) (?:download|install|upgrade)\b|\balready on (?:version |v)?\d|"
     r"\b(?:is|are|it's|it is|they're) (?:now )?(?:live|on) (?:today )?(?:for|to|in|on) (?:every|all|each)\b|"
-    r"\brolls? out to (?:every|all|each)\b"
+    r"\brolls? out to (?:every|all|each)\b|"
+    r"\bfree (?:update|upgrade)s? for (?:all|every|each|existing|current)\b"  # round 62: a release's eligibility line
 )
 #: A signpost to what follows ("three updates we've been building", "here's what's new"): it names nothing.
 _SIGNPOST = re.compile(
