@@ -481,7 +481,10 @@ def test_coaching_quotes_the_drafts_complaint_and_asks_about_what_its_main_claim
     complaint = "\u201cMost harbour offices still plan berths on a whiteboard"
     assert coaching["why_change"][0].startswith(complaint)
     assert coaching["price_of_inaction"][0].startswith(complaint)
-    assert coaching["future_state"][0].startswith("\u201cWith Quaywise 3, your planners can move any call")
+    # the future state is asked of the claim only for readers with customers of their own (rounds 63, 64)
+    assert coaching["future_state"] == ["Where does your reader need to be, by when, and what is the first step?"]
+    serving = analyzer.analyze(text.replace("plan berths", "plan your clients' berths"), options=AnalyzeOptions())
+    assert serving.coaching["future_state"][0].startswith("\u201cWith Quaywise 3, your planners can move any call")
     # the claim quoted, never paraphrased beside it ("Before your readers' planners could move any call")
     assert not any(q.startswith(("Before ", "Until ", "Once ", "With a way")) for qs in coaching.values() for q in qs)
     # The product's name alone ("What does going without Quaywise cost ...") is never asked.
@@ -509,9 +512,12 @@ def test_coaching_quotes_a_feature_pitchs_main_claim_when_it_finds_nothing_more_
         assert analysis.label == "feature-pitch" and analysis.main_claim is not None
         assert analysis.main_claim.text.startswith("Every costume is fitted")
         assert set(analysis.coaching) == {"why_change", "price_of_inaction", "future_state"}
-        for questions in analysis.coaching.values():
+        for element in ("why_change", "price_of_inaction"):
+            questions = analysis.coaching[element]
             assert questions[0].startswith(claim), questions
             assert not set(questions) & GENERAL_QUESTIONS
+        # an amateur company has no customers of its own to keep up for: the general future state
+        assert set(analysis.coaching["future_state"]) <= GENERAL_QUESTIONS
         assert analysis.coaching["why_change"][0].endswith(
             "sent.\u201d What do your readers do today without this, and why does that way no longer hold?"
         )
@@ -519,11 +525,15 @@ def test_coaching_quotes_a_feature_pitchs_main_claim_when_it_finds_nothing_more_
 
 def test_the_main_claim_is_quoted_only_when_nothing_else_is_found_and_it_stands_alone() -> None:
     everything = ["why_change", "price_of_inaction", "future_state"]
-    quoted = coaching_questions(everything, Focus(claim="- Wigs and hats can be added to any hire"))
+    quoted = coaching_questions(everything, Focus(claim="- Wigs and hats can be added to any hire", customers=True))
     assert quoted["future_state"] == [
         "\u201c- Wigs and hats can be added to any hire.\u201d Setting the product aside, where must your readers get "
         "to in the next few years to keep up, and what is their first step?"
     ]
+    # keeping up is a business's worry (rounds 63 and 64: 0 useful of 22 for other readers)
+    consumers = coaching_questions(everything, Focus(claim="- Wigs and hats can be added to any hire"))
+    assert consumers["future_state"] == ["Where does your reader need to be, by when, and what is the first step?"]
+    assert consumers["why_change"][0].startswith("\u201c- Wigs and hats")
     # the draft's complaint first, then the main claim
     complaint = Focus(complaint="Most theatres still hire costumes piece by piece.", claim="Wigs come free.")
     asked = coaching_questions(everything, complaint)["why_change"]

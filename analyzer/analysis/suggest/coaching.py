@@ -38,9 +38,12 @@ from analyzer.labels import RUBRIC_ELEMENTS
 #: state the reader has to reach ... and the first step toward it"), not where the product gets
 #: them: "Where does this get your readers, by when, and what is their first step?" was answered
 #: by the draft itself (its results, an order-by date, its call to action) in 66 of the 68
-#: future-state verdicts of rounds 61 and 62, so the question sets the product aside; the one on
-#: the complaint ("Where should your readers be instead ...") was wrong 6 of 6 there and 43 of 70
-#: over rounds 44 to 60, and is no longer asked.
+#: future-state verdicts of rounds 61 and 62, so the question sets the product aside. "Keeping up"
+#: is a business's worry: judged blind in rounds 63 and 64, the question was useful 4 times of 10
+#: where the readers serve customers of their own (care homes, cafés) and 0 of 22 elsewhere (wrong
+#: 11: "pen owners have nothing to keep up with"), so other readers get the general question. The
+#: one on the complaint ("Where should your readers be instead ...") was wrong 6 of 6 in rounds 61
+#: and 62 and 43 of 70 over rounds 44 to 60, and is no longer asked.
 _QUESTIONS: Final = {
     "why_change": (
         "{complaint} What has changed that makes this a problem your readers must solve now, not next year?",
@@ -52,7 +55,7 @@ _QUESTIONS: Final = {
         "{claim} What does going without this cost your readers in a typical week or season, in {costs}?",
     ),
     "future_state": (
-        "{claim} Setting the product aside, where must your readers get to in the next few years to keep up, "
+        "{business_claim} Setting the product aside, where must your readers get to in the next few years to keep up, "
         "and what is their first step?",
     ),
 }
@@ -82,10 +85,10 @@ SERVES_CUSTOMERS: Final = re.compile(
 )
 #: What follows the quoted main claim, for counting the questions it gives (`benchmarks/coaching.py`).
 CLAIM_QUESTION_ENDINGS: Final = tuple(
-    q.removeprefix("{claim} ").format(costs=costs)
+    q.split("claim} ", 1)[1].format(costs=costs)
     for qs in _QUESTIONS.values()
     for q in qs
-    if q.startswith("{claim} ")
+    if q.startswith(("{claim} ", "{business_claim} "))
     for costs in COSTS.values()
 )
 #: A main claim longer than this is a paragraph, not a sentence to quote back.
@@ -154,6 +157,7 @@ def coaching_questions(missing: Sequence[str], focus: Focus) -> dict[str, list[s
         "before": focus.before,
         "complaint": f"\u201c{focus.complaint}\u201d" if focus.complaint else None,
         "claim": _quoted_claim(focus.claim),
+        "business_claim": _quoted_claim(focus.claim) if focus.customers else None,
         "costs": COSTS[focus.customers],
         "headline": f"\u201c{focus.headline}\u201d" if focus.headline else None,
     }
