@@ -106,7 +106,7 @@ def test_without_a_trusted_ranker_the_rules_choose_and_a_warning_says_why(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     def refused() -> None:
-        raise ModelIntegrityError("models/claim-ranker-1.1.0/model.joblib does not match its manifest")
+        raise ModelIntegrityError("models/claim-ranker-1.2.0/model.joblib does not match its manifest")
 
     monkeypatch.setattr(ranker_module, "load_ranker", refused)
     fresh = Analyzer.load()

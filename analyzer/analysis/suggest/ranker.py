@@ -15,7 +15,7 @@ sentences, in two steps:
    that an editor rewrites it.
 
 The main claim is the candidate it ranks first; the rest of the targets keep the rules' order.
-It lives in its own folder (`models/claim-ranker-1.1.0/`: model.joblib, manifest.json with its
+It lives in its own folder (`models/claim-ranker-1.2.0/`: model.joblib, manifest.json with its
 sha256, README.md), is trained on the evaluation set's dev split by
 `python -m analyzer.analysis.suggest.ranker_train`, and is loaded, checksum first, once per
 process. Without it (a missing or altered file) the rules' order stands.
@@ -39,7 +39,7 @@ from analyzer.model.artifacts import load_artifact
 from analyzer.model.paths import DEFAULT_MODELS_DIR
 
 NAME: Final = "claim-ranker"
-VERSION: Final = "1.1.0"
+VERSION: Final = "1.2.0"
 DEFAULT_RANKER_DIR: Final = DEFAULT_MODELS_DIR / f"{NAME}-{VERSION}"
 RETRAIN: Final = "python -m analyzer.analysis.suggest.ranker_train"
 
