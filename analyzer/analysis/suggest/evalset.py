@@ -74,6 +74,8 @@ BATCHES = {
     "thirty-ninth": 39,
     "fortieth": 40,
     "forty-first": 41,
+    "forty-second": 42,
+    "forty-third": 43,
 }
 
 
