@@ -23,7 +23,7 @@ from analyzer.analysis.analyzer import Analyzer
 from analyzer.analysis.suggest.ranker_train import first_target_precision, read_drafts, train
 
 #: The chances the gate's table is printed at.
-CHANCES = (0.0, 0.5, 0.6, 0.7, 0.75, 0.8, 0.9)
+CHANCES = (0.0, 0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9)
 
 
 def main() -> None:

@@ -145,8 +145,13 @@ def test_a_feature_piece_gets_its_launch_line_and_features(analyzer: Analyzer) -
 @pytest.mark.parametrize("name", ["office-and-hiring.txt", "event-invitation.html", "anniversary-post.txt"])
 def test_company_news_gets_no_rewrite_unless_asked_for(analyzer: Analyzer, name: str) -> None:
     analysis = analyze(analyzer, name)
-    assert analysis.suggestions == []
-    assert set(analysis.coaching) == {e for e in TARGETS if not getattr(analysis.rubric, e).present}
+    assert analysis.suggestions == [] and analysis.label == "awareness-only"
+    # nor questions on how it could argue for change: news has no status quo (rounds 63 to 66:
+    # useful 4 of 126 verdicts on pieces read as awareness), unless asked for
+    assert analysis.coaching == {}
+    asked_for = analyze(analyzer, name, include_news=True)
+    assert set(asked_for.coaching) == {e for e in TARGETS if not getattr(asked_for.rubric, e).present}
+    assert asked_for.coaching and all(asked_for.coaching.values())
     if name == "office-and-hiring.txt":
         # Asked for, news sentences are candidates like any other; like any other, they get a
         # suggestion only where a frame with a record fits (these are third-person news).
@@ -567,11 +572,13 @@ def test_an_announcements_main_claim_is_quoted_only_when_it_says_what_is_new(
         "Every costume is cleaned and pressed before it leaves our store in Halifax.\n\n"
         "Call us to book a fitting.\n"
     )
-    analysis = analyzer.analyze(text, options=AnalyzeOptions(explanations=False))
+    assert analyzer.analyze(text, options=AnalyzeOptions(explanations=False)).coaching == {}  # news: no coaching
+    asked = AnalyzeOptions(explanations=False, include_news=True)  # unless asked for: then the rule under test
+    analysis = analyzer.analyze(text, options=asked)
     assert analysis.label == "awareness-only"
     assert analysis.coaching and all(q in GENERAL_QUESTIONS for qs in analysis.coaching.values() for q in qs)
     news = text.replace("The costumes arrive", "From this month the costumes arrive")
-    analysis = analyzer.analyze(news, options=AnalyzeOptions(explanations=False))
+    analysis = analyzer.analyze(news, options=asked)
     assert analysis.label == "awareness-only" and analysis.main_claim is not None
     assert analysis.main_claim.text.startswith("From this month")
     assert analysis.coaching["why_change"][0].startswith("\u201cFrom this month the costumes arrive")
@@ -717,7 +724,8 @@ def test_the_cost_is_counted_in_customers_only_for_readers_who_have_their_own(an
         "Each list is sorted by shelf, so your staff walk the aisles once.\n"
     )
     for text, costs in ((owners, "time or money"), (shops, "hours, money or customers")):
-        analysis = analyzer.analyze(text, options=AnalyzeOptions(explanations=False))
+        # include_news: the wording is under test, whichever label the model gives these short pages
+        analysis = analyzer.analyze(text, options=AnalyzeOptions(explanations=False, include_news=True))
         cost_questions = analysis.coaching["price_of_inaction"]
         assert cost_questions and all(q.endswith(f" in {costs}?") for q in cost_questions), cost_questions
 
@@ -1104,10 +1112,11 @@ def test_a_section_heading_ends_the_opening_and_a_makers_craft_or_yearly_volume_
         "Ridgeback sharpens around 9,000 blades a year for 60 mills between Dungog and Singleton.\n\n"
         "More than 60 mills use Ridgeback, from one-saw family yards to the big pine mills.\n"
     )
-    analysis, kinds = _kinds_by_first_word(analyzer, text)
+    _, kinds = _kinds_by_first_word(analyzer, text)
     assert kinds["Each"] != "argument" and kinds["Every"] != "argument"  # after "How it works": the service's account
     assert kinds["Ridgeback"] == "other"  # blades a year: a credential
-    asked = [q for questions in analysis.coaching.values() for q in questions]
+    coached = analyzer.analyze(text, options=AnalyzeOptions(explanations=False, include_news=True)).coaching
+    asked = [q for questions in coached.values() for q in questions]
     assert asked and not [q for q in asked if "by hand" in q or "9,000" in q]
 
 
@@ -1340,14 +1349,14 @@ def test_with_nothing_in_the_body_to_quote_a_feature_pitch_is_asked_about_its_he
         "Tyre Check news",
     ):
         plain = analyzer.analyze(f"{opening}\n\n{body}", options=AnalyzeOptions(explanations=False))
-        assert all(q in GENERAL_QUESTIONS for qs in plain.coaching.values() for q in qs), (opening, plain.coaching)
+        assert plain.coaching and all(q in GENERAL_QUESTIONS for qs in plain.coaching.values() for q in qs), opening
     # company news has no status quo to cost: its headline is not asked about (rounds 61 and 62)
     news = analyzer.analyze(
         "# Tallow & Twine marks forty years of rope making in Bideford\n\n"
         "Tallow & Twine turned forty this month, and more than two hundred friends joined us on the quay to "
         "celebrate.\n\nMegan Ashworth joins the company from Appledore as our new loft manager.\n\n"
         "We would like to thank the harbour trust for lending us the old fish market for the evening.\n",
-        options=AnalyzeOptions(explanations=False),
+        options=AnalyzeOptions(explanations=False, include_news=True),  # asked for: by default, no coaching
     )
     assert news.label == "awareness-only" and news.coaching
     assert all(q in GENERAL_QUESTIONS for qs in news.coaching.values() for q in qs), news.coaching
@@ -1454,7 +1463,9 @@ def test_a_rewrite_goes_only_where_an_editor_would_likely_want_one(
     # and the size is not named as the piece's claim either (under `score.CLAIM_CHANCE`).
     analysis = analyze(analyzer, "hot-tub-launch.txt")
     assert analysis.suggestions == [] and analysis.main_claim is None
-    assert analysis.coaching and all(q in GENERAL_QUESTIONS for qs in analysis.coaching.values() for q in qs)
+    assert analysis.label == "awareness-only" and analysis.coaching == {}  # read as news: no coaching either
+    asked = analyze(analyzer, "hot-tub-launch.txt", include_news=True).coaching
+    assert asked and all(q in GENERAL_QUESTIONS for qs in asked.values() for q in qs)
     monkeypatch.setattr(score, "REWRITE_CHANCE", 0.0)  # without the gate, the form goes on the size
     [form] = [a.text for s in analyze(analyzer, "hot-tub-launch.txt").suggestions for a in s.alternatives]
     assert form.startswith("The Langdale is 1.9 metres") and form.endswith(
