@@ -36,9 +36,9 @@ from analyzer.labels import RUBRIC_ELEMENTS
 #: drop": they always could), which editors found useful 14 times of 64 over rounds 44 to 49, so
 #: it is no longer asked. The future state is the state the reader's world demands (LABELS.md: "the
 #: state the reader has to reach ... and the first step toward it"), not where the product gets
-#: them: "Where does this get your readers, by when, and what is their first step?" was answered
-#: by the draft itself (its results, an order-by date, its call to action) in 66 of the 68
-#: future-state verdicts of rounds 61 and 62, so the question sets the product aside. "Keeping up"
+#: them: "Where does this get your readers, by when, and what is their first step?" was wrong 30
+#: times of 30 in rounds 61 and 62, most often because the draft already says it (its results, an
+#: order-by date, its call to action), so the question sets the product aside. "Keeping up"
 #: is a business's worry: judged blind in rounds 63 and 64, the question was useful 4 times of 10
 #: where the readers serve customers of their own (care homes, cafés) and 0 of 22 elsewhere (wrong
 #: 11: "pen owners have nothing to keep up with"), so other readers get the general question. The
