@@ -6,7 +6,9 @@ Errors (exit 1): a sentence not found in order in the draft, an unknown kind, mo
 a target of a kind an editor never rewrites, a target without content words (or with content
 words that are not in the sentence), fewer than 2 or more than 3 rewrites or repeated moves,
 more than two placeholders in a rewrite, a placeholder that is not a question, a figure in a
-rewrite that the draft does not contain, a draft outside 10-25 sentences, splits that do not
+rewrite that the draft does not contain, a draft outside 9-30 sentences (10-25 until batch 37; the
+brief of batches 38 to 43 asked for 120 to 450 words, and a short email or a long post runs past
+10-25), splits that do not
 alternate dev/test, a `format` that does not match the text.
 
 Warnings: a rewrite that drops one of its content words (matched on a crude stem), a rewrite
@@ -100,8 +102,8 @@ def check(path):
         if d.get("format") != ("markdown" if is_md else "text"):
             errors.append(where(f"format {d.get('format')!r} but the text {'has' if is_md else 'has no'} Markdown"))
         sents = d["sentences"]
-        if not 10 <= len(sents) <= 25:
-            errors.append(where(f"{len(sents)} sentences (10-25)"))
+        if not 9 <= len(sents) <= 30:
+            errors.append(where(f"{len(sents)} sentences (9-30)"))
         pos = 0
         for i, s in enumerate(sents):
             at = text.find(s["text"], pos)
