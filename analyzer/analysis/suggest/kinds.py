@@ -95,7 +95,7 @@ _DESCRIPTION = re.compile(
 _ABOUT_HEADING = re.compile(r"^(?:about|who we are|our story|media contact|contact|legal|disclaimer)\b")
 #: The same, as a whole line of plain text: "About Ledgerlark", "Media contact"; not a standfirst
 #: that starts with a product named "Contact Clock".
-_ABOUT_LINE = re.compile(
+ABOUT_LINE = re.compile(
     r"^(?:about [^.:;!?]{1,60}|who we are|our story|(?:media |press )?contacts?(?: us)?|legal|disclaimer)[:.]?$"
 )
 _MINOR_HEADING = re.compile(
@@ -237,8 +237,7 @@ _AVAILABILITY = re.compile(
     r"^in this (?:\w+ )?(?:session|webinar|post|article|guide|talk|episode|issue)\b|"
     r"\b(?:can|may) (?:download|install|upgrade)\b|\balready on (?:version |v)?\d|"
     r"\b(?:is|are|it's|it is|they're) (?:now )?(?:live|on) (?:today )?(?:for|to|in|on) (?:every|all|each)\b|"
-    r"\brolls? out to (?:every|all|each)\b|"
-    r"\bfree (?:update|upgrade)s? for (?:all|every|each|existing|current)\b"  # round 62: a release's eligibility line
+    r"\brolls? out to (?:every|all|each)\b|\bfree (?:update|upgrade)s? for (?:all|every|each|existing|current)\b"
 )
 #: A signpost to what follows ("three updates we've been building", "here's what's new"): it names nothing.
 _SIGNPOST = re.compile(
@@ -316,32 +315,6 @@ def read_kinds(text: str, lines: Sequence[Line], headings: Sequence[tuple[int, i
         if kind == HEADING:
             plain = line
     return _opening_context(lines, kinds)
-
-
-#: A title says what the piece is about in four words or more ("Razorbill joins the fleet for the
-#: 2027 season"); "What's new", "Pricing" and "The challenge" name a section, not the piece.
-_TITLE_WORDS: Final = (4, 16)
-#: What an email's or a page's title line carries in front of the title itself.
-_TITLE_PREFIX = re.compile(r"^(?:subject|re|fwd?|title|headline)\s*:\s*", re.IGNORECASE)
-#: A first line that is not a title: a byline, a date or a time ("Thursday 21 May 2026, 14:00").
-_NOT_A_TITLE = re.compile(
-    r"^(?:by|posted|written)\b|^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\b|\b\d{1,2}[:.]\d{2}\b", re.IGNORECASE
-)
-
-
-def headline(title: str | None, lines: Sequence[Line], kinds: Sequence[str]) -> str | None:
-    """The piece's title, if it says something: the one its markup gives, else the heading the
-    text opens on (after a dateline at most)."""
-    if title is None:
-        first = next(((line, kind) for line, kind in zip(lines[:2], kinds[:2], strict=False) if kind != DATELINE), None)
-        if first is None or first[1] != HEADING:
-            return None
-        title = first[0].text
-    title = _TITLE_PREFIX.sub("", title.strip().lstrip("#").strip()).rstrip(":").strip()
-    shortest, longest = _TITLE_WORDS
-    if not shortest <= len(title.split()) <= longest or _NOT_A_TITLE.search(title) or _ABOUT_LINE.match(title.lower()):
-        return None
-    return title
 
 
 def _opening_context(lines: Sequence[Line], kinds: list[str]) -> list[str]:
@@ -424,7 +397,7 @@ def _kind(
     # the partner's boilerplate under it is no claim (batch 19's false positive).
     if (
         plain is not None
-        and _ABOUT_LINE.match(plain.text.strip("#* ").lower())
+        and ABOUT_LINE.match(plain.text.strip("#* ").lower())
         and not any(plain.start <= start < line.start for start, _ in headings)
     ):
         return BOILERPLATE, False

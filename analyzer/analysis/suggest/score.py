@@ -24,6 +24,7 @@ from analyzer.analysis.suggest.argued import argued_targets, complaint
 from analyzer.analysis.suggest.choose import choose_targets
 from analyzer.analysis.suggest.coaching import SERVES_CUSTOMERS, Focus
 from analyzer.analysis.suggest.frame import INVITATION, NEWS_SAID, SPEAKS_TO_A_TEAM, SPEAKS_TO_READER, Built, rewriters
+from analyzer.analysis.suggest.headline import headline
 from analyzer.analysis.suggest.kinds import (
     ANNOUNCEMENT,
     BENEFIT,
@@ -34,7 +35,6 @@ from analyzer.analysis.suggest.kinds import (
     Line,
     announces,
     capitalized_inside,
-    headline,
     main_name,
     product_names,
     read_kinds,

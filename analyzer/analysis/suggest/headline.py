@@ -1,0 +1,39 @@
+"""The piece's headline: what the coaching quotes when nothing in the body can be.
+
+A title says what the piece is about in the writer's own words ("Meet Razorbill, our new boat
+for the 2027 season"); the markup gives it (a Markdown or HTML title, kept apart from the
+sentences), or a plain-text draft opens on it, or an email carries it as its subject line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Final
+
+from analyzer.analysis.suggest.kinds import ABOUT_LINE, DATELINE, HEADING, Line
+
+#: A title says what the piece is about in four words or more ("Razorbill joins the fleet for the
+#: 2027 season"); "What's new", "Pricing" and "The challenge" name a section, not the piece.
+_TITLE_WORDS: Final = (4, 16)
+#: What an email's or a page's title line carries in front of the title itself.
+_TITLE_PREFIX = re.compile(r"^(?:subject|re|fwd?|title|headline)\s*:\s*", re.IGNORECASE)
+#: A first line that is not a title: a byline, a date or a time ("Thursday 21 May 2026, 14:00").
+_NOT_A_TITLE = re.compile(
+    r"^(?:by|posted|written)\b|^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\b|\b\d{1,2}[:.]\d{2}\b", re.IGNORECASE
+)
+
+
+def headline(title: str | None, lines: Sequence[Line], kinds: Sequence[str]) -> str | None:
+    """The piece's title, if it says something: the one its markup gives, else the heading the
+    text opens on (after a dateline at most)."""
+    if title is None:
+        first = next(((line, kind) for line, kind in zip(lines[:2], kinds[:2], strict=False) if kind != DATELINE), None)
+        if first is None or first[1] != HEADING:
+            return None
+        title = first[0].text
+    title = _TITLE_PREFIX.sub("", title.strip().lstrip("#").strip()).rstrip(":").strip()
+    shortest, longest = _TITLE_WORDS
+    if not shortest <= len(title.split()) <= longest or _NOT_A_TITLE.search(title) or ABOUT_LINE.match(title.lower()):
+        return None
+    return title
