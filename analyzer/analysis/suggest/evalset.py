@@ -76,6 +76,8 @@ BATCHES = {
     "forty-first": 41,
     "forty-second": 42,
     "forty-third": 43,
+    "forty-fourth": 44,
+    "forty-fifth": 45,
 }
 
 
