@@ -35,3 +35,30 @@ def test_sentence_heads_fast_path_equals_scikit_learn(
     heads = [model.label_head_, *model.rubric_heads_.values()]
     for head in heads:
         assert np.allclose(head.predict_proba(matrix), FastHead(head).predict_proba(matrix), atol=1e-10)
+
+
+def test_claim_ranker_fast_path_equals_scikit_learn() -> None:
+    from analyzer.analysis.suggest.ranker import load_ranker
+    from analyzer.model.fastpath import FastDictLogistic, FastFeatures, FastLogistic
+
+    ranker = load_ranker()[0]
+    texts = [
+        "Admins can now define custom roles and restrict who edits production workflows.",
+        "Flow 3.0 brings a redesigned workflow builder, 40 new integrations and role-based access control!",
+        "Über-café crème brûlée, a  b\tc \u2013 naïve   spaces",
+        "I",  # a word shorter than the widest n-gram
+        "",
+    ]
+    union, kinds = ranker.kinds.steps[0][1], ranker.kinds.steps[1][1]
+    slow, fast = union.transform(texts), FastFeatures(union).transform(texts)
+    assert np.allclose(slow.toarray(), fast.toarray(), atol=1e-12)
+    assert np.allclose(kinds.predict_proba(slow), FastLogistic(kinds).predict_proba(fast), atol=1e-10)
+    rows = [
+        {"kind feature": 1.0, "place": 0.25, "reads as feature": 0.7, "a name it never saw": 3.0},
+        {"kind announcement": 1.0, "the opening": 1.0, "says now": 1.0},
+        {},
+    ]
+    (_, vectorizer), (_, model) = ranker.ranker.steps
+    assert np.allclose(
+        ranker.ranker.predict_proba(rows), FastDictLogistic(vectorizer, model).predict_proba(rows), atol=1e-10
+    )

@@ -16,7 +16,9 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.special import expit
 from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction import DictVectorizer
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import StandardScaler
 
@@ -108,7 +110,56 @@ class FastCharNgrams:
         return _tfidf_rows(per_doc, self.vectorizer.idf_, "log1p")
 
 
+class FastCharWbTfidf:
+    """`TfidfVectorizer(analyzer="char_wb")` in NumPy: each distinct word's n-gram columns cached.
+
+    scikit-learn spells out every n-gram of every word on each call; a word's n-grams never
+    change, so they are looked up once per word, as `CharNgrams` does for our own features.
+    """
+
+    _CACHE_LIMIT = 100_000
+
+    def __init__(self, vectorizer: TfidfVectorizer) -> None:
+        if not (vectorizer.sublinear_tf and vectorizer.norm == "l2" and vectorizer.use_idf):
+            raise ValueError("the fast path covers sublinear, l2-normalized tf-idf only")
+        self.preprocess = vectorizer.build_preprocessor()
+        self.low, self.high = vectorizer.ngram_range
+        self.vocabulary = vectorizer.vocabulary_
+        self.idf = vectorizer.idf_
+        self.cache: dict[str, np.ndarray] = {}
+
+    def _columns(self, word: str) -> np.ndarray:
+        columns = self.cache.get(word)
+        if columns is None:
+            padded, vocabulary = f" {word} ", self.vocabulary
+            grams: list[str] = []
+            for n in range(self.low, self.high + 1):
+                # scikit-learn's char_wb: a word shorter than n gives its one padded piece, once
+                grams.extend(padded[i : i + n] for i in range(max(1, len(padded) - n + 1)))
+                if len(padded) <= n:
+                    break
+            columns = np.array([vocabulary[g] for g in grams if g in vocabulary], dtype=np.int64)
+            if len(self.cache) < self._CACHE_LIMIT:
+                self.cache[word] = columns
+        return columns
+
+    def transform(self, docs: Sequence[str]) -> sp.csr_matrix:
+        per_doc = []
+        for doc in docs:
+            counts = Counter(self.preprocess(doc).split())
+            columns = [self._columns(word) for word in counts]
+            lengths = [len(c) for c in columns]
+            if not sum(lengths):
+                per_doc.append(_EMPTY)
+                continue
+            weights = np.repeat(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)), lengths)
+            per_doc.append((np.concatenate(columns), weights))
+        return _tfidf_rows(per_doc, self.idf, "one_plus_log")
+
+
 def _fast_branch(transformer: Any) -> Any:
+    if isinstance(transformer, TfidfVectorizer) and transformer.analyzer == "char_wb":
+        return FastCharWbTfidf(transformer).transform
     if isinstance(transformer, TfidfVectorizer):
         return FastWordTfidf(transformer).transform
     if isinstance(transformer, CharNgrams):
@@ -181,3 +232,42 @@ class FastHead:
             total += proba
         result: np.ndarray = total / self.n_folds
         return result
+
+
+class FastLogistic:
+    """`LogisticRegression.predict_proba`: the sigmoid of one decision, or the softmax of several."""
+
+    def __init__(self, model: LogisticRegression) -> None:
+        self.classes = list(model.classes_)
+        self.weights = np.ascontiguousarray(np.atleast_2d(model.coef_).T)
+        self.intercepts = np.atleast_1d(model.intercept_)
+
+    def predict_proba(self, matrix: sp.spmatrix | np.ndarray) -> np.ndarray:
+        decisions = np.asarray(matrix @ self.weights) + self.intercepts
+        if decisions.shape[1] == 1:
+            positive = expit(decisions[:, 0])
+            return np.column_stack([1.0 - positive, positive])
+        decisions -= decisions.max(axis=1, keepdims=True)
+        exponents = np.exp(decisions)
+        result: np.ndarray = exponents / exponents.sum(axis=1, keepdims=True)
+        return result
+
+
+class FastDictLogistic:
+    """`DictVectorizer` then `LogisticRegression`: each row's named values dotted with the weights.
+
+    Names the vectorizer never saw are left out, as `DictVectorizer.transform` leaves them.
+    """
+
+    def __init__(self, vectorizer: DictVectorizer, model: LogisticRegression) -> None:
+        self.vocabulary = vectorizer.vocabulary_
+        self.head = FastLogistic(model)
+
+    def predict_proba(self, rows: Sequence[dict[str, float]]) -> np.ndarray:
+        matrix = np.zeros((len(rows), len(self.vocabulary)))
+        for r, row in enumerate(rows):
+            for name, value in row.items():
+                column = self.vocabulary.get(name)
+                if column is not None:
+                    matrix[r, column] += value
+        return self.head.predict_proba(matrix)

@@ -25,17 +25,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Final
 
-import numpy as np
 from sklearn.pipeline import Pipeline
 
 from analyzer.analysis.suggest.choose import opening
 from analyzer.analysis.suggest.kinds import BULLET, Line, is_product_sentence, mentions
 from analyzer.model.artifacts import load_artifact
+from analyzer.model.fastpath import FastDictLogistic, FastFeatures, FastLogistic
 from analyzer.model.paths import DEFAULT_MODELS_DIR
 
 NAME: Final = "claim-ranker"
@@ -76,6 +76,11 @@ class ClaimRanker:
 
     kinds: Pipeline  # text -> probabilities of the editor's kinds
     ranker: Pipeline  # DictVectorizer + LogisticRegression over `features` and the kinds' probabilities
+    _fast: _FastRanker | None = field(default=None, init=False, repr=False, compare=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """The fitted pipelines only: the fast path is rebuilt from them after loading."""
+        return {"kinds": self.kinds, "ranker": self.ranker}
 
     def chances(
         self, lines: Sequence[Line], kinds: Sequence[str], names: frozenset[str], label: str, candidates: Sequence[int]
@@ -83,13 +88,28 @@ class ClaimRanker:
         """For each candidate sentence, the chance an editor rewrites it."""
         if not candidates:
             return []
+        if self._fast is None:
+            self._fast = _FastRanker(self)
+        fast = self._fast
         first = opening(lines, kinds)
         rows = [features(lines, kinds, names, label, i, first) for i in candidates]
-        read = self.kinds.predict_proba([lines[i].text for i in candidates])
-        classes = [str(c) for c in self.kinds.classes_]
+        read = fast.kinds.predict_proba(fast.features.transform([lines[i].text for i in candidates]))
         for row, probabilities in zip(rows, read, strict=True):
-            row.update({f"reads as {kind}": float(p) for kind, p in zip(classes, probabilities, strict=True)})
-        return [float(p) for p in np.asarray(self.ranker.predict_proba(rows))[:, 1]]
+            row.update({f"reads as {kind}": float(p) for kind, p in zip(fast.classes, probabilities, strict=True)})
+        return [float(p) for p in fast.ranker.predict_proba(rows)[:, 1]]
+
+
+class _FastRanker:
+    """The two pipelines' arithmetic in NumPy (`analyzer.model.fastpath`): scikit-learn's checks
+    on every call cost more than the sums, several milliseconds a document."""
+
+    def __init__(self, ranker: ClaimRanker) -> None:
+        (_, union), (_, kinds) = ranker.kinds.steps
+        (_, vectorizer), (_, model) = ranker.ranker.steps
+        self.features = FastFeatures(union)
+        self.kinds = FastLogistic(kinds)
+        self.classes = [str(c) for c in kinds.classes_]
+        self.ranker = FastDictLogistic(vectorizer, model)
 
 
 def features(
