@@ -38,12 +38,14 @@ from analyzer.labels import RUBRIC_ELEMENTS
 #: state the reader has to reach ... and the first step toward it"), not where the product gets
 #: them: "Where does this get your readers, by when, and what is their first step?" was wrong 30
 #: times of 30 in rounds 61 and 62, most often because the draft already says it (its results, an
-#: order-by date, its call to action), so the question sets the product aside. "Keeping up"
-#: is a business's worry: judged blind in rounds 63 and 64, the question was useful 4 times of 10
-#: where the readers serve customers of their own (care homes, cafés) and 0 of 22 elsewhere (wrong
-#: 11: "pen owners have nothing to keep up with"), so other readers get the general question. The
-#: one on the complaint ("Where should your readers be instead ...") was wrong 6 of 6 in rounds 61
-#: and 62 and 43 of 70 over rounds 44 to 60, and is no longer asked.
+#: order-by date, its call to action). Its successor set the product aside ("Setting the product
+#: aside, where must your readers get to in the next few years to keep up, and what is their first
+#: step?") and was useful 4 times of 40 over rounds 63 to 68 (wrong 17; "pen owners have nothing to
+#: keep up with", "a platform step is not a five-year plan"), 0 of 8 once asked only of businesses,
+#: so the main claim is asked about why and what it costs, never where it leads. The one on the
+#: complaint ("Where should your readers be instead ...") was wrong 6 of 6 in rounds 61 and 62 and
+#: 43 of 70 over rounds 44 to 60. The future state falls to the general question, generic 83 times
+#: and wrong 17 of 100 over rounds 61 to 68.
 _QUESTIONS: Final = {
     "why_change": (
         "{complaint} What has changed that makes this a problem your readers must solve now, not next year?",
@@ -54,10 +56,7 @@ _QUESTIONS: Final = {
         "What does {measure} at {before} cost your reader in a typical week or season, in {costs}?",
         "{claim} What does going without this cost your readers in a typical week or season, in {costs}?",
     ),
-    "future_state": (
-        "{business_claim} Setting the product aside, where must your readers get to in the next few years to keep up, "
-        "and what is their first step?",
-    ),
+    "future_state": (),
 }
 
 #: The reader's situation a target states, asked only when the draft gives nothing above: in round
@@ -88,7 +87,7 @@ CLAIM_QUESTION_ENDINGS: Final = tuple(
     q.split("claim} ", 1)[1].format(costs=costs)
     for qs in _QUESTIONS.values()
     for q in qs
-    if q.startswith(("{claim} ", "{business_claim} "))
+    if q.startswith("{claim} ")
     for costs in COSTS.values()
 )
 #: A main claim longer than this is a paragraph, not a sentence to quote back.
@@ -157,7 +156,6 @@ def coaching_questions(missing: Sequence[str], focus: Focus) -> dict[str, list[s
         "before": focus.before,
         "complaint": f"\u201c{focus.complaint}\u201d" if focus.complaint else None,
         "claim": _quoted_claim(focus.claim),
-        "business_claim": _quoted_claim(focus.claim) if focus.customers else None,
         "costs": COSTS[focus.customers],
         "headline": f"\u201c{focus.headline}\u201d" if focus.headline else None,
     }

@@ -299,16 +299,30 @@ def _claim(
     """
     if document_label == CHANGE:
         return None
-    quoted = [i for i in chosen if kinds[i] != PRICE]
+    quoted = [i for i in chosen if kinds[i] != PRICE and not _ONE_OFF_PRICE.search(lines[i].text.lower())]
     if not quoted:
         return None
-    first = chosen[0] if kinds[chosen[0]] != PRICE else max(quoted, key=lambda i: chances.get(i, 0.0))
+    first = chosen[0] if chosen[0] in quoted else max(quoted, key=lambda i: chances.get(i, 0.0))
     if chances.get(first, 1.0) < CLAIM_CHANCE:
         return None
     sentence = lines[first].text
     if document_label != PITCH and not (NEWS_SAID.search(sentence) and not INVITATION.search(sentence)):
         return None
     return clean(sentence[len(_greeting(sentence)) :]) or None
+
+
+#: A price without a unit, which the kinds read as a feature ("A standard service ... costs £145 plus
+#: VAT", "Re-tubing a 5.5 m RIB costs from £3,950", "Unlimited swims from May to September, for
+#: £149."): quoted as the claim in rounds 67 and 68, wrong or generic for every judge. Of the 138
+#: sentences of the evaluation set it matches, 131 are an editor's price. Not a kind of its own:
+#: the claim ranker learned the kinds as they are, and fed these as prices it named an editor's
+#: target as the main claim 213 times of 280 on the test split, against 219 of 282 (retrained on
+#: them, 0.692 of 334 first targets against 0.702 before).
+_ONE_OFF_PRICE: Final = re.compile(
+    r"\bcosts? (?:from |just |only )?[$\u00a3\u20ac]\s?\d|"
+    r"(?<!down )(?<!up )\b(?:from|for) [$\u00a3\u20ac]\s?\d[\d,.]*\.?$|"
+    r"[$\u00a3\u20ac]\s?\d.*\b(?:plus|\+|inc\.?|incl\.?|including|ex\.?|excluding|exc\.?) vat\b"
+)
 
 
 def _greeting(sentence: str) -> str:

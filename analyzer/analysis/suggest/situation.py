@@ -243,6 +243,11 @@ def _without(doc: Doc, text: str, people: str | None, names: frozenset[str]) -> 
     # "without leaving Gearbase": structuring the offer still means leaving it; "with no PLC
     # changes", "with no signal": fitting the sensor still needs them.
     doing = what.split(" ", 1)[0].endswith("ing")
+    subject = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None) if verb is not None else None
+    if doing and subject is not None and (subject.lower_ in {"it", "this", "that"} or _is_the_product(subject, names)):
+        # "it holds its own in a dressing without taking over": what the product never does is
+        # its quality, not a chore the reader still has (round 68: "a selling point read as the problem")
+        return None
     return Situation(
         WITHOUT,
         now=f"{task} still {'means' if doing else 'needs'} {what}",
