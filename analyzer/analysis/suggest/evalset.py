@@ -78,6 +78,8 @@ BATCHES = {
     "forty-third": 43,
     "forty-fourth": 44,
     "forty-fifth": 45,
+    "forty-sixth": 46,
+    "forty-seventh": 47,
 }
 
 
