@@ -15,7 +15,8 @@ drafts, one per row (verdicts: *useful*, specific to this draft and answerable b
 
 `replay round11 round13 ...` replays every engine alternative those rounds judged against the
 engine as it is now: the usable verdicts among the sentences it still rewrites, and among those
-it no longer does.
+it no longer does. `replay-coaching round69 round70` does the same for coaching rounds: the
+verdicts of the questions still asked, of those no longer asked, and the new questions unjudged.
 
 Several judges (from round 3): `dump editor` writes the editor's own rewrites of the test drafts
 as a third "engine", the control that says what a human rewrite scores on the same rubric;
@@ -236,6 +237,37 @@ def replay(rounds: Sequence[str]) -> dict[bool, tuple[int, int]]:
     return {still: (usable, total) for still, (usable, total) in counts.items()}
 
 
+def replay_coaching(rounds: Sequence[str]) -> dict[str, Counter[str]]:
+    """Every coaching question judged in `rounds`, against today's engine: the verdicts of the
+    questions it still asks and of those it no longer asks, and how many it asks unjudged.
+
+    Each judge's verdict counts once, as in `join`. A change that drops mostly *wrong* verdicts
+    and no *useful* ones is worth a new round of judges on drafts written after it.
+    """
+    judged: dict[tuple[str, str, str], list[str]] = {}
+    for round_ in rounds:
+        for path in _judged_sheets(round_).values():
+            with path.open(encoding="utf-8", newline="") as handle:
+                for row in csv.DictReader(handle, delimiter="\t"):
+                    if "question" in row:
+                        judged.setdefault((row["draft"], row["element"], row["question"]), []).append(row["verdict"])
+    wanted = {draft for draft, _, _ in judged}
+    asked = {
+        (draft["id"], element, question)
+        for draft, analysis in _analyses([d for d in load_drafts() if d["id"] in wanted])
+        for element, questions in analysis.coaching.items()
+        for question in questions
+    }
+    counts: dict[str, Counter[str]] = {"still asked": Counter(), "no longer asked": Counter()}
+    for item, verdicts in judged.items():
+        counts["still asked" if item in asked else "no longer asked"].update(verdicts)
+    for what, tally in counts.items():
+        line = ", ".join(f"{v} {tally[v]}" for v in COACHING_VERDICTS)
+        print(f"{what:>16}: {sum(tally.values())} verdicts: {line}")
+    print(f"{'new, unjudged':>16}: {len(asked - set(judged))} questions")
+    return counts
+
+
 def _usable(verdicts: dict[str, str]) -> dict[str, str]:
     return {item: "usable" if v in USABLE else "no" for item, v in verdicts.items()}
 
@@ -267,6 +299,7 @@ def main() -> None:
     made.add_argument("--judges", nargs="*", default=[], help="one sheet per judge, e.g. a b")
     commands.add_parser("join").add_argument("round")
     commands.add_parser("replay").add_argument("rounds", nargs="+")
+    commands.add_parser("replay-coaching").add_argument("rounds", nargs="+")
     asked = commands.add_parser("coaching")
     asked.add_argument("round")
     asked.add_argument("--judges", nargs="+", required=True)
@@ -281,6 +314,8 @@ def main() -> None:
         coaching(args.round, args.judges, None if args.split == "both" else args.split, args.batch)
     elif args.command == "replay":
         replay(args.rounds)
+    elif args.command == "replay-coaching":
+        replay_coaching(args.rounds)
     else:
         join(args.round)
 

@@ -1486,3 +1486,21 @@ def test_a_rewrite_goes_only_where_an_editor_would_likely_want_one(
     assert form.startswith("The Langdale is 1.9 metres") and form.endswith(
         "Until now, you had to [what did you do instead?]."
     )
+
+
+def test_the_readers_situation_read_off_a_target_is_never_asked_as_a_question(analyzer: Analyzer) -> None:
+    # Rounds 69 and 70: "Young or nervous horses should never be jolted into a trot: by when must
+    # that be true?" and "... a problem that the surface binds without water and still freeze
+    # solid?" turned a product's quality into the reader's problem (useful 1 time of 16).
+    text = (
+        "# Kiln CI 4.12 is out\n\n"
+        "Kiln CI 4.12 caches dependencies across branches, so a pull request no longer rebuilds what main "
+        "already built.\n\n"
+        "The cache is shared by every runner in your organisation and expires after fourteen days.\n\n"
+        "Upgrade from the settings page; nothing in your pipeline files has to change.\n"
+    )
+    analysis = analyzer.analyze(text, options=AnalyzeOptions(explanations=False))
+    asked = [q for questions in analysis.coaching.values() for q in questions]
+    assert asked, analysis.coaching
+    assert not any("rebuild" in q and not q.startswith("\u201c") for q in asked), asked
+    assert not any("by when must that be true" in q or "makes it a problem that" in q for q in asked), asked

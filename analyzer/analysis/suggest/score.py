@@ -367,16 +367,10 @@ def _buildable(kind: str) -> str:
 
 
 def _focus(read: list[Slots | None], chosen: Sequence[int]) -> Focus:
-    """What the piece is about: its first situation and measure."""
+    """What the piece's first result measures, and that measure's old figure."""
     in_order = [s for _, s in sorted(zip(chosen, read, strict=True), key=lambda pair: pair[0]) if s is not None]
-    situated = next((s.situation for s in in_order if s.situation is not None and s.kind != ANNOUNCEMENT), None)
     measured = next((s for s in in_order if s.measure), None)
-    return Focus(
-        now=situated.now if situated else None,
-        future=situated.future if situated else None,
-        measure=measured.measure if measured else None,
-        before=measured.before if measured else None,
-    )
+    return Focus(measure=measured.measure if measured else None, before=measured.before if measured else None)
 
 
 def _move_order(missing: Sequence[str]) -> list[str]:
