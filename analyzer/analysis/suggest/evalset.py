@@ -80,6 +80,8 @@ BATCHES = {
     "forty-fifth": 45,
     "forty-sixth": 46,
     "forty-seventh": 47,
+    "forty-eighth": 48,
+    "forty-ninth": 49,
 }
 
 
