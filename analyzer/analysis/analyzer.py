@@ -72,8 +72,8 @@ class AnalyzeOptions(BaseModel):
     include_news: bool = Field(
         default=False,
         description="Also rewrite company news meant to inform (events, hires, awards, offices), after every other "
-        "target, and ask a piece the model reads as awareness-only the coaching questions. Off by default: an "
-        "editor leaves news alone.",
+        "target, and give a piece the model reads as awareness-only its rewrites and coaching questions. Off by "
+        "default: an editor leaves news alone.",
     )
 
 
