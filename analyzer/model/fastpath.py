@@ -9,7 +9,7 @@ same numbers: `tests/test_fastpath.py` holds them equal to scikit-learn's to 1e-
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -97,17 +97,26 @@ class FastCharNgrams:
         self.vectorizer = vectorizer
 
     def transform(self, docs: Sequence[Any]) -> sp.csr_matrix:
-        columns_of, per_doc = self.vectorizer._columns, []
-        for doc in docs:
-            counts = Counter(doc.words)
-            columns = [columns_of(word) for word in counts]
-            lengths = [len(c) for c in columns]
-            if not sum(lengths):
-                per_doc.append(_EMPTY)
-                continue
-            weights = np.repeat(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)), lengths)
-            per_doc.append((np.concatenate(columns), weights))
+        per_doc = _word_columns((doc.words for doc in docs), self.vectorizer._columns)
         return _tfidf_rows(per_doc, self.vectorizer.idf_, "log1p")
+
+
+def _word_columns(
+    words_of_docs: Iterable[Sequence[str]], columns_of: Callable[[str], np.ndarray]
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Each document's (columns, counts): every distinct word's cached n-gram columns, weighted by
+    how often the word occurs."""
+    per_doc = []
+    for words in words_of_docs:
+        counts = Counter(words)
+        columns = [columns_of(word) for word in counts]
+        lengths = [len(c) for c in columns]
+        if not sum(lengths):
+            per_doc.append(_EMPTY)
+            continue
+        weights = np.repeat(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)), lengths)
+        per_doc.append((np.concatenate(columns), weights))
+    return per_doc
 
 
 class FastCharWbTfidf:
@@ -144,16 +153,7 @@ class FastCharWbTfidf:
         return columns
 
     def transform(self, docs: Sequence[str]) -> sp.csr_matrix:
-        per_doc = []
-        for doc in docs:
-            counts = Counter(self.preprocess(doc).split())
-            columns = [self._columns(word) for word in counts]
-            lengths = [len(c) for c in columns]
-            if not sum(lengths):
-                per_doc.append(_EMPTY)
-                continue
-            weights = np.repeat(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)), lengths)
-            per_doc.append((np.concatenate(columns), weights))
+        per_doc = _word_columns((self.preprocess(doc).split() for doc in docs), self._columns)
         return _tfidf_rows(per_doc, self.idf, "one_plus_log")
 
 
