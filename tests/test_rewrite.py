@@ -1486,9 +1486,8 @@ def test_a_rewrite_goes_only_where_an_editor_would_likely_want_one(
     assert analysis.label == "awareness-only" and analysis.coaching == {}  # read as news: no coaching either
     asked = analyze(analyzer, "hot-tub-launch.txt", include_news=True).coaching
     assert asked and all(q in GENERAL_QUESTIONS for qs in asked.values() for q in qs)
-    monkeypatch.setattr(score, "REWRITE_CHANCE", 0.0)  # without the gate, the form goes on the size ...
-    assert analyze(analyzer, "hot-tub-launch.txt").suggestions == []  # (... of a piece read as news, only if asked)
-    asked_for = analyze(analyzer, "hot-tub-launch.txt", include_news=True)
+    monkeypatch.setattr(score, "REWRITE_CHANCE", 0.0)  # without the gate, the form goes on the size
+    asked_for = analyze(analyzer, "hot-tub-launch.txt", include_news=True)  # (read as news: only if asked)
     [form] = [a.text for s in asked_for.suggestions for a in s.alternatives]
     assert form.startswith("The Langdale is 1.9 metres") and form.endswith(
         "Until now, you had to [what did you do instead?]."
@@ -1513,28 +1512,15 @@ def test_the_readers_situation_read_off_a_target_is_never_asked_as_a_question(an
     assert not any("by when must that be true" in q or "makes it a problem that" in q for q in asked), asked
 
 
-def test_a_piece_read_as_company_news_gets_no_form_unless_news_is_asked_for(analyzer: Analyzer) -> None:
+def test_a_piece_read_as_company_news_gets_no_form_unless_news_is_asked_for(
+    analyzer: Analyzer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Batch 48: a horsebox bar's season ("served drinks at 38 weddings") was given "Until now, you
     # had to ...", the only form on a piece the model reads as awareness-only in 840 drafts. It
-    # gets no coaching either (`analyzer._coached`).
-    path = DRAFTS / "kennel-launch.txt"
-    extracted = extract(path.read_bytes(), filename=path.name)
-    analysis = analyzer.analyze(extracted, options=AnalyzeOptions(explanations=False, suggestions=False))
-    lines = [Line(s.text, s.start, s.end, s.label) for s in analysis.sentences]
-    headings = [(h.start, h.end) for h in extracted.headings]
-
-    def advice(label: str, include_news: bool = False) -> list[str]:
-        found = suggest(
-            lines,
-            analyzer.sentence_probabilities,
-            text=analysis.text,
-            headings=headings,
-            document_label=label,
-            include_news=include_news,
-            ranker=analyzer.claim_ranker,
-        )
-        return [s.original for s in found.suggestions]
-
-    assert advice("awareness-only", include_news=True), "the draft must take a form for the gate to be seen"
-    assert advice("awareness-only") == []
-    assert advice("feature-pitch")
+    # gets no coaching either, and its main claim is the same with suggestions or without.
+    monkeypatch.setattr(score, "REWRITE_CHANCE", 0.0)  # the form's own gate out of the way
+    news = analyze(analyzer, "hot-tub-launch.txt")
+    assert news.label == "awareness-only" and news.suggestions == [] and news.coaching == {}
+    unparsed = analyze(analyzer, "hot-tub-launch.txt", suggestions=False)
+    assert unparsed.main_claim == news.main_claim
+    assert analyze(analyzer, "hot-tub-launch.txt", include_news=True).suggestions

@@ -414,13 +414,20 @@ class Analyzer:
         title: str | None,
     ) -> tuple[list[SuggestionOut], dict[str, list[str]], int | None]:
         """Suggested rewrites, coaching questions and the main claim's sentence; the parser loads
-        only if suggestions are asked for."""
+        only if suggestions are asked for.
+
+        A piece the model reads as company news gets neither rewrites nor questions unless
+        `include_news` asks (`_coached`), only its main claim: on batch 48 a horsebox bar's season
+        ("... served drinks at 38 weddings") was given "Until now, you had to ...", the only form of
+        840 drafts on such a piece.
+        """
         from analyzer.analysis.suggest.kinds import Line
         from analyzer.analysis.suggest.score import suggest, unparsed_advice
 
         lines = [Line(s.text, s.start, s.end, s.label) for s in sentences]
         headings = [(h.start, h.end) for h in extracted.headings]
-        if not options.suggestions or options.max_suggestions == 0 or not sentences:
+        informs = doc_label == AWARENESS and not options.include_news
+        if not options.suggestions or options.max_suggestions == 0 or not sentences or informs:
             unparsed = unparsed_advice(
                 lines,
                 text=extracted.text,

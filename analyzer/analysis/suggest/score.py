@@ -43,7 +43,7 @@ from analyzer.analysis.suggest.parse import clean
 from analyzer.analysis.suggest.slots import Slots, read_targets
 from analyzer.analysis.suggest.targets import TARGETS, Rewrite
 from analyzer.analysis.suggest.wellformed import looks_well_formed
-from analyzer.labels import AWARENESS, CHANGE, LABELS
+from analyzer.labels import CHANGE, LABELS
 from analyzer.labels import FEATURE as PITCH
 
 if TYPE_CHECKING:
@@ -214,12 +214,8 @@ def suggest(
     second_person = bool(SPEAKS_TO_READER.search(whole))
     launch = announces(whole, kinds)
     planned: list[tuple[int, Slots, list[Built]]] = []
-    # A piece the model reads as company news gets no form unless news is asked for, as it gets no
-    # coaching (`analyzer._coached`): on batch 48 a horsebox bar's season ("served drinks at 38
-    # weddings") was given "Until now, you had to ...", the only form of 840 drafts on such a piece.
-    informs = document_label == AWARENESS and not include_news
     for rank, (index, slots, greeting) in enumerate(zip(chosen, read, greetings, strict=True)):
-        if rank >= REWRITE_DEPTH or informs:
+        if rank >= REWRITE_DEPTH:
             break
         if slots is None or chances.get(index, 1.0) < REWRITE_CHANCE:
             continue
