@@ -30,7 +30,6 @@ from analyzer.analysis.suggest.coaching import (
 )
 from analyzer.analysis.suggest.kinds import TARGET_KINDS, main_name, product_names, read_kinds
 from analyzer.analysis.suggest.parse import clean, parser
-from analyzer.analysis.suggest.situation import read_situation
 from analyzer.analysis.suggest.slots import Slots
 from analyzer.analysis.suggest.stakes import names_a_loss
 from analyzer.analysis.suggest.targets import MAX_PLACEHOLDERS, PLACEHOLDER, make_rewrite
@@ -201,59 +200,6 @@ def test_a_draft_that_never_speaks_to_its_reader_gets_no_frame_that_does(analyze
         for alternative in suggestion.alternatives:
             published = SCHEMA_PLACEHOLDER.sub("", alternative.text)  # the questions are for the writer
             assert not re.search(r"\byou(?:r|rs)?\b", published, re.IGNORECASE), alternative.text
-
-
-@pytest.mark.parametrize(
-    ("sentence", "situation"),
-    [
-        (
-            "Clients confirm on their phone, so you aren't chasing a signed proposal form in the last week.",
-            "you are still chasing a signed proposal form in the last week",
-        ),
-        (
-            "Irrigation schedules adjust to the forecast, so a block is not watered the day before a storm.",
-            "a block is still watered the day before a storm",
-        ),
-        (
-            "A bank of your own comments follows you from class to class, so you never type the same note twice.",
-            "you still type the same note twice",
-        ),
-        (
-            "Comments are collected into one letter, so applicants get a single list instead of five emails.",
-            "applicants still get five emails",
-        ),
-        (
-            "Exchanges are created as new orders straight away, so you keep the sale instead of refunding it.",
-            "you still refund the sale",
-        ),
-        (  # the modal goes with the verb: never "two tickets can should never promise"
-            "Parts are reserved when a technician adds them, so two tickets can no longer promise the same part.",
-            "two tickets can still promise the same part",
-        ),
-        # What the sentence does not say is not read: a feature negated says nothing ("without it,
-        # clients can't confirm"), the product's verb is no chore of the reader's.
-        ("Clients confirm a proposal on their phone in two taps.", None),
-        ("Quarry now caches the results of repeated queries for up to 24 hours.", None),
-        ("We host the servers, so we don't need your card.", None),
-        # a clause that sets the scene is no chore done by hand (rw-123: "... that when a trip is
-        # still cancelled by hand?")
-        ("When a trip is cancelled, Tripfold records the credit and applies it automatically.", None),
-        ("When a booking is changed, the invoice is updated automatically.", None),
-        # what the product never does is its quality, not the reader's chore (round 68: "holding its
-        # own in a dressing still means taking over"), while a chore of the reader's still is one
-        ("It is smoked over apple wood, so it holds its own in a dressing without taking over.", None),
-        ("Quarry answers every dashboard query in under a second without slowing the warehouse down.", None),
-        (
-            "Sellers can now list a whole shelf of stock without retyping each barcode.",
-            "listing a whole shelf of stock still means retyping each barcode",
-        ),
-    ],
-)
-def test_the_readers_situation_is_read_only_where_the_sentence_says_it(sentence: str, situation: str | None) -> None:
-    found = read_situation(parser()(sentence), sentence, None, frozenset({"Quarry"}))
-    assert (found.now if found else None) == situation
-    if found is not None:
-        assert " can should " not in found.future
 
 
 def test_headlines_the_readers_way_today_and_rivals_are_not_targets(analyzer: Analyzer) -> None:

@@ -35,7 +35,6 @@ from analyzer.text.nlp import parse
 from analyzer.text.sentences import is_low_signal
 
 if TYPE_CHECKING:
-    from analyzer.analysis.suggest.coaching import Focus
     from analyzer.analysis.suggest.ranker import ClaimRanker
     from analyzer.analysis.suggest.score import GainChecker, Suggestion
 
@@ -417,10 +416,14 @@ class Analyzer:
         only if suggestions are asked for.
 
         A piece the model reads as company news gets neither rewrites nor questions unless
-        `include_news` asks (`_coached`), only its main claim: on batch 48 a horsebox bar's season
-        ("... served drinks at 38 weddings") was given "Until now, you had to ...", the only form of
-        840 drafts on such a piece.
+        `include_news` asks, only its main claim. Asked how news could argue for change, a reader
+        has no status quo to pay for ("a restored ring of bells", "an anniversary thank-you"):
+        judged blind in rounds 63 to 66, questions on such pieces were useful 4 times of 126 and
+        wrong 48, against 88 and 51 of 208 on feature pitches; and on batch 48 a horsebox bar's
+        season ("... served drinks at 38 weddings") was given "Until now, you had to ...", the only
+        form of 840 drafts on such a piece. An editor leaves news alone.
         """
+        from analyzer.analysis.suggest.coaching import coaching_questions
         from analyzer.analysis.suggest.kinds import Line
         from analyzer.analysis.suggest.score import suggest, unparsed_advice
 
@@ -437,7 +440,8 @@ class Analyzer:
                 ranker=self.claim_ranker,
                 title=title,
             )
-            return [], _coached(missing, unparsed.focus, doc_label, options), unparsed.main_claim
+            coaching = {} if informs else coaching_questions(missing, unparsed.focus)
+            return [], coaching, unparsed.main_claim
         advice = suggest(
             lines,
             self.sentence_probabilities,
@@ -452,23 +456,7 @@ class Analyzer:
             title=title,
         )
         out = [_suggestion_out(s, sentences[s.sentence]) for s in advice.suggestions]
-        return out, _coached(missing, advice.focus, doc_label, options), advice.main_claim
-
-
-def _coached(missing: list[str], focus: Focus, doc_label: str, options: AnalyzeOptions) -> dict[str, list[str]]:
-    """The coaching questions, for every piece but one that only informs (unless `include_news`).
-
-    Asked how a piece of company news could argue for change, a reader has no status quo to pay for
-    ("a restored ring of bells", "an anniversary thank-you"): judged blind in rounds 63 to 66, the
-    questions asked of pieces the model reads as awareness were useful 4 times of 126 and wrong 48,
-    against 88 and 51 of 208 on feature pitches (over rounds 44 to 60: useful 47 of 456). An
-    editor leaves news alone, as the rewrites do.
-    """
-    from analyzer.analysis.suggest.coaching import coaching_questions
-
-    if doc_label == AWARENESS and not options.include_news:
-        return {}
-    return coaching_questions(missing, focus)
+        return out, coaching_questions(missing, advice.focus), advice.main_claim
 
 
 def _suggestion_out(suggestion: Suggestion, sentence: SentenceOut) -> SuggestionOut:

@@ -5,8 +5,7 @@ answers to make the case, in the place the answer goes.
 `kinds` sorts every sentence as an editor does (heading, dateline, schedule, call to action,
 news as `news` reads it, quote... or one of the five kinds worth rewriting) and `choose` picks
 the targets; `slots` reads each target with spaCy's small parser (loaded on the first request,
-for the targets only), including the reader's situation it states (`situation`, on a clause
-read off the parse by `clauses`); `argued` says where the draft already states the reader's way
+for the targets only); `argued` says where the draft already states the reader's way
 today; `moves/` holds the frames, only those independent editors used on drafts nobody had
 read, registered in `frame` under versioned names; `score` builds the alternatives and scores
 them honestly; `coaching` asks the questions a writer answers to supply a missing element;

@@ -166,9 +166,7 @@ def _named_alone(name: str | None, sentence: str) -> str | None:
 
 
 #: Fields a sentence may not have; a frame using one applies only when it is there.
-_OPTIONAL = frozenset(
-    {"topic", "Topic", "now", "future", "measure", "before", "product", "argued", "old_way", "invitation", "fresh"}
-)
+_OPTIONAL = frozenset({"topic", "Topic", "measure", "before", "product", "argued", "old_way", "invitation", "fresh"})
 
 #: Every frame, by name, in the order the moves modules register them.
 rewriters: Registry[Frame] = Registry("rewriters")
@@ -187,8 +185,8 @@ def frame(
 ) -> Frame:
     """Register a frame under `name`; the moves modules declare theirs with this.
 
-    `needs` defaults to the fields the clause uses that a sentence may lack (topic, situation,
-    measure, status-quo figure); `unless` names fields that keep the frame away when filled;
+    `needs` defaults to the fields the clause uses that a sentence may lack (topic, measure,
+    status-quo figure); `unless` names fields that keep the frame away when filled;
     an `evergreen` one (True) only for a page that announces nothing, (False) only for one that
     does.
     """

@@ -1,26 +1,24 @@
-"""What a rewrite needs from its sentence: the sentence as it will be pasted, its topic and its reader.
+"""What a rewrite needs from its sentence: the sentence as it will be pasted, and a result's measure.
 
-A rewrite keeps the original whole (same subject, verb, object and numbers) and puts the
-reader's situation before it. From the parse it needs only three things: the sentence ready to
-follow a clause (`lead`), the thing in the reader's world it is about (`topic`: "dock doors",
-"detention charges", never the product's name) and who does the work (`people`: "drivers",
-"front-desk staff"). spaCy's small English parser reads the targets only, a few per document,
-in one batch.
+A rewrite keeps the original whole (same subject, verb, object and numbers) and puts what the
+writer must supply after it. From the parse it needs the sentence ready to follow a clause
+(`lead`), the figures it already has and, for a result, what moved and from where ("detention
+charges", "from 14 minutes"), so a question can put the old figure to work. spaCy's small
+English parser reads the targets only, a few per document, in one batch.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Final
 
 from spacy.tokens import Doc, Token
 
-from analyzer.analysis.suggest.kinds import ANNOUNCEMENT, BENEFIT, CLAIM, FEATURE, named_subject
+from analyzer.analysis.suggest.kinds import BENEFIT, named_subject
 from analyzer.analysis.suggest.lexicon import COMMON_CAPITALS, NOT_READER_TOPIC, PEOPLE, PRODUCT_NOUNS, VAGUE_NOUNS
 from analyzer.analysis.suggest.parse import clean, parser
-from analyzer.analysis.suggest.situation import Situation, read_situation
 
 #: Longest topic, in words, that still reads as the subject of a clause.
 MAX_TOPIC_WORDS = 4
@@ -40,7 +38,6 @@ class Slots:
     original: str  # the sentence without bullet, dateline or Markdown, as the writer will paste it
     lead: str  # `original` ready to follow a clause: first letter lowered unless it starts a name
     figures: tuple[str, ...]  # numbers the sentence already has
-    situation: Situation | None = None  # the reader's situation without it (see `situation`)
     measure: str | None = None  # what a result moved ("detention charges", "median pipeline time")
     measure_plural: bool = False
     before: str | None = None  # the status quo's own figure ("14 minutes" in "from 14 minutes to 6")
@@ -100,13 +97,7 @@ def _slots(
     if len(sents) != 1 or not _clause(sents[0].root):
         return None  # a fragment, an imperative or two sentences: a clause before it would not read
     root = sents[0].root
-    people = _people(root)
     lead = _lead(doc, text, names, capitals)
-    situation = (
-        read_situation(doc, text, people, names, product=product) if kind in {FEATURE, CLAIM, ANNOUNCEMENT} else None
-    )
-    if situation is not None and situation.body and situation.body[:1].lower() == lead[:1].lower():
-        situation = replace(situation, body=lead[:1] + situation.body[1:])  # the lead's casing
     measure = _measure(root, names) if kind == BENEFIT else None
     before = _BEFORE.search(text) if kind == BENEFIT and measure is not None else None
     if before is not None and not _from_the_root(doc, before.start("before"), root):
@@ -116,7 +107,6 @@ def _slots(
         original=text,
         lead=lead,
         figures=tuple(t.text for t in doc if t.like_num and any(ch.isdigit() for ch in t.text)),
-        situation=situation,
         measure=measure[0] if measure else None,
         measure_plural=measure[1] if measure else False,
         before=before.group("before").rstrip(".,") if before else None,
@@ -294,15 +284,3 @@ def _plural(noun: str) -> str:
 
 def _is_name(text: str) -> bool:
     return text[:1].isupper() and not text.isupper()
-
-
-def _people(root: Token) -> str | None:
-    """The sentence's subject when it names people who do the work ("Drivers check in ...")."""
-    subject = next((c for c in root.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
-    if subject is None or subject.pos_ != "NOUN":
-        return None
-    if subject.lemma_.lower() not in PEOPLE and subject.lower_ not in PEOPLE:
-        return None
-    words = [t.text for t in subject.subtree if t.dep_ in {"compound", "amod"} or t.i == subject.i]
-    text = " ".join(words)
-    return text[:1].lower() + text[1:] if not text[1:2].isupper() else text
