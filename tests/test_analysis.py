@@ -9,6 +9,7 @@ import pytest
 
 from analyzer.analysis.analyzer import Analysis, AnalyzeOptions, Analyzer
 from analyzer.labels import LABELS, RUBRIC_ELEMENTS
+from analyzer.text.extract import Extracted, extract
 from tests.conftest import ROOT, run_cli
 
 EXAMPLES = ROOT / "examples"
@@ -26,7 +27,7 @@ def example(name: str) -> str:
 
 def test_the_analysis_contract(analyzer: Analyzer) -> None:
     analysis = analyzer.analyze(example("manual-invoicing.md"), source="manual-invoicing.md", options=NO_REWRITES)
-    assert analysis.schema_version == "1.2"
+    assert analysis.schema_version == "1.3"
     assert analysis.model.name == analyzer.model.name and analysis.model.version == analyzer.model.version
     assert analysis.label == "case-for-change"
     assert set(analysis.scores) == set(LABELS) and abs(sum(analysis.scores.values()) - 1) < 1e-5
@@ -83,7 +84,7 @@ def test_json_round_trip_and_determinism(analyzer: Analyzer) -> None:
     again = analyzer.analyze(example("webinar.txt"), options=NO_REWRITES)
     assert first == again
     assert Analysis.model_validate_json(first.model_dump_json()) == first
-    assert json.loads(first.model_dump_json())["schema_version"] == "1.2"
+    assert json.loads(first.model_dump_json())["schema_version"] == "1.3"
 
 
 def test_a_tiny_text_is_analyzed_and_flagged(analyzer: Analyzer) -> None:
@@ -180,3 +181,41 @@ def test_cli_analyze_reads_each_format(tmp_path: Path, name: str) -> None:
     analysis = Analysis.model_validate_json(result.stdout)
     assert analysis.format == name.rsplit(".", 1)[1] and analysis.sentences
     assert "alert(1)" not in analysis.text and "Pricing" not in analysis.text
+
+
+NAMED_SECTIONS = ROOT / "tests" / "drafts" / "named-sections.md"
+
+
+def test_a_section_the_writer_titled_for_an_element_answers_it(analyzer: Analyzer) -> None:
+    # Rounds 44 to 72: the cost questions asked of drafts with a "What waiting costs" section were
+    # wrong 12 times of 14 ("the post already has a section called 'What doing nothing costs'").
+    text = NAMED_SECTIONS.read_text(encoding="utf-8")
+    analysis = analyzer.analyze(markdown(text), source="named-sections.md", options=AnalyzeOptions(explanations=False))
+    cost = analysis.rubric.price_of_inaction
+    [section] = [s for s in analysis.sections if s.heading == "What waiting costs"]
+    assert cost.present and cost.named_by == "What waiting costs"
+    assert cost.evidence and set(cost.evidence) <= set(section.sentences)
+    # The detector alone does not find it, and its score (the case-for-change score's term) is its own.
+    assert cost.score < analyzer.settings.thresholds["price_of_inaction"]
+    assert "price_of_inaction" not in analysis.coaching
+
+    # The same sections under headings that name nothing: the element is missing and asked for
+    # (the headings' words move the document's label to awareness-only, hence include_news).
+    renamed = text.replace("## What waiting costs", "## Our findings").replace("## Where to start", "## Surveys")
+    plain = analyzer.analyze(
+        markdown(renamed), source="renamed.md", options=AnalyzeOptions(explanations=False, include_news=True)
+    )
+    assert not plain.rubric.price_of_inaction.present and plain.rubric.price_of_inaction.named_by is None
+    assert plain.rubric.price_of_inaction.score == cost.score
+    assert plain.coaching["price_of_inaction"]
+
+
+def test_an_empty_section_names_nothing(analyzer: Analyzer) -> None:
+    text = NAMED_SECTIONS.read_text(encoding="utf-8").split("## What waiting costs")[0] + "## What waiting costs\n"
+    analysis = analyzer.analyze(markdown(text), source="empty.md", options=AnalyzeOptions(explanations=False))
+    assert analysis.sections[-1].heading == "What waiting costs" and not analysis.sections[-1].sentences
+    assert analysis.rubric.price_of_inaction.named_by is None
+
+
+def markdown(text: str) -> Extracted:
+    return extract(text.encode(), filename="draft.md")

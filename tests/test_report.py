@@ -25,6 +25,7 @@ from analyzer.audit import report
 from analyzer.audit.identity import doc_type_of, page_name
 from analyzer.audit.records import audit_record
 from analyzer.audit.report import write_report
+from analyzer.audit.report.document import render_document
 from analyzer.audit.report.html import PAGE_FAILURES
 from analyzer.audit.report.page import script_hash
 from analyzer.audit.report.table import PAGE_ROWS
@@ -630,3 +631,17 @@ def test_an_all_failed_report_opens_without_charts(
     assert page.locator("#failures table.failures-list tbody tr").count() == 4
     assert page.get_by_text("None of the 4 documents could be analyzed").is_visible()
     page.context.close()
+
+
+def test_a_document_page_says_which_section_the_writer_titled_for_an_element(tmp_path: Path) -> None:
+    path = ROOT / "tests" / "drafts" / "named-sections.md"
+    document = SourceDocument(
+        "content/", "named-sections.md", f"content/{path.name}", "", path.name, path.read_bytes(), doc_type="blog-post"
+    )
+    record = json.loads(json.dumps(audit_record(document, Analyzer.load())))  # as the results file holds it
+    assert record["rubric"]["price_of_inaction"]
+    assert record["evidence"]["price_of_inaction"]["named_by"] == "What waiting costs"
+    page = render_document(record, tmp_path)
+    [item] = re.findall(r"<li class=\"present\">[^\n]*?What does inaction cost\?.*?</li>", page)
+    assert "Named by the section \u201cWhat waiting costs\u201d." in item
+    assert "<ul>" not in item  # answered: no questions under it

@@ -291,7 +291,7 @@ def test_the_main_claim_is_the_first_target_with_or_without_a_rewrite(analyzer: 
 @pytest.mark.parametrize("name", ["feature-launch.md", "press-release.txt"])
 def test_alternatives_keep_the_originals_facts_and_are_sentences_to_paste(analyzer: Analyzer, name: str) -> None:
     analysis = analyze(analyzer, name)
-    assert analysis.schema_version == "1.2"
+    assert analysis.schema_version == "1.3"
     nlp = parser()
     frames_used: list[str] = []
     for s in analysis.suggestions:

@@ -159,6 +159,20 @@ def test_the_checklist_and_its_sentences_point_at_each_other(page: Page, page_se
     expect(page.locator("#sentence-panel")).to_contain_text("What does waiting cost?")
 
 
+def test_a_section_the_writer_titled_answers_its_part_of_the_checklist(page: Page, page_server: str) -> None:
+    text = (ROOT / "tests" / "drafts" / "named-sections.md").read_text(encoding="utf-8")
+    expected = api_analysis(page_server, text)
+    cost = expected["rubric"]["price_of_inaction"]
+    assert cost["present"] and cost["named_by"] == "What waiting costs"
+    write(page, text)
+    row = page.locator('#rubric .rubric-row[data-element="price_of_inaction"]')
+    expect(row).to_have_class(re.compile("present"))
+    expect(row).to_contain_text("Named by your section \u201cWhat waiting costs\u201d: sentences")
+    expect(row.locator("ul.coaching")).to_have_count(0)
+    page.locator('#rubric button[data-element="price_of_inaction"]').click()
+    expect(page.locator("#backdrop .sent.is-active")).to_have_count(len(cost["evidence"]))
+
+
 ARGUED_LAUNCH = (
     "# Harbourline 2 is here\n\n"
     "Until now, dispatchers at small ferry operators kept the crossing schedule in a shared spreadsheet and "

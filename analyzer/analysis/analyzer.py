@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from typing_extensions import TypedDict
 
 from analyzer.analysis.explain import Explanation, LinearExplainer
+from analyzer.analysis.named_sections import Section, with_named_sections
 from analyzer.errors import AnalyzerError, ModelIntegrityError
 from analyzer.labels import AWARENESS, CHANGE, LABELS, RUBRIC_ELEMENTS
 from analyzer.model.artifacts import LoadedModel, load_model
@@ -41,7 +42,7 @@ if TYPE_CHECKING:
 _log = logging.getLogger("analyzer.analysis")
 
 #: 1.1 added suggestions' alternatives and coaching, `mixed` and `leading`; 1.2 added `main_claim`.
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 #: The most target sentences one document's suggestions read with the parser.
 MAX_CANDIDATES = 25
 #: Below this top probability a label is flagged uncertain: read it yourself.
@@ -122,6 +123,12 @@ class ElementOut(BaseModel):
     present: bool
     score: float = Field(description="Best sentence's evidence score, 0 to 1.")
     evidence: list[int] = Field(description="Indexes of the sentences that show it, best first.")
+    named_by: str | None = Field(
+        None,
+        description='The writer\'s section heading that names this element ("What waiting costs", "Where to '
+        'start"), when the detector alone finds no sentence for it: the element is then present, its evidence '
+        "the section's sentences and its score still the detector's.",
+    )
 
 
 class RubricOut(BaseModel):
@@ -296,7 +303,8 @@ class Analyzer:
         blended = in_context(label_probs, doc_probs, low, self.settings)
         labels = sentence_labels(blended, low, doc_label)
         change = label_probs if self.settings.own_evidence else blended
-        elements = detect(evidence_scores(rubric_probs, change), self.settings.thresholds)
+        evidence = evidence_scores(rubric_probs, change)
+        detected = detect(evidence, self.settings.thresholds)
 
         sentence_explanations = (
             self.sentence_explainer.explain(matrix, labels) if options.explanations and len(labels) else []
@@ -314,6 +322,8 @@ class Analyzer:
             )
             for i in range(len(labels))
         ]
+        sections = self._sections(extracted, sentences)
+        elements, named = with_named_sections(detected, [Section(s.heading, s.sentences) for s in sections], evidence)
         missing = [name for name in RUBRIC_ELEMENTS if not elements[name].present]
         suggestions, coaching, main_claim = self._advice(
             extracted, sentences, doc_label, missing, options, title or extracted.title
@@ -335,12 +345,14 @@ class Analyzer:
             case_for_change_score=case_for_change_score(float(doc_probs[LABELS.index(CHANGE)]), elements),
             rubric=RubricOut(
                 **{
-                    name: ElementOut(present=e.present, score=e.score, evidence=list(e.evidence))
+                    name: ElementOut(
+                        present=e.present, score=e.score, evidence=list(e.evidence), named_by=named.get(name)
+                    )
                     for name, e in elements.items()
                 }
             ),
             sentences=sentences if options.sentences else [],
-            sections=self._sections(extracted, sentences),
+            sections=sections,
             explanation=(
                 ExplanationOut.of(self.document_explainer.explain(doc_matrix, [doc_label])[0])
                 if options.explanations

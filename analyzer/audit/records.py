@@ -110,7 +110,11 @@ def analysis_record(
         "case_for_change_score": analysis.case_for_change_score,
         "rubric": {name: getattr(rubric, name).present for name in RUBRIC_ELEMENTS},
         "evidence": {
-            name: {"score": getattr(rubric, name).score, "sentences": getattr(rubric, name).evidence}
+            name: {
+                "score": getattr(rubric, name).score,
+                "sentences": getattr(rubric, name).evidence,
+                "named_by": getattr(rubric, name).named_by,
+            }
             for name in RUBRIC_ELEMENTS
         },
         "suggestion": best.model_dump(mode="json") if best else None,

@@ -277,7 +277,8 @@ def _report(analysis: Any) -> str:
         element = getattr(analysis.rubric, name)
         mark = click.style("[x]", fg="green") if element.present else click.style("[ ]", fg="red")
         evidence = f"  sentences {', '.join(str(i + 1) for i in element.evidence)}" if element.evidence else ""
-        echo(f"  {mark} {description} ({element.score:.2f}){evidence}")
+        named = f"  named by the section \u201c{element.named_by}\u201d" if element.named_by else ""
+        echo(f"  {mark} {description} ({element.score:.2f}){named}{evidence}")
     if analysis.suggestions:
         echo("")
         echo(click.style("  Suggested rewrites", bold=True) + "  (answer each [bracketed question] before pasting)")

@@ -164,6 +164,9 @@ def _rubric(record: Mapping[str, Any]) -> str:
         sentences = [i for i in detail.get("sentences") or () if isinstance(i, int)]
         shown = ", ".join(f'<a href="#s{i + 1}">{sentence_number(i)}</a>' for i in sentences)
         score = f" Evidence {pct(float(detail['score']))}." if isinstance(detail.get("score"), int | float) else ""
+        named = detail.get("named_by")
+        if found and isinstance(named, str) and named:
+            score = f" Named by the section \u201c{escape(named)}\u201d."
         questions = [str(q) for q in coaching.get(element) or () if not found]
         items.append(
             f'<li class="{"present" if found else "missing"}"><strong>{"✓ answered" if found else "✗ missing"}'

@@ -90,7 +90,12 @@ export function renderRubric(analysis, suggestionsByMove, handlers) {
     item.append(control);
     if (element.evidence.length) {
       const where = element.evidence.map((i) => Number(i) + 1).join(", ");
-      item.append(el("span", "help", (element.evidence.length === 1 ? "Sentence " : "Sentences ") + where + "."));
+      const sentencesAt = (element.evidence.length === 1 ? "Sentence " : "Sentences ") + where + ".";
+      // A section the writer titled for it ("What waiting costs"): the heading says where, as text.
+      const named = typeof element.named_by === "string" && element.named_by
+        ? "Named by your section \u201c" + element.named_by + "\u201d: " + sentencesAt.charAt(0).toLowerCase() + sentencesAt.slice(1)
+        : sentencesAt;
+      item.append(el("span", "help", named));
     } else {
       item.append(el("span", "help", help));
       const questions = Array.isArray(coaching[key]) ? coaching[key] : [];
