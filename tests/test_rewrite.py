@@ -1348,6 +1348,32 @@ def test_a_reassurance_is_no_complaint() -> None:
     assert complaint_of(by_hand) == by_hand
 
 
+def test_a_lasting_quality_a_makers_method_and_a_call_to_action_are_no_complaint() -> None:
+    claim = "Tidemark lays rubber crumb surfaces for play areas and checks each one a year after it goes down."
+
+    def complaint_of(sentence: str, kind: str = "other") -> str | None:
+        return complaint(_pitched([claim, sentence])[1], ["feature", kind], [0])
+
+    # rounds 71 and 72 (batches 48 and 49): a happy customer's "still looks new", a fitter's
+    # "still looks like a fireplace", asked as the reader's problem by every judge
+    quoted = (
+        "\u201cThe children were on it the day it opened, and three winters on it still looks new,\u201d said Ana Ruiz."
+    )
+    assert complaint_of(quoted, "quote") is None
+    assert complaint_of("A typical job takes two days, and the play area still looks like a garden.") is None
+    # a need the readers state is no lasting quality (rw-761: useful 4 times of 4)
+    need = "Schools kept asking us for a surface that would last through ten wet winters and still look clean."
+    assert complaint_of(need) == need
+    # the maker's method, in any tense and with the words between (rounds 65 to 72)
+    assert complaint_of("Each batch of crumb is mixed by hand in the yard for about ten minutes.") is None
+    assert complaint_of("Tidemark harvests its edging willow (Salix viminalis) by hand from our own beds.") is None
+    assert complaint_of("Curved borders are still assembled by hand by the company's own crew.") is None
+    # a call to action tells the reader what to do next, not how they work today (round 65)
+    assert complaint_of("Book a survey online or by phone once you know your opening date.", "cta") is None
+    chore = "Most schools still check their play surfaces by hand and write the results on paper."
+    assert complaint_of(chore) == chore
+
+
 def test_a_satisfied_after_and_a_sentence_pointing_back_are_no_complaint() -> None:
     claim = "Bedwatch reads the water temperature in every watercress bed and texts the grower when one drifts."
 

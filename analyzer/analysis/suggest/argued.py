@@ -30,11 +30,18 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from analyzer.analysis.suggest.kinds import (
     ANNOUNCEMENT,
     ARGUMENT,
+    ATTRIBUTION,
+    BOILERPLATE,
     BULLET,
+    BYLINE,
     CLAIM,
+    CONTACT,
+    CTA,
+    DATELINE,
     FEATURE,
     HEADING,
     QUOTE,
+    SCHEDULE,
     TARGET_KINDS,
     Line,
 )
@@ -174,8 +181,25 @@ _REASSURES: Final = re.compile(
 #: a maker's verbs: "Dock doors are still assigned by hand" does complain.
 _CRAFT: Final = re.compile(
     r"\b(?:made|sharpened|sewn|stitched|carved|forged|blown|thrown|woven|painted|lettered|engraved|hand-?finished|"
-    r"finished|turned|bound|dyed|tied|knitted|glazed|gilded|picked|harvested|cut) (?:\w+ ){0,4}?by hand\b",
+    r"finished|turned|bound|dyed|tied|knitted|glazed|gilded|picked|harvested|cut|"
+    # rounds 67 to 72: "Each batch is stirred by hand in the kettle", "Cladach Seaweed harvests knotted
+    # wrack ... by hand", trusses "still assembled by hand by the company's joinery team"
+    r"(?:harvest|pick|stir|assembl|mix|bak|pour|roll|brew|roast|smok|cur|pack|wrap|weld|polish|sand|string|"
+    r"strung|plait|fold|trim|shap|mould|mold)(?:s|es|ed|d|ped|red)?) (?:[\w()-]+ ){0,8}?by hand\b",
     re.IGNORECASE,
+)
+#: A quality that lasts, not the old way: "two summers later it still looks new", "the fireplace
+#: still looks like a fireplace" (rounds 71 and 72, every judge: "a happy customer's testimonial
+#: treated as the reader's problem"). Said of what is, not wished for: landlords who want a tankard
+#: that would "still look like their pub" in forty years state a need (useful 4 times of 4).
+_LASTS: Final = re.compile(
+    r"\bstill (?:looks|feels|works|fits|holds up|sounds|tastes|smells|performs|runs like)\b",
+    re.IGNORECASE,
+)
+#: Kinds that are never the reader's way today: a call to action ("Book a collection online or by
+#: phone ...", round 65: "the booking step taken for the point"), a schedule, contact details.
+_NOT_SAID_OF_THE_READER: Final = frozenset(
+    {HEADING, CTA, CONTACT, SCHEDULE, DATELINE, BYLINE, ATTRIBUTION, BOILERPLATE}
 )
 #: Advice to the reader, not a complaint: "Don't book berths by phone", "Never leave ...".
 _ADVICE: Final = re.compile(r"^(?:don[\u2019']t|do not|never|always|make sure|remember)\b", re.IGNORECASE)
@@ -257,7 +281,7 @@ def complaint(
         i
         for i, (text, kind) in enumerate(zip(said, kinds, strict=True))
         if i not in targets
-        and kind != HEADING
+        and kind not in _NOT_SAID_OF_THE_READER
         and low <= len(text.split()) <= high
         and text.rstrip().endswith((".", "!"))
         and not _SHARE.search(text)  # a result or a statistic, not the way things are
@@ -282,6 +306,7 @@ def complaint(
             or _ADVICE.match(said[i])
             or _REASSURES.search(said[i])
             or _CRAFT.search(said[i])
+            or _LASTS.search(said[i])
         )
     ]
     fitting = [i for i in fitting if kinds[i] == QUOTE or not _OFFER.search(said[i])]
