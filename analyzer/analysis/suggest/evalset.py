@@ -82,6 +82,8 @@ BATCHES = {
     "forty-seventh": 47,
     "forty-eighth": 48,
     "forty-ninth": 49,
+    "fiftieth": 50,
+    "fifty-first": 51,
 }
 
 
