@@ -3,16 +3,14 @@
     .venv/bin/python benchmarks/coaching.py [--devset PATH]
 
 Independent editors judged the general questions ("What has changed in your reader's world
-...") generic every time (docs/suggestions.md), and the questions built on a draft's own
-complaint or its main claim, quoted, useful about half the time. So the first figure of the
-coaching is how often it has nothing but the general questions. Printed for each batch of the
-editors' evaluation set (`corpus/eval/rewrites.jsonl`) and for the real companies' passages of
-`../shared/devset.jsonl` when it is present: drafts asked anything, drafts with a general
-question, drafts with nothing else, and what the specific questions stand on (the draft's
-complaint quoted, its main claim quoted, the reader's situation, a figure it moved, and since the
-sixteenth pass the headline, quoted when nothing in the body can be). A count,
-not a verdict: whether a question is useful is for the judged rounds (`judge_rewrites.py
-coaching`).
+...") generic every time (useful 0 of 1,286 verdicts; retired in the eighteenth pass), and the
+questions built on a draft's own complaint or its main claim, quoted, useful about half the
+time. So the first figures of the coaching are how many drafts are asked anything, and how many
+missing elements are asked nothing, for want of anything specific. Printed for each batch of
+the editors' evaluation set (`corpus/eval/rewrites.jsonl`) and for the real companies'
+passages of `../shared/devset.jsonl` when it is present, with what the questions stand on (the
+draft's complaint quoted, its main claim quoted, a figure it moved, the headline). A count, not
+a verdict: whether a question is useful is for the judged rounds (`judge_rewrites.py coaching`).
 """
 
 from __future__ import annotations
@@ -26,6 +24,7 @@ from pathlib import Path
 from analyzer.analysis.analyzer import AnalyzeOptions, Analyzer
 from analyzer.analysis.suggest.coaching import CLAIM_QUESTION_ENDINGS, GENERAL_QUESTIONS, HEADLINE_QUESTION_ENDINGS
 from analyzer.analysis.suggest.evalset import BATCHES, load_drafts
+from analyzer.labels import RUBRIC_ELEMENTS
 from analyzer.model.train import default_devset
 from analyzer.text.extract import Extracted, extract_text
 
@@ -33,17 +32,17 @@ _BATCH_NAMES = {number: name for name, number in BATCHES.items()}
 
 
 def tally(analyzer: Analyzer, texts: Iterable[str | Extracted]) -> Counter[str]:
-    """For each text: asked anything, a general question, nothing but general, and what each question stands on."""
+    """For each text asked anything: its missing elements, those asked nothing, and what each question stands on."""
     counts: Counter[str] = Counter()
     for text in texts:
         analysis = analyzer.analyze(text, options=AnalyzeOptions(explanations=False))
         asked = [q for questions in analysis.coaching.values() for q in questions]
         if not asked:
             continue
-        general = [q for q in asked if q in GENERAL_QUESTIONS]
+        missing = [e for e in RUBRIC_ELEMENTS if not getattr(analysis.rubric, e).present]
         counts["drafts asked"] += 1
-        counts["with a general question"] += bool(general)
-        counts["only general questions"] += len(general) == len(asked)
+        counts["missing elements"] += len(missing)
+        counts["missing elements asked nothing"] += sum(e not in analysis.coaching for e in missing)
         for question in asked:
             counts["questions"] += 1
             counts[f"  on {_stands_on(question)}"] += 1
@@ -71,7 +70,7 @@ def _stands_on(question: str) -> str:
 
 def _print(title: str, counts: Counter[str]) -> None:
     print(f"== {title}")
-    for name in ("drafts asked", "with a general question", "only general questions", "questions"):
+    for name in ("drafts asked", "missing elements", "missing elements asked nothing", "questions"):
         print(f"  {name:34s} {counts[name]}")
     for name in sorted(k for k in counts if k.startswith("  on ")):
         print(f"  {name:34s} {counts[name]}")

@@ -41,7 +41,8 @@ if TYPE_CHECKING:
 
 _log = logging.getLogger("analyzer.analysis")
 
-#: 1.1 added suggestions' alternatives and coaching, `mixed` and `leading`; 1.2 added `main_claim`.
+#: 1.1 added suggestions' alternatives and coaching, `mixed` and `leading`; 1.2 added `main_claim`; 1.3
+#: added `named_by` to each rubric element.
 SCHEMA_VERSION = "1.3"
 #: The most target sentences one document's suggestions read with the parser.
 MAX_CANDIDATES = 25
@@ -226,8 +227,10 @@ class Analysis(BaseModel):
     suggestions: list[SuggestionOut]
     coaching: dict[str, list[str]] = Field(
         default_factory=dict,
-        description="For each missing rubric element, questions about the document's own topic. Empty for a piece "
-        "the model reads as awareness-only (unless include_news): news has no status quo to argue against.",
+        description="For each missing rubric element the draft gives something to ask about (its main claim, its own "
+        "complaint, a figure it moved, its headline), one to three questions about the document's own topic; an "
+        "element with nothing to ask about has no entry. Empty for a piece the model reads as awareness-only "
+        "(unless include_news): news has no status quo to argue against.",
     )
     main_claim: MainClaimOut | None = Field(
         default=None,
