@@ -181,7 +181,7 @@ _REASSURES: Final = re.compile(
 #: a maker's verbs: "Dock doors are still assigned by hand" does complain.
 _CRAFT: Final = re.compile(
     r"\b(?:made|sharpened|sewn|stitched|carved|forged|blown|thrown|woven|painted|lettered|engraved|hand-?finished|"
-    r"finished|turned|bound|dyed|tied|knitted|glazed|gilded|picked|harvested|cut|"
+    r"finished|turned|bound|dyed|tied|knitted|glazed|gilded|cut|"
     # rounds 67 to 72: "Each batch is stirred by hand in the kettle", "Cladach Seaweed harvests knotted
     # wrack ... by hand", trusses "still assembled by hand by the company's joinery team"
     r"(?:harvest|pick|stir|assembl|mix|bak|pour|roll|brew|roast|smok|cur|pack|wrap|weld|polish|sand|string|"
