@@ -363,6 +363,30 @@ def test_the_same_input_gives_the_same_suggestions(analyzer: Analyzer) -> None:
     assert first == analyze(analyzer, "feature-launch.md").suggestions
 
 
+@pytest.mark.parametrize("name", ["feature-launch.md", "press-release.txt", "kennel-launch.txt", "product-email.txt"])
+def test_the_parser_reads_only_the_targets_whose_reading_is_used(
+    analyzer: Analyzer, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    """The parser is a suggestion's costliest step: a target too far down for a rewrite, or one
+    the ranker gives too little chance, is parsed only if it is a result (the coaching asks about
+    its measure). The advice is the same as with every target parsed."""
+    parsed: list[str] = []
+    read_targets = score.read_targets
+
+    def recorded(sentences: Sequence[str], *args: object) -> list[Slots | None]:
+        parsed.extend(sentences)
+        return read_targets(sentences, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(score, "read_targets", recorded)
+    lean = analyze(analyzer, name)
+    lean_parsed = list(parsed)
+    parsed.clear()
+    monkeypatch.setattr(score, "_to_parse", lambda chosen, kinds, chances: list(chosen))
+    whole = analyze(analyzer, name)
+    assert (lean.suggestions, lean.coaching, lean.main_claim) == (whole.suggestions, whole.coaching, whole.main_claim)
+    assert set(lean_parsed) < set(parsed), f"{name}: every target was parsed"
+
+
 def test_coaching_asks_about_the_documents_own_subject(analyzer: Analyzer) -> None:
     analysis = analyze(analyzer, "press-release.txt")
     missing = [e for e in TARGETS if not getattr(analysis.rubric, e).present]

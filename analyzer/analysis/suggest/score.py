@@ -187,14 +187,17 @@ def suggest(
     main_claim = _main_claim(chosen, chances)
     names = product_names(text, lines)
     # A salutation or a dateline on the launch line stays as written, in front of every rewrite.
-    greetings = [_greeting(lines[i].text) for i in chosen]
-    read = read_targets(
-        [lines[i].text[len(g) :] for i, g in zip(chosen, greetings, strict=True)],
-        [_buildable(kinds[i]) for i in chosen],
+    greetings = {i: _greeting(lines[i].text) for i in chosen}
+    needed = _to_parse(chosen, kinds, chances)
+    parsed = read_targets(
+        [lines[i].text[len(greetings[i]) :] for i in needed],
+        [_buildable(kinds[i]) for i in needed],
         names,
         capitalized_inside(lines),
         product,
     )
+    by_index = dict(zip(needed, parsed, strict=True))
+    read = [by_index.get(i) for i in chosen]
     titles = [text[start:end] for start, end in headings]
     argued = argued_targets(lines, kinds, chosen, names, titles)
     team = bool(SPEAKS_TO_A_TEAM.search(whole))
@@ -214,7 +217,7 @@ def suggest(
     second_person = bool(SPEAKS_TO_READER.search(whole))
     launch = announces(whole, kinds)
     planned: list[tuple[int, Slots, list[Built]]] = []
-    for rank, (index, slots, greeting) in enumerate(zip(chosen, read, greetings, strict=True)):
+    for rank, (index, slots) in enumerate(zip(chosen, read, strict=True)):
         if rank >= REWRITE_DEPTH:
             break
         if slots is None or chances.get(index, 1.0) < REWRITE_CHANCE:
@@ -222,7 +225,7 @@ def suggest(
         # Rotate which move leads, so five suggestions do not all open with the same argument.
         moves_here = order[rank % len(order) :] + order[: rank % len(order)] if not missing else order
         built = [
-            _finished(b, greeting, slots.original)
+            _finished(b, greetings[index], slots.original)
             for b in _alternatives(slots, moves_here, used, second_person=second_person, launch=launch)
         ]
         if len(built) >= MIN_ALTERNATIVES:  # a target dropped for want of alternatives uses up no frame
@@ -364,6 +367,14 @@ def _headline(title: str | None, lines: Sequence[Line], kinds: Sequence[str], do
 def _buildable(kind: str) -> str:
     """News asked for with `include_news` is rewritten like a claim about the product."""
     return kind if kind in {ANNOUNCEMENT, FEATURE, BENEFIT, PRICE, "claim"} else "claim"
+
+
+def _to_parse(chosen: Sequence[int], kinds: Sequence[str], chances: Mapping[int, float]) -> list[int]:
+    """The targets whose parse is read: the first `REWRITE_DEPTH` that may take a rewrite, and every
+    result, whose measure the coaching asks about (`_focus`). The parser is the costliest step of
+    a suggestion, and most targets need neither."""
+    rewritable = {i for i in chosen[:REWRITE_DEPTH] if chances.get(i, 1.0) >= REWRITE_CHANCE}
+    return [i for i in chosen if i in rewritable or _buildable(kinds[i]) == BENEFIT]
 
 
 def _focus(read: list[Slots | None], chosen: Sequence[int]) -> Focus:
