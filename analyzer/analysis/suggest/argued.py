@@ -48,6 +48,7 @@ from analyzer.analysis.suggest.kinds import (
 from analyzer.analysis.suggest.stakes import LATE
 from analyzer.analysis.suggest.words import COMMON_WORDS, WORD, forms
 from analyzer.labels import CHANGE
+from analyzer.text.guarded import guarded
 
 #: How far (sentences) an argument may sit from its target outside the target's own section.
 NEAR: Final = 3
@@ -60,7 +61,7 @@ SAYS_THE_OLD_WAY: Final = re.compile(
     re.IGNORECASE,
 )
 #: The draft already says the form's own words: "Until now, ...", "we used to ...".
-_IN_ITS_OWN_WORDS: Final = re.compile(r"\b(?:until now|used to)\b", re.IGNORECASE)
+_IN_ITS_OWN_WORDS: Final = guarded(r"\b(?:until now|used to)\b", re.IGNORECASE)
 #: The kinds that state what a piece is about (a result or a price is a detail of it).
 _CLAIMS: Final = frozenset({ANNOUNCEMENT, FEATURE, CLAIM})
 #: How things were, or still are, done without the product: a habit, a delay, a workaround, a
@@ -162,7 +163,7 @@ _VENDOR_CLAUSE: Final = re.compile(
 #: The maker's offer: "Both plans include a 30-day trial, and we will import your client list from a
 #: spreadsheet" names the old tool only to take it off the reader's hands (round 34's editors:
 #: "an offer treated as a pain point"). Outside a quotation, whose "we" is the speaker's.
-_OFFER: Final = re.compile(
+_OFFER: Final = guarded(
     r"\b(?:we(?:'ll|\u2019ll| will)|plans? includes?|(?:free|\d+-day) trial|for free|free of charge|"
     r"(?:at )?no (?:extra |additional )?(?:cost|charge)|free replacement)\b",
     re.IGNORECASE,
@@ -171,7 +172,7 @@ _OFFER: Final = re.compile(
 #: results will still compare with last year's"; "If you'd rather keep your paper card, that's fine
 #: too; nothing changes unless you want it to" (round 57 and 58's editors, all four: "a reassurance
 #: read as a problem").
-_REASSURES: Final = re.compile(
+_REASSURES: Final = guarded(
     r"\b(?:unchanged|nothing (?:else )?(?:changes|will change)|(?:stays?|remains?) the same|"
     r"that(?:'s|\u2019s| is) (?:fine|ok(?:ay)?)|as before|no change (?:to|for))\b",
     re.IGNORECASE,
@@ -179,7 +180,7 @@ _REASSURES: Final = re.compile(
 #: The maker's craft, not the reader's old way: "One-piece forged steak knives, made in Sheffield and
 #: sharpened by hand" (round 61's editors, both: "the product quoted as the reader's problem"). Only
 #: a maker's verbs: "Dock doors are still assigned by hand" does complain.
-_CRAFT: Final = re.compile(
+_CRAFT: Final = guarded(
     r"\b(?:made|sharpened|sewn|stitched|carved|forged|blown|thrown|woven|painted|lettered|engraved|hand-?finished|"
     r"finished|turned|bound|dyed|tied|knitted|glazed|gilded|cut|"
     # rounds 67 to 72: "Each batch is stirred by hand in the kettle", "Cladach Seaweed harvests knotted
@@ -192,7 +193,7 @@ _CRAFT: Final = re.compile(
 #: still looks like a fireplace" (rounds 71 and 72, every judge: "a happy customer's testimonial
 #: treated as the reader's problem"). Said of what is, not wished for: landlords who want a tankard
 #: that would "still look like their pub" in forty years state a need (useful 4 times of 4).
-_LASTS: Final = re.compile(
+_LASTS: Final = guarded(
     r"\bstill (?:looks|feels|works|fits|holds up|sounds|tastes|smells|performs|runs like)\b",
     re.IGNORECASE,
 )
@@ -258,7 +259,7 @@ _NEW_WAY: Final = re.compile(
 _OLD_WAY_OPENER: Final = re.compile(r"^(?:until (?:now|recently|last \w+)|we used to|in the past)\b", re.IGNORECASE)
 #: A share: "%", "40 percent", "per cent" (batch 21: "Roughly 40 percent of our mail-in customers told
 #: us they were under 30" quoted as the complaint).
-_SHARE: Final = re.compile(r"%|\bper ?cent\b", re.IGNORECASE)
+_SHARE: Final = guarded(r"%|\bper ?cent\b", re.IGNORECASE)
 #: A complaint longer than this reads badly inside a question.
 _COMPLAINT_WORDS: Final = (6, 35)
 
@@ -341,7 +342,7 @@ _QUOTED: Final = re.compile(r"^[\"\u201c](?P<words>[^\"\u201c\u201d]{20,}?)[,.]?
 #: Where a before-and-after turns to the after: "We used to spend Sunday mornings adding up cash
 #: sheets; now the treasurer signs the report ..." (round 36's editors read the whole as a
 #: satisfied customer's quote taken for the complaint; its first half is the complaint).
-_TURN_TO_THE_AFTER: Final = re.compile(r"\s*(?:;|, but|\u2014|--)\s*(?:now|since|these days|today|this year)\b")
+_TURN_TO_THE_AFTER: Final = guarded(r"\s*(?:;|, but|\u2014|--)\s*(?:now|since|these days|today|this year)\b")
 
 
 def _quotable(text: str, kind: str) -> str:
@@ -373,7 +374,7 @@ def _complains(text: str) -> bool:
 
 #: What a service makes sure never happens ("..., so none of it goes to landfill"): a benefit,
 #: read as the reader's pain by round 45's editors.
-_NOTHING_HAPPENS: Final = re.compile(r"\bso (?:none|nothing)\b", re.IGNORECASE)
+_NOTHING_HAPPENS: Final = guarded(r"\bso (?:none|nothing)\b", re.IGNORECASE)
 
 
 def _says_what_it_ends(text: str) -> bool:
@@ -394,7 +395,7 @@ def _says_what_it_ends(text: str) -> bool:
 #: The old way's tools and its backlog, which only a complaint names: "every cure was logged on a
 #: clipboard", "we were a week behind on paperwork" (not arguments by themselves: a feature says
 #: "replaces the whiteboard").
-_OLD_TOOLS: Final = re.compile(
+_OLD_TOOLS: Final = guarded(
     r"\b(?:clipboards?|whiteboards?|paperwork|"
     r"(?:a|an|one|two|three|four|several|\d+) (?:days?|weeks?|months?) behind)\b"
 )

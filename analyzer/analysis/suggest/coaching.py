@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from analyzer.labels import RUBRIC_ELEMENTS
+from analyzer.text.guarded import guarded
 
 #: Questions per rubric element; each needs the fields it names. Independent editors judged every
 #: question of the test drafts (round 6) and of batch 6 (round 12, docs/suggestions.md): those
@@ -71,7 +72,7 @@ _QUESTIONS: Final = {
 COSTS: Final = {True: "hours, money or customers", False: "time or money"}
 #: A draft whose readers serve customers of their own: "your" before a business's noun, or readers
 #: named as businesses. "Our customers" is not one: there the customers are the readers.
-SERVES_CUSTOMERS: Final = re.compile(
+SERVES_CUSTOMERS: Final = guarded(
     r"\byour (?:\w+ )?(?:customers?|clients?|patients?|guests?|diners|shoppers|tenants|passengers|buyers|teams?|"
     r"staff|crews?|employees|business|shop|store|practice|firm|company|fleet|sales|margins?|revenue|clinic|"
     r"dealership|plant|warehouse|depot|sites?|orders|operations?)\b|"

@@ -20,9 +20,10 @@ from analyzer.analysis.suggest.kinds import named_subject, opens_with_a_release
 from analyzer.analysis.suggest.registry import Registry
 from analyzer.analysis.suggest.slots import Slots
 from analyzer.analysis.suggest.targets import Rewrite, make_rewrite
+from analyzer.text.guarded import guarded
 
 #: Words that speak to the reader, in a draft or in a frame's own words.
-SPEAKS_TO_READER = re.compile(r"\byou(?:r|rs|'re|'ll|'ve)?\b", re.IGNORECASE)
+SPEAKS_TO_READER = guarded(r"\byou(?:r|rs|'re|'ll|'ve)?\b", re.IGNORECASE)
 #: The words a frame's {reader} and {they} take, for a draft that speaks to one reader (False)
 #: or to a team (True).
 READERS: dict[bool, dict[str, str]] = {
@@ -31,15 +32,15 @@ READERS: dict[bool, dict[str, str]] = {
 }
 #: A draft that speaks to a team, not to one reader: round 37's editors called "your team" the
 #: wrong reader of a blog read by landowners, of a yacht owner's page, of a club secretary's.
-SPEAKS_TO_A_TEAM = re.compile(
+SPEAKS_TO_A_TEAM = guarded(
     r"\byour (?:\w+ )?(?:teams?|staff|crews?|people|employees|engineers|agents|reps|colleagues|departments?)\b",
     re.IGNORECASE,
 )
 #: A contrast the sentence draws itself ("..., not just to the record as a whole", "... on your
 #: boat, not from the class drawing"): round 39's editors read a form after it as a repeat.
-_CONTRAST = re.compile(r"\bnot just\b|, not (?:from|by|on|in|with|at|just)\b", re.IGNORECASE)
+_CONTRAST = guarded(r"\bnot just\b|, not (?:from|by|on|in|with|at|just)\b", re.IGNORECASE)
 #: What is new, said in the sentence: "now", "today", "can now", "lets you", "introducing".
-NEWS_SAID = re.compile(
+NEWS_SAID = guarded(
     r"\b(?:now|new|newly|today|tonight|this (?:week|month|season|spring|summer|autumn|fall|winter|release|update)|"
     r"can now|lets? (?:you|your|them|every|each|any)|you(?:'ll)? can|introduc\w*|launch\w*|releas\w*|automatically)\b",
     re.IGNORECASE,
@@ -47,7 +48,7 @@ NEWS_SAID = re.compile(
 #: An invitation to an event ("Longleaf Fire Services is hosting a free evening briefing", "In this
 #: 45-minute session, two of our trainers walk through ..."): round 39's editors, "a briefing has no
 #: 'instead'"; round 46's, "a webinar description" with the form after it.
-INVITATION = re.compile(
+INVITATION = guarded(
     r"\b(?:is hosting|are hosting|will host|join us|register (?:now|today|here|for)|save your (?:seat|spot)|"
     r"(?:free|live|online|evening|morning|lunchtime) (?:webinar|briefing|workshop|session|demo)|webinar|"
     r"in this (?:[\w-]+ )?(?:session|briefing|workshop|talk|masterclass))\b",
@@ -58,7 +59,7 @@ INVITATION = re.compile(
 #: editors, both "no" to the form after it). The sentence can still be the piece's main claim.
 #: Not an office or a branch: those are company news (`news.py`), rewritten only when the writer
 #: asks for news (`include_news`), and then as they ask.
-_PREMISES = re.compile(
+_PREMISES = guarded(
     r"\bopen(?:s|ed|ing)? (?:a|an|its|our|their) (?:new |second |third |fourth )?(?:[\w-]+ )?"
     r"(?:space|workshop|plant|gallery|studio|showroom|shop|store|kitchen|foundry|"
     r"factory|warehouse|depot|clinic|bakery|restaurant|premises)\b",

@@ -23,6 +23,7 @@ from analyzer.analysis.suggest import lexicon
 from analyzer.analysis.suggest.lexicon import CTA_VERBS, IMPERATIVE_VERBS
 from analyzer.analysis.suggest.news import NEWS_WORDS, PARTNERS_SUBJECT, PARTNERSHIP, STRONG_NEWS
 from analyzer.analysis.suggest.stakes import names_a_loss, without_cannot
+from analyzer.text.guarded import guarded
 
 HEADING: Final = "heading"
 DATELINE: Final = "dateline"
@@ -59,7 +60,7 @@ class Line:
 
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _WEEKDAY = r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*\.?"
-_DATE = re.compile(
+_DATE = guarded(
     rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?(?:[\u2013-]\d{{1,2}})?\s+{_MONTH}|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b)",
     re.IGNORECASE,
 )
@@ -80,7 +81,7 @@ _QUOTE_END = re.compile(r"[,.!?][\"\u201d]\s+(?:says|said|adds|added|explains|ex
 _HASHTAGS = re.compile(r"^(?:#\w+\s*)+$")
 _GREETING = re.compile(r"^(?:hi|hello|dear|hey|thanks|thank you|cheers|best|regards)\b.{0,30}[,!]?$")
 
-_BOILERPLATE = re.compile(
+_BOILERPLATE = guarded(
     r"^(?:about\b|founded in|headquartered|[A-Z][\w.&-]*(?: [A-Z][\w.&-]*)* (?:is|are) (?:a|an|the) (?:leading )?"
     r"(?:provider|maker|developer|subsidiary|company|team)\b|"
     r"[A-Z][\w.&-]*(?: [A-Z][\w.&-]*)* (?:builds|makes|develops) "
@@ -131,11 +132,11 @@ _LAUNCH = re.compile(
     r"just (?:added|shipped))\b",
     re.IGNORECASE,
 )
-_CURRENCY = re.compile(
+_CURRENCY = guarded(
     r"[$\u00a3\u20ac\u00a5\u20b9]\s?\d|\d\s?(?:usd|eur|gbp)\b|\b(?:at|for) no (?:extra )?cost\b|\bfree\b|"
     r"\bbilled at\b|\bat cost\b"
 )
-_PER_UNIT = re.compile(
+_PER_UNIT = guarded(
     r"\bper\s+\w+|\b(?:a|each|every)\s+(?:month|year|user|seat|unit)\b|/(?:mo|month|yr|year|user|seat)\b|"
     r"\bbilled\b|\bpriced\b|\bstarts? at\b|\bno (?:extra )?cost\b|\bno markup\b|\bmonthly minimum\b"
 )
@@ -166,7 +167,7 @@ _RESULT_CONTEXT = re.compile(
     r"\b(?:customers?|clients?|teams?|users?|stores?|sites?|clinics?|retailers?|managers?|pilot|beta|"
     r"on average|typical(?:ly)?|average|median|early access|using|on our|by .{1,30}'s own calculation)\b"
 )
-_PERCENT_OR_CHANGE = re.compile(
+_PERCENT_OR_CHANGE = guarded(
     r"\d\s?%|\bper ?cent\b|\b" + _FROM_TO + r"|\b\d+x\b|\bhalf\b|\ba (?:fifth|third|quarter)\b"
 )
 _CAPABILITY = re.compile(
@@ -179,7 +180,7 @@ _PEOPLE_SUBJECT = re.compile(
     r"front-desk staff|new patients?|you|admins|firms|companies|businesses|stores|sites|clinics|practices)\b"
 )
 _FIRST_PERSON_STORY = re.compile(r"^(?:i|we|our team|my)\b")
-_MODAL_FUTURE = re.compile(r"\bwill be\b.*\b(?:upgraded|migrated|moved|contacted|in touch)\b|\breach out\b")
+_MODAL_FUTURE = guarded(r"\bwill be\b.*\b(?:upgraded|migrated|moved|contacted|in touch)\b|\breach out\b")
 _FIX_NOTE = re.compile(r"^(?:fixed|resolved|removed|deprecated|support for .* ends)\b")
 DATELINE_PREFIX = re.compile(
     r"^[A-Z][A-Z.'\u2019 -]{2,},[^\n]{0,60}?\b(?:19|20)\d{2}\)?\s*(?:/[^/\n]{1,40}/\s*)?(?:--|\u2014|\u2013)\s*"
@@ -192,7 +193,7 @@ _PAST = re.compile(
 #: How long the company or its product has been at it, or how much business it does a year:
 #: credentials an editor leaves alone, and after which "Until now, ..." makes no sense (rounds 13,
 #: 17 and 19: "a since-2008 history line"; "the exchange handles around 40,000 bales a year").
-_CREDENTIALS = re.compile(
+_CREDENTIALS = guarded(
     r"\b(?<!will )(?:has|have)\b[^.;]*\bsince (?:19|20)\d{2}\b|"
     r"\b(?:has|have) (?:\w+ ){0,2}for (?:over |more than |nearly )?"
     r"(?:\d+|two|three|four|five|ten|twenty) (?:years|decades)\b|"
@@ -205,7 +206,7 @@ _CREDENTIALS = re.compile(
 #: The reader's way of working today, said outright ("Until now, a late cancellation meant a round
 #: of phone calls", "the deck is loaded by eye"): the draft's own argument, not a product sentence.
 #: Not a maker's craft ("each knife is finished by hand").
-_STATUS_QUO = re.compile(
+_STATUS_QUO = guarded(
     r"^until now\b|(?<!finished )(?<!crafted )(?<!sewn )(?<!stitched )(?<!painted )(?<!carved )(?<!made )"
     r"\bby (?:eye|hand)\b|\bclipboards?\b|\bwhiteboards?\b|\bspreadsheets?\b|\bphone calls?\b|"
     r"\bpaper (?:[a-z-]+ )?(?:logs?|forms?|records?|sheets?|checklists?|tickets?|files?|trails?)\b"
@@ -214,13 +215,13 @@ _STATUS_QUO = re.compile(
 #: us you spend Sunday evenings re-planning", "the engineer should arrive knowing which part is
 #: wearing", "most of the houses we work with run two sales a month"): the draft's argument or
 #: context already, which an editor leaves as it is.
-_REPORTED = re.compile(
+_REPORTED = guarded(
     r"\b(?:told|tell|tells) us\b|\basked us\b|\bwe (?:keep |kept )?hear(?:d|ing)?\b|^(?:[\w'-]+ ){1,4}should\b|"
     r"\b(?:we work with|we talk to|we speak to)\b|\bmost (?:[\w'-]+ ){1,3}still\b"
 )
 #: A story told about a year gone by, anywhere in the sentence ("in October 2000, there were only three"),
 #: or about the pilot ("four communities used it for three months before launch").
-_STORY = re.compile(
+_STORY = guarded(
     r"\b(?:19|20)\d{2}\b.*\b(?:was|were|had)\b|\b(?:was|were|had)\b.*\b(?:19|20)\d{2}\b|"
     r"\bbefore (?:the |its |our )?launch\b"
 )
@@ -231,7 +232,7 @@ _PRESENT = re.compile(
     r"^(?:[\w'\u2019.-]+\s){1,5}(?:now\s|also\s|only\s|automatically\s)?[a-z]+(?<!ss)(?<!ous)(?<!is)s\b"
 )
 #: Who can have it and on which plan: logistics, not a claim ("available today for all customers on ...").
-_AVAILABILITY = re.compile(
+_AVAILABILITY = guarded(
     r"\bavailable\b.*\b(?:plans?|customers|regions?|markets?|no (?:extra |additional )?(?:cost|charge))\b|"
     r"\b(?:is|are) included (?:in|with|on)\b|"
     r"^in this (?:\w+ )?(?:session|webinar|post|article|guide|talk|episode|issue)\b|"
@@ -240,14 +241,14 @@ _AVAILABILITY = re.compile(
     r"\brolls? out to (?:every|all|each)\b|\bfree (?:update|upgrade)s? for (?:all|every|each|existing|current)\b"
 )
 #: A signpost to what follows ("three updates we've been building", "here's what's new"): it names nothing.
-_SIGNPOST = re.compile(
+_SIGNPOST = guarded(
     r"\b(?:two|three|four|five|six|a few|several|some|a couple of) (?:new |big |small |more )?"
     r"(?:updates|improvements|changes|things|features|releases)\b(?! (?:to|in|for) )|^here(?:'s|\u2019s| is| are) |"
     r"\bthis (?:release|update|version|post) is (?:\w+ )?about\b|"
     r"^this (?:release|update|version|post|page|guide|webinar|session) is (?:\w+ )?for (?:the |every |any )?\w+"
 )
 #: "Loads up to 4x faster", "up to 3x faster on tables over 1 TB": a speed spec, not a customer's result.
-_SPEC_SPEEDUP = re.compile(r"\bup to \d+(?:\.\d+)?\s?x\b|\bup to \d+(?:\.\d+)?\s?times\b")
+_SPEC_SPEEDUP = guarded(r"\bup to \d+(?:\.\d+)?\s?x\b|\bup to \d+(?:\.\d+)?\s?times\b")
 _VERB_HINT = re.compile(
     r"\b(?:is|are|was|were|has|have|had|can|will|does|do|did|gets?|makes?|\w+s|\w+ed)\b", re.IGNORECASE
 )

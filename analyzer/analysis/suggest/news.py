@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from analyzer.text.guarded import guarded
+
 #: Photos shown to the reader ("a few photos from the night", "that's Bronwen in the first
 #: photo"); a photo a product takes or keeps ("every visit will show up with a photo", "the photos
 #: from the previous turnover") is a feature.
@@ -62,7 +64,7 @@ PARTNERS_SUBJECT = re.compile(r"^(?:the two|the three|both) (?:companies|firms|p
 #: A partnership as what the sentence announces ("Fenwright has partnered with ...", "X and Y
 #: announced a partnership"), matched from the sentence's start; not one in passing ("help with
 #: transport through our partnership with Pima Rides", batch 20).
-PARTNERSHIP = re.compile(
+PARTNERSHIP = guarded(
     r"^(?:[\w'\u2019&.,-]+ ){1,14}?(?:(?:has|have|is|are|will) )?(?:now )?"
     r"(?:partner(?:ed|s|ing)? with|team(?:ed|s|ing)? up with|"
     r"(?:announce[sd]?|agree[sd]?|formed|entered(?: into)?|signed|struck|launched) "

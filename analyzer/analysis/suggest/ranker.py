@@ -37,6 +37,7 @@ from analyzer.analysis.suggest.kinds import BULLET, Line, is_product_sentence, m
 from analyzer.model.artifacts import load_artifact
 from analyzer.model.fastpath import FastDictLogistic, FastFeatures, FastLogistic
 from analyzer.model.paths import DEFAULT_MODELS_DIR
+from analyzer.text.guarded import guarded
 
 NAME: Final = "claim-ranker"
 VERSION: Final = "1.2.0"
@@ -62,11 +63,11 @@ _CUES: Final = {
     "automatically": r"\bautomatically\b",
 }
 _CUE_PATTERNS: Final = {name: re.compile(pattern) for name, pattern in _CUES.items()}
-_YOU: Final = re.compile(r"\byou(?:r)?\b")
+_YOU: Final = guarded(r"\byou(?:r)?\b")
 _WE: Final = re.compile(r"\b(?:we|our)\b")
 _DIGIT: Final = re.compile(r"\d")
-_MONEY: Final = re.compile(r"[$\u00a3\u20ac]|\bper (?:month|year|seat|user)\b")
-_PERCENT: Final = re.compile(r"%|\bpercent\b")
+_MONEY: Final = guarded(r"[$\u00a3\u20ac]|\bper (?:month|year|seat|user)\b")
+_PERCENT: Final = guarded(r"%|\bpercent\b")
 _MAX_ORDINAL: Final = 4
 
 

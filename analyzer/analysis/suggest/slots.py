@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Token
 from analyzer.analysis.suggest.kinds import BENEFIT, named_subject
 from analyzer.analysis.suggest.lexicon import COMMON_CAPITALS, NOT_READER_TOPIC, PEOPLE, PRODUCT_NOUNS, VAGUE_NOUNS
 from analyzer.analysis.suggest.parse import clean, parser
+from analyzer.text.guarded import guarded
 
 #: Longest topic, in words, that still reads as the subject of a clause.
 MAX_TOPIC_WORDS = 4
@@ -115,7 +116,7 @@ def _slots(
 
 
 #: "from 14 minutes to 6 minutes", "down from 10 minutes", "from €410,000": the status quo's own figure.
-_BEFORE = re.compile(
+_BEFORE = guarded(
     r"\b(?:down |up )?from (?P<before>(?:[$\u00a3\u20ac]?\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten)"
     r"(?:\s(?:hours?|minutes?|days?|weeks?|months?|seconds?|ms|%|per ?cent)(?: \d+ minutes)?)?)"
 )

@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from analyzer.text.guarded import guarded
+
 #: "late", not "late October" or "late in the season": a time of year is no loss.
 LATE: Final = (
     r"late(?! (?:january|february|march|april|may|june|july|august|september|october|november|december|"
@@ -25,7 +27,7 @@ _STAKES: Final = re.compile(
     r"penalt(?:y|ies)|rejected|denied|wasted?|expensive|costl(?:y|ier)|at risk|risks?|can't|cannot|rarely|"
     r"ends? up|too late|the hard way)\b"
 )
-_CANNOT: Final = re.compile(r"\bcan(?:'t|\u2019t|not)\b")
+_CANNOT: Final = guarded(r"\bcan(?:'t|\u2019t|not)\b")
 #: A sentence whose subject is the maker or its product ("We ...", "Our ...", "It ...", "This release ...").
 _VENDOR_FIRST: Final = re.compile(r"^(?:we|we're|we've|our|it|its|this|these|the new|with)\b")
 #: The new way said in the sentence: "no more ...", "never again", "before it ...", "so nothing is lost".
