@@ -1402,6 +1402,16 @@ def test_a_lasting_quality_a_makers_method_and_a_call_to_action_are_no_complaint
     assert complaint_of("Book a survey online or by phone once you know your opening date.", "cta") is None
     chore = "Most schools still check their play surfaces by hand and write the results on paper."
     assert complaint_of(chore) == chore
+    # rounds 75 and 76 (batches 52 and 53): a testimonial's praise, asked as the reader's problem by
+    # every judge; "still" and "nobody" there say how well it went, not how things were
+    labrador = "\u201cWe've got a Labrador who charges across it twice an hour and it still runs perfectly.\u201d"
+    assert complaint_of(labrador, "quote") is None
+    slope = (
+        "\u201cThe surface sat on the slope below the orchard and nobody could tell; it was dead level all night.\u201d"
+    )
+    assert complaint_of(slope, "quote") is None
+    missed = "Nobody could tell which surfaces had been checked, so inspections were missed for months."
+    assert complaint_of(missed) == missed
 
 
 def test_a_satisfied_after_and_a_sentence_pointing_back_are_no_complaint() -> None:

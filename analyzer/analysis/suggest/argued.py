@@ -197,6 +197,17 @@ _LASTS: Final = guarded(
     r"\bstill (?:looks|feels|works|fits|holds up|sounds|tastes|smells|performs|runs like)\b",
     re.IGNORECASE,
 )
+#: A testimonial's praise of how things turned out, not the old way: "we've got a Labrador who
+#: charges through it twice an hour and it still runs perfectly", "the marquee sat on the slope ...
+#: and nobody could tell" (round 75 and 76, every judge: "a happy customer's testimonial treated as
+#: the reader's problem").
+_PRAISE: Final = guarded(
+    r"\b(?:perfectly|flawlessly|spot on|works a treat|(?:couldn't|could not|could n't) be happier|"
+    r"(?:nobody|no one|none of (?:us|them|our guests)) (?:could|would) (?:tell|notice|guess)"
+    r"(?: the difference)?(?=[;,.!]|$)|"
+    r"(?:we|they|i|everyone|the kids|our guests) (?:love|loved|adore|adored) (?:it|them)|delighted|thrilled)\b",
+    re.IGNORECASE,
+)
 #: Kinds that are never the reader's way today: a call to action ("Book a collection online or by
 #: phone ...", round 65: "the booking step taken for the point"), a schedule, contact details.
 _NOT_SAID_OF_THE_READER: Final = frozenset(
@@ -308,6 +319,7 @@ def complaint(
             or _REASSURES.search(said[i])
             or _CRAFT.search(said[i])
             or _LASTS.search(said[i])
+            or _PRAISE.search(said[i])
         )
     ]
     fitting = [i for i in fitting if kinds[i] == QUOTE or not _OFFER.search(said[i])]

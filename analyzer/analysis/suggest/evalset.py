@@ -84,6 +84,8 @@ BATCHES = {
     "forty-ninth": 49,
     "fiftieth": 50,
     "fifty-first": 51,
+    "fifty-second": 52,
+    "fifty-third": 53,
 }
 
 

@@ -492,7 +492,7 @@ def opens_with_a_release(body: str) -> bool:
 def named_subject(body: str) -> bool:
     """ "Closewise matches ...": a name (not a common word) doing something in the present tense."""
     match = re.match(r"([A-Z][\w-]+)(?: \d[\w.]*)? ([a-z]+s)\b( \w+)?", body)
-    if not match or match.group(1).lower() in _COMMON_CAPS or match.group(2).endswith("ss"):
+    if not match or match.group(1).lower() in lexicon.COMMON_CAPITALS or match.group(2).endswith("ss"):
         return False
     if (match.group(3) or "").strip().lower() in _AUXILIARIES:
         return False  # "National regulators can now ...": the -s word is the subject, followed by its verb
@@ -558,7 +558,7 @@ def _counted(lines: tuple[Line, ...]) -> Counter[str]:
                 lowered.add(token)
             elif k == 0 and len(tokens) > 1 and re.fullmatch(r"[a-z]+[^s]s", tokens[1]):
                 openers[token] += 1  # "Campfolio moves": the subject of a verb (not "Book a demo", "Tickets are")
-            if token[:1].isupper() and token.lower() not in _COMMON_CAPS and len(token) > 2:
+            if token[:1].isupper() and token.lower() not in lexicon.COMMON_CAPITALS and len(token) > 2:
                 counts[token] += 1
                 if k > 0 or _VERSIONED.match(body.lstrip()) or _CAMEL_CASE.match(token):
                     # "Five years ago" capitalizes "Five" only at a sentence's start; "Tarewise 5,
@@ -595,7 +595,6 @@ def _mentions_start(body: str, names: frozenset[str]) -> bool:
     return mentions(head, names) or bool(re.match(r"^(?:it|its|our|the new|the)\b", body, re.IGNORECASE))
 
 
-_COMMON_CAPS = lexicon.COMMON_CAPITALS
 _AUXILIARIES = frozenset(
     {"can", "cannot", "will", "must", "may", "might", "should", "could", "would", "are", "were", "have", "had", "do"}
 )
