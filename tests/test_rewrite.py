@@ -381,7 +381,7 @@ def test_the_parser_reads_only_the_targets_whose_reading_is_used(
     lean = analyze(analyzer, name)
     lean_parsed = list(parsed)
     parsed.clear()
-    monkeypatch.setattr(score, "_to_parse", lambda chosen, kinds, chances: list(chosen))
+    monkeypatch.setattr(score, "_to_parse", lambda chosen, kinds, rewritable: list(chosen))
     whole = analyze(analyzer, name)
     assert (lean.suggestions, lean.coaching, lean.main_claim) == (whole.suggestions, whole.coaching, whole.main_claim)
     assert set(lean_parsed) < set(parsed), f"{name}: every target was parsed"
@@ -1425,6 +1425,12 @@ def test_a_satisfied_after_and_a_sentence_pointing_back_are_no_complaint() -> No
     assert (
         complaint_of("\u201cI still trust my eyes, but now I know which bed to look at first.\u201d", "quote") is None
     )
+    # praise with a typographer's apostrophe, as most drafts have it, is praise too
+    happier = (
+        "\u201cWe've got a Labrador who charges across it twice an hour and it still runs; "
+        "we couldn\u2019t be happier.\u201d"
+    )
+    assert complaint_of(happier, "quote") is None
     explains = "They explain the common and serious risks and what recovery looks like at one week and six weeks."
     assert complaint_of(explains, "argument") is None
     # a before long enough to tell the old way is quoted up to its after; a risk told plainly is one

@@ -202,7 +202,7 @@ _LASTS: Final = guarded(
 #: and nobody could tell" (round 75 and 76, every judge: "a happy customer's testimonial treated as
 #: the reader's problem").
 _PRAISE: Final = guarded(
-    r"\b(?:perfectly|flawlessly|spot on|works a treat|(?:couldn't|could not|could n't) be happier|"
+    r"\b(?:perfectly|flawlessly|spot on|works a treat|could(?:n[\u2019']t| not) be happier|"
     r"(?:nobody|no one|none of (?:us|them|our guests)) (?:could|would) (?:tell|notice|guess)"
     r"(?: the difference)?(?=[;,.!]|$)|"
     r"(?:we|they|i|everyone|the kids|our guests) (?:love|loved|adore|adored) (?:it|them)|delighted|thrilled)\b",

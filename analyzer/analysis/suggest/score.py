@@ -188,7 +188,8 @@ def suggest(
     names = product_names(text, lines)
     # A salutation or a dateline on the launch line stays as written, in front of every rewrite.
     greetings = {i: _greeting(lines[i].text) for i in chosen}
-    needed = _to_parse(chosen, kinds, chances)
+    rewritable = _rewritable(chosen, chances)
+    needed = _to_parse(chosen, kinds, rewritable)
     parsed = read_targets(
         [lines[i].text[len(greetings[i]) :] for i in needed],
         [_buildable(kinds[i]) for i in needed],
@@ -217,10 +218,10 @@ def suggest(
     second_person = bool(SPEAKS_TO_READER.search(whole))
     launch = announces(whole, kinds)
     planned: list[tuple[int, Slots, list[Built]]] = []
-    for rank, (index, slots) in enumerate(zip(chosen, read, strict=True)):
-        if rank >= REWRITE_DEPTH:
-            break
-        if slots is None or chances.get(index, 1.0) < REWRITE_CHANCE:
+    read_at = dict(zip(chosen, read, strict=True))
+    for index in rewritable:
+        slots, rank = read_at[index], chosen.index(index)
+        if slots is None:
             continue
         # Rotate which move leads, so five suggestions do not all open with the same argument.
         moves_here = order[rank % len(order) :] + order[: rank % len(order)] if not missing else order
@@ -369,11 +370,16 @@ def _buildable(kind: str) -> str:
     return kind if kind in {ANNOUNCEMENT, FEATURE, BENEFIT, PRICE, "claim"} else "claim"
 
 
-def _to_parse(chosen: Sequence[int], kinds: Sequence[str], chances: Mapping[int, float]) -> list[int]:
-    """The targets whose parse is read: the first `REWRITE_DEPTH` that may take a rewrite, and every
-    result, whose measure the coaching asks about (`_focus`). The parser is the costliest step of
-    a suggestion, and most targets need neither."""
-    rewritable = {i for i in chosen[:REWRITE_DEPTH] if chances.get(i, 1.0) >= REWRITE_CHANCE}
+def _rewritable(chosen: Sequence[int], chances: Mapping[int, float]) -> list[int]:
+    """The targets that may take a rewrite: the first `REWRITE_DEPTH`, less those the ranker gives
+    under `REWRITE_CHANCE`."""
+    return [i for i in chosen[:REWRITE_DEPTH] if chances.get(i, 1.0) >= REWRITE_CHANCE]
+
+
+def _to_parse(chosen: Sequence[int], kinds: Sequence[str], rewritable: Sequence[int]) -> list[int]:
+    """The targets whose parse is read: those that may take a rewrite, and every result, whose
+    measure the coaching asks about (`_focus`). The parser is the costliest step of a suggestion,
+    and most targets need neither."""
     return [i for i in chosen if i in rewritable or _buildable(kinds[i]) == BENEFIT]
 
 
