@@ -86,6 +86,10 @@ BATCHES = {
     "fifty-first": 51,
     "fifty-second": 52,
     "fifty-third": 53,
+    "fifty-fourth": 54,
+    "fifty-fifth": 55,
+    "fifty-sixth": 56,
+    "fifty-seventh": 57,
 }
 
 
