@@ -689,6 +689,15 @@ def test_coaching_asks_the_cost_of_the_complaint_but_not_where_it_should_lead() 
     # 44 to 60 and 6 of 6 in rounds 61 and 62; nor of the main claim (useful 4 of 40, rounds 63 to 68)
     assert "future_state" not in coaching
     assert coaching_questions(["future_state"], replace(focus, claim="Rinkside books ice online.")) == {}
+    # a sentence that counts its own cost in time is not asked what it costs (round 78: "asks what
+    # the draft already says", every judge); the main claim is, and the complaint is still asked why
+    counted = Focus(
+        complaint="We used to lose an hour a week looking for keys.", claim="Keyline shows where every key is."
+    )
+    asked = coaching_questions(["why_change", "price_of_inaction"], counted)
+    assert asked["why_change"][0].startswith("\u201cWe used to lose an hour a week")
+    assert [q.split("\u201d")[0] for q in asked["price_of_inaction"]] == ["\u201cKeyline shows where every key is."]
+    assert "price_of_inaction" not in coaching_questions(["price_of_inaction"], replace(counted, claim=None))
 
 
 def test_the_cost_is_counted_in_customers_only_for_readers_who_have_their_own(
@@ -705,11 +714,16 @@ def test_the_cost_is_counted_in_customers_only_for_readers_who_have_their_own(
         "Each list is sorted by shelf, so your staff walk the aisles once.\n"
     )
     monkeypatch.setattr(score, "CLAIM_CHANCE", 0.0)  # each page's claim quoted, whatever the ranker's chance
-    for text, costs in ((owners, "time or money"), (shops, "hours, money or customers")):
+    # Nor is a dog owner's cost counted "in a typical week or season": readers without customers of
+    # their own often spend once (a wedding cake, a sundial: rounds 62 to 80), a shop trades weekly.
+    for text, counted in (
+        (owners, "cost your readers, in time or money?"),
+        (shops, "cost your readers in a typical week or season, in hours, money or customers?"),
+    ):
         # include_news: the wording is under test, whichever label the model gives these short pages
         analysis = analyzer.analyze(text, options=AnalyzeOptions(explanations=False, include_news=True))
         cost_questions = analysis.coaching["price_of_inaction"]
-        assert cost_questions and all(q.endswith(f" in {costs}?") for q in cost_questions), cost_questions
+        assert cost_questions and all(q.endswith(counted) for q in cost_questions), cost_questions
 
 
 @pytest.mark.parametrize("complaint", [True, False])
@@ -1285,12 +1299,17 @@ def test_a_price_is_never_quoted_as_the_claim_the_coaching_asks_about() -> None:
         "A full service on a two-post lift costs £210 plus VAT, parts extra.",
         "Refitting a 6 m launch with new tubes costs from £4,200 including fitting.",
         "Unlimited sessions at the quarry pool from June to August, for £119.",
+        # said with "are" or "pay" (round 77, wrong for both judges)
+        "Swatch cards of all four glazes are £3.80 including postage, refunded against your first order.",
+        "Guild members pay £95 for the starter set, a saving of a quarter on the separate pieces.",
     ):
         pair = _pitched([one_off, feature])[1]
         assert _claim(pair, ["feature", "feature"], [0, 1], {0: 0.9, 1: 0.6}, "feature-pitch") == feature
-    # a result's old figure is no price
+    # a result's old figure is no price, nor is a sum of millions
     result = "Last year the co-op wrote off €21,000 of stock, down from €190,000."
     assert _claim(_pitched([result])[1], ["benefit"], [0], {}, "feature-pitch") == result
+    funded = "Orders placed through the portal this year are €4.2m, against €1.1m by email."
+    assert _claim(_pitched([funded])[1], ["benefit"], [0], {}, "feature-pitch") == funded
 
 
 def test_a_free_replacement_and_what_never_happens_are_no_complaint() -> None:
@@ -1344,6 +1363,8 @@ def test_with_nothing_in_the_body_to_quote_a_feature_pitch_is_asked_about_its_he
         "Thursday 14 May 2026, 10:00",
         "About Fleetwise",
         "Tyre Check news",
+        "# Fleetwise Tyre Check 2.4 release notes",  # the kind of document, not what it says (round 79)
+        "Subject: Fleetwise quarterly product update",
     ):
         plain = analyzer.analyze(f"{opening}\n\n{body}", options=AnalyzeOptions(explanations=False))
         assert plain.coaching == {}, opening  # nothing specific to ask: no question (the general ones are retired)
@@ -1396,6 +1417,9 @@ def test_a_lasting_quality_a_makers_method_and_a_call_to_action_are_no_complaint
     assert complaint_of(need) == need
     # the maker's method, in any tense and with the words between (rounds 65 to 72)
     assert complaint_of("Each batch of crumb is mixed by hand in the yard for about ten minutes.") is None
+    # round 80: a grinder's service, quoted as the reader's problem by both judges
+    regrind = "Each pair of shears is cleaned, reground or realigned by hand, and tested on cloth before it goes back."
+    assert complaint_of(regrind) is None
     assert complaint_of("Tidemark harvests its edging willow (Salix viminalis) by hand from our own beds.") is None
     assert complaint_of("Curved borders are still assembled by hand by the company's own crew.") is None
     # a call to action tells the reader what to do next, not how they work today (round 65)

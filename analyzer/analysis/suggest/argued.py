@@ -186,7 +186,9 @@ _CRAFT: Final = guarded(
     # rounds 67 to 72: "Each batch is stirred by hand in the kettle", "Cladach Seaweed harvests knotted
     # wrack ... by hand", trusses "still assembled by hand by the company's joinery team"
     r"(?:harvest|pick|stir|assembl|mix|bak|pour|roll|brew|roast|smok|cur|pack|wrap|weld|polish|sand|string|"
-    r"strung|plait|fold|trim|shap|mould|mold)(?:s|es|ed|d|ped|red)?) (?:[\w()-]+ ){0,8}?by hand\b",
+    r"strung|plait|fold|trim|shap|mould|mold|"
+    # round 80: a surgical-instrument grinder's "inspected, cleaned, reground or realigned by hand"
+    r"realign|hon|regrind)(?:s|es|ed|d|ped|red)?|reground) (?:[\w()-]+ ){0,8}?by hand\b",
     re.IGNORECASE,
 )
 #: A quality that lasts, not the old way: "two summers later it still looks new", "the fireplace

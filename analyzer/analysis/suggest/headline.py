@@ -23,6 +23,13 @@ _NOT_A_TITLE = re.compile(
     r"^(?:by|posted|written)\b|^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\b|\b\d{1,2}[:.]\d{2}\b", re.IGNORECASE
 )
 
+#: A title that names the kind of document, not what it says: "PlateDesk 3.4 release notes" (round
+#: 79, wrong for both judges: "asking what it costs to leave 'release notes' as they are").
+_DOCUMENT_KIND = re.compile(
+    r"\b(?:release notes|change ?log|newsletter|bulletin|digest|(?:product|monthly|quarterly|weekly) updates?)$",
+    re.IGNORECASE,
+)
+
 
 def headline(title: str | None, lines: Sequence[Line], kinds: Sequence[str]) -> str | None:
     """The piece's title, if it says something: the one its markup gives, else the heading the
@@ -34,6 +41,11 @@ def headline(title: str | None, lines: Sequence[Line], kinds: Sequence[str]) -> 
         title = first[0].text
     title = _TITLE_PREFIX.sub("", title.strip().lstrip("#").strip()).rstrip(":").strip()
     shortest, longest = _TITLE_WORDS
-    if not shortest <= len(title.split()) <= longest or _NOT_A_TITLE.search(title) or ABOUT_LINE.match(title.lower()):
+    if (
+        not shortest <= len(title.split()) <= longest
+        or _NOT_A_TITLE.search(title)
+        or _DOCUMENT_KIND.search(title)
+        or ABOUT_LINE.match(title.lower())
+    ):
         return None
     return title

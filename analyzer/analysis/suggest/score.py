@@ -317,13 +317,17 @@ def _claim(
 
 #: A price without a unit, which the kinds read as a feature ("A standard service ... costs £145 plus
 #: VAT", "Re-tubing a 5.5 m RIB costs from £3,950", "Unlimited swims from May to September, for
-#: £149."): quoted as the claim in rounds 67 and 68, wrong or generic for every judge. Of the 138
-#: sentences of the evaluation set it matches, 131 are an editor's price. Not a kind of its own:
+#: £149."): quoted as the claim in rounds 67 and 68, wrong or generic for every judge; and, said
+#: with "is", "are" or "pay" ("Sample cards ... are £4.50 including postage", "members pay £149 for
+#: the kit"), in rounds 77 to 80. Of the 296 sentences of the evaluation set's 968 drafts it
+#: matches, 278 are an editor's price (the "is", "are" and "pay" added 89, and 2 lines an editor
+#: left alone: "Card readers are $149 each, and you keep them."). Not a kind of its own:
 #: the claim ranker learned the kinds as they are, and fed these as prices it named an editor's
 #: target as the main claim 213 times of 280 on the test split, against 219 of 282 (retrained on
 #: them, 0.692 of 334 first targets against 0.702 before).
 _ONE_OFF_PRICE: Final = re.compile(
     r"\bcosts? (?:from |just |only )?[$\u00a3\u20ac]\s?\d|"
+    r"\b(?:is|are|pay) (?:just |only |from )?[$\u00a3\u20ac]\s?\d[\d,.]*+(?!\s?(?:m|bn|k|million|billion)\b)|"
     r"(?<!down )(?<!up )\b(?:from|for) [$\u00a3\u20ac]\s?\d[\d,.]*\.?$|"
     r"[$\u00a3\u20ac]\s?\d.*\b(?:plus|\+|inc\.?|incl\.?|including|ex\.?|excluding|exc\.?) vat\b"
 )
