@@ -90,6 +90,10 @@ BATCHES = {
     "fifty-fifth": 55,
     "fifty-sixth": 56,
     "fifty-seventh": 57,
+    "fifty-eighth": 58,
+    "fifty-ninth": 59,
+    "sixtieth": 60,
+    "sixty-first": 61,
 }
 
 
