@@ -49,9 +49,7 @@ from analyzer.text.guarded import guarded
 _QUESTIONS: Final = {
     "why_change": (
         "{complaint} What has changed that makes this a problem your readers must solve now, not next year?",
-        "{untold_claim} What do your readers do today without this, and why does that way no longer hold?",
-        "{told_claim} Your draft already tells how your readers manage without this: why does that way no longer "
-        "hold, and why now?",
+        "{claim} What do your readers do today without this, and why does that way no longer hold?",
     ),
     "price_of_inaction": (
         "{complaint} What does that cost your readers{counted}?",
@@ -93,7 +91,7 @@ CLAIM_QUESTION_ENDINGS: Final = tuple(
     q.split("claim} ", 1)[1].format(counted=counted)
     for qs in _QUESTIONS.values()
     for q in qs
-    if q.startswith(("{claim} ", "{untold_claim} ", "{told_claim} "))
+    if q.startswith("{claim} ")
     for counted in COUNTED.values()
 )
 #: A main claim longer than this is a paragraph, not a sentence to quote back.
@@ -148,7 +146,6 @@ class Focus:
     before: str | None = None  # "14 minutes"
     complaint: str | None = None  # the draft's own sentence about the reader's way today, quoted
     claim: str | None = None  # the main claim's sentence, quoted after the draft's complaint
-    claim_told: bool = False  # the draft already tells the reader's way without the claim (`argued`)
     customers: bool = False  # the readers serve customers of their own (`SERVES_CUSTOMERS`)
     headline: str | None = None  # the piece's title, quoted when nothing in its body can be
 
@@ -164,8 +161,6 @@ def coaching_questions(missing: Sequence[str], focus: Focus) -> dict[str, list[s
         "before": focus.before,
         "complaint": f"\u201c{focus.complaint}\u201d" if focus.complaint else None,
         "claim": _quoted_claim(focus.claim),
-        "untold_claim": None if focus.claim_told else _quoted_claim(focus.claim),
-        "told_claim": _quoted_claim(focus.claim) if focus.claim_told else None,
         "costs": COSTS[focus.customers],
         "counted": COUNTED[focus.customers],
         "headline": f"\u201c{focus.headline}\u201d" if focus.headline else None,

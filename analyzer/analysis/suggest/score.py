@@ -140,27 +140,13 @@ def unparsed_advice(
     kinds = read_kinds(text, lines, headings)
     chosen, chances = _chosen(lines, kinds, document_label, include_news, ranker)
     names = product_names(text, lines)
-    at = _claim_at(lines, kinds, chosen, chances, document_label)
     focus = Focus(
         complaint=complaint(lines, kinds, chosen, names),
-        claim=_quoted(lines, at),
-        claim_told=_told(at, lines, kinds, chosen, names, [text[start:end] for start, end in headings]),
+        claim=_claim(lines, kinds, chosen, chances, document_label),
         customers=bool(SERVES_CUSTOMERS.search(text or " ".join(line.text for line in lines))),
         headline=_headline(title, lines, kinds, document_label),
     )
     return Advice([], focus, _main_claim(chosen, chances))
-
-
-def _told(
-    at: int | None,
-    lines: Sequence[Line],
-    kinds: Sequence[str],
-    chosen: Sequence[int],
-    names: frozenset[str],
-    titles: Sequence[str],
-) -> bool:
-    """Whether the draft already tells the reader's way without the quoted claim (`argued_targets`)."""
-    return at is not None and at in argued_targets(lines, kinds, chosen, names, titles)
 
 
 def suggest(
@@ -220,12 +206,10 @@ def suggest(
         replace(slots, argued=i in argued, team=team) if slots is not None else None
         for i, slots in zip(chosen, read, strict=True)
     ]
-    at = _claim_at(lines, kinds, chosen, chances, document_label)
     focus = replace(
         _focus(read, chosen),
         complaint=complaint(lines, kinds, chosen, names),
-        claim=_quoted(lines, at),
-        claim_told=at is not None and at in argued,
+        claim=_claim(lines, kinds, chosen, chances, document_label),
         customers=customers,
         headline=_headline(title, lines, kinds, document_label),
     )
@@ -300,25 +284,7 @@ def _claim(
     chances: Mapping[int, float],
     document_label: str,
 ) -> str | None:
-    """The claim the coaching quotes (`_claim_at`), without salutation, dateline, bullet or label."""
-    return _quoted(lines, _claim_at(lines, kinds, chosen, chances, document_label))
-
-
-def _quoted(lines: Sequence[Line], at: int | None) -> str | None:
-    if at is None:
-        return None
-    sentence = lines[at].text
-    return clean(sentence[len(_greeting(sentence)) :]) or None
-
-
-def _claim_at(
-    lines: Sequence[Line],
-    kinds: Sequence[str],
-    chosen: Sequence[int],
-    chances: Mapping[int, float],
-    document_label: str,
-) -> int | None:
-    """The sentence of the claim the coaching quotes.
+    """The claim the coaching quotes, without salutation, dateline, bullet or label.
 
     In a piece the model reads as a feature pitch it is a feature, a launch or a result, and "what
     do your readers do without this" asks about it. In one that announces, only a claim that says
@@ -346,7 +312,7 @@ def _claim_at(
     sentence = lines[first].text
     if document_label != PITCH and not (NEWS_SAID.search(sentence) and not INVITATION.search(sentence)):
         return None
-    return first
+    return clean(sentence[len(_greeting(sentence)) :]) or None
 
 
 #: A price without a unit, which the kinds read as a feature ("A standard service ... costs £145 plus
