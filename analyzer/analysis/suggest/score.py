@@ -319,9 +319,9 @@ def _claim(
 #: VAT", "Re-tubing a 5.5 m RIB costs from £3,950", "Unlimited swims from May to September, for
 #: £149."): quoted as the claim in rounds 67 and 68, wrong or generic for every judge; and, said
 #: with "is", "are" or "pay" ("Sample cards ... are £4.50 including postage", "members pay £149 for
-#: the kit"), in rounds 77 to 80. Of the 296 sentences of the evaluation set's 968 drafts it
-#: matches, 278 are an editor's price (the "is", "are" and "pay" added 89, and 2 lines an editor
-#: left alone: "Card readers are $149 each, and you keep them."). Not a kind of its own:
+#: the kit"), in rounds 77 to 80. Of the 323 sentences of the evaluation set's 1,032 drafts it
+#: matches, 305 are an editor's price ("is", "are" and "pay" added 89 of them, and 2 lines an
+#: editor left alone: "Card readers are $149 each, and you keep them."). Not a kind of its own:
 #: the claim ranker learned the kinds as they are, and fed these as prices it named an editor's
 #: target as the main claim 213 times of 280 on the test split, against 219 of 282 (retrained on
 #: them, 0.692 of 334 first targets against 0.702 before).
