@@ -1231,6 +1231,17 @@ def test_a_recording_booth_is_no_trade_show_and_a_boat_launch_is_no_launch() -> 
     assert kinds[2] != "announcement"
 
 
+def test_a_version_that_adds_is_a_launch_line() -> None:
+    # rounds 85 and 92 (rw-971): release notes that open "Version 4.2 adds a ventilation advice panel"
+    # had a lesser feature quoted as their point, the launch line being read as a short feature
+    sentences = [
+        "Version 4.2 adds a ventilation advice panel to every classroom page of the dashboard.",
+        "Each sensor reads the air every 2.5 minutes and adds the reading to the room's chart.",
+    ]
+    kinds = read_kinds(*_pitched(sentences), [])
+    assert kinds[0] == "announcement" and kinds[1] != "announcement"
+
+
 def test_a_word_that_only_opens_sentences_as_a_verbs_subject_is_a_name() -> None:
     sentences = [
         "Campfolio moves short stays around to keep long gaps open for monthly guests.",

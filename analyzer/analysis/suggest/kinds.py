@@ -112,7 +112,7 @@ _ANNOUNCE = re.compile(
     # not a boat: "delivered by our own launch, the Carrick Belle" (batch 20)
     r"(?<!before )(?<!after )(?<!since )(?<!your )(?<!their )(?<!'s )(?<!our own )launch(?:es|ed|ing)?"
     r"(?! dates?\b| days?\b|, the )|"
-    r"brings?\b.*\b(?:new|\d+\.\d+))"
+    r"brings?\b.*\b(?:new|\d+\.\d+)|\b\d+\.\d+(?:\.\d+)? (?:adds|brings)\b)"  # "Version 4.2 adds ..."
 )
 _VERSION = re.compile(r"\b(?:v?\d+\.\d+(?:\.\d+)?|\d+\.0)\b")
 #: What a product sentence says that scene-setting does not: something new, what the reader can now do, who made it.
