@@ -57,7 +57,7 @@ train: install
 doctype: install
 	$(BIN)/python -m analyzer.model.doctype_train
 
-# The claim ranker (models/claim-ranker-1.2.0/) from the evaluation set's dev split, judged on its test split.
+# The claim ranker (models/claim-ranker-1.3.0/) from the evaluation set's dev split, judged on its test split.
 ranker: install
 	$(BIN)/python -m analyzer.analysis.suggest.ranker_train
 

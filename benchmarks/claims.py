@@ -1,14 +1,17 @@
-"""The main claim on trades the ranker never read: each batch of the evaluation set held out in turn.
+"""The main claim on trades the ranker never read: batches of the evaluation set held out in turn.
 
-    .venv/bin/python benchmarks/claims.py [--batches 17 18 ...]
+    .venv/bin/python benchmarks/claims.py [--batches 17 18 ...] [--folds 8]
 
 Every batch of `corpus/eval/rewrites.jsonl` was written by a different editor about trades no
-earlier batch used. For each batch, a claim ranker is trained as the shipped one is
-(`ranker_train.train`, on the dev split) but on the other batches only, and the held-out
-batch's drafts (dev and test) are read with it: is each draft's first target one the editor
-rewrote? Printed beside the rules alone on the same drafts. The rules were written while
-reading these batches (each pass fixed the last batch's misses), so their figure is in-sample
-and flatters them; the ranker's is not. A count, not a judged round.
+earlier batch used. The batches are held out in turn (one at a time with `--batches`, or in
+`--folds` groups of batches): a claim ranker is trained as the shipped one is
+(`ranker_train.train`, on the dev split) but on the other batches only, and the held-out drafts
+(dev and test) are read with it. Each draft's first target is then checked two ways: is it one
+the editor rewrote, and is it the sentence a second editor marked as the piece's main claim
+(`corpus/eval/main-claims.tsv`, over the drafts with one marked)? Printed for the rules alone,
+the ranker's rewrite head and its main-claim head. The rules were written while reading these
+batches (each pass fixed the last batch's misses), so their figure is in-sample and flatters
+them; the ranker's is not. A count, not a judged round.
 
 Then, for the form's gate (`score.REWRITE_CHANCE`): the held-out dev drafts' candidates by the
 chance the held-out ranker gives them, and how often those at or above each chance were an
@@ -20,44 +23,71 @@ from __future__ import annotations
 import argparse
 
 from analyzer.analysis.analyzer import Analyzer
-from analyzer.analysis.suggest.ranker_train import first_target_precision, read_drafts, train
+from analyzer.analysis.suggest.ranker import ClaimRanker
+from analyzer.analysis.suggest.ranker_train import Draft, first_target_precision, read_drafts, train
 
 #: The chances the gate's table is printed at.
 CHANCES = (0.0, 0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9)
+#: Each way a first target is chosen: the rules alone, or a ranker's head.
+WAYS = (("rules", None), ("rewrite head", "rewritten"), ("main head", "main"))
+
+
+def held_out_groups(batches: list[int], folds: int | None) -> list[list[int]]:
+    """The batches to hold out together: one at a time, or `folds` groups, every `folds`-th batch."""
+    if not folds:
+        return [[b] for b in batches]
+    return [batches[k::folds] for k in range(min(folds, len(batches)))]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--batches", type=int, nargs="*", help="hold out only these batches (default: every batch)")
+    parser.add_argument("--folds", type=int, help="hold out the batches in this many groups, not one at a time")
     args = parser.parse_args()
     analyzer = Analyzer.load()
     dev, test = read_drafts(analyzer, "dev"), read_drafts(analyzer, "test")
     batches = args.batches or sorted({d.batch for d in dev + test})
-    totals = [0, 0, 0]  # rules right, ranker right, drafts
+    totals: dict[tuple[str, str], list[int]] = {}
     read: list[tuple[float, bool]] = []  # (chance, rewritten) of each held-out dev candidate
     dev_ids = {d.id for d in dev}
-    print(f"{'batch':>5}  {'drafts':>6}  {'rules':>6}  {'ranker':>6}")
-    for batch in batches:
-        ranker = train([d for d in dev if d.batch != batch])
-        held = [d for d in dev + test if d.batch == batch]
-        rules, total = first_target_precision(held, None)
-        learned, _ = first_target_precision(held, ranker)
-        totals = [totals[0] + rules, totals[1] + learned, totals[2] + total]
-        for d in held:
-            if d.id in dev_ids and d.candidates:
-                chances = ranker.chances(d.lines, d.kinds, d.names, d.label, d.candidates)
-                read += [(c, d.rewritten[i]) for i, c in zip(d.candidates, chances, strict=True)]
-        print(f"{batch:>5}  {total:>6}  {rules / max(1, total):6.3f}  {learned / max(1, total):6.3f}")
-    rules, learned, total = totals
     print(
-        f"  all  {total:>6}  {rules / max(1, total):6.3f}  {learned / max(1, total):6.3f}"
-        f"  ({rules} and {learned} right)"
+        f"{'held out':>12}  {'drafts':>6}  "
+        + "  ".join(f"{name + ' ' + t:>22}" for t in ("target", "main") for name, _ in WAYS)
+    )
+    for group in held_out_groups(batches, args.folds):
+        ranker = train([d for d in dev if d.batch not in group])
+        held = [d for d in dev + test if d.batch in group]
+        figures = []
+        for truth in ("rewritten", "main"):
+            for name, head in WAYS:
+                right, total = first_target_precision(held, ranker if head else None, head=head or "main", truth=truth)
+                counts = totals.setdefault((name, truth), [0, 0])
+                counts[0] += right
+                counts[1] += total
+                figures.append(f"{right:>4}/{total:<4} {right / max(1, total):6.3f}".rjust(22))
+        _gate(held, ranker, dev_ids, read)
+        print(f"{_name(group):>12}  {len(held):>6}  " + "  ".join(figures))
+    print(
+        f"{'all':>12}  {'':>6}  "
+        + "  ".join(f"{c[0]:>4}/{c[1]:<4} {c[0] / max(1, c[1]):6.3f}".rjust(22) for c in totals.values())
     )
     print("\nheld-out dev candidates by the ranker's chance (the form's gate)")
     print(f"{'chance >=':>9}  {'candidates':>10}  {'a target':>8}")
     for at_least in CHANCES:
         kept = [rewritten for chance, rewritten in read if chance >= at_least]
         print(f"{at_least:>9.2f}  {len(kept):>10}  {sum(kept) / max(1, len(kept)):8.3f}")
+
+
+def _gate(held: list[Draft], ranker: ClaimRanker, dev_ids: set[str], read: list[tuple[float, bool]]) -> None:
+    """Adds each held-out dev candidate's chance and whether an editor rewrote it to `read`."""
+    for d in held:
+        if d.id in dev_ids and d.candidates:
+            chances = ranker.chances(d.lines, d.kinds, d.names, d.label, d.candidates)
+            read += [(c, d.rewritten[i]) for i, c in zip(d.candidates, chances, strict=True)]
+
+
+def _name(group: list[int]) -> str:
+    return str(group[0]) if len(group) == 1 else f"{len(group)} batches"
 
 
 if __name__ == "__main__":

@@ -150,15 +150,26 @@ def sheet(round_: str, tags: list[str], per_engine: int, judges: Sequence[str] =
     print(f"{len(items)} items in {where}; the key is in {_key(round_).name} (do not open it before judging)")
 
 
-def coaching(round_: str, judges: Sequence[str], split: str | None = "test", batch: str | None = None) -> None:
+def coaching(
+    round_: str,
+    judges: Sequence[str],
+    split: str | None = "test",
+    batch: str | None = None,
+    unjudged: Sequence[str] = (),
+) -> None:
     """Every coaching question asked of the test drafts (or `split`'s, of `batch`), one row each, in
-    one sheet per judge."""
+    one sheet per judge. With `unjudged` rounds: only the questions today's engine asks of those
+    rounds' drafts that no judge of them saw, so a change is judged where it changed something."""
     drafts = load_drafts(split=split, batch=BATCHES[batch] if batch else None)
+    seen = _judged_questions(unjudged)
+    if unjudged:
+        drafts = [d for d in drafts if d["id"] in {draft for draft, _, _ in seen}]
     rows = [
         [draft["id"], element, question]
         for draft, analysis in _analyses(drafts)
         for element, asked in analysis.coaching.items()
         for question in asked
+        if (draft["id"], element, question) not in seen
     ]
     _write_sheets(round_, judges, ["draft", "element", "question"], rows)
     _key(round_).write_text(json.dumps({str(n): "coaching" for n in range(1, len(rows) + 1)}), encoding="utf-8")
@@ -195,7 +206,9 @@ def join(round_: str) -> dict[str, dict[str, Counter[str]]]:
             print(f"{judge or 'judge':>6} {tag:>8}: {total} alternatives: {line}; usable {usable:.2f}")
     if len(judged) >= 2:
         for (a, first), (b, second) in combinations(judged.items(), 2):
-            items = sorted(first)
+            items = sorted(set(first) & set(second))  # a round split among judges shares no items
+            if not items:
+                continue
             print(
                 f"{a} and {b}: verdicts agree {_agreement(first, second, items):.2f}, kappa "
                 f"{_kappa([first[i] for i in items], [second[i] for i in items]):.2f}; usable or not: agree "
@@ -244,13 +257,7 @@ def replay_coaching(rounds: Sequence[str]) -> dict[str, Counter[str]]:
     Each judge's verdict counts once, as in `join`. A change that drops mostly *wrong* verdicts
     and no *useful* ones is worth a new round of judges on drafts written after it.
     """
-    judged: dict[tuple[str, str, str], list[str]] = {}
-    for round_ in rounds:
-        for path in _judged_sheets(round_).values():
-            with path.open(encoding="utf-8", newline="") as handle:
-                for row in csv.DictReader(handle, delimiter="\t"):
-                    if "question" in row:
-                        judged.setdefault((row["draft"], row["element"], row["question"]), []).append(row["verdict"])
+    judged = _judged_questions(rounds)
     wanted = {draft for draft, _, _ in judged}
     asked = {
         (draft["id"], element, question)
@@ -266,6 +273,18 @@ def replay_coaching(rounds: Sequence[str]) -> dict[str, Counter[str]]:
         print(f"{what:>16}: {sum(tally.values())} verdicts: {line}")
     print(f"{'new, unjudged':>16}: {len(asked - set(judged))} questions")
     return counts
+
+
+def _judged_questions(rounds: Sequence[str]) -> dict[tuple[str, str, str], list[str]]:
+    """Every coaching question judged in `rounds`, by (draft, element, question): its verdicts."""
+    judged: dict[tuple[str, str, str], list[str]] = {}
+    for round_ in rounds:
+        for path in _judged_sheets(round_).values():
+            with path.open(encoding="utf-8", newline="") as handle:
+                for row in csv.DictReader(handle, delimiter="\t"):
+                    if "question" in row:
+                        judged.setdefault((row["draft"], row["element"], row["question"]), []).append(row["verdict"])
+    return judged
 
 
 def _usable(verdicts: dict[str, str]) -> dict[str, str]:
@@ -305,13 +324,14 @@ def main() -> None:
     asked.add_argument("--judges", nargs="+", required=True)
     asked.add_argument("--split", choices=["dev", "test", "both"], default="test")
     asked.add_argument("--batch", choices=sorted(BATCHES), default=None)
+    asked.add_argument("--unjudged", nargs="+", default=[], help="only what no judge of these rounds saw")
     args = parser.parse_args()
     if args.command == "dump":
         print(dump(args.tag, None if args.split == "both" else args.split, args.batch))
     elif args.command == "sheet":
         sheet(args.round, args.tags, args.per_engine, args.judges)
     elif args.command == "coaching":
-        coaching(args.round, args.judges, None if args.split == "both" else args.split, args.batch)
+        coaching(args.round, args.judges, None if args.split == "both" else args.split, args.batch, args.unjudged)
     elif args.command == "replay":
         replay(args.rounds)
     elif args.command == "replay-coaching":

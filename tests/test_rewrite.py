@@ -1375,6 +1375,7 @@ def test_with_nothing_in_the_body_to_quote_a_feature_pitch_is_asked_about_its_he
         "About Fleetwise",
         "Tyre Check news",
         "# Fleetwise Tyre Check 2.4 release notes",  # the kind of document, not what it says (round 79)
+        "# Tyre Check: release notes, version 2.4 (May 2027)",  # and its version and date after it (round 97)
         "Subject: Fleetwise quarterly product update",
     ):
         plain = analyzer.analyze(f"{opening}\n\n{body}", options=AnalyzeOptions(explanations=False))

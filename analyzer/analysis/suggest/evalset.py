@@ -17,6 +17,8 @@ from typing import Any, Protocol
 from analyzer.model.paths import PROJECT_ROOT
 
 EVAL_SET = PROJECT_ROOT / "corpus" / "eval" / "rewrites.jsonl"
+#: Each draft's main claim, marked by a second editor who saw only the drafts' sentences.
+MAIN_CLAIMS = PROJECT_ROOT / "corpus" / "eval" / "main-claims.tsv"
 
 
 class Span(Protocol):
@@ -94,6 +96,8 @@ BATCHES = {
     "fifty-ninth": 59,
     "sixtieth": 60,
     "sixty-first": 61,
+    "sixty-second": 62,
+    "sixty-third": 63,
 }
 
 
@@ -103,6 +107,17 @@ def load_drafts(path: Path = EVAL_SET, split: str | None = None, batch: int | No
     return [
         d for d in drafts if (split is None or d["split"] == split) and (batch is None or d.get("batch", 1) == batch)
     ]
+
+
+def load_main_claims(path: Path = MAIN_CLAIMS) -> dict[str, frozenset[int]]:
+    """Each marked draft's main claim: the indexes of its judged sentences that state it (the
+    choice and an equal second), or none where the piece offers its reader nothing."""
+    marked: dict[str, frozenset[int]] = {}
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for line in lines[1:]:
+        draft, main, also, *_ = [*line.split("\t"), "", ""]
+        marked[draft] = frozenset(int(v) for v in (main, also) if v.strip().isdigit())
+    return marked
 
 
 def locate(text: str, sentences: Sequence[dict[str, Any]]) -> list[tuple[int, int]]:

@@ -24,9 +24,12 @@ _NOT_A_TITLE = re.compile(
 )
 
 #: A title that names the kind of document, not what it says: "PlateDesk 3.4 release notes" (round
-#: 79, wrong for both judges: "asking what it costs to leave 'release notes' as they are").
+#: 79, wrong for both judges: "asking what it costs to leave 'release notes' as they are"), also
+#: with its version or date after it ("Roundview Tours: release notes, version 3.4 (March 2027)",
+#: round 97, wrong for both: "treats the document's title label as the point").
 _DOCUMENT_KIND = re.compile(
-    r"\b(?:release notes|change ?log|newsletter|bulletin|digest|(?:product|monthly|quarterly|weekly) updates?)$",
+    r"\b(?:release notes|change ?log|newsletter|bulletin|digest|(?:product|monthly|quarterly|weekly) updates?)"
+    r"(?:[\s,:\u2013\u2014-]+(?:(?:version|v)\s?\d[\w.]*|(?:[a-z]+ )?\d{4}))?(?:\s*\([^)]*\))?$",
     re.IGNORECASE,
 )
 

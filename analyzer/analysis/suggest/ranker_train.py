@@ -1,5 +1,10 @@
 """Training the claim ranker (`make ranker`) on the evaluation set's dev split, judged on its test split.
 
+Two truths are read: whether an editor rewrote each sentence (`rewrites.jsonl`), and which one
+a second editor, reading only the drafts' sentences, marked as the piece's main claim
+(`main-claims.tsv`). The first trains the head whose chance gates the form and the quoted
+claim; the second the head that puts the main claim first.
+
 Each dev draft goes through the real analyzer (its sentences, their labels, the document's
 label) and the rules (`read_kinds`, `choose.candidates`); the editor's judgments, aligned by
 character offsets, give each sentence its kind and whether it was rewritten. The kind model is
@@ -29,7 +34,7 @@ from sklearn.pipeline import Pipeline, make_pipeline, make_union
 
 from analyzer.analysis.analyzer import AnalyzeOptions, Analyzer
 from analyzer.analysis.suggest.choose import candidates, choose_targets, opening
-from analyzer.analysis.suggest.evalset import EVAL_SET, align, load_drafts
+from analyzer.analysis.suggest.evalset import EVAL_SET, MAIN_CLAIMS, align, load_drafts, load_main_claims
 from analyzer.analysis.suggest.kinds import Line, product_names, read_kinds
 from analyzer.analysis.suggest.ranker import DEFAULT_RANKER_DIR, NAME, RETRAIN, VERSION, ClaimRanker, features
 from analyzer.model.artifacts import save_artifact
@@ -67,17 +72,22 @@ class Draft:
     rules_first: int | None
     editor_kinds: list[str]
     rewritten: list[bool]
+    main: list[bool]  # the sentences that state the main claim, as the second editor marked it
+    marked: bool  # the draft has a second editor's mark (none at all: it offers nothing)
 
 
 def read_drafts(analyzer: Analyzer, split: str, path: Path = EVAL_SET) -> list[Draft]:
     """The split's drafts through the analyzer and the rules, aligned with the editor's judgments."""
     drafts = []
+    claims = load_main_claims() if path == EVAL_SET else {}
     for record in load_drafts(path, split=split):
         extracted = extract_text(record["text"], record["format"])
         analysis = analyzer.analyze(extracted, options=AnalyzeOptions(explanations=False, suggestions=False))
         lines = [Line(s.text, s.start, s.end, s.label) for s in analysis.sentences]
         kinds = read_kinds(analysis.text, lines, [(h.start, h.end) for h in extracted.headings])
-        judged = align(analysis.text, analysis.sentences, record["sentences"])
+        stating = claims.get(record["id"], frozenset())
+        sentences = [dict(s, main=k in stating) for k, s in enumerate(record["sentences"])]
+        judged = align(analysis.text, analysis.sentences, sentences)
         chosen = choose_targets(lines, kinds, analysis.label, len(lines))
         drafts.append(
             Draft(
@@ -91,6 +101,8 @@ def read_drafts(analyzer: Analyzer, split: str, path: Path = EVAL_SET) -> list[D
                 rules_first=chosen[0] if chosen else None,
                 editor_kinds=[_editor_kind(judged.get(i, [])) for i in range(len(lines))],
                 rewritten=[any(j.get("rewrite") for j in judged.get(i, [])) for i in range(len(lines))],
+                main=[any(j["main"] for j in judged.get(i, [])) for i in range(len(lines))],
+                marked=record["id"] in claims,
             )
         )
     return drafts
@@ -129,27 +141,40 @@ def train(drafts: Sequence[Draft], seed: int = 7) -> ClaimRanker:
         for k, row in zip(held, probabilities, strict=True):
             d, i = sentences[k]
             read[(d.id, i)] = {f"reads as {c}": float(p) for c, p in zip(model.classes_, row, strict=True)}
-    rows, targets = [], []
+    rows, targets, marked_rows, mains = [], [], [], []
     for d in drafts:
-        rows += _rows(d, {i: read[(d.id, i)] for i in d.candidates})
+        candidate_rows = _rows(d, {i: read[(d.id, i)] for i in d.candidates})
+        rows += candidate_rows
         targets += [d.rewritten[i] for i in d.candidates]
-    ranker = make_pipeline(DictVectorizer(), LogisticRegression(C=1.0, max_iter=2000, random_state=seed))
-    ranker.fit(rows, targets)
-    return ClaimRanker(kinds=kind_model(seed).fit(texts, kinds), ranker=ranker)
+        if d.marked:
+            marked_rows += candidate_rows
+            mains += [d.main[i] for i in d.candidates]
+    ranker = _head(seed).fit(rows, targets)
+    claim = _head(seed).fit(marked_rows, mains) if any(mains) else None
+    return ClaimRanker(kinds=kind_model(seed).fit(texts, kinds), ranker=ranker, claim=claim)
 
 
-def first_target_precision(drafts: Sequence[Draft], ranker: ClaimRanker | None) -> tuple[int, int]:
-    """(drafts whose first target the editor rewrote, drafts with a target), by the rules or the ranker."""
+def _head(seed: int) -> Pipeline:
+    return make_pipeline(DictVectorizer(), LogisticRegression(C=1.0, max_iter=2000, random_state=seed))
+
+
+def first_target_precision(
+    drafts: Sequence[Draft], ranker: ClaimRanker | None, *, head: str = "main", truth: str = "rewritten"
+) -> tuple[int, int]:
+    """(drafts whose first target is right, drafts with a target), by the rules or by one of the
+    ranker's heads ("rewritten" or "main"). Right is one the editor rewrote (`truth` "rewritten")
+    or one the second editor marked as the main claim ("main", over the drafts with a claim marked).
+    """
     right = total = 0
     for d in drafts:
-        if d.rules_first is None or not d.candidates:
+        if d.rules_first is None or not d.candidates or (truth == "main" and not any(d.main)):
             continue
         first = d.rules_first
         if ranker is not None:
-            chances = ranker.chances(d.lines, d.kinds, d.names, d.label, d.candidates)
+            chances = getattr(ranker.read(d.lines, d.kinds, d.names, d.label, d.candidates), head)
             first = d.candidates[int(np.argmax(chances))]
         total += 1
-        right += d.rewritten[first]
+        right += getattr(d, truth)[first]
     return right, total
 
 
@@ -163,16 +188,19 @@ def main() -> None:
     ranker = train(dev, args.seed)
     figures = {}
     for name, drafts in (("dev", dev), ("test", test)):
-        rules, learned = first_target_precision(drafts, None), first_target_precision(drafts, ranker)
-        figures[name] = {
-            "drafts": rules[1],
-            "rules": round(rules[0] / rules[1], 4),
-            "ranker": round(learned[0] / learned[1], 4),
-        }
+        for truth in ("rewritten", "main"):
+            rules = first_target_precision(drafts, None, truth=truth)
+            learned = first_target_precision(drafts, ranker, truth=truth)
+            figures[f"{name} {truth}"] = {
+                "drafts": rules[1],
+                "rules": round(rules[0] / rules[1], 4),
+                "ranker": round(learned[0] / learned[1], 4),
+            }
     manifest = {
         "name": NAME,
         "version": VERSION,
-        "description": "Ranks the rules' targets by the chance an editor rewrites them; the first is the main claim.",
+        "description": "Reads the rules' targets: the chance an editor rewrites each, and the chance it is the "
+        "piece's main claim, which puts the main claim first.",
         "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "seed": args.seed,
         "evaluation_set": {
@@ -180,9 +208,12 @@ def main() -> None:
             "dev_drafts": len(dev),
             "test_drafts": len(test),
             "dev_sentences": sum(len(d.lines) for d in dev),
+            "main_claims": MAIN_CLAIMS.name,
+            "dev_drafts_marked": sum(d.marked for d in dev),
         },
         "features": "kind model: TF-IDF of word 1-2-grams and character 2-4-grams to the editor's kind; ranker: "
-        "the kind model's out-of-fold readings, the rules' kind, place, length, product mentions and cue words",
+        "the kind model's out-of-fold readings, the rules' kind, place, length, product mentions and cue words; "
+        "two logistic heads over those: an editor rewrites the sentence, a second editor marked it the main claim",
         "metrics": {"main_claim_precision": figures},
     }
     manifest = save_artifact(ranker, args.out, manifest)
@@ -202,8 +233,12 @@ def readme(manifest: dict[str, Any]) -> str:
             f"- Features: {manifest['features']}.",
             f"- Trained on the evaluation set's dev split ({manifest['evaluation_set']['dev_drafts']} drafts, "
             f"{manifest['evaluation_set']['dev_sentences']:,} sentences judged by editors).",
-            f"- Main claim an editor's target, test split ({figures['test']['drafts']} drafts): "
-            f"{figures['test']['ranker']:.1%} with the ranker, {figures['test']['rules']:.1%} by the rules alone.",
+            f"- First target the marked main claim, test split ({figures['test main']['drafts']} drafts with one): "
+            f"{figures['test main']['ranker']:.1%} with the ranker, {figures['test main']['rules']:.1%} by the rules "
+            "alone.",
+            f"- First target one the editor rewrote, test split ({figures['test rewritten']['drafts']} drafts): "
+            f"{figures['test rewritten']['ranker']:.1%} with the ranker, {figures['test rewritten']['rules']:.1%} "
+            "by the rules alone.",
             f"- Artifact: `{manifest['artifact']['file']}`, sha256 `{manifest['artifact']['sha256']}`, checked "
             "before loading.",
             f"- Retrain: `{RETRAIN}` (writes this folder).",
