@@ -1,9 +1,9 @@
 """Training the claim ranker (`make ranker`) on the evaluation set's dev split, judged on its test split.
 
-Two truths are read: whether an editor rewrote each sentence (`rewrites.jsonl`), and which one
-a second editor, reading only the drafts' sentences, marked as the piece's main claim
-(`main-claims.tsv`). The first trains the head whose chance gates the form and the quoted
-claim; the second the head that puts the main claim first.
+The ranker learns whether an editor rewrote each sentence (`rewrites.jsonl`). Its first target
+is also checked against the sentence a second editor, reading only the drafts' sentences, marked
+as the piece's main claim (`main-claims.tsv`); a ranker trained on those marks instead was
+judged no better (`ranker.py`) and is built only by `benchmarks/claims.py`.
 
 Each dev draft goes through the real analyzer (its sentences, their labels, the document's
 label) and the rules (`read_kinds`, `choose.candidates`); the editor's judgments, aligned by
@@ -128,8 +128,12 @@ def _rows(draft: Draft, read: dict[int, dict[str, float]]) -> list[dict[str, flo
     return [features(draft.lines, draft.kinds, draft.names, draft.label, i, first) | read[i] for i in draft.candidates]
 
 
-def train(drafts: Sequence[Draft], seed: int = 7) -> ClaimRanker:
-    """The kind model on every sentence, the ranker on the candidates with out-of-fold kind readings."""
+def train(drafts: Sequence[Draft], seed: int = 7, target: str = "rewritten") -> ClaimRanker:
+    """The kind model on every sentence, the ranker on the candidates with out-of-fold kind readings.
+
+    `target` is what the ranker learns: whether an editor rewrote the candidate ("rewritten", as
+    shipped), or whether the second editor marked it as the main claim ("main", the drafts with
+    a mark only; for `benchmarks/claims.py`)."""
     sentences = [(d, i) for d in drafts for i in range(len(d.lines))]
     texts = [d.lines[i].text for d, i in sentences]
     kinds = [d.editor_kinds[i] for d, i in sentences]
@@ -141,37 +145,30 @@ def train(drafts: Sequence[Draft], seed: int = 7) -> ClaimRanker:
         for k, row in zip(held, probabilities, strict=True):
             d, i = sentences[k]
             read[(d.id, i)] = {f"reads as {c}": float(p) for c, p in zip(model.classes_, row, strict=True)}
-    rows, targets, marked_rows, mains = [], [], [], []
+    rows, targets = [], []
     for d in drafts:
-        candidate_rows = _rows(d, {i: read[(d.id, i)] for i in d.candidates})
-        rows += candidate_rows
-        targets += [d.rewritten[i] for i in d.candidates]
-        if d.marked:
-            marked_rows += candidate_rows
-            mains += [d.main[i] for i in d.candidates]
-    ranker = _head(seed).fit(rows, targets)
-    claim = _head(seed).fit(marked_rows, mains) if any(mains) else None
-    return ClaimRanker(kinds=kind_model(seed).fit(texts, kinds), ranker=ranker, claim=claim)
-
-
-def _head(seed: int) -> Pipeline:
-    return make_pipeline(DictVectorizer(), LogisticRegression(C=1.0, max_iter=2000, random_state=seed))
+        if target == "main" and not d.marked:
+            continue
+        rows += _rows(d, {i: read[(d.id, i)] for i in d.candidates})
+        targets += [getattr(d, target)[i] for i in d.candidates]
+    ranker = make_pipeline(DictVectorizer(), LogisticRegression(C=1.0, max_iter=2000, random_state=seed))
+    ranker.fit(rows, targets)
+    return ClaimRanker(kinds=kind_model(seed).fit(texts, kinds), ranker=ranker)
 
 
 def first_target_precision(
-    drafts: Sequence[Draft], ranker: ClaimRanker | None, *, head: str = "main", truth: str = "rewritten"
+    drafts: Sequence[Draft], ranker: ClaimRanker | None, *, truth: str = "rewritten"
 ) -> tuple[int, int]:
-    """(drafts whose first target is right, drafts with a target), by the rules or by one of the
-    ranker's heads ("rewritten" or "main"). Right is one the editor rewrote (`truth` "rewritten")
-    or one the second editor marked as the main claim ("main", over the drafts with a claim marked).
-    """
+    """(drafts whose first target is right, drafts with a target), by the rules or the ranker.
+    Right is one the editor rewrote (`truth` "rewritten") or one the second editor marked as the
+    main claim ("main", over the drafts with a claim marked)."""
     right = total = 0
     for d in drafts:
         if d.rules_first is None or not d.candidates or (truth == "main" and not any(d.main)):
             continue
         first = d.rules_first
         if ranker is not None:
-            chances = getattr(ranker.read(d.lines, d.kinds, d.names, d.label, d.candidates), head)
+            chances = ranker.chances(d.lines, d.kinds, d.names, d.label, d.candidates)
             first = d.candidates[int(np.argmax(chances))]
         total += 1
         right += getattr(d, truth)[first]
@@ -199,8 +196,7 @@ def main() -> None:
     manifest = {
         "name": NAME,
         "version": VERSION,
-        "description": "Reads the rules' targets: the chance an editor rewrites each, and the chance it is the "
-        "piece's main claim, which puts the main claim first.",
+        "description": "Ranks the rules' targets by the chance an editor rewrites them; the first is the main claim.",
         "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "seed": args.seed,
         "evaluation_set": {
@@ -212,8 +208,7 @@ def main() -> None:
             "dev_drafts_marked": sum(d.marked for d in dev),
         },
         "features": "kind model: TF-IDF of word 1-2-grams and character 2-4-grams to the editor's kind; ranker: "
-        "the kind model's out-of-fold readings, the rules' kind, place, length, product mentions and cue words; "
-        "two logistic heads over those: an editor rewrites the sentence, a second editor marked it the main claim",
+        "the kind model's out-of-fold readings, the rules' kind, place, length, product mentions and cue words",
         "metrics": {"main_claim_precision": figures},
     }
     manifest = save_artifact(ranker, args.out, manifest)

@@ -263,9 +263,9 @@ def _chosen(
     read: dict[int, float] = {}
 
     def rank(indexes: Sequence[int]) -> Sequence[float]:
-        reading = ranker.read(lines, kinds, names, document_label, indexes)
-        read.update((i, chance) for i, chance in zip(indexes, reading.rewritten, strict=True) if kinds[i] != NEWS)
-        return reading.main
+        chances = ranker.chances(lines, kinds, names, document_label, indexes)
+        read.update((i, chance) for i, chance in zip(indexes, chances, strict=True) if kinds[i] != NEWS)
+        return chances
 
     return choose_targets(lines, kinds, document_label, len(lines), include_news=include_news, rank=rank), read
 
