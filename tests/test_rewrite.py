@@ -732,7 +732,7 @@ def test_a_main_claim_that_cannot_be_quoted_is_never_paraphrased(analyzer: Analy
     # record the temperature of every inbound pallet ...") was retired after rounds 44 to 49 (14
     # useful of 64 verdicts): the draft's complaint is asked, or else the general questions.
     text = (
-        "# Rimewell Dock for cold stores\n\n"
+        "# Rimewell Dock: every pallet's temperature, read before you sign\n\n"
         + ("Most cold stores still check a warm load with a hand probe and a clipboard.\n\n" if complaint else "")
         + "Rimewell Dock records the temperature of every inbound pallet at the door, before your receiving crew "
         "signs for any of them.\n\n"
@@ -1349,24 +1349,25 @@ def test_with_nothing_in_the_body_to_quote_a_feature_pitch_is_asked_about_its_he
         "stop.\n\nIt costs \u00a3180 a month per gate, with installation included.\n"
     )
     pitch = analyzer.analyze(
-        "# Fleetwise Tyre Check reads tread depth at the depot gate\n\n" + body,
+        "# Fleetwise Tyre Check reads tread depth at the depot gate, without stopping the van\n\n" + body,
         options=AnalyzeOptions(explanations=False),
     )
     assert pitch.label == "feature-pitch" and pitch.main_claim is None
     for element in ("why_change", "price_of_inaction"):
         [question] = pitch.coaching[element]
         assert question.startswith(
-            "Your headline says \u201cFleetwise Tyre Check reads tread depth at the depot gate\u201d: "
+            "Your headline says \u201cFleetwise Tyre Check reads tread depth at the depot gate, without stopping the "
+            "van\u201d: "
         )
         assert question.endswith(HEADLINE_QUESTION_ENDINGS)
     # where the product gets the reader, the draft says itself (rounds 61 and 62): no headline's future state
     assert "future_state" not in pitch.coaching
     # an email's subject line is its headline, without the "Subject:"
     email = analyzer.analyze(
-        "Subject: Tread depth, read at the depot gate\n\n" + body, options=AnalyzeOptions(explanations=False)
+        "Subject: Tread depth, read before the van leaves\n\n" + body, options=AnalyzeOptions(explanations=False)
     )
     assert email.coaching["why_change"][0].startswith(
-        "Your headline says \u201cTread depth, read at the depot gate\u201d:"
+        "Your headline says \u201cTread depth, read before the van leaves\u201d:"
     )
     # a byline, a date, a section's name or a title of three words says nothing: no headline to ask about
     for opening in (
@@ -1376,6 +1377,9 @@ def test_with_nothing_in_the_body_to_quote_a_feature_pitch_is_asked_about_its_he
         "Tyre Check news",
         "# Fleetwise Tyre Check 2.4 release notes",  # the kind of document, not what it says (round 79)
         "# Tyre Check: release notes, version 2.4 (May 2027)",  # and its version and date after it (round 97)
+        # a title that only names the product: its questions were generic 161 times of 197 in rounds 96 to 100
+        "# Fleetwise Tyre Check, the depot-gate tread scanner for van fleets",
+        "# Fleetwise Tyre Check reads tread depth at the depot gate",
         "Subject: Fleetwise quarterly product update",
     ):
         plain = analyzer.analyze(f"{opening}\n\n{body}", options=AnalyzeOptions(explanations=False))

@@ -33,10 +33,26 @@ _DOCUMENT_KIND = re.compile(
     re.IGNORECASE,
 )
 
+#: What a title worth asking about says: what changes for the reader. A contrast ("Subsidence
+#: repair without digging up your house", "Cooler rooms, same windows", "built to last 25 years,
+#: not five"), a result ("cut its charcoal use by a third", "found three hot joints before they
+#: failed"), a comparison, or a time it keeps ("in two days", "back on stage by Friday", "all
+#: year"). A title that only names the product ("Loopline Boardwalk Board, 150 x 38 mm", "Recurve
+#: Bow Fitting Session", "New from the mill: cryo-ground cumin") left its questions generic: over
+#: rounds 61 to 100, 206 of 331 verdicts generic and 51 useful, against 75 useful and 36 generic
+#: of 144 for titles that say what changes (8 useful of 197 in rounds 96 to 100 alone).
+_SAYS_WHAT_CHANGES = re.compile(
+    r"\b(?:without|not|no|never|instead|same|cuts?|turns?|saves?|keeps?|stays?|lasts?|caught|found|took|"
+    r"faster|fewer|less|more|before|back|worth|because|so (?:you|your)|all (?:year|season|winter|summer)|"
+    r"in (?:a|an|one|two|three|four|five|six|seven|\d+) (?:working )?(?:days?|weeks?|hours?|minutes?)|"
+    r"by (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow))\b|n[\u2019']t\b",
+    re.IGNORECASE,
+)
+
 
 def headline(title: str | None, lines: Sequence[Line], kinds: Sequence[str]) -> str | None:
-    """The piece's title, if it says something: the one its markup gives, else the heading the
-    text opens on (after a dateline at most)."""
+    """The piece's title, if it says what changes for the reader: the one its markup gives, else
+    the heading the text opens on (after a dateline at most)."""
     if title is None:
         first = next(((line, kind) for line, kind in zip(lines[:2], kinds[:2], strict=False) if kind != DATELINE), None)
         if first is None or first[1] != HEADING:
@@ -49,6 +65,7 @@ def headline(title: str | None, lines: Sequence[Line], kinds: Sequence[str]) -> 
         or _NOT_A_TITLE.search(title)
         or _DOCUMENT_KIND.search(title)
         or ABOUT_LINE.match(title.lower())
+        or not _SAYS_WHAT_CHANGES.search(title)
     ):
         return None
     return title
