@@ -98,6 +98,8 @@ BATCHES = {
     "sixty-first": 61,
     "sixty-second": 62,
     "sixty-third": 63,
+    "sixty-fourth": 64,
+    "sixty-fifth": 65,
 }
 
 
