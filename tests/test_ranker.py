@@ -13,6 +13,7 @@ from analyzer.analysis.analyzer import AnalyzeOptions, Analyzer
 from analyzer.analysis.suggest import ranker as ranker_module
 from analyzer.analysis.suggest import score
 from analyzer.analysis.suggest.choose import candidates, choose_targets
+from analyzer.analysis.suggest.evalset import load_drafts, load_main_claims
 from analyzer.analysis.suggest.kinds import Line, read_kinds
 from analyzer.analysis.suggest.ranker import DEFAULT_RANKER_DIR, ClaimRanker, load_ranker
 from analyzer.errors import ModelIntegrityError
@@ -130,3 +131,14 @@ def test_the_shipped_ranker_records_how_it_was_judged() -> None:
     # better than the rules, and says so in its README)
     assert figures["test rewritten"]["ranker"] >= figures["test rewritten"]["rules"], figures
 
+
+def test_every_draft_of_the_evaluation_set_has_its_main_claim_marked_on_a_body_sentence() -> None:
+    drafts = {d["id"]: d for d in load_drafts()}
+    marked = load_main_claims()
+    assert set(marked) == set(drafts), "mark each new batch's main claims in corpus/eval/main-claims.tsv"
+    for draft_id, indexes in marked.items():
+        sentences = drafts[draft_id]["sentences"]
+        assert all(0 <= i < len(sentences) and sentences[i]["kind"] != "heading" for i in indexes), draft_id
+    offering = [indexes for indexes in marked.values() if indexes]
+    # most drafts offer their reader something; the rest (company news, stories) are marked none
+    assert 0.8 <= len(offering) / len(marked) < 1.0

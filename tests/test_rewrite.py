@@ -1377,7 +1377,7 @@ def test_with_nothing_in_the_body_to_quote_a_feature_pitch_is_asked_about_its_he
         "Tyre Check news",
         "# Fleetwise Tyre Check 2.4 release notes",  # the kind of document, not what it says (round 79)
         "# Tyre Check: release notes, version 2.4 (May 2027)",  # and its version and date after it (round 97)
-        # a title that only names the product: its questions were generic 161 times of 197 in rounds 96 to 100
+        # a title that only names the product: its questions were generic 165 times of 201 in rounds 96 to 102
         "# Fleetwise Tyre Check, the depot-gate tread scanner for van fleets",
         "# Fleetwise Tyre Check reads tread depth at the depot gate",
         "Subject: Fleetwise quarterly product update",
