@@ -1380,6 +1380,7 @@ def test_with_nothing_in_the_body_to_quote_a_feature_pitch_is_asked_about_its_he
         # a title that only names the product: its questions were generic 165 times of 201 in rounds 96 to 102
         "# Fleetwise Tyre Check, the depot-gate tread scanner for van fleets",
         "# Fleetwise Tyre Check reads tread depth at the depot gate",
+        "# Book the back bay at the Fleetwise depot",  # a place, not a time kept ("back on the road")
         "Subject: Fleetwise quarterly product update",
     ):
         plain = analyzer.analyze(f"{opening}\n\n{body}", options=AnalyzeOptions(explanations=False))
