@@ -25,12 +25,14 @@ import argparse
 
 from analyzer.analysis.analyzer import Analyzer
 from analyzer.analysis.suggest.ranker import ClaimRanker
-from analyzer.analysis.suggest.ranker_train import Draft, first_target_precision, read_drafts, train
+from analyzer.analysis.suggest.ranker_train import Draft, Truth, first_target_precision, read_drafts, train
 
 #: The chances the gate's table is printed at.
 CHANCES = (0.0, 0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9)
 #: Each way a first target is chosen: the rules alone, or a ranker trained on one truth.
 WAYS = (("rules", None), ("ranker", "rewritten"), ("on marks", "main"))
+#: What each first target is checked against.
+TRUTHS: tuple[Truth, ...] = ("rewritten", "main")
 
 
 def held_out_groups(batches: list[int], folds: int | None) -> list[list[int]]:
@@ -56,11 +58,12 @@ def main() -> None:
         + "  ".join(f"{name + ' ' + t:>22}" for t in ("target", "main") for name, _ in WAYS)
     )
     for group in held_out_groups(batches, args.folds):
-        rankers = {target: train([d for d in dev if d.batch not in group], target=target) for _, target in WAYS[1:]}
+        training = [d for d in dev if d.batch not in group]
+        rankers = {"rewritten": train(training), "main": train(training, target="main")}
         ranker = rankers["rewritten"]
         held = [d for d in dev + test if d.batch in group]
         figures = []
-        for truth in ("rewritten", "main"):
+        for truth in TRUTHS:
             for name, target in WAYS:
                 right, total = first_target_precision(held, rankers.get(target or ""), truth=truth)
                 counts = totals.setdefault((name, truth), [0, 0])

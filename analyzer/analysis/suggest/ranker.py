@@ -23,6 +23,7 @@ and trained the same model on those marks. Held out eight ways by batch (`benchm
 but judged blind beside this one's on the same drafts (round 99), the claims it quoted were no
 more useful (52 of 102 against 82 of 148), and it left more drafts to the headline's questions,
 mostly generic. It is not shipped; the marks stay as the benchmark's second truth.
+
 It lives in its own folder (`models/claim-ranker-1.3.0/`: model.joblib, manifest.json with its
 sha256, README.md), is trained on the evaluation set's dev split by
 `python -m analyzer.analysis.suggest.ranker_train`, and is loaded, checksum first, once per

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 import numpy as np
 from sklearn.feature_extraction import DictVectorizer
@@ -55,6 +55,9 @@ EDITOR_KINDS: Final = (
     "cta",
 )
 _STRUCTURE: Final = "structure"
+#: What a first target is checked against, and what a ranker may learn: the sentences an editor
+#: rewrote, or the one a second editor marked as the main claim (a `Draft` field each).
+Truth = Literal["rewritten", "main"]
 _FOLDS: Final = 5
 
 
@@ -128,7 +131,7 @@ def _rows(draft: Draft, read: dict[int, dict[str, float]]) -> list[dict[str, flo
     return [features(draft.lines, draft.kinds, draft.names, draft.label, i, first) | read[i] for i in draft.candidates]
 
 
-def train(drafts: Sequence[Draft], seed: int = 7, target: str = "rewritten") -> ClaimRanker:
+def train(drafts: Sequence[Draft], seed: int = 7, target: Truth = "rewritten") -> ClaimRanker:
     """The kind model on every sentence, the ranker on the candidates with out-of-fold kind readings.
 
     `target` is what the ranker learns: whether an editor rewrote the candidate ("rewritten", as
@@ -157,7 +160,7 @@ def train(drafts: Sequence[Draft], seed: int = 7, target: str = "rewritten") -> 
 
 
 def first_target_precision(
-    drafts: Sequence[Draft], ranker: ClaimRanker | None, *, truth: str = "rewritten"
+    drafts: Sequence[Draft], ranker: ClaimRanker | None, *, truth: Truth = "rewritten"
 ) -> tuple[int, int]:
     """(drafts whose first target is right, drafts with a target), by the rules or the ranker.
     Right is one the editor rewrote (`truth` "rewritten") or one the second editor marked as the
