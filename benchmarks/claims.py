@@ -30,7 +30,7 @@ from analyzer.analysis.suggest.ranker_train import Draft, Truth, first_target_pr
 #: The chances the gate's table is printed at.
 CHANCES = (0.0, 0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9)
 #: Each way a first target is chosen: the rules alone, or a ranker trained on one truth.
-WAYS = (("rules", None), ("ranker", "rewritten"), ("on marks", "main"))
+WAYS: tuple[tuple[str, Truth | None], ...] = (("rules", None), ("ranker", "rewritten"), ("on marks", "main"))
 #: What each first target is checked against.
 TRUTHS: tuple[Truth, ...] = ("rewritten", "main")
 
@@ -59,13 +59,14 @@ def main() -> None:
     )
     for group in held_out_groups(batches, args.folds):
         training = [d for d in dev if d.batch not in group]
-        rankers = {"rewritten": train(training), "main": train(training, target="main")}
+        rankers: dict[Truth, ClaimRanker] = {truth: train(training, target=truth) for truth in TRUTHS}
         ranker = rankers["rewritten"]
         held = [d for d in dev + test if d.batch in group]
         figures = []
         for truth in TRUTHS:
             for name, target in WAYS:
-                right, total = first_target_precision(held, rankers.get(target or ""), truth=truth)
+                ranked_by = rankers[target] if target else None
+                right, total = first_target_precision(held, ranked_by, truth=truth)
                 counts = totals.setdefault((name, truth), [0, 0])
                 counts[0] += right
                 counts[1] += total
