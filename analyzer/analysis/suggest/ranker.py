@@ -19,7 +19,7 @@ The main claim is the candidate it ranks first; the rest of the targets keep the
 An editor rewrites side lines too (a result figure, a drain plug, a collection van), so the
 twenty-first pass had a second editor mark each draft's main claim (`corpus/eval/main-claims.tsv`)
 and trained the same model on those marks. Held out eight ways by batch (`benchmarks/claims.py
---folds 8`), its first target was the marked claim 564 times of 829, against 478 for this one;
+--folds 8`), its first target was the marked claim 583 times of 854, against 494 for this one;
 but judged blind beside this one's on the same drafts (round 99), the claims it quoted were no
 more useful (52 of 102 against 82 of 148), and it left more drafts to the headline's questions,
 mostly generic. It is not shipped; the marks stay as the benchmark's second truth.
