@@ -558,8 +558,8 @@ def test_resume_repairs_a_truncated_file_in_place(tmp_path: Path) -> None:
 def test_max_candidates_caps_the_sentences_read_for_rewrites(engine: Analyzer) -> None:
     draft = (
         "# Kiln CI 4.12 is out\n\n"
-        "Kiln CI 4.12 caches your dependencies across branches and restores them before the first job of each "
-        "pipeline starts.\n\n"
+        "Kiln CI 4.12 now caches your dependencies across branches and restores them before the first job of "
+        "each pipeline starts.\n\n"
         "Teams in the beta saw median pipeline time fall from 14 minutes to 6 minutes in their first month with "
         "Kiln CI 4.12.\n"
     )  # a feature and a result with its old figure: two targets a frame fits, both likely an editor's
