@@ -25,14 +25,12 @@ import argparse
 
 from analyzer.analysis.analyzer import Analyzer
 from analyzer.analysis.suggest.ranker import ClaimRanker
-from analyzer.analysis.suggest.ranker_train import Draft, Truth, first_target_precision, read_drafts, train
+from analyzer.analysis.suggest.ranker_train import TRUTHS, Draft, Truth, first_target_precision, read_drafts, train_each
 
 #: The chances the gate's table is printed at.
 CHANCES = (0.0, 0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9)
 #: Each way a first target is chosen: the rules alone, or a ranker trained on one truth.
 WAYS: tuple[tuple[str, Truth | None], ...] = (("rules", None), ("ranker", "rewritten"), ("on marks", "main"))
-#: What each first target is checked against.
-TRUTHS: tuple[Truth, ...] = ("rewritten", "main")
 
 
 def held_out_groups(batches: list[int], folds: int | None) -> list[list[int]]:
@@ -58,8 +56,7 @@ def main() -> None:
         + "  ".join(f"{name + ' ' + t:>22}" for t in ("target", "main") for name, _ in WAYS)
     )
     for group in held_out_groups(batches, args.folds):
-        training = [d for d in dev if d.batch not in group]
-        rankers: dict[Truth, ClaimRanker] = {truth: train(training, target=truth) for truth in TRUTHS}
+        rankers = train_each([d for d in dev if d.batch not in group], TRUTHS)
         ranker = rankers["rewritten"]
         held = [d for d in dev + test if d.batch in group]
         figures = []

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, get_args
 
 import numpy as np
 from sklearn.feature_extraction import DictVectorizer
@@ -58,6 +58,7 @@ _STRUCTURE: Final = "structure"
 #: What a first target is checked against, and what a ranker may learn: the sentences an editor
 #: rewrote, or the one a second editor marked as the main claim (a `Draft` field each).
 Truth = Literal["rewritten", "main"]
+TRUTHS: Final[tuple[Truth, ...]] = get_args(Truth)
 _FOLDS: Final = 5
 
 
@@ -137,6 +138,12 @@ def train(drafts: Sequence[Draft], seed: int = 7, target: Truth = "rewritten") -
     `target` is what the ranker learns: whether an editor rewrote the candidate ("rewritten", as
     shipped), or whether the second editor marked it as the main claim ("main", the drafts with
     a mark only; for `benchmarks/claims.py`)."""
+    return train_each(drafts, (target,), seed)[target]
+
+
+def train_each(drafts: Sequence[Draft], targets: Sequence[Truth], seed: int = 7) -> dict[Truth, ClaimRanker]:
+    """A ranker for each of `targets` (see `train`), sharing one kind model and its out-of-fold
+    readings: those are most of the training's time and do not depend on what the ranker learns."""
     sentences = [(d, i) for d in drafts for i in range(len(d.lines))]
     texts = [d.lines[i].text for d, i in sentences]
     kinds = [d.editor_kinds[i] for d, i in sentences]
@@ -148,15 +155,23 @@ def train(drafts: Sequence[Draft], seed: int = 7, target: Truth = "rewritten") -
         for k, row in zip(held, probabilities, strict=True):
             d, i = sentences[k]
             read[(d.id, i)] = {f"reads as {c}": float(p) for c, p in zip(model.classes_, row, strict=True)}
-    rows, targets = [], []
+    kind_reader = kind_model(seed).fit(texts, kinds)
+    return {target: ClaimRanker(kinds=kind_reader, ranker=_ranker(drafts, read, target, seed)) for target in targets}
+
+
+def _ranker(
+    drafts: Sequence[Draft], read: dict[tuple[str, int], dict[str, float]], target: Truth, seed: int
+) -> Pipeline:
+    """The logistic regression over the candidates' features, fitted on `target`."""
+    rows, chosen = [], []
     for d in drafts:
         if target == "main" and not d.marked:
             continue
         rows += _rows(d, {i: read[(d.id, i)] for i in d.candidates})
-        targets += [getattr(d, target)[i] for i in d.candidates]
-    ranker = make_pipeline(DictVectorizer(), LogisticRegression(C=1.0, max_iter=2000, random_state=seed))
-    ranker.fit(rows, targets)
-    return ClaimRanker(kinds=kind_model(seed).fit(texts, kinds), ranker=ranker)
+        chosen += [getattr(d, target)[i] for i in d.candidates]
+    return make_pipeline(DictVectorizer(), LogisticRegression(C=1.0, max_iter=2000, random_state=seed)).fit(
+        rows, chosen
+    )
 
 
 def first_target_precision(
@@ -188,7 +203,7 @@ def main() -> None:
     ranker = train(dev, args.seed)
     figures = {}
     for name, drafts in (("dev", dev), ("test", test)):
-        for truth in ("rewritten", "main"):
+        for truth in TRUTHS:
             rules = first_target_precision(drafts, None, truth=truth)
             learned = first_target_precision(drafts, ranker, truth=truth)
             figures[f"{name} {truth}"] = {
